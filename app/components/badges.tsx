@@ -1,0 +1,33 @@
+import type { EvidenceLevel, LegalForm, OfferKind } from '../../db/schema'
+import { evidenceLevelLabel, legalFormLabel } from '~/lib/labels'
+
+const commonsForms: ReadonlySet<LegalForm> = new Set([
+  'worker_coop',
+  'producer_coop',
+  'consumer_coop',
+  'multi_stakeholder_coop',
+  'platform_coop',
+  'commons_project',
+])
+
+export function LegalFormBadge({ legalForm }: { legalForm: LegalForm }) {
+  const tone = commonsForms.has(legalForm) ? 'coop' : legalForm === 'for_profit' ? 'for-profit' : 'other'
+  return <span className={`badge badge--${tone}`}>{legalFormLabel[legalForm]}</span>
+}
+
+export function KindBadge({ kind }: { kind: OfferKind }) {
+  return kind === 'commons' ? (
+    <span className="badge badge--commons">Commons item</span>
+  ) : (
+    <span className="badge badge--good">Good</span>
+  )
+}
+
+export function EvidenceBadge({ level, expired }: { level: EvidenceLevel; expired?: boolean }) {
+  return (
+    <span className={`evidence evidence--${level}`}>
+      {evidenceLevelLabel[level]}
+      {expired ? ' (expired)' : ''}
+    </span>
+  )
+}

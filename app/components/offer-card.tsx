@@ -1,0 +1,31 @@
+import { Link } from '@remix-run/react'
+import type { OfferCard as OfferCardData } from '~/modules/catalog/catalog.server'
+import { KindBadge, LegalFormBadge } from './badges'
+import { TierPriceList } from './prices'
+
+export function OfferCard({ offer }: { offer: OfferCardData }) {
+  const soldOut = offer.stock === 0
+  return (
+    <article className="card" aria-labelledby={`offer-${offer.slug}`}>
+      <div className="card__meta">
+        <KindBadge kind={offer.kind} />
+        <span className="muted">{offer.category.name}</span>
+      </div>
+      <h3 id={`offer-${offer.slug}`} className="card__title">
+        <Link to={`/offers/${offer.slug}`}>{offer.title}</Link>
+      </h3>
+      <p className="card__producer">
+        by <Link to={`/organisations/${offer.producer.slug}`}>{offer.producer.name}</Link>{' '}
+        <LegalFormBadge legalForm={offer.producer.legalForm} />
+      </p>
+      <TierPriceList prices={offer.prices} unit={offer.unit} />
+      <p className="card__footer muted">
+        {offer.licence ? <span>{offer.licence.name}</span> : null}
+        {soldOut ? <span className="sold-out">Sold out</span> : null}
+        <span>
+          {offer.producer.city}, {offer.producer.countryCode}
+        </span>
+      </p>
+    </article>
+  )
+}

@@ -1,0 +1,48 @@
+import { Link } from '@remix-run/react'
+
+/** Numbered pages around the current one, with first/last; `href` builds each page's URL. */
+export function Pagination({ page, pageCount, href }: { page: number; pageCount: number; href: (page: number) => string }) {
+  if (pageCount <= 1) return null
+  const pages = new Set([1, pageCount, page - 2, page - 1, page, page + 1, page + 2].filter((p) => p >= 1 && p <= pageCount))
+  const sorted = [...pages].sort((a, b) => a - b)
+  const items: (number | 'gap')[] = []
+  sorted.forEach((p, i) => {
+    if (i > 0 && p - sorted[i - 1]! > 1) items.push('gap')
+    items.push(p)
+  })
+  return (
+    <nav className="pagination" aria-label="Pages">
+      {page > 1 ? (
+        <Link to={href(page - 1)} rel="prev">
+          ← Previous
+        </Link>
+      ) : (
+        <span aria-disabled="true" className="muted">← Previous</span>
+      )}
+      <ol>
+        {items.map((item, i) =>
+          item === 'gap' ? (
+            <li key={`gap-${i}`} aria-hidden="true">…</li>
+          ) : (
+            <li key={item}>
+              {item === page ? (
+                <span aria-current="page">{item}</span>
+              ) : (
+                <Link to={href(item)} aria-label={`Page ${item}`}>
+                  {item}
+                </Link>
+              )}
+            </li>
+          ),
+        )}
+      </ol>
+      {page < pageCount ? (
+        <Link to={href(page + 1)} rel="next">
+          Next →
+        </Link>
+      ) : (
+        <span aria-disabled="true" className="muted">Next →</span>
+      )}
+    </nav>
+  )
+}

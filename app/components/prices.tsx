@@ -1,0 +1,27 @@
+import type { Money } from '~/lib/money'
+import { formatMoney } from '~/lib/money'
+import type { TierPrices } from '~/modules/catalog/catalog.server'
+
+export function Price({ value }: { value: Money }) {
+  return value.amount === 0 ? <strong className="price price--free">Free</strong> : <strong className="price">{formatMoney(value.amount, value.currency)}</strong>
+}
+
+/** What each reciprocity class pays, in the compact form a card needs. */
+export function TierPriceList({ prices, unit }: { prices: TierPrices; unit: string }) {
+  return (
+    <dl className="tiers">
+      <div>
+        <dt>Commoners pay</dt>
+        <dd>
+          <Price value={prices.commoner} /> <span className="muted">/ {unit}</span>
+        </dd>
+      </div>
+      <div>
+        <dt>For-profit buyers pay</dt>
+        <dd>
+          <Price value={prices.forProfit} /> <span className="muted">/ {unit}</span>
+        </dd>
+      </div>
+    </dl>
+  )
+}

@@ -1,0 +1,13 @@
+import { openDatabase, type Database } from '../../db/connection'
+import { env } from './env.server'
+
+// One connection per process; kept on globalThis so a dev rebuild does not open another.
+declare global {
+  // eslint-disable-next-line no-var
+  var __solidarityDb: Database | undefined
+}
+
+export function getDb(): Database {
+  globalThis.__solidarityDb ??= openDatabase(env().DATABASE_PATH)
+  return globalThis.__solidarityDb
+}

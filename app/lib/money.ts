@@ -1,0 +1,66 @@
+// Money is integer minor units plus an ISO 4217 currency, everywhere. No floats.
+
+export interface Money {
+  amount: number
+  currency: string
+}
+
+export function money(amount: number, currency: string): Money {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`money amount must be an integer, got ${amount}`)
+  return { amount, currency }
+}
+
+const fractionDigitsCache = new Map<string, number>()
+function fractionDigits(currency: string): number {
+  let digits = fractionDigitsCache.get(currency)
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+    fractionDigitsCache.set(currency, digits)
+  }
+  return digits
+}
+
+const formatterCache = new Map<string, Intl.NumberFormat>()
+function formatter(currency: string): Intl.NumberFormat {
+  let f = formatterCache.get(currency)
+  if (!f) {
+    f = new Intl.NumberFormat('en-IE', { style: 'currency', currency })
+    formatterCache.set(currency, f)
+  }
+  return f
+}
+
+/** The decimal string of a minor-unit amount, e.g. 1250 EUR → "12.50", without float arithmetic. */
+export function toDecimalString(amount: number, currency: string): string {
+  const digits = fractionDigits(currency)
+  const sign = amount < 0 ? '-' : ''
+  const abs = String(Math.abs(amount)).padStart(digits + 1, '0')
+  if (digits === 0) return sign + abs
+  return `${sign}${abs.slice(0, -digits)}.${abs.slice(-digits)}`
+}
+
+/** "€12.50"; Intl formats a decimal string exactly. */
+export function formatMoney(amount: number, currency: string): string {
+  return formatter(currency).format(toDecimalString(amount, currency) as unknown as number)
+}
+
+/**
+ * Splits `amount` by basis points (summing to 10,000) so the parts always add up to the whole:
+ * the remainder cents go to the largest remainders first, ties to the earlier part.
+ */
+export function splitByBasisPoints(amount: number, basisPoints: readonly number[]): number[] {
+  const total = basisPoints.reduce((a, b) => a + b, 0)
+  if (total !== 10_000) throw new RangeError(`basis points must sum to 10000, got ${total}`)
+  const exact = basisPoints.map((bp) => amount * bp)
+  const parts = exact.map((e) => Math.floor(e / 10_000))
+  let remainder = amount - parts.reduce((a, b) => a + b, 0)
+  const order = exact
+    .map((e, i) => ({ i, rest: e % 10_000 }))
+    .sort((a, b) => b.rest - a.rest || a.i - b.i)
+  for (const { i } of order) {
+    if (remainder <= 0) break
+    parts[i]! += 1
+    remainder -= 1
+  }
+  return parts
+}

@@ -1,0 +1,76 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { DB, LegalForm, SurplusPolicy } from '../../../db/schema'
+import { AppError } from '../../lib/errors'
+import { tierPrices, toEvidenceLine, type EvidenceLine, type TierPrices } from '../catalog/catalog.server'
+
+type Db = Kysely<DB> | Transaction<DB>
+
+export interface OrganisationProfile {
+  slug: string
+  name: string
+  legalForm: LegalForm
+  summary: string
+  website: string | null
+  location: { city: string; region: string | null; countryCode: string }
+  governance: {
+    oneMemberOneVote: boolean | null
+    memberCount: number | null
+    surplusPolicy: SurplusPolicy | null
+    payRatio: number | null
+    openBooks: boolean | null
+  }
+  evidence: EvidenceLine[]
+  offers: { slug: string; title: string; kind: 'good' | 'commons'; unit: string; categoryName: string; prices: TierPrices }[]
+}
+
+const flag = (v: 0 | 1 | null) => (v === null ? null : v === 1)
+
+/** An organisation's public profile: facts, the evidence behind them and its active offers. @throws AppError('not_found') */
+export async function getOrganisation(db: Db, slug: string, now = new Date().toISOString()): Promise<OrganisationProfile> {
+  const org = await db.selectFrom('organisations').selectAll().where('slug', '=', slug).executeTakeFirst()
+  if (!org) throw new AppError('not_found', 'There is no organisation at this address.')
+
+  const [claims, offers] = await Promise.all([
+    db
+      .selectFrom('evidenceClaims')
+      .select(['claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt'])
+      .where('organisationId', '=', org.id)
+      .where('offerId', 'is', null)
+      .orderBy('claim')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('offers as o')
+      .innerJoin('categories as c', 'c.id', 'o.categoryId')
+      .select(['o.slug', 'o.title', 'o.kind', 'o.unit', 'c.name as categoryName', 'o.currency', 'o.commonerPrice', 'o.forProfitPrice'])
+      .where('o.organisationId', '=', org.id)
+      .where('o.status', '=', 'active')
+      .orderBy('o.title')
+      .execute(),
+  ])
+
+  return {
+    slug: org.slug,
+    name: org.name,
+    legalForm: org.legalForm,
+    summary: org.summary,
+    website: org.website,
+    location: { city: org.city, region: org.region, countryCode: org.countryCode },
+    governance: {
+      oneMemberOneVote: flag(org.oneMemberOneVote),
+      memberCount: org.memberCount,
+      surplusPolicy: org.surplusPolicy,
+      payRatio: org.payRatio,
+      openBooks: flag(org.openBooks),
+    },
+    evidence: claims.map((c) => toEvidenceLine(c, now)),
+    offers: offers.map((o) => ({
+      slug: o.slug,
+      title: o.title,
+      kind: o.kind,
+      unit: o.unit,
+      categoryName: o.categoryName,
+      prices: tierPrices(o),
+    })),
+  }
+}

@@ -1,0 +1,55 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { CamelCasePlugin, Kysely, Migrator, NO_MIGRATIONS, SqliteDialect } from 'kysely'
+import { migrationProvider } from './migrations/index'
+import type { DB } from './schema'
+
+export type Database = Kysely<DB>
+
+/** Opens (and creates, with its folder) the SQLite file at `file`, or ':memory:'. */
+export function openSqlite(file: string): SQLite.Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  const sqlite = new SQLite(file)
+  // WAL lets readers go on while one writer commits; NORMAL is durable across app crashes in WAL.
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  return sqlite
+}
+
+export function kyselyFor(sqlite: SQLite.Database): Database {
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] })
+}
+
+export function openDatabase(file: string): Database {
+  return kyselyFor(openSqlite(file))
+}
+
+function migratorFor(db: Kysely<any>) {
+  // Migrations speak snake_case to the raw schema; strip the camelCase plugin for them.
+  const raw = db.withoutPlugins()
+  return new Migrator({ db: raw, provider: migrationProvider })
+}
+
+function unwrap(result: Awaited<ReturnType<Migrator['migrateToLatest']>>) {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')
+    const message = result.error instanceof Error ? result.error.message : String(result.error)
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${message}`)
+  }
+  return result.results ?? []
+}
+
+export async function migrateToLatest(db: Kysely<any>) {
+  return unwrap(await migratorFor(db).migrateToLatest())
+}
+
+export async function rollbackOne(db: Kysely<any>) {
+  return unwrap(await migratorFor(db).migrateDown())
+}
+
+export async function rollbackAll(db: Kysely<any>) {
+  return unwrap(await migratorFor(db).migrateTo(NO_MIGRATIONS))
+}

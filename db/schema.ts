@@ -1,0 +1,177 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+// The Kysely view of the schema the migrations build (camelCase through CamelCasePlugin).
+// tests/db/schema.test.ts checks that every table and column here exists in the migrated
+// database with the same nullability, and nothing more.
+
+export const legalForms = [
+  'worker_coop',
+  'producer_coop',
+  'consumer_coop',
+  'multi_stakeholder_coop',
+  'platform_coop',
+  'commons_project',
+  'nonprofit',
+  'social_enterprise',
+  'informal_group',
+  'sole_trader',
+  'for_profit',
+] as const
+export type LegalForm = (typeof legalForms)[number]
+
+export const surplusPolicies = ['all_to_members', 'reinvested', 'capped_return', 'shareholder_dividends'] as const
+export type SurplusPolicy = (typeof surplusPolicies)[number]
+
+export const evidenceLevels = ['self_declared', 'documented', 'peer_attested', 'verified'] as const
+export type EvidenceLevel = (typeof evidenceLevels)[number]
+
+export const claimKinds = [
+  'legal_form',
+  'one_member_one_vote',
+  'member_count',
+  'surplus_policy',
+  'pay_ratio',
+  'open_books',
+  'certification',
+  'environmental_claim',
+  'cost_breakdown',
+  'cooperative_sourcing',
+  'forced_labour_finding',
+] as const
+export type ClaimKind = (typeof claimKinds)[number]
+
+export const licenceOpenness = ['copyfair', 'copyleft', 'permissive', 'non_commercial', 'proprietary'] as const
+export type LicenceOpenness = (typeof licenceOpenness)[number]
+
+export const offerKinds = ['good', 'commons'] as const
+export type OfferKind = (typeof offerKinds)[number]
+
+export const deliveryModes = ['shipping', 'pickup', 'shipping_or_pickup', 'download', 'link'] as const
+export type DeliveryMode = (typeof deliveryModes)[number]
+
+export type OfferStatus = 'active' | 'archived'
+export type MembershipRole = 'admin' | 'member'
+export type CommonsFundKind = 'commons' | 'infrastructure'
+
+/** UTC ISO-8601 text, e.g. 2026-11-24T03:00:00.000Z */
+type IsoTime = string
+type CreatedAt = ColumnType<IsoTime, IsoTime | undefined, never>
+type UpdatedAt = ColumnType<IsoTime, IsoTime | undefined, IsoTime>
+/** SQLite stores booleans as 0/1; null means "not stated". */
+type Flag = 0 | 1
+
+export interface OrganisationsTable {
+  id: Generated<number>
+  slug: string
+  name: string
+  legalForm: LegalForm
+  summary: Generated<string>
+  website: string | null
+  countryCode: string
+  region: string | null
+  city: string
+  oneMemberOneVote: Flag | null
+  memberCount: number | null
+  surplusPolicy: SurplusPolicy | null
+  payRatio: number | null
+  openBooks: Flag | null
+  createdAt: CreatedAt
+  updatedAt: UpdatedAt
+}
+
+export interface PeopleTable {
+  id: Generated<number>
+  email: string
+  displayName: string
+  createdAt: CreatedAt
+}
+
+export interface MembershipsTable {
+  organisationId: number
+  personId: number
+  role: MembershipRole
+  createdAt: CreatedAt
+}
+
+export interface LicencesTable {
+  code: string
+  name: string
+  url: string | null
+  openness: LicenceOpenness
+}
+
+export interface CategoriesTable {
+  id: Generated<number>
+  slug: string
+  name: string
+}
+
+export interface CommonsFundsTable {
+  id: Generated<number>
+  slug: string
+  name: string
+  purpose: Generated<string>
+  kind: CommonsFundKind
+  currency: string
+  stewardOrganisationId: number | null
+  createdAt: CreatedAt
+}
+
+export interface OffersTable {
+  id: Generated<number>
+  slug: string
+  organisationId: number
+  kind: OfferKind
+  title: string
+  description: Generated<string>
+  categoryId: number
+  licenceCode: string | null
+  unit: string
+  stock: number | null
+  delivery: DeliveryMode
+  currency: string
+  /** minor units */
+  commonerPrice: number
+  /** minor units */
+  forProfitPrice: number
+  accessFeeProducerBp: number
+  accessFeeCommonsFundBp: number
+  accessFeeInfrastructureBp: number
+  commonsFundId: number
+  status: Generated<OfferStatus>
+  createdAt: CreatedAt
+  updatedAt: UpdatedAt
+}
+
+export interface EvidenceClaimsTable {
+  id: Generated<number>
+  organisationId: number
+  offerId: number | null
+  claim: ClaimKind
+  value: string
+  evidenceLevel: EvidenceLevel
+  source: string
+  sourceUrl: string | null
+  issuedAt: IsoTime
+  expiresAt: IsoTime | null
+  createdAt: CreatedAt
+}
+
+export interface DB {
+  organisations: OrganisationsTable
+  people: PeopleTable
+  memberships: MembershipsTable
+  licences: LicencesTable
+  categories: CategoriesTable
+  commonsFunds: CommonsFundsTable
+  offers: OffersTable
+  evidenceClaims: EvidenceClaimsTable
+}
+
+export type Organisation = Selectable<OrganisationsTable>
+export type NewOrganisation = Insertable<OrganisationsTable>
+export type OrganisationUpdate = Updateable<OrganisationsTable>
+export type Offer = Selectable<OffersTable>
+export type NewOffer = Insertable<OffersTable>
+export type EvidenceClaim = Selectable<EvidenceClaimsTable>
+export type NewEvidenceClaim = Insertable<EvidenceClaimsTable>

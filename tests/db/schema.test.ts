@@ -1,0 +1,137 @@
+import { sql, type ColumnType, type Kysely } from 'kysely'
+import { describe, expect, it } from 'vitest'
+import { migrateToLatest, openDatabase, rollbackAll, rollbackOne } from '../../db/connection'
+import type { DB } from '../../db/schema'
+
+type SelectOf<C> = C extends ColumnType<infer S, any, any> ? S : C
+type Nullability<C> = null extends SelectOf<C> ? 'nullable' : 'not null'
+
+// The compiler holds this record to the DB type (every table, every column, its nullability);
+// the test holds it to the migrated database. Together: the DB type matches the migrations.
+const expected: { [T in keyof DB]: { [C in keyof DB[T]]-?: Nullability<DB[T][C]> } } = {
+  organisations: {
+    id: 'not null',
+    slug: 'not null',
+    name: 'not null',
+    legalForm: 'not null',
+    summary: 'not null',
+    website: 'nullable',
+    countryCode: 'not null',
+    region: 'nullable',
+    city: 'not null',
+    oneMemberOneVote: 'nullable',
+    memberCount: 'nullable',
+    surplusPolicy: 'nullable',
+    payRatio: 'nullable',
+    openBooks: 'nullable',
+    createdAt: 'not null',
+    updatedAt: 'not null',
+  },
+  people: { id: 'not null', email: 'not null', displayName: 'not null', createdAt: 'not null' },
+  memberships: { organisationId: 'not null', personId: 'not null', role: 'not null', createdAt: 'not null' },
+  licences: { code: 'not null', name: 'not null', url: 'nullable', openness: 'not null' },
+  categories: { id: 'not null', slug: 'not null', name: 'not null' },
+  commonsFunds: {
+    id: 'not null',
+    slug: 'not null',
+    name: 'not null',
+    purpose: 'not null',
+    kind: 'not null',
+    currency: 'not null',
+    stewardOrganisationId: 'nullable',
+    createdAt: 'not null',
+  },
+  offers: {
+    id: 'not null',
+    slug: 'not null',
+    organisationId: 'not null',
+    kind: 'not null',
+    title: 'not null',
+    description: 'not null',
+    categoryId: 'not null',
+    licenceCode: 'nullable',
+    unit: 'not null',
+    stock: 'nullable',
+    delivery: 'not null',
+    currency: 'not null',
+    commonerPrice: 'not null',
+    forProfitPrice: 'not null',
+    accessFeeProducerBp: 'not null',
+    accessFeeCommonsFundBp: 'not null',
+    accessFeeInfrastructureBp: 'not null',
+    commonsFundId: 'not null',
+    status: 'not null',
+    createdAt: 'not null',
+    updatedAt: 'not null',
+  },
+  evidenceClaims: {
+    id: 'not null',
+    organisationId: 'not null',
+    offerId: 'nullable',
+    claim: 'not null',
+    value: 'not null',
+    evidenceLevel: 'not null',
+    source: 'not null',
+    sourceUrl: 'nullable',
+    issuedAt: 'not null',
+    expiresAt: 'nullable',
+    createdAt: 'not null',
+  },
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+
+/** The whole schema as SQLite stores it: every table, index and trigger's SQL. */
+async function schemaSql(db: Kysely<any>) {
+  const { rows } = await sql<{ type: string; name: string; sql: string | null }>`
+    select type, name, sql from sqlite_master
+    where name not like 'sqlite_%' and name not like 'kysely_%'
+    order by type, name`.execute(db)
+  return rows
+}
+
+describe('database schema', () => {
+  it('has exactly the tables and columns of the DB type, with the same nullability', async () => {
+    const db = openDatabase(':memory:')
+    await migrateToLatest(db)
+    const tables = (await db.introspection.getTables()).filter((t) => !t.name.startsWith('kysely_'))
+    const actual = Object.fromEntries(
+      tables.map((t) => [t.name, Object.fromEntries(t.columns.map((c) => [c.name, c.isNullable ? 'nullable' : 'not null']))]),
+    )
+    const wanted = Object.fromEntries(
+      Object.entries(expected).map(([table, columns]) => [
+        snake(table),
+        Object.fromEntries(Object.entries(columns).map(([c, n]) => [snake(c), n])),
+      ]),
+    )
+    // SQLite reports an INTEGER PRIMARY KEY (the rowid) as nullable, though it can never hold null.
+    for (const t of Object.values(actual)) if ('id' in t) t.id = 'not null'
+    expect(actual).toEqual(wanted)
+    await db.destroy()
+  })
+
+  it('migrates up, down and up again to the same schema', async () => {
+    const db = openDatabase(':memory:')
+    await migrateToLatest(db)
+    const first = await schemaSql(db)
+    expect(first.length).toBeGreaterThan(5)
+
+    await rollbackOne(db)
+    await rollbackAll(db)
+    expect(await schemaSql(db)).toEqual([])
+
+    await migrateToLatest(db)
+    expect(await schemaSql(db)).toEqual(first)
+    await db.destroy()
+  })
+
+  it('runs in WAL mode with foreign keys enforced', async () => {
+    const file = `${process.env.TMPDIR ?? '/tmp'}/sm-wal-${process.pid}-${Date.now()}.db`
+    const db = openDatabase(file)
+    const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db.withoutPlugins())
+    expect(rows[0]?.journal_mode).toBe('wal')
+    const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db.withoutPlugins())
+    expect(fk.rows[0]?.foreign_keys).toBe(1)
+    await db.destroy()
+  })
+})

@@ -1,0 +1,76 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { chromium, type BrowserContext } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { projectRoot, startServer, tempDir, type RunningServer } from '../support/server'
+
+export const screenshotDir = path.join(projectRoot, 'tests/artifacts')
+
+export async function launchBrowser(): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(tempDir('sm-chromium'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+describe('browsing the catalog in a real browser', () => {
+  let server: RunningServer
+  let browser: BrowserContext
+  beforeAll(async () => {
+    fs.mkdirSync(screenshotDir, { recursive: true })
+    ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('opens the catalog, follows an offer and shows what each buyer pays', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${server.url}/`)
+    await expect(page.title()).resolves.toBe('Catalog · Solidarity Market')
+    const cards = page.locator('.card')
+    expect(await cards.count()).toBe(24)
+    await page.screenshot({ path: path.join(screenshotDir, 'catalog.png'), fullPage: false })
+
+    // Follow the first commons item: it must be free for commoners.
+    const commonsCard = cards.filter({ hasText: 'Commons item' }).first()
+    const title = (await commonsCard.locator('h3 a').textContent())!.trim()
+    await commonsCard.locator('h3 a').click()
+    await page.waitForURL(/\/offers\//)
+    await expect(page.locator('h1').textContent()).resolves.toBe(title)
+    const prices = page.getByRole('complementary', { name: 'What each buyer pays' })
+    await expect(prices.getByRole('row', { name: /Commoner/ }).textContent()).resolves.toContain('Free')
+    await expect(prices.getByRole('row', { name: /For-profit buyer/ }).textContent()).resolves.toMatch(/€\d/)
+    await expect(prices.textContent()).resolves.toContain('Where the access fee goes')
+    await page.screenshot({ path: path.join(screenshotDir, 'offer.png'), fullPage: true })
+
+    // The producer link leads to the organisation page with its governance facts.
+    await page.locator('.offer__producer a').first().click()
+    await page.waitForURL(/\/organisations\//)
+    await expect(page.getByRole('heading', { name: 'Governance' }).isVisible()).resolves.toBe(true)
+    await page.screenshot({ path: path.join(screenshotDir, 'organisation.png'), fullPage: true })
+
+    // Back to the catalog, then page 2 through the pagination links.
+    await page.getByRole('link', { name: '← Back to the catalog' }).click()
+    await page.getByRole('link', { name: 'Next →' }).click()
+    await page.waitForURL(/\?page=2/)
+    await expect(page.locator('[aria-current="page"]').textContent()).resolves.toBe('2')
+
+    const missing = await page.goto(`${server.url}/offers/does-not-exist`)
+    expect(missing?.status()).toBe(404)
+    await expect(page.locator('h1').textContent()).resolves.toBe('Page not found')
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto(`${server.url}/`)
+    await page.screenshot({ path: path.join(screenshotDir, 'catalog-mobile.png') })
+  })
+})

@@ -1,0 +1,67 @@
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../db/connection'
+import { runServerToExit, startServer, tempDir, type RunningServer } from '../support/server'
+
+// These run the real production entry (server.ts) on the built app: `npm test` builds first.
+
+describe('starting the marketplace', () => {
+  it.each([
+    ['PORT', 'not-a-port', /^Invalid configuration: PORT must be a whole number between 1 and 65535 \(got "not-a-port"\)$/],
+    ['PORT', '99999', /^Invalid configuration: PORT must be a whole number/],
+    ['DATABASE_PATH', 'data/', /^Invalid configuration: DATABASE_PATH must name a file, not a folder/],
+  ])('stops with a one-line message when %s=%s', async (variable, value, message) => {
+    const result = await runServerToExit({ [variable]: value })
+    expect(result.code).toBe(1)
+    const lines = result.stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(message)
+  })
+
+  describe('on an empty database file', () => {
+    let server: RunningServer
+    let databasePath: string
+    beforeAll(async () => {
+      databasePath = path.join(tempDir('sm-start'), 'nested', 'market.db')
+      server = await startServer({ DATABASE_PATH: databasePath })
+    })
+    afterAll(async () => server?.stop())
+
+    it('migrates, seeds the demo marketplace and serves the catalog', async () => {
+      expect(server.output()).toMatch(/Seeded the demo marketplace: \d+ organisations, \d+ offers/)
+      const res = await fetch(`${server.url}/`)
+      expect(res.status).toBe(200)
+      const html = await res.text()
+      expect(html).toContain('<h1 id="catalog-title">Catalog</h1>')
+      expect(html.match(/class="card"/g)?.length).toBe(24)
+      expect(html).toContain('Commoners pay')
+    })
+
+    it('answers /healthz, 404s unknown pages, and serves the favicon', async () => {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+      const missing = await fetch(`${server.url}/no/such/page`)
+      expect(missing.status).toBe(404)
+      expect(await missing.text()).toContain('Page not found')
+      expect((await fetch(`${server.url}/favicon.ico`)).status).toBe(200)
+    })
+
+    it('answers a malformed page number with 400 and a readable message, not a 500', async () => {
+      const res = await fetch(`${server.url}/?page=banana`)
+      expect(res.status).toBe(400)
+      expect(await res.text()).toContain('page must be a whole number')
+    })
+
+    it('does not seed again on the next start', async () => {
+      await server.stop()
+      const db = openDatabase(databasePath)
+      const before = await db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      await db.destroy()
+      server = await startServer({ DATABASE_PATH: databasePath })
+      expect(server.output()).not.toContain('Seeded')
+      const db2 = openDatabase(databasePath)
+      const after = await db2.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      await db2.destroy()
+      expect(after.n).toBe(before.n)
+    })
+  })
+})
