@@ -157,6 +157,38 @@ export interface EvidenceClaimsTable {
   createdAt: CreatedAt
 }
 
+export interface ScoreRulesTable {
+  version: number
+  /** JSON of the criterion weights; parse with CommunityWeights */
+  weights: string
+  note: Generated<string>
+  publishedBy: string
+  publishedAt: ColumnType<IsoTime, IsoTime | undefined, never>
+}
+
+export interface OfferScoresTable {
+  offerId: number
+  rulesVersion: number
+  /** 0–100, one decimal, community weights */
+  score: number
+  /** 0–1: share of the weight backed by peer-attested or better evidence */
+  confidence: number
+  listed: Flag
+  exclusionReason: string | null
+  /** 0–1 per criterion, evidence applied, independent of weights (for buyers' own weights) */
+  earnedOwnership: number
+  earnedSurplus: number
+  earnedOpenKnowledge: number
+  earnedFairWork: number
+  earnedTransparency: number
+  earnedEnvironment: number
+  earnedCooperation: number
+  /** JSON: the explanation lines; parse with StoredExplanation */
+  explanation: string
+  validUntil: IsoTime | null
+  computedAt: IsoTime
+}
+
 export interface DB {
   organisations: OrganisationsTable
   people: PeopleTable
@@ -166,6 +198,8 @@ export interface DB {
   commonsFunds: CommonsFundsTable
   offers: OffersTable
   evidenceClaims: EvidenceClaimsTable
+  scoreRules: ScoreRulesTable
+  offerScores: OfferScoresTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

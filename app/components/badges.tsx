@@ -31,3 +31,15 @@ export function EvidenceBadge({ level, expired }: { level: EvidenceLevel; expire
     </span>
   )
 }
+
+/** The public badge: always the community score, with how much of it is well evidenced. */
+export function ScoreBadge({ score, confidence }: { score: number; confidence: number }) {
+  const tier = score >= 60 ? 'high' : score >= 35 ? 'mid' : 'low'
+  return (
+    <span className={`score score--${tier}`} title={`Community score ${score} of 100; ${Math.round(confidence * 100)}% backed by peer-attested or verified evidence`}>
+      <span className="visually-hidden">Community score </span>
+      {Math.round(score)}
+      <span className="score__confidence"> · {Math.round(confidence * 100)}% sure</span>
+    </span>
+  )
+}

@@ -17,8 +17,8 @@ export function EvidenceTable({ evidence, caption }: { evidence: EvidenceLine[];
           </tr>
         </thead>
         <tbody>
-          {evidence.map((e, i) => (
-            <tr key={i}>
+          {evidence.map((e) => (
+            <tr key={e.id} id={`evidence-${e.id}`}>
               <th scope="row">
                 {claimLabel[e.claim]}: {claimValueLabel(e.claim, e.value)}
               </th>

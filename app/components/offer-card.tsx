@@ -1,16 +1,18 @@
 import { Link } from '@remix-run/react'
-import type { OfferCard as OfferCardData } from '~/modules/catalog/catalog.server'
-import { KindBadge, LegalFormBadge } from './badges'
+import type { RankedOfferCard } from '~/modules/catalog/catalog.server'
+import { KindBadge, LegalFormBadge, ScoreBadge } from './badges'
 import { TierPriceList } from './prices'
 
-export function OfferCard({ offer }: { offer: OfferCardData }) {
+export function OfferCard({ offer }: { offer: RankedOfferCard }) {
   const soldOut = offer.stock === 0
   return (
     <article className="card" aria-labelledby={`offer-${offer.slug}`}>
       <div className="card__meta">
         <KindBadge kind={offer.kind} />
         <span className="muted">{offer.category.name}</span>
+        <ScoreBadge score={offer.score} confidence={offer.confidence} />
       </div>
+      {offer.viewScore !== null ? <p className="card__view-score small">Your weights: {offer.viewScore}</p> : null}
       <h3 id={`offer-${offer.slug}`} className="card__title">
         <Link to={`/offers/${offer.slug}`}>{offer.title}</Link>
       </h3>

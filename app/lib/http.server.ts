@@ -10,10 +10,11 @@ function firstIssueMessage(error: z.ZodError): string {
 }
 
 /** Parses the URL's query with `schema`; a bad value is a 400 naming the parameter. */
-export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.infer<S> {
+export function parseQuery<S extends z.ZodType>(request: Request, schema: S, toInput?: (params: URLSearchParams) => Record<string, string>): z.infer<S> {
   const url = new URL(request.url)
-  const raw: Record<string, string> = {}
-  for (const [key, value] of url.searchParams) if (!(key in raw)) raw[key] = value
+  let raw: Record<string, string> = {}
+  if (toInput) raw = toInput(url.searchParams)
+  else for (const [key, value] of url.searchParams) if (!(key in raw)) raw[key] = value
   const result = schema.safeParse(raw)
   if (!result.success) throw data(firstIssueMessage(result.error), { status: 400 })
   return result.data

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { KindBadge, LegalFormBadge } from '~/components/badges'
+import { KindBadge, LegalFormBadge, ScoreBadge } from '~/components/badges'
 import { EvidenceTable } from '~/components/evidence-table'
 import { Price } from '~/components/prices'
+import { ScoreBreakdown } from '~/components/score-breakdown'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
 import { deliveryLabel, opennessLabel } from '~/lib/labels'
@@ -39,6 +40,7 @@ export default function OfferPage() {
         <div className="card__meta">
           <KindBadge kind={offer.kind} />
           <span className="muted">{offer.category.name}</span>
+          <ScoreBadge score={offer.score} confidence={offer.confidence} />
         </div>
         <h1 id="offer-title">{offer.title}</h1>
         <p className="offer__producer">
@@ -130,6 +132,8 @@ export default function OfferPage() {
           )}
         </aside>
       </div>
+
+      <ScoreBreakdown score={offer.scoreBreakdown} producerSlug={offer.producer.slug} offerSlug={offer.slug} />
 
       <section aria-labelledby="evidence-title">
         <h2 id="evidence-title">Evidence about this offer</h2>

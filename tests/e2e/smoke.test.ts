@@ -47,24 +47,27 @@ describe('browsing the catalog in a real browser', () => {
     const title = (await commonsCard.locator('h3 a').textContent())!.trim()
     await commonsCard.locator('h3 a').click()
     await page.waitForURL(/\/offers\//)
-    await expect(page.locator('h1').textContent()).resolves.toBe(title)
+    await page.locator('h1', { hasText: title }).waitFor()
     const prices = page.getByRole('complementary', { name: 'What each buyer pays' })
     await expect(prices.getByRole('row', { name: /Commoner/ }).textContent()).resolves.toContain('Free')
     await expect(prices.getByRole('row', { name: /For-profit buyer/ }).textContent()).resolves.toMatch(/€\d/)
     await expect(prices.textContent()).resolves.toContain('Where the access fee goes')
+    // The score breakdown explains each criterion and links to evidence.
+    await page.getByRole('heading', { name: /Ethical-preference score/ }).waitFor()
+    expect(await page.locator('.breakdown tbody tr').count()).toBe(7)
     await page.screenshot({ path: path.join(screenshotDir, 'offer.png'), fullPage: true })
 
     // The producer link leads to the organisation page with its governance facts.
     await page.locator('.offer__producer a').first().click()
     await page.waitForURL(/\/organisations\//)
-    await expect(page.getByRole('heading', { name: 'Governance' }).isVisible()).resolves.toBe(true)
+    await page.getByRole('heading', { name: 'Governance' }).waitFor()
     await page.screenshot({ path: path.join(screenshotDir, 'organisation.png'), fullPage: true })
 
     // Back to the catalog, then page 2 through the pagination links.
     await page.getByRole('link', { name: '← Back to the catalog' }).click()
     await page.getByRole('link', { name: 'Next →' }).click()
     await page.waitForURL(/\?page=2/)
-    await expect(page.locator('[aria-current="page"]').textContent()).resolves.toBe('2')
+    await page.locator('[aria-current="page"]', { hasText: '2' }).waitFor()
 
     const missing = await page.goto(`${server.url}/offers/does-not-exist`)
     expect(missing?.status()).toBe(404)

@@ -6,7 +6,10 @@ import { loader as organisationLoader } from '../../app/routes/organisations.$sl
 import { loader as notFoundLoader } from '../../app/routes/$'
 import { loader as healthLoader } from '../../app/routes/healthz'
 import { seededDb, useAsAppDb } from '../support/db'
-import { loaderArgs, thrownStatus } from '../support/remix'
+import { loaderArgs, thrownStatus, unwrap } from '../support/remix'
+
+const catalogPage = async (url: string, init?: RequestInit) =>
+  unwrap(await catalogLoader({ ...loaderArgs(url), request: new Request(new URL(url, 'http://localhost'), init) })).catalog
 
 let db: Database
 beforeAll(async () => {
@@ -16,7 +19,7 @@ beforeAll(async () => {
 
 describe('catalog home', () => {
   it('lists the first page of offers with producer, legal form and both tier prices', async () => {
-    const page = await catalogLoader(loaderArgs('/'))
+    const page = await catalogPage('/')
     expect(page.total).toBeGreaterThanOrEqual(200)
     expect(page.offers).toHaveLength(24)
     expect(page.page).toBe(1)
@@ -30,33 +33,41 @@ describe('catalog home', () => {
   })
 
   it('pages through every active offer exactly once', async () => {
-    const first = await catalogLoader(loaderArgs('/'))
+    const first = await catalogPage('/')
     const seen = new Set<string>()
     for (let p = 1; p <= first.pageCount; p++) {
-      const page = await catalogLoader(loaderArgs(`/?page=${p}`))
+      const page = await catalogPage(`/?page=${p}`)
       for (const o of page.offers) seen.add(o.slug)
     }
     expect(seen.size).toBe(first.total)
   })
 
   it('answers a page past the end with an empty, well-formed page', async () => {
-    const page = await catalogLoader(loaderArgs('/?page=9999'))
+    const page = await catalogPage('/?page=9999')
     expect(page.offers).toEqual([])
     expect(page.page).toBe(9999)
   })
 
   it.each(['abc', '0', '-3', '1.5', '99999999999'])('rejects page=%s with a 400 and a message', async (value) => {
-    const { status, message } = await thrownStatus(() => catalogLoader(loaderArgs(`/?page=${value}`)))
+    const { status, message } = await thrownStatus(() => catalogPage(`/?page=${value}`))
     expect(status).toBe(400)
     expect(String(message)).toMatch(/page/)
   })
 
-  it('leaves archived offers out', async () => {
+  it('leaves archived and excluded offers out', async () => {
     const archived = await db.selectFrom('offers').select('slug').where('status', '=', 'archived').execute()
     expect(archived.length).toBeGreaterThan(0)
-    const page = await catalogLoader(loaderArgs('/'))
+    const page = await catalogPage('/')
     const active = await db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'active').executeTakeFirstOrThrow()
-    expect(page.total).toBe(active.n)
+    const excluded = await db
+      .selectFrom('offers as o')
+      .innerJoin('offerScores as s', 's.offerId', 'o.id')
+      .select('o.slug')
+      .where('o.status', '=', 'active')
+      .where('s.exclusionReason', 'is not', null)
+      .execute()
+    expect(excluded.length).toBeGreaterThan(0)
+    expect(page.total).toBe(active.n - excluded.length)
     const { status } = await thrownStatus(() => offerLoader(loaderArgs(`/offers/${archived[0]!.slug}`, { slug: archived[0]!.slug })))
     expect(status).toBe(404)
   })

@@ -15,3 +15,15 @@ export async function thrownStatus(promise: Promise<unknown> | (() => unknown)):
   }
   throw new Error('expected the loader to throw an error response')
 }
+
+/** The data of a loader result, whether it returned plain data or `data(value, init)`. */
+export function unwrap<T>(result: T): T extends { type: string; data: infer D; init: unknown } ? D : T {
+  const r = result as { type?: string; data?: unknown }
+  return (r && r.type === 'DataWithResponseInit' ? r.data : result) as never
+}
+
+/** The headers a loader set with `data(value, { headers })`. */
+export function initHeaders(result: unknown): Headers {
+  const r = result as { init?: { headers?: HeadersInit } | null }
+  return new Headers(r?.init?.headers ?? {})
+}

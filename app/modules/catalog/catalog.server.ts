@@ -2,11 +2,13 @@ import type { Kysely, Transaction } from 'kysely'
 import type { DB, DeliveryMode, EvidenceLevel, ClaimKind, LegalForm, LicenceOpenness, OfferKind } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { splitByBasisPoints, type Money } from '../../lib/money'
+import { sql } from 'kysely'
 import { effectiveEvidenceLevel } from '../evidence/evidence'
+import { criteria, type Criterion, type Weights } from '../scoring/rules'
+import { getStoredScore, type StoredScore } from '../scoring/scores.server'
+import { CATALOG_PAGE_SIZE, toFtsQuery, type CatalogQuery, type RankingView } from './query'
 
 type Db = Kysely<DB> | Transaction<DB>
-
-export const CATALOG_PAGE_SIZE = 24
 
 export interface ProducerRef {
   slug: string
@@ -33,14 +35,25 @@ export interface OfferCard {
   unit: string
   stock: number | null
   prices: TierPrices
+  /** The community score: what every public badge shows. */
+  score: number
+  confidence: number
+}
+
+export interface RankedOfferCard extends OfferCard {
+  /** The buyer's own re-weighted score when they rank by their own weights, else null. */
+  viewScore: number | null
 }
 
 export interface CatalogPage {
-  offers: OfferCard[]
+  offers: RankedOfferCard[]
   page: number
   pageCount: number
   total: number
   pageSize: number
+  view: RankingView
+  /** Set when the search text had no searchable words in it. */
+  notice: string | null
 }
 
 export function tierPrices(row: { currency: string; commonerPrice: number; forProfitPrice: number }): TierPrices {
@@ -54,6 +67,7 @@ export function tierPrices(row: { currency: string; commonerPrice: number; forPr
 function offerCardQuery(db: Db) {
   return db
     .selectFrom('offers as o')
+    .innerJoin('offerScores as s', 's.offerId', 'o.id')
     .innerJoin('organisations as org', 'org.id', 'o.organisationId')
     .innerJoin('categories as c', 'c.id', 'o.categoryId')
     .leftJoin('licences as l', 'l.code', 'o.licenceCode')
@@ -76,8 +90,10 @@ function offerCardQuery(db: Db) {
       'org.countryCode as producerCountryCode',
       'l.code as licenceCode',
       'l.name as licenceName',
+      's.score',
+      's.confidence',
     ])
-    .where('o.status', '=', 'active')
+    .where('s.listed', '=', 1)
 }
 
 type OfferCardRow = Awaited<ReturnType<ReturnType<typeof offerCardQuery>['executeTakeFirstOrThrow']>>
@@ -99,31 +115,132 @@ function toOfferCard(row: OfferCardRow): OfferCard {
     unit: row.unit,
     stock: row.stock,
     prices: tierPrices(row),
+    score: row.score,
+    confidence: row.confidence,
   }
 }
 
-/** One page of the active catalog. A page past the end is an empty page, not an error. */
-export async function listCatalog(db: Db, query: { page: number }): Promise<CatalogPage> {
-  const { total } = await db
-    .selectFrom('offers')
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .where('status', '=', 'active')
-    .executeTakeFirstOrThrow()
-  const rows = await offerCardQuery(db)
-    .orderBy('o.id')
-    .limit(CATALOG_PAGE_SIZE)
-    .offset((query.page - 1) * CATALOG_PAGE_SIZE)
-    .execute()
+const earnedSql = {
+  ownership: 's.earned_ownership',
+  surplus: 's.earned_surplus',
+  openKnowledge: 's.earned_open_knowledge',
+  fairWork: 's.earned_fair_work',
+  transparency: 's.earned_transparency',
+  environment: 's.earned_environment',
+  cooperation: 's.earned_cooperation',
+} as const satisfies Record<Criterion, string>
+
+/** The buyer's weighted score as SQL; weights are validated integers, passed as parameters. */
+function viewScoreSql(weights: Weights) {
+  const total = criteria.reduce((sum, c) => sum + weights[c], 0)
+  const terms = criteria.filter((c) => weights[c] > 0).map((c) => sql`${sql.raw(earnedSql[c])} * ${weights[c] / total}`)
+  return sql<number>`(${sql.join(terms, sql` + `)})`
+}
+
+/**
+ * One page of the catalog, ranked by the community score (ties by age of listing) or by the
+ * buyer's own weights, narrowed by search and filters. A page past the end is an empty page.
+ * @throws AppError('invalid_input') for a category or licence the catalog does not have
+ */
+export async function listCatalog(
+  db: Db,
+  query: CatalogQuery,
+  view: RankingView = { name: 'community', weights: null },
+): Promise<CatalogPage> {
+  const page = query.page ?? 1
+  const empty = (notice: string | null): CatalogPage => ({
+    offers: [],
+    page,
+    pageCount: 1,
+    total: 0,
+    pageSize: CATALOG_PAGE_SIZE,
+    view,
+    notice,
+  })
+
+  const [category, licence] = await Promise.all([
+    query.category ? db.selectFrom('categories').select('id').where('slug', '=', query.category).executeTakeFirst() : null,
+    query.licence ? db.selectFrom('licences').select('code').where('code', '=', query.licence).executeTakeFirst() : null,
+  ])
+  if (query.category && !category) throw new AppError('invalid_input', `There is no category "${query.category}" in this catalog.`)
+  if (query.licence && !licence) throw new AppError('invalid_input', `There is no licence "${query.licence}" in this catalog.`)
+
+  let fts: string | null = null
+  if (query.q !== undefined) {
+    fts = toFtsQuery(query.q)
+    if (!fts) return empty('Your search has no letters or digits in it, so nothing matches. Try a word.')
+  }
+
+  const needsOffer = Boolean(query.kind || category || licence || query.legalForm || query.country)
+  const needsOrganisation = Boolean(query.legalForm || query.country)
+  // Joins only when a filter needs them: the unfiltered ranking and its count stay on the
+  // covering index of offer_scores, which keeps deep pages cheap.
+  const from = sql.join(
+    [
+      sql`offer_scores s`,
+      ...(needsOffer ? [sql`join offers o on o.id = s.offer_id`] : []),
+      ...(needsOrganisation ? [sql`join organisations org on org.id = o.organisation_id`] : []),
+    ],
+    sql` `,
+  )
+  const conditions = [
+    sql`s.listed = 1`,
+    ...(query.minScore !== undefined ? [sql`s.score >= ${query.minScore}`] : []),
+    ...(query.kind ? [sql`o.kind = ${query.kind}`] : []),
+    ...(category ? [sql`o.category_id = ${category.id}`] : []),
+    ...(licence ? [sql`o.licence_code = ${licence.code}`] : []),
+    ...(query.legalForm ? [sql`org.legal_form = ${query.legalForm}`] : []),
+    ...(query.country ? [sql`org.country_code = ${query.country}`] : []),
+    ...(fts ? [sql`s.offer_id in (select rowid from offer_search where offer_search match ${fts})`] : []),
+  ]
+  const where = sql.join(conditions, sql` and `)
+  const order = view.weights ? sql`view_score desc, s.offer_id` : sql`s.score desc, s.offer_id`
+  const viewScore = view.weights ? viewScoreSql(view.weights) : sql`null`
+
+  const [countResult, pageResult] = await Promise.all([
+    sql<{ total: number }>`select count(*) as total from ${from} where ${where}`.execute(db),
+    sql<{ offerId: number; viewScore: number | null }>`
+      select s.offer_id as offer_id, ${viewScore} as view_score from ${from} where ${where}
+      order by ${order} limit ${CATALOG_PAGE_SIZE} offset ${(page - 1) * CATALOG_PAGE_SIZE}`.execute(db),
+  ])
+  const total = countResult.rows[0]?.total ?? 0
+  const pageRows = pageResult.rows
+
+  const ids = pageRows.map((r) => r.offerId)
+  const cards = ids.length ? await offerCardQuery(db).where('o.id', 'in', ids).execute() : []
+  const byId = new Map(cards.map((c) => [c.id, c]))
   return {
-    offers: rows.map(toOfferCard),
-    page: query.page,
+    offers: pageRows.flatMap((r) => {
+      const row = byId.get(r.offerId)
+      return row ? [{ ...toOfferCard(row), viewScore: r.viewScore === null ? null : Math.round(r.viewScore * 1000) / 10 }] : []
+    }),
+    page,
     pageCount: Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE)),
     total,
     pageSize: CATALOG_PAGE_SIZE,
+    view,
+    notice: null,
   }
 }
 
+export interface CatalogFacets {
+  categories: { slug: string; name: string }[]
+  licences: { code: string; name: string }[]
+  countries: string[]
+}
+
+/** The choices the catalog's filters offer. */
+export async function catalogFacets(db: Db): Promise<CatalogFacets> {
+  const [categories, licences, countries] = await Promise.all([
+    db.selectFrom('categories').select(['slug', 'name']).orderBy('name').execute(),
+    db.selectFrom('licences').select(['code', 'name']).orderBy('name').execute(),
+    db.selectFrom('organisations').select('countryCode').distinct().orderBy('countryCode').execute(),
+  ])
+  return { categories, licences, countries: countries.map((c) => c.countryCode) }
+}
+
 export interface EvidenceLine {
+  id: number
   claim: ClaimKind
   value: string
   evidenceLevel: EvidenceLevel
@@ -149,10 +266,12 @@ export interface OfferDetail extends OfferCard {
   accessFeeSplit: AccessFeeShare[]
   offerEvidence: EvidenceLine[]
   producerSummary: string
+  scoreBreakdown: StoredScore
 }
 
 export function toEvidenceLine(
   row: {
+    id: number
     claim: ClaimKind
     value: string
     evidenceLevel: EvidenceLevel
@@ -165,6 +284,7 @@ export function toEvidenceLine(
 ): EvidenceLine {
   const level = effectiveEvidenceLevel(row, now)
   return {
+    id: row.id,
     claim: row.claim,
     value: row.value,
     evidenceLevel: level,
@@ -197,13 +317,17 @@ export async function getOffer(db: Db, slug: string, now = new Date().toISOStrin
     .executeTakeFirst()
   if (!row) throw new AppError('not_found', 'There is no offer at this address. It may have been archived.')
 
-  const claims = await db
+  const [claims, scoreBreakdown] = await Promise.all([
+    db
     .selectFrom('evidenceClaims')
-    .select(['claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt'])
+    .select(['id', 'claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt'])
     .where('offerId', '=', row.id)
     .orderBy('claim')
     .orderBy('id')
-    .execute()
+    .execute(),
+    getStoredScore(db, row.id),
+  ])
+  if (!scoreBreakdown) throw new AppError('not_found', 'There is no offer at this address. It may have been archived.')
 
   const card = toOfferCard(row)
   const fee = card.prices.accessFee
@@ -226,5 +350,6 @@ export async function getOffer(db: Db, slug: string, now = new Date().toISOStrin
     })),
     offerEvidence: claims.map((c) => toEvidenceLine(c, now)),
     producerSummary: row.producerSummary,
+    scoreBreakdown,
   }
 }

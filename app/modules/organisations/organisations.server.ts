@@ -33,7 +33,7 @@ export async function getOrganisation(db: Db, slug: string, now = new Date().toI
   const [claims, offers] = await Promise.all([
     db
       .selectFrom('evidenceClaims')
-      .select(['claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt'])
+      .select(['id', 'claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt'])
       .where('organisationId', '=', org.id)
       .where('offerId', 'is', null)
       .orderBy('claim')
