@@ -1,12 +1,15 @@
-// Production entry: check configuration, migrate, seed an empty database, serve the Remix build.
+// Production entry (compiled to build/server.js by `npm run build`): check configuration,
+// migrate, seed an empty database, rescore lapsed evidence, serve the Remix build.
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
-import { createRequestHandler } from '@remix-run/express'
-import express from 'express'
 import { migrateToLatest, openDatabase } from './db/connection'
 import { isDatabaseEmpty, seedDemoMarketplace } from './db/seed/index'
 import { ConfigError, parseEnv } from './app/lib/env.server'
+import { refreshExpiredScores } from './app/modules/scoring/scores.server'
+import { catalogStats } from './app/modules/catalog/ranking-snapshot.server'
+import { createPageCache } from './app/lib/page-cache.server'
+import { createHttpApp } from './app/lib/http-app.server'
 
 function fail(message: string): never {
   console.error(message)
@@ -35,6 +38,15 @@ async function main() {
     const counts = await seedDemoMarketplace(db)
     console.log(`Seeded the demo marketplace: ${counts.organisations} organisations, ${counts.offers} offers.`)
   }
+  // Evidence expires with the passing of time, not with a write: rescore what has lapsed.
+  const rescoreExpired = () =>
+    refreshExpiredScores(db).then(
+      (n) => n > 0 && console.log(`Rescored ${n} offer(s) whose evidence expired.`),
+      (error) => console.error('Rescoring expired evidence failed:', error),
+    )
+  await rescoreExpired()
+  setInterval(rescoreExpired, 10 * 60 * 1000).unref()
+
   // The Remix build reads this connection through getDb(), so there is one per process.
   globalThis.__solidarityDb = db
 
@@ -46,12 +58,13 @@ async function main() {
     fail(`Cannot load the app build at ${buildPath} (run "npm run build" first): ${(error as Error).message}`)
   }
 
-  const app = express()
-  app.disable('x-powered-by')
-  app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
-  app.use(express.static('public', { maxAge: '1h' }))
-  app.all('*', createRequestHandler({ build, mode: config.NODE_ENV }))
-
+  // Public catalog, offer and organisation pages are kept while the catalog is unchanged.
+  const pageCache = createPageCache({
+    isCacheablePath: (p) => p === '/' || p === '/_root.data' || /^\/(offers|organisations)\/[a-z0-9-]+(\.data)?$/.test(p),
+    varyCookies: ['catalog_view'],
+    currentGeneration: async () => (await catalogStats(db)).generation,
+  })
+  const app = createHttpApp(build, config.NODE_ENV, 'public', (request, render) => pageCache.serve(request, render))
   const server = app.listen(config.PORT, () => {
     console.log(`Solidarity Market is serving on http://localhost:${config.PORT}`)
   })

@@ -1,7 +1,17 @@
 // npm run db:migrate | db:rollback [-- --all] | db:seed [-- --reset]
+// npm run rules:list | rules:publish -- --weights 25,20,15,15,10,10,5 --by "Name" [--note "why"] | scores:refresh
 import { ConfigError, parseEnv } from '../app/lib/env.server'
 import { migrateToLatest, openDatabase, rollbackAll, rollbackOne } from './connection'
 import { isDatabaseEmpty, seedDemoMarketplace } from './seed/index'
+import { criteria } from '../app/modules/scoring/rules'
+import { listRules, publishRules, refreshExpiredScores, refreshScores } from '../app/modules/scoring/scores.server'
+import { WeightsParam } from '../app/modules/catalog/query'
+import { isAppError } from '../app/lib/errors'
+
+function flag(flags: string[], name: string): string | undefined {
+  const i = flags.indexOf(name)
+  return i >= 0 ? flags[i + 1] : undefined
+}
 
 async function main() {
   const [command, ...flags] = process.argv.slice(2)
@@ -35,8 +45,33 @@ async function main() {
         console.log(`Seeded ${DATABASE_PATH}: ${JSON.stringify(counts)}`)
         break
       }
+      case 'rules:list': {
+        await migrateToLatest(db)
+        for (const r of await listRules(db)) {
+          console.log(`v${r.version}  ${r.publishedAt}  by ${r.publishedBy}  ${criteria.map((c) => `${c}=${r.weights[c]}`).join(' ')}${r.note ? `  — ${r.note}` : ''}`)
+        }
+        break
+      }
+      case 'rules:publish': {
+        await migrateToLatest(db)
+        const weights = WeightsParam.safeParse(flag(flags, '--weights') ?? '')
+        if (!weights.success) {
+          console.error(`--weights: ${weights.error.issues[0]!.message} (order: ${criteria.join(', ')})`)
+          process.exitCode = 2
+          break
+        }
+        const rules = await publishRules(db, { weights: weights.data, note: flag(flags, '--note') ?? '', publishedBy: flag(flags, '--by') ?? '' })
+        console.log(`Published score rules v${rules.version}; every offer was rescored with them.`)
+        break
+      }
+      case 'scores:refresh': {
+        await migrateToLatest(db)
+        if (flags.includes('--expired')) console.log(`Rescored ${await refreshExpiredScores(db)} offer(s) whose evidence expired.`)
+        else console.log(`Rescored ${await db.transaction().execute((trx) => refreshScores(trx, 'all'))} offer(s).`)
+        break
+      }
       default:
-        console.error('usage: tsx db/cli.ts migrate | rollback [--all] | seed [--reset]')
+        console.error('usage: tsx db/cli.ts migrate | rollback [--all] | seed [--reset] | rules:list | rules:publish --weights … --by … [--note …] | scores:refresh [--expired]')
         process.exitCode = 2
     }
   } finally {
@@ -45,6 +80,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error)
+  console.error(error instanceof ConfigError || isAppError(error) ? error.message : error)
   process.exit(1)
 })

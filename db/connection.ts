@@ -19,8 +19,27 @@ export function openSqlite(file: string): SQLite.Database {
   return sqlite
 }
 
+/**
+ * Kysely prepares every query afresh; preparing costs more than running most of ours. The same
+ * SQL text reuses its prepared statement (the app never streams, so none is ever busy twice).
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500) {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      const cached = cache.get(sql)
+      if (cached && !cached.busy) return cached
+      const statement = sqlite.prepare(sql)
+      if (cache.size >= max) cache.delete(cache.keys().next().value!)
+      cache.set(sql, statement)
+      return statement
+    },
+  }
+}
+
 export function kyselyFor(sqlite: SQLite.Database): Database {
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] })
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] })
 }
 
 export function openDatabase(file: string): Database {

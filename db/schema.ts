@@ -183,10 +183,28 @@ export interface OfferScoresTable {
   earnedTransparency: number
   earnedEnvironment: number
   earnedCooperation: number
-  /** JSON: the explanation lines; parse with StoredExplanation */
-  explanation: string
+  /** copies of the offer's and producer's filter facets, kept in step by triggers */
+  kind: OfferKind
+  categoryId: number
+  licenceCode: string | null
+  legalForm: LegalForm
+  countryCode: string
   validUntil: IsoTime | null
   computedAt: IsoTime
+}
+
+export interface OfferScoreExplanationsTable {
+  offerId: number
+  /** JSON: the explanation lines; parse with StoredExplanation */
+  explanation: string
+}
+
+export interface CatalogStatsTable {
+  id: number
+  /** bumped by triggers on every change to offer_scores */
+  generation: number
+  /** offers shown in the catalog, kept by the same triggers */
+  listedCount: number
 }
 
 export interface DB {
@@ -200,6 +218,8 @@ export interface DB {
   evidenceClaims: EvidenceClaimsTable
   scoreRules: ScoreRulesTable
   offerScores: OfferScoresTable
+  offerScoreExplanations: OfferScoreExplanationsTable
+  catalogStats: CatalogStatsTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

@@ -1,15 +1,20 @@
 import { Link } from '@remix-run/react'
 
-/** Numbered pages around the current one, with first/last; `href` builds each page's URL. */
-export function Pagination({ page, pageCount, href }: { page: number; pageCount: number; href: (page: number) => string }) {
-  if (pageCount <= 1) return null
-  const pages = new Set([1, pageCount, page - 2, page - 1, page, page + 1, page + 2].filter((p) => p >= 1 && p <= pageCount))
+/**
+ * Numbered pages around the current one, with the first and (when known) the last;
+ * `pageCount` is null when only "there is a next page" is known. `href` builds each page's URL.
+ */
+export function Pagination({ page, pageCount, hasNextPage, href }: { page: number; pageCount: number | null; hasNextPage: boolean; href: (page: number) => string }) {
+  if (pageCount !== null && pageCount <= 1 && page === 1) return null
+  const last = pageCount ?? (hasNextPage ? page + 1 : page)
+  const pages = new Set([1, ...(pageCount !== null ? [pageCount] : []), page - 2, page - 1, page, page + 1, page + 2].filter((p) => p >= 1 && p <= last))
   const sorted = [...pages].sort((a, b) => a - b)
   const items: (number | 'gap')[] = []
   sorted.forEach((p, i) => {
     if (i > 0 && p - sorted[i - 1]! > 1) items.push('gap')
     items.push(p)
   })
+  if (pageCount === null && hasNextPage) items.push('gap')
   return (
     <nav className="pagination" aria-label="Pages">
       {page > 1 ? (
@@ -36,7 +41,7 @@ export function Pagination({ page, pageCount, href }: { page: number; pageCount:
           ),
         )}
       </ol>
-      {page < pageCount ? (
+      {hasNextPage ? (
         <Link to={href(page + 1)} rel="next">
           Next →
         </Link>

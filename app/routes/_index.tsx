@@ -55,8 +55,8 @@ export default function Catalog() {
             {catalog.total === 0
               ? 'No offers match'
               : catalog.offers.length === 0
-                ? `Page ${catalog.page} is past the last page (${catalog.pageCount})`
-                : `${first}–${first + catalog.offers.length - 1} of ${catalog.total} offers`}
+                ? `Page ${catalog.page} is past the last page`
+                : `${first}–${first + catalog.offers.length - 1} of ${catalog.totalCapped ? 'more than ' : ''}${catalog.total.toLocaleString('en')} offers`}
             <span className="muted"> · ranked by {viewLabel}</span>
           </h2>
           {catalog.notice ? <p role="status">{catalog.notice}</p> : null}
@@ -83,7 +83,7 @@ export default function Catalog() {
               ))}
             </ul>
           )}
-          <Pagination page={catalog.page} pageCount={catalog.pageCount} href={pageHref} />
+          <Pagination page={catalog.page} pageCount={catalog.pageCount} hasNextPage={catalog.hasNextPage} href={pageHref} />
         </section>
       </div>
     </>

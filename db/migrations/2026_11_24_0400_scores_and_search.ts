@@ -14,6 +14,8 @@ const earnedColumns = [
   'earned_cooperation',
 ]
 
+const generationTables = ['offers', 'organisations', 'evidence_claims', 'categories', 'licences', 'commons_funds']
+
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('score_rules')
@@ -39,7 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       }),
       note: 'The founding weights of DESIGN.md.',
       published_by: 'founding stewards',
-      published_at: '2026-11-24T04:00:00.000Z',
+      published_at: '2026-11-24T00:00:00.000Z',
     })
     .execute()
 
@@ -56,19 +58,81 @@ export async function up(db: Kysely<any>): Promise<void> {
     table = table.addColumn(column, 'real', (c) => c.notNull().check(sql.raw(`${column} between 0 and 1`)))
   }
   await table
-    // JSON: the explanation lines, one per criterion component.
-    .addColumn('explanation', 'text', (c) => c.notNull().check(sql`json_valid(explanation)`))
+    // Copies of the catalog's filter facets, kept in step by the triggers below, so filtering
+    // and ranking read one narrow table and its indexes instead of joining wide rows.
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('category_id', 'integer', (c) => c.notNull())
+    .addColumn('licence_code', 'text')
+    .addColumn('legal_form', 'text', (c) => c.notNull())
+    .addColumn('country_code', 'text', (c) => c.notNull())
     // The earliest expiry among the evidence the score relied on: recompute when it passes.
     .addColumn('valid_until', 'text')
     .addColumn('computed_at', 'text', (c) => c.notNull())
     .execute()
+
+  // The explanation is read one offer at a time; kept apart so ranking scans stay narrow.
+  await db.schema
+    .createTable('offer_score_explanations')
+    .addColumn('offer_id', 'integer', (c) => c.primaryKey().notNull().references('offers.id').onDelete('cascade'))
+    .addColumn('explanation', 'text', (c) => c.notNull().check(sql`json_valid(explanation)`))
+    .execute()
+
   // The catalog's default order; covering, so deep pages skip rows without touching offers.
   await db.schema
     .createIndex('offer_scores_ranking_idx')
     .on('offer_scores')
     .expression(sql`listed, score desc, offer_id`)
     .execute()
+  for (const facet of ['kind', 'category_id', 'licence_code', 'legal_form', 'country_code']) {
+    await db.schema
+      .createIndex(`offer_scores_${facet}_ranking_idx`)
+      .on('offer_scores')
+      .expression(sql.raw(`listed, ${facet}, score desc, offer_id`))
+      .execute()
+  }
   await db.schema.createIndex('offer_scores_valid_until_idx').on('offer_scores').column('valid_until').execute()
+
+  // Kept by triggers on every change to offer_scores: a generation number, so an in-memory copy
+  // of the ranking can tell cheaply (and across processes) whether it is current, and the
+  // number of listed offers, so the unfiltered catalog knows its size without counting.
+  await db.schema
+    .createTable('catalog_stats')
+    .addColumn('id', 'integer', (c) => c.primaryKey().notNull().check(sql`id = 1`))
+    .addColumn('generation', 'integer', (c) => c.notNull())
+    .addColumn('listed_count', 'integer', (c) => c.notNull().check(sql`listed_count >= 0`))
+    .execute()
+  await db.insertInto('catalog_stats').values({ id: 1, generation: 0, listed_count: 0 }).execute()
+  const listedDelta = { insert: 'new.listed', update: 'new.listed - old.listed', delete: '- old.listed' }
+  for (const [event, delta] of Object.entries(listedDelta)) {
+    await sql
+      .raw(`create trigger offer_scores_stats_${event} after ${event} on offer_scores begin
+        update catalog_stats set generation = generation + 1, listed_count = listed_count + (${delta}) where id = 1;
+      end`)
+      .execute(db)
+  }
+
+  // Every other table the public catalog pages read moves the generation too, so a cached
+  // rendering of those pages is never served after its data changed.
+  for (const table of generationTables) {
+    for (const event of ['insert', 'update', 'delete']) {
+      await sql
+        .raw(`create trigger ${table}_generation_${event} after ${event} on ${table} begin
+          update catalog_stats set generation = generation + 1 where id = 1;
+        end`)
+        .execute(db)
+    }
+  }
+
+  await sql`create trigger offer_scores_offer_facets after update of kind, category_id, licence_code, organisation_id on offers begin
+    update offer_scores set kind = new.kind, category_id = new.category_id, licence_code = new.licence_code,
+      legal_form = (select legal_form from organisations where id = new.organisation_id),
+      country_code = (select country_code from organisations where id = new.organisation_id)
+    where offer_id = new.id;
+  end`.execute(db)
+  await sql`create trigger offer_scores_organisation_facets after update of legal_form, country_code on organisations begin
+    update offer_scores set legal_form = new.legal_form, country_code = new.country_code
+    where offer_id in (select id from offers where organisation_id = new.id);
+  end`.execute(db)
 
   await sql`create virtual table offer_search using fts5(
     title, description, producer, tokenize = 'unicode61 remove_diacritics 2'
@@ -91,23 +155,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     update offer_search set producer = new.name where rowid in (select id from offers where organisation_id = new.id);
   end`.execute(db)
 
-  // Filters the catalog offers next to the ranking.
-  await db.schema.createIndex('offers_kind_idx').on('offers').column('kind').execute()
-  await db.schema.createIndex('offers_licence_idx').on('offers').column('licence_code').execute()
-  await db.schema.createIndex('organisations_legal_form_idx').on('organisations').column('legal_form').execute()
-  await db.schema.createIndex('organisations_country_idx').on('organisations').column('country_code').execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('organisations_country_idx').execute()
-  await db.schema.dropIndex('organisations_legal_form_idx').execute()
-  await db.schema.dropIndex('offers_licence_idx').execute()
-  await db.schema.dropIndex('offers_kind_idx').execute()
+  for (const table of generationTables) {
+    for (const event of ['insert', 'update', 'delete']) await sql.raw(`drop trigger ${table}_generation_${event}`).execute(db)
+  }
+  for (const event of ['insert', 'update', 'delete']) await sql.raw(`drop trigger offer_scores_stats_${event}`).execute(db)
+  await db.schema.dropTable('catalog_stats').execute()
+  await sql`drop trigger offer_scores_organisation_facets`.execute(db)
+  await sql`drop trigger offer_scores_offer_facets`.execute(db)
   await sql`drop trigger organisations_search_rename`.execute(db)
   await sql`drop trigger offers_search_delete`.execute(db)
   await sql`drop trigger offers_search_update`.execute(db)
   await sql`drop trigger offers_search_insert`.execute(db)
   await sql`drop table offer_search`.execute(db)
+  await db.schema.dropTable('offer_score_explanations').execute()
   await db.schema.dropTable('offer_scores').execute()
   await db.schema.dropTable('score_rules').execute()
 }

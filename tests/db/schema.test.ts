@@ -92,10 +92,16 @@ const expected: { [T in keyof DB]: { [C in keyof DB[T]]-?: Nullability<DB[T][C]>
     earnedTransparency: 'not null',
     earnedEnvironment: 'not null',
     earnedCooperation: 'not null',
-    explanation: 'not null',
+    kind: 'not null',
+    categoryId: 'not null',
+    licenceCode: 'nullable',
+    legalForm: 'not null',
+    countryCode: 'not null',
     validUntil: 'nullable',
     computedAt: 'not null',
   },
+  offerScoreExplanations: { offerId: 'not null', explanation: 'not null' },
+  catalogStats: { id: 'not null', generation: 'not null', listedCount: 'not null' },
 }
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)

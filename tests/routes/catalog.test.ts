@@ -35,7 +35,7 @@ describe('catalog home', () => {
   it('pages through every active offer exactly once', async () => {
     const first = await catalogPage('/')
     const seen = new Set<string>()
-    for (let p = 1; p <= first.pageCount; p++) {
+    for (let p = 1; p <= first.pageCount!; p++) {
       const page = await catalogPage(`/?page=${p}`)
       for (const o of page.offers) seen.add(o.slug)
     }

@@ -51,6 +51,22 @@ describe('starting the marketplace', () => {
       expect(await res.text()).toContain('page must be a whole number')
     })
 
+    it('serves the catalog from its page cache until the catalog changes, even from another process', async () => {
+      await fetch(`${server.url}/`)
+      const cached = await fetch(`${server.url}/`)
+      expect(cached.headers.get('X-Page-Cache')).toBe('hit')
+      const first = /<h3 id="offer-([a-z0-9-]+)"/.exec(await cached.text())![1]!
+      const db = openDatabase(databasePath)
+      await db.updateTable('offers').set({ title: 'Renamed by a steward' }).where('slug', '=', first).execute()
+      await db.destroy()
+      const fresh = await fetch(`${server.url}/`)
+      expect(fresh.headers.get('X-Page-Cache')).toBe('miss')
+      expect(await fresh.text()).toContain('Renamed by a steward')
+      // A visitor with a session never shares a cached page.
+      const personal = await fetch(`${server.url}/`, { headers: { Cookie: '__session=abc' } })
+      expect(personal.headers.get('X-Page-Cache')).toBeNull()
+    })
+
     it('does not seed again on the next start', async () => {
       await server.stop()
       const db = openDatabase(databasePath)

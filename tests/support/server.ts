@@ -5,7 +5,6 @@ import os from 'node:os'
 import path from 'node:path'
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..')
-const tsx = path.join(projectRoot, 'node_modules/.bin/tsx')
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,10 +27,10 @@ export interface RunResult {
   stderr: string
 }
 
-/** Runs the production server entry to completion (for configurations that must stop it). */
+/** Runs the production server (build/server.js, from `npm run build`) to completion, for configurations that must stop it. */
 export function runServerToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, ['server.ts'], { cwd: projectRoot, env: { ...process.env, ...env } })
+    const child = spawn(process.execPath, ['build/server.js'], { cwd: projectRoot, env: { ...process.env, ...env } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -58,7 +57,7 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<RunningServer> {
   const port = await freePort()
   const databasePath = env.DATABASE_PATH ?? path.join(tempDir('sm-server'), 'market.db')
-  const child = spawn(tsx, ['server.ts'], {
+  const child = spawn(process.execPath, ['build/server.js'], {
     cwd: projectRoot,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_PATH: databasePath, ...env },
   })

@@ -4,9 +4,9 @@ import { AppError } from '../../lib/errors'
 import { splitByBasisPoints, type Money } from '../../lib/money'
 import { sql } from 'kysely'
 import { effectiveEvidenceLevel } from '../evidence/evidence'
-import { criteria, type Criterion, type Weights } from '../scoring/rules'
 import { getStoredScore, type StoredScore } from '../scoring/scores.server'
-import { CATALOG_PAGE_SIZE, toFtsQuery, type CatalogQuery, type RankingView } from './query'
+import { catalogStats, rankByWeights } from './ranking-snapshot.server'
+import { CATALOG_PAGE_SIZE, COUNT_CAP, toFtsQuery, type CatalogQuery, type RankingView } from './query'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -48,8 +48,12 @@ export interface RankedOfferCard extends OfferCard {
 export interface CatalogPage {
   offers: RankedOfferCard[]
   page: number
-  pageCount: number
+  /** null when the total is only known to exceed the count cap */
+  pageCount: number | null
+  /** exact, or COUNT_CAP when `totalCapped` */
   total: number
+  totalCapped: boolean
+  hasNextPage: boolean
   pageSize: number
   view: RankingView
   /** Set when the search text had no searchable words in it. */
@@ -93,7 +97,6 @@ function offerCardQuery(db: Db) {
       's.score',
       's.confidence',
     ])
-    .where('s.listed', '=', 1)
 }
 
 type OfferCardRow = Awaited<ReturnType<ReturnType<typeof offerCardQuery>['executeTakeFirstOrThrow']>>
@@ -120,23 +123,6 @@ function toOfferCard(row: OfferCardRow): OfferCard {
   }
 }
 
-const earnedSql = {
-  ownership: 's.earned_ownership',
-  surplus: 's.earned_surplus',
-  openKnowledge: 's.earned_open_knowledge',
-  fairWork: 's.earned_fair_work',
-  transparency: 's.earned_transparency',
-  environment: 's.earned_environment',
-  cooperation: 's.earned_cooperation',
-} as const satisfies Record<Criterion, string>
-
-/** The buyer's weighted score as SQL; weights are validated integers, passed as parameters. */
-function viewScoreSql(weights: Weights) {
-  const total = criteria.reduce((sum, c) => sum + weights[c], 0)
-  const terms = criteria.filter((c) => weights[c] > 0).map((c) => sql`${sql.raw(earnedSql[c])} * ${weights[c] / total}`)
-  return sql<number>`(${sql.join(terms, sql` + `)})`
-}
-
 /**
  * One page of the catalog, ranked by the community score (ties by age of listing) or by the
  * buyer's own weights, narrowed by search and filters. A page past the end is an empty page.
@@ -153,6 +139,8 @@ export async function listCatalog(
     page,
     pageCount: 1,
     total: 0,
+    totalCapped: false,
+    hasNextPage: false,
     pageSize: CATALOG_PAGE_SIZE,
     view,
     notice,
@@ -171,40 +159,57 @@ export async function listCatalog(
     if (!fts) return empty('Your search has no letters or digits in it, so nothing matches. Try a word.')
   }
 
-  const needsOffer = Boolean(query.kind || category || licence || query.legalForm || query.country)
-  const needsOrganisation = Boolean(query.legalForm || query.country)
-  // Joins only when a filter needs them: the unfiltered ranking and its count stay on the
-  // covering index of offer_scores, which keeps deep pages cheap.
-  const from = sql.join(
-    [
-      sql`offer_scores s`,
-      ...(needsOffer ? [sql`join offers o on o.id = s.offer_id`] : []),
-      ...(needsOrganisation ? [sql`join organisations org on org.id = o.organisation_id`] : []),
-    ],
-    sql` `,
-  )
-  const conditions = [
-    sql`s.listed = 1`,
-    ...(query.minScore !== undefined ? [sql`s.score >= ${query.minScore}`] : []),
-    ...(query.kind ? [sql`o.kind = ${query.kind}`] : []),
-    ...(category ? [sql`o.category_id = ${category.id}`] : []),
-    ...(licence ? [sql`o.licence_code = ${licence.code}`] : []),
-    ...(query.legalForm ? [sql`org.legal_form = ${query.legalForm}`] : []),
-    ...(query.country ? [sql`org.country_code = ${query.country}`] : []),
-    ...(fts ? [sql`s.offer_id in (select rowid from offer_search where offer_search match ${fts})`] : []),
-  ]
-  const where = sql.join(conditions, sql` and `)
-  const order = view.weights ? sql`view_score desc, s.offer_id` : sql`s.score desc, s.offer_id`
-  const viewScore = view.weights ? viewScoreSql(view.weights) : sql`null`
+  const offset = (page - 1) * CATALOG_PAGE_SIZE
+  let total: number
+  let totalCapped = false
+  let hasNextPage: boolean
+  let pageRows: { offerId: number; viewScore: number | null }[]
 
-  const [countResult, pageResult] = await Promise.all([
-    sql<{ total: number }>`select count(*) as total from ${from} where ${where}`.execute(db),
-    sql<{ offerId: number; viewScore: number | null }>`
-      select s.offer_id as offer_id, ${viewScore} as view_score from ${from} where ${where}
-      order by ${order} limit ${CATALOG_PAGE_SIZE} offset ${(page - 1) * CATALOG_PAGE_SIZE}`.execute(db),
-  ])
-  const total = countResult.rows[0]?.total ?? 0
-  const pageRows = pageResult.rows
+  if (view.weights) {
+    const among = fts
+      ? new Set((await sql<{ id: number }>`select rowid as id from offer_search where offer_search match ${fts}`.execute(db)).rows.map((r) => r.id))
+      : undefined
+    const ranked = await rankByWeights(
+      db,
+      view.weights,
+      { kind: query.kind, categoryId: category?.id, licenceCode: licence?.code, legalForm: query.legalForm, countryCode: query.country, minScore: query.minScore, among },
+      offset,
+      CATALOG_PAGE_SIZE,
+    )
+    total = ranked.total
+    hasNextPage = offset + CATALOG_PAGE_SIZE < total
+    pageRows = ranked.offerIds.map((offerId, i) => ({ offerId, viewScore: ranked.viewScores[i]! }))
+  } else {
+    const conditions = [
+      sql`s.listed = 1`,
+      ...(query.minScore !== undefined ? [sql`s.score >= ${query.minScore}`] : []),
+      ...(query.kind ? [sql`s.kind = ${query.kind}`] : []),
+      ...(category ? [sql`s.category_id = ${category.id}`] : []),
+      ...(licence ? [sql`s.licence_code = ${licence.code}`] : []),
+      ...(query.legalForm ? [sql`s.legal_form = ${query.legalForm}`] : []),
+      ...(query.country ? [sql`s.country_code = ${query.country}`] : []),
+      ...(fts ? [sql`offer_search match ${fts}`] : []),
+    ]
+    // A search starts from its matches (CROSS JOIN fixes that order); otherwise the ranking
+    // indexes of offer_scores, which also carry every filter facet, answer on their own.
+    const from = fts ? sql`offer_search f cross join offer_scores s on s.offer_id = f.rowid` : sql`offer_scores s`
+    const where = sql.join(conditions, sql` and `)
+    const unfiltered = conditions.length === 1
+    const [counted, pageResult] = await Promise.all([
+      unfiltered
+        ? catalogStats(db).then((stats) => stats.listedCount)
+        : // Counting stops at the cap: "more than 10,000" is as useful as the exact figure, and cheap.
+          sql<{ total: number }>`select count(*) as total from (select 1 from ${from} where ${where} limit ${COUNT_CAP + 1})`
+            .execute(db)
+            .then((r) => r.rows[0]?.total ?? 0),
+      sql<{ offerId: number }>`select s.offer_id as offer_id from ${from} where ${where}
+        order by s.score desc, s.offer_id limit ${CATALOG_PAGE_SIZE + 1} offset ${offset}`.execute(db),
+    ])
+    totalCapped = !unfiltered && counted > COUNT_CAP
+    total = unfiltered ? counted : Math.min(counted, COUNT_CAP)
+    hasNextPage = pageResult.rows.length > CATALOG_PAGE_SIZE
+    pageRows = pageResult.rows.slice(0, CATALOG_PAGE_SIZE).map((r) => ({ offerId: r.offerId, viewScore: null }))
+  }
 
   const ids = pageRows.map((r) => r.offerId)
   const cards = ids.length ? await offerCardQuery(db).where('o.id', 'in', ids).execute() : []
@@ -215,8 +220,10 @@ export async function listCatalog(
       return row ? [{ ...toOfferCard(row), viewScore: r.viewScore === null ? null : Math.round(r.viewScore * 1000) / 10 }] : []
     }),
     page,
-    pageCount: Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE)),
+    pageCount: totalCapped ? null : Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE)),
     total,
+    totalCapped,
+    hasNextPage,
     pageSize: CATALOG_PAGE_SIZE,
     view,
     notice: null,
@@ -229,14 +236,22 @@ export interface CatalogFacets {
   countries: string[]
 }
 
-/** The choices the catalog's filters offer. */
+const countriesCache = new WeakMap<object, { generation: number; countries: string[] }>()
+
+/** The choices the catalog's filters offer; the countries (a scan) are kept until the catalog changes. */
 export async function catalogFacets(db: Db): Promise<CatalogFacets> {
-  const [categories, licences, countries] = await Promise.all([
+  const [categories, licences, stats] = await Promise.all([
     db.selectFrom('categories').select(['slug', 'name']).orderBy('name').execute(),
     db.selectFrom('licences').select(['code', 'name']).orderBy('name').execute(),
-    db.selectFrom('organisations').select('countryCode').distinct().orderBy('countryCode').execute(),
+    catalogStats(db),
   ])
-  return { categories, licences, countries: countries.map((c) => c.countryCode) }
+  let countries = countriesCache.get(db)
+  if (countries?.generation !== stats.generation) {
+    const rows = await db.selectFrom('offerScores').select('countryCode').distinct().where('listed', '=', 1).orderBy('countryCode').execute()
+    countries = { generation: stats.generation, countries: rows.map((r) => r.countryCode) }
+    countriesCache.set(db, countries)
+  }
+  return { categories, licences, countries: countries.countries }
 }
 
 export interface EvidenceLine {
@@ -314,6 +329,7 @@ export async function getOffer(db: Db, slug: string, now = new Date().toISOStrin
       'org.summary as producerSummary',
     ])
     .where('o.slug', '=', slug)
+    .where('s.listed', '=', 1)
     .executeTakeFirst()
   if (!row) throw new AppError('not_found', 'There is no offer at this address. It may have been archived.')
 

@@ -3,6 +3,8 @@ import { legalForms, offerKinds } from '../../../db/schema'
 import { BuyerWeights, criteria, presetNames, presets, type PresetName, type Weights } from '../scoring/rules'
 
 export const CATALOG_PAGE_SIZE = 24
+/** Counting matches stops here; beyond it the catalog says "more than 10,000". */
+export const COUNT_CAP = 10_000
 /** Past this, a page number is a mistake or a crawler loop, not a person. */
 export const MAX_PAGE = 10_000
 

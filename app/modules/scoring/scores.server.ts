@@ -86,8 +86,8 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
  */
 export async function refreshScores(db: Db, scope: ScoreScope, now = new Date().toISOString()): Promise<number> {
   const rules = await currentRules(db)
-  let organisationIds: number[] | 'all'
-  if (scope === 'all') organisationIds = 'all'
+  let organisationIds: number[]
+  if (scope === 'all') organisationIds = (await db.selectFrom('organisations').select('id').orderBy('id').execute()).map((o) => o.id)
   else if ('organisationIds' in scope) organisationIds = [...new Set(scope.organisationIds)]
   else {
     if (scope.offerIds.length === 0) return 0
@@ -97,16 +97,14 @@ export async function refreshScores(db: Db, scope: ScoreScope, now = new Date().
     }
     organisationIds = [...new Set(rows.map((r) => r.organisationId))]
   }
-  if (organisationIds !== 'all' && organisationIds.length === 0) return 0
-
-  const orgBatches = organisationIds === 'all' ? [null] : chunks(organisationIds, 200)
+  // A batch of producers at a time keeps memory flat however large the catalog grows.
   let count = 0
-  for (const batch of orgBatches) count += await refreshOrganisations(db, batch, rules, now)
+  for (const batch of chunks(organisationIds, 200)) count += await refreshOrganisations(db, batch, rules, now)
   return count
 }
 
-async function refreshOrganisations(db: Db, organisationIds: number[] | null, rules: RulesDocument, now: string) {
-  let offersQuery = db
+async function refreshOrganisations(db: Db, organisationIds: number[], rules: RulesDocument, now: string) {
+  const offersQuery = db
     .selectFrom('offers as o')
     .innerJoin('organisations as org', 'org.id', 'o.organisationId')
     .leftJoin('licences as l', 'l.code', 'o.licenceCode')
@@ -118,6 +116,9 @@ async function refreshOrganisations(db: Db, organisationIds: number[] | null, ru
       'o.commonerPrice',
       'o.forProfitPrice',
       'o.accessFeeCommonsFundBp',
+      'o.categoryId',
+      'o.licenceCode',
+      'org.countryCode',
       'l.name as licenceName',
       'l.openness as licenceOpenness',
       'org.legalForm',
@@ -126,14 +127,13 @@ async function refreshOrganisations(db: Db, organisationIds: number[] | null, ru
       'org.payRatio',
       'org.openBooks',
     ])
-  let claimsQuery = db
+  const claimsQuery = db
     .selectFrom('evidenceClaims')
     .select(['id', 'organisationId', 'offerId', 'claim', 'value', 'evidenceLevel', 'expiresAt'])
-  if (organisationIds) {
-    offersQuery = offersQuery.where('o.organisationId', 'in', organisationIds)
-    claimsQuery = claimsQuery.where('organisationId', 'in', organisationIds)
-  }
-  const [offers, claims] = await Promise.all([offersQuery.execute(), claimsQuery.execute()])
+  const [offers, claims] = await Promise.all([
+    offersQuery.where('o.organisationId', 'in', organisationIds).execute(),
+    claimsQuery.where('organisationId', 'in', organisationIds).execute(),
+  ])
 
   const orgClaims = new Map<number, ClaimFact[]>()
   const offerClaims = new Map<number, ClaimFact[]>()
@@ -182,12 +182,25 @@ async function refreshOrganisations(db: Db, organisationIds: number[] | null, ru
     )
     let validUntil: string | null = null
     for (const c of claimsFor) if (c.expiresAt && c.expiresAt > now && (!validUntil || c.expiresAt < validUntil)) validUntil = c.expiresAt
-    return toRow(o.id, o.status === 'active', result, rules.version, validUntil, now)
+    return {
+      ...toRow(o.id, o.status === 'active', result, rules.version, validUntil, now),
+      kind: o.kind,
+      categoryId: o.categoryId,
+      licenceCode: o.licenceCode,
+      legalForm: o.legalForm,
+      countryCode: o.countryCode,
+    }
   })
   for (const batch of chunks(rows, 200)) {
+    const scores = batch.map(({ explanation: _, ...score }) => score)
+    await db
+      .insertInto('offerScoreExplanations')
+      .values(batch.map((r) => ({ offerId: r.offerId, explanation: r.explanation })))
+      .onConflict((oc) => oc.column('offerId').doUpdateSet((eb) => ({ explanation: eb.ref('excluded.explanation') })))
+      .execute()
     await db
       .insertInto('offerScores')
-      .values(batch)
+      .values(scores)
       .onConflict((oc) =>
         oc.column('offerId').doUpdateSet((eb) => ({
           rulesVersion: eb.ref('excluded.rulesVersion'),
@@ -202,7 +215,11 @@ async function refreshOrganisations(db: Db, organisationIds: number[] | null, ru
           earnedTransparency: eb.ref('excluded.earnedTransparency'),
           earnedEnvironment: eb.ref('excluded.earnedEnvironment'),
           earnedCooperation: eb.ref('excluded.earnedCooperation'),
-          explanation: eb.ref('excluded.explanation'),
+          kind: eb.ref('excluded.kind'),
+          categoryId: eb.ref('excluded.categoryId'),
+          licenceCode: eb.ref('excluded.licenceCode'),
+          legalForm: eb.ref('excluded.legalForm'),
+          countryCode: eb.ref('excluded.countryCode'),
           validUntil: eb.ref('excluded.validUntil'),
           computedAt: eb.ref('excluded.computedAt'),
         })),
@@ -279,9 +296,10 @@ export interface StoredScore {
 
 export async function getStoredScore(db: Db, offerId: number): Promise<StoredScore | null> {
   const row = await db
-    .selectFrom('offerScores')
-    .select(['score', 'confidence', 'rulesVersion', 'computedAt', 'listed', 'explanation'])
-    .where('offerId', '=', offerId)
+    .selectFrom('offerScores as s')
+    .innerJoin('offerScoreExplanations as e', 'e.offerId', 's.offerId')
+    .select(['s.score', 's.confidence', 's.rulesVersion', 's.computedAt', 's.listed', 'e.explanation'])
+    .where('s.offerId', '=', offerId)
     .executeTakeFirst()
   if (!row) return null
   const explanation = StoredExplanation.parse(JSON.parse(row.explanation))

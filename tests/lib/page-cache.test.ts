@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest'
+import { CachedPage, createPageCache } from '../../app/lib/page-cache.server'
+
+function setup(opts: { maxEntries?: number; maxAgeMs?: number } = {}) {
+  let generation = 1
+  let clock = 0
+  let renders = 0
+  const cache = createPageCache({
+    isCacheablePath: (p) => p === '/' || p === '/missing' || p.startsWith('/offers/'),
+    varyCookies: ['catalog_view'],
+    currentGeneration: async () => generation,
+    now: () => clock,
+    ...opts,
+  })
+  const render = async (request: Request) => {
+    renders++
+    const url = new URL(request.url)
+    const headers: Record<string, string> = { 'Content-Type': 'text/html' }
+    if (url.searchParams.has('remember')) headers['Set-Cookie'] = 'catalog_view=x'
+    return new Response(`page ${url.pathname}${url.search} v${generation} #${renders}`, { status: url.pathname === '/missing' ? 404 : 200, headers })
+  }
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await cache.serve(new Request(`http://localhost${path}`, { headers }), render)
+    if (res instanceof CachedPage) {
+      return { status: res.status, text: new TextDecoder().decode(res.body), cache: new Headers(res.headers).get('X-Page-Cache') }
+    }
+    return { status: res.status, text: await res.text(), cache: res.headers.get('X-Page-Cache') }
+  }
+  return {
+    get,
+    bump: () => generation++,
+    tick: (ms: number) => (clock += ms),
+    renders: () => renders,
+  }
+}
+
+describe('the page cache', () => {
+  it('serves a rendered public page again until the catalog changes', async () => {
+    const c = setup()
+    expect(await c.get('/')).toMatchObject({ text: 'page / v1 #1', cache: 'miss' })
+    expect(await c.get('/')).toMatchObject({ text: 'page / v1 #1', cache: 'hit' })
+    c.bump()
+    expect(await c.get('/')).toMatchObject({ text: 'page / v2 #2', cache: 'miss' })
+  })
+
+  it('keys by the full URL and the view cookie', async () => {
+    const c = setup()
+    await c.get('/?page=2')
+    expect((await c.get('/?page=3')).cache).toBe('miss')
+    await c.get('/', { Cookie: 'catalog_view=a' })
+    expect((await c.get('/', { Cookie: 'catalog_view=b' })).cache).toBe('miss')
+    expect((await c.get('/', { Cookie: 'catalog_view=a' })).cache).toBe('hit')
+  })
+
+  it('never caches for a visitor with any other cookie, a fresh-render request, other paths or methods', async () => {
+    const c = setup()
+    await c.get('/')
+    expect((await c.get('/', { Cookie: '__session=abc; catalog_view=a' })).cache).toBeNull()
+    expect((await c.get('/', { 'Cache-Control': 'no-cache' })).cache).toBeNull()
+    expect((await c.get('/about')).cache).toBeNull()
+    expect(c.renders()).toBe(4)
+  })
+
+  it('does not keep errors or responses that set cookies', async () => {
+    const c = setup()
+    await c.get('/?remember=1')
+    expect((await c.get('/?remember=1')).text).toBe('page /?remember=1 v1 #2')
+    await c.get('/missing')
+    expect((await c.get('/missing')).text).toBe('page /missing v1 #4')
+  })
+
+  it('expires entries by age, and evicts the least recently used beyond its size', async () => {
+    const c = setup({ maxAgeMs: 1000, maxEntries: 2 })
+    await c.get('/')
+    c.tick(999)
+    expect((await c.get('/')).cache).toBe('hit')
+    c.tick(1)
+    expect((await c.get('/')).cache).toBe('miss')
+    await c.get('/offers/a')
+    await c.get('/') // most recent
+    await c.get('/offers/b') // evicts /offers/a
+    expect((await c.get('/')).cache).toBe('hit')
+    expect((await c.get('/offers/a')).cache).toBe('miss')
+  })
+})
