@@ -16,6 +16,9 @@ export function openSqlite(file: string): SQLite.Database {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // 16 MB of page cache (the default is 2 MB) holds the ranking and search indexes of a
+  // 100,000-offer catalog; searches otherwise re-read them from the OS on every request.
+  sqlite.pragma('cache_size = -16000')
   return sqlite
 }
 

@@ -193,12 +193,6 @@ export interface OfferScoresTable {
   computedAt: IsoTime
 }
 
-export interface OfferScoreExplanationsTable {
-  offerId: number
-  /** JSON: the explanation lines; parse with StoredExplanation */
-  explanation: string
-}
-
 export interface CatalogStatsTable {
   id: number
   /** bumped by triggers on every change to offer_scores */
@@ -218,7 +212,6 @@ export interface DB {
   evidenceClaims: EvidenceClaimsTable
   scoreRules: ScoreRulesTable
   offerScores: OfferScoresTable
-  offerScoreExplanations: OfferScoreExplanationsTable
   catalogStats: CatalogStatsTable
 }
 

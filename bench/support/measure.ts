@@ -55,11 +55,17 @@ export interface Served {
   stop: () => Promise<void>
 }
 
+/** Node's flags from the "serve" script in package.json, so benchmarks run the server as `npm start` does. */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  return pkg.scripts.serve!.split(/\s+/).filter((arg) => arg.startsWith('--'))
+}
+
 /** Spawns a compiled node server script and waits for `readyPath` to answer 200; samples its resident memory. */
 export async function serve(script: string, env: Record<string, string>, readyPath: string): Promise<Served> {
   const port = await freePort()
   const started = performance.now()
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...productionNodeFlags(), script], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

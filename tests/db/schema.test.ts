@@ -100,7 +100,6 @@ const expected: { [T in keyof DB]: { [C in keyof DB[T]]-?: Nullability<DB[T][C]>
     validUntil: 'nullable',
     computedAt: 'not null',
   },
-  offerScoreExplanations: { offerId: 'not null', explanation: 'not null' },
   catalogStats: { id: 'not null', generation: 'not null', listedCount: 'not null' },
 }
 

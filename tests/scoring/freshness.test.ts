@@ -4,7 +4,8 @@ import { listCatalog } from '../../app/modules/catalog/catalog.server'
 import { addEvidenceClaim, withdrawEvidenceClaim } from '../../app/modules/evidence/claims.server'
 import { archiveOffer, changeOfferLicence } from '../../app/modules/offers/offers.server'
 import { updateOrganisationFacts } from '../../app/modules/organisations/facts.server'
-import { defaultWeights } from '../../app/modules/scoring/rules'
+import { defaultWeights, type Criterion, type Weights } from '../../app/modules/scoring/rules'
+import { reweigh } from '../../app/modules/scoring/score'
 import { getStoredScore, publishRules, refreshExpiredScores, refreshScores } from '../../app/modules/scoring/scores.server'
 import { testDb } from '../support/db'
 import { createOffer, createOrganisation } from '../support/fixtures'
@@ -115,5 +116,21 @@ describe('no stale score: every input change moves the ranking at once', () => {
       message: expect.stringContaining('add up to 100'),
     })
     expect((await getStoredScore(db, x.id))!.rulesVersion).toBe(1)
+  })
+})
+
+describe('the explanation shown on an offer page', () => {
+  it('adds up to the stored score for every offer of the demo marketplace', async () => {
+    const { seededDb } = await import('../support/db')
+    const demo = await seededDb()
+    const offers = await demo.selectFrom('offerScores').select(['offerId', 'score']).execute()
+    expect(offers.length).toBeGreaterThan(200)
+    for (const { offerId, score } of offers) {
+      const stored = (await getStoredScore(demo, offerId))!
+      const earned = Object.fromEntries(stored.criteria.map((c) => [c.criterion, c.earned])) as Record<Criterion, number>
+      const weights = Object.fromEntries(stored.criteria.map((c) => [c.criterion, c.weight])) as Weights
+      expect(reweigh(earned, weights)).toBe(score)
+      expect(stored.criteria.every((c) => c.lines.length > 0)).toBe(true)
+    }
   })
 })

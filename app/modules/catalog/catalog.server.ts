@@ -191,8 +191,11 @@ export async function listCatalog(
       ...(fts ? [sql`offer_search match ${fts}`] : []),
     ]
     // A search starts from its matches (CROSS JOIN fixes that order); otherwise the ranking
-    // indexes of offer_scores, which also carry every filter facet, answer on their own.
-    const from = fts ? sql`offer_search f cross join offer_scores s on s.offer_id = f.rowid` : sql`offer_scores s`
+    // indexes of offer_scores, which also carry every filter facet, answer on their own. The
+    // planner prefers the table's rowid for the join; the narrow covering index reads far less.
+    const from = fts
+      ? sql`offer_search f cross join offer_scores s indexed by offer_scores_search_idx on s.offer_id = f.rowid`
+      : sql`offer_scores s`
     const where = sql.join(conditions, sql` and `)
     const unfiltered = conditions.length === 1
     const [counted, pageResult] = await Promise.all([

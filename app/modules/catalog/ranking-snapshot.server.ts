@@ -44,45 +44,59 @@ export async function catalogStats(db: Db): Promise<{ generation: number; listed
   return db.selectFrom('catalogStats').select(['generation', 'listedCount']).where('id', '=', 1).executeTakeFirstOrThrow()
 }
 
-async function build(db: Db, generation: number): Promise<Snapshot> {
-  const rows = await db
-    .selectFrom('offerScores')
-    .select(['offerId', 'score', 'kind', 'categoryId', 'licenceCode', 'legalForm', 'countryCode', ...criteria.map((c) => earnedColumn[c])])
-    .where('listed', '=', 1)
-    .orderBy('offerId')
-    .execute()
-  const size = rows.length
+const BUILD_CHUNK = 20_000
+
+async function build(db: Db, generation: number, listedCount: number): Promise<Snapshot> {
+  // Sized from the listed count, read in chunks by offer id, so a million offers never sit
+  // in memory as row objects at once.
+  const capacity = listedCount
   const snap: Snapshot = {
     generation,
-    size,
-    offerId: new Int32Array(size),
-    score: new Float64Array(size),
-    earned: new Float64Array(size * C),
-    kind: new Uint8Array(size),
-    categoryId: new Int32Array(size),
-    licence: new Int32Array(size),
-    legalForm: new Int32Array(size),
-    country: new Int32Array(size),
+    size: 0,
+    offerId: new Int32Array(capacity),
+    score: new Float64Array(capacity),
+    earned: new Float64Array(capacity * C),
+    kind: new Uint8Array(capacity),
+    categoryId: new Int32Array(capacity),
+    licence: new Int32Array(capacity),
+    legalForm: new Int32Array(capacity),
+    country: new Int32Array(capacity),
     codes: { licence: new Map(), legalForm: new Map(), country: new Map() },
   }
-  rows.forEach((r, i) => {
-    snap.offerId[i] = r.offerId
-    snap.score[i] = r.score
-    for (let c = 0; c < C; c++) snap.earned[i * C + c] = r[earnedColumn[criteria[c]!]]
-    snap.kind[i] = r.kind === 'commons' ? 1 : 0
-    snap.categoryId[i] = r.categoryId
-    snap.licence[i] = codeOf(snap.codes.licence, r.licenceCode)
-    snap.legalForm[i] = codeOf(snap.codes.legalForm, r.legalForm)
-    snap.country[i] = codeOf(snap.codes.country, r.countryCode)
-  })
+  let after = 0
+  for (;;) {
+    const rows = await db
+      .selectFrom('offerScores')
+      .select(['offerId', 'score', 'kind', 'categoryId', 'licenceCode', 'legalForm', 'countryCode', ...criteria.map((c) => earnedColumn[c])])
+      .where('listed', '=', 1)
+      .where('offerId', '>', after)
+      .orderBy('offerId')
+      .limit(BUILD_CHUNK)
+      .execute()
+    for (const r of rows) {
+      const i = snap.size
+      if (i >= capacity) break
+      snap.offerId[i] = r.offerId
+      snap.score[i] = r.score
+      for (let c = 0; c < C; c++) snap.earned[i * C + c] = r[earnedColumn[criteria[c]!]]
+      snap.kind[i] = r.kind === 'commons' ? 1 : 0
+      snap.categoryId[i] = r.categoryId
+      snap.licence[i] = codeOf(snap.codes.licence, r.licenceCode)
+      snap.legalForm[i] = codeOf(snap.codes.legalForm, r.legalForm)
+      snap.country[i] = codeOf(snap.codes.country, r.countryCode)
+      snap.size++
+    }
+    if (rows.length < BUILD_CHUNK) break
+    after = rows[rows.length - 1]!.offerId
+  }
   return snap
 }
 
 async function snapshotFor(db: Db): Promise<Snapshot> {
-  const { generation } = await catalogStats(db)
+  const { generation, listedCount } = await catalogStats(db)
   const cached = snapshots.get(db)
   if (cached && cached.generation === generation) return cached
-  const fresh = await build(db, generation)
+  const fresh = await build(db, generation, listedCount)
   snapshots.set(db, fresh)
   return fresh
 }

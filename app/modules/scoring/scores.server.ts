@@ -1,10 +1,8 @@
 import type { Kysely, Transaction } from 'kysely'
-import { z } from 'zod'
-import type { DB, EvidenceLevel } from '../../../db/schema'
-import { evidenceLevels } from '../../../db/schema'
+import type { DB, EvidenceLevel, LegalForm, OfferKind } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { CommunityWeights, criteria, type Criterion, type Weights } from './rules'
-import { scoreOffer, type ClaimFact, type CriterionResult, type ScoreResult } from './score'
+import { scoreOffer, type ClaimFact, type CriterionResult, type ScoreResult, type ScoringInput } from './score'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -103,36 +101,48 @@ export async function refreshScores(db: Db, scope: ScoreScope, now = new Date().
   return count
 }
 
-async function refreshOrganisations(db: Db, organisationIds: number[], rules: RulesDocument, now: string) {
-  const offersQuery = db
-    .selectFrom('offers as o')
-    .innerJoin('organisations as org', 'org.id', 'o.organisationId')
-    .leftJoin('licences as l', 'l.code', 'o.licenceCode')
-    .select([
-      'o.id',
-      'o.organisationId',
-      'o.kind',
-      'o.status',
-      'o.commonerPrice',
-      'o.forProfitPrice',
-      'o.accessFeeCommonsFundBp',
-      'o.categoryId',
-      'o.licenceCode',
-      'org.countryCode',
-      'l.name as licenceName',
-      'l.openness as licenceOpenness',
-      'org.legalForm',
-      'org.oneMemberOneVote',
-      'org.surplusPolicy',
-      'org.payRatio',
-      'org.openBooks',
-    ])
-  const claimsQuery = db
-    .selectFrom('evidenceClaims')
-    .select(['id', 'organisationId', 'offerId', 'claim', 'value', 'evidenceLevel', 'expiresAt'])
+interface ScoringCase {
+  offerId: number
+  active: boolean
+  input: ScoringInput
+  facets: { kind: OfferKind; categoryId: number; licenceCode: string | null; legalForm: LegalForm; countryCode: string }
+  /** the earliest future expiry among the claims the score may rely on */
+  validUntil: string | null
+}
+
+/** Everything the score of these producers' offers is computed from, as of `now`. */
+async function loadScoringCases(db: Db, organisationIds: number[], now: string, onlyOfferId?: number): Promise<ScoringCase[]> {
   const [offers, claims] = await Promise.all([
-    offersQuery.where('o.organisationId', 'in', organisationIds).execute(),
-    claimsQuery.where('organisationId', 'in', organisationIds).execute(),
+    db
+      .selectFrom('offers as o')
+      .innerJoin('organisations as org', 'org.id', 'o.organisationId')
+      .leftJoin('licences as l', 'l.code', 'o.licenceCode')
+      .select([
+        'o.id',
+        'o.organisationId',
+        'o.kind',
+        'o.status',
+        'o.commonerPrice',
+        'o.forProfitPrice',
+        'o.accessFeeCommonsFundBp',
+        'o.categoryId',
+        'o.licenceCode',
+        'org.countryCode',
+        'l.name as licenceName',
+        'l.openness as licenceOpenness',
+        'org.legalForm',
+        'org.oneMemberOneVote',
+        'org.surplusPolicy',
+        'org.payRatio',
+        'org.openBooks',
+      ])
+      .where('o.organisationId', 'in', organisationIds)
+      .execute(),
+    db
+      .selectFrom('evidenceClaims')
+      .select(['id', 'organisationId', 'offerId', 'claim', 'value', 'evidenceLevel', 'expiresAt'])
+      .where('organisationId', 'in', organisationIds)
+      .execute(),
   ])
 
   const orgClaims = new Map<number, ClaimFact[]>()
@@ -148,59 +158,58 @@ async function refreshOrganisations(db: Db, organisationIds: number[], rules: Ru
   const openShare = new Map<number, { open: number; total: number }>()
   for (const o of offers) {
     if (o.status !== 'active') continue
-    const s = openShare.get(o.organisationId) ?? { open: 0, total: 0 }
-    s.total += 1
-    if (o.licenceOpenness && openLicences.has(o.licenceOpenness)) s.open += 1
-    openShare.set(o.organisationId, s)
+    const share = openShare.get(o.organisationId) ?? { open: 0, total: 0 }
+    share.total += 1
+    if (o.licenceOpenness && openLicences.has(o.licenceOpenness)) share.open += 1
+    openShare.set(o.organisationId, share)
   }
 
-  const rows = offers.map((o) => {
-    const claimsFor = [...(orgClaims.get(o.organisationId) ?? []), ...(offerClaims.get(o.id) ?? [])]
-    const share = openShare.get(o.organisationId)
-    const result = scoreOffer(
-      {
-        now,
-        organisation: {
-          legalForm: o.legalForm,
-          oneMemberOneVote: o.oneMemberOneVote,
-          surplusPolicy: o.surplusPolicy,
-          payRatio: o.payRatio,
-          openBooks: o.openBooks,
+  return offers
+    .filter((o) => onlyOfferId === undefined || o.id === onlyOfferId)
+    .map((o) => {
+      const claimsFor = [...(orgClaims.get(o.organisationId) ?? []), ...(offerClaims.get(o.id) ?? [])]
+      const share = openShare.get(o.organisationId)
+      let validUntil: string | null = null
+      for (const c of claimsFor) if (c.expiresAt && c.expiresAt > now && (!validUntil || c.expiresAt < validUntil)) validUntil = c.expiresAt
+      return {
+        offerId: o.id,
+        active: o.status === 'active',
+        validUntil,
+        facets: { kind: o.kind, categoryId: o.categoryId, licenceCode: o.licenceCode, legalForm: o.legalForm, countryCode: o.countryCode },
+        input: {
+          now,
+          organisation: {
+            legalForm: o.legalForm,
+            oneMemberOneVote: o.oneMemberOneVote,
+            surplusPolicy: o.surplusPolicy,
+            payRatio: o.payRatio,
+            openBooks: o.openBooks,
+          },
+          offer: {
+            id: o.id,
+            kind: o.kind,
+            licenceName: o.licenceName,
+            licenceOpenness: o.licenceOpenness,
+            accessFee: o.forProfitPrice - o.commonerPrice,
+            accessFeeCommonsFundBp: o.accessFeeCommonsFundBp,
+          },
+          claims: claimsFor,
+          producerOpenShare: share && share.total > 0 ? share.open / share.total : 0,
         },
-        offer: {
-          id: o.id,
-          kind: o.kind,
-          licenceName: o.licenceName,
-          licenceOpenness: o.licenceOpenness,
-          accessFee: o.forProfitPrice - o.commonerPrice,
-          accessFeeCommonsFundBp: o.accessFeeCommonsFundBp,
-        },
-        claims: claimsFor,
-        producerOpenShare: share && share.total > 0 ? share.open / share.total : 0,
-      },
-      rules.weights,
-    )
-    let validUntil: string | null = null
-    for (const c of claimsFor) if (c.expiresAt && c.expiresAt > now && (!validUntil || c.expiresAt < validUntil)) validUntil = c.expiresAt
-    return {
-      ...toRow(o.id, o.status === 'active', result, rules.version, validUntil, now),
-      kind: o.kind,
-      categoryId: o.categoryId,
-      licenceCode: o.licenceCode,
-      legalForm: o.legalForm,
-      countryCode: o.countryCode,
-    }
-  })
+      }
+    })
+}
+
+async function refreshOrganisations(db: Db, organisationIds: number[], rules: RulesDocument, now: string) {
+  const cases = await loadScoringCases(db, organisationIds, now)
+  const rows = cases.map((c) => ({
+    ...toRow(c.offerId, c.active, scoreOffer(c.input, rules.weights), rules.version, c.validUntil, now),
+    ...c.facets,
+  }))
   for (const batch of chunks(rows, 200)) {
-    const scores = batch.map(({ explanation: _, ...score }) => score)
-    await db
-      .insertInto('offerScoreExplanations')
-      .values(batch.map((r) => ({ offerId: r.offerId, explanation: r.explanation })))
-      .onConflict((oc) => oc.column('offerId').doUpdateSet((eb) => ({ explanation: eb.ref('excluded.explanation') })))
-      .execute()
     await db
       .insertInto('offerScores')
-      .values(scores)
+      .values(batch)
       .onConflict((oc) =>
         oc.column('offerId').doUpdateSet((eb) => ({
           rulesVersion: eb.ref('excluded.rulesVersion'),
@@ -247,7 +256,6 @@ function toRow(offerId: number, active: boolean, result: ScoreResult, rulesVersi
     earnedTransparency: earned.transparency,
     earnedEnvironment: earned.environment,
     earnedCooperation: earned.cooperation,
-    explanation: JSON.stringify({ criteria: result.criteria, exclusion: result.exclusion }),
     validUntil,
     computedAt: now,
   }
@@ -262,28 +270,6 @@ export async function refreshExpiredScores(db: Kysely<DB>, now = new Date().toIS
   })
 }
 
-const ExplanationLineSchema = z.object({
-  criterion: z.enum(criteria),
-  points: z.number(),
-  text: z.string(),
-  evidenceLevel: z.enum(evidenceLevels).nullable(),
-  claimId: z.number().int().nullable(),
-  claimOnOffer: z.boolean(),
-})
-/** The explanation column's JSON, checked on the way out like any other boundary. */
-export const StoredExplanation = z.object({
-  criteria: z.array(
-    z.object({
-      criterion: z.enum(criteria),
-      weight: z.number(),
-      earned: z.number(),
-      points: z.number(),
-      lines: z.array(ExplanationLineSchema),
-    }),
-  ),
-  exclusion: z.object({ reason: z.string(), claimId: z.number().int() }).nullable(),
-})
-
 export interface StoredScore {
   score: number
   confidence: number
@@ -294,23 +280,31 @@ export interface StoredScore {
   exclusion: { reason: string; claimId: number } | null
 }
 
+/**
+ * An offer's stored score with its explanation. The explanation is derived again from the
+ * same facts and rules version; since every input change rescores in its own transaction,
+ * it always adds up to the stored figure (a test holds the two together).
+ */
 export async function getStoredScore(db: Db, offerId: number): Promise<StoredScore | null> {
-  const row = await db
+  const stored = await db
     .selectFrom('offerScores as s')
-    .innerJoin('offerScoreExplanations as e', 'e.offerId', 's.offerId')
-    .select(['s.score', 's.confidence', 's.rulesVersion', 's.computedAt', 's.listed', 'e.explanation'])
+    .innerJoin('offers as o', 'o.id', 's.offerId')
+    .innerJoin('scoreRules as r', 'r.version', 's.rulesVersion')
+    .select(['s.score', 's.confidence', 's.rulesVersion', 's.computedAt', 's.listed', 'o.organisationId', 'r.weights'])
     .where('s.offerId', '=', offerId)
     .executeTakeFirst()
-  if (!row) return null
-  const explanation = StoredExplanation.parse(JSON.parse(row.explanation))
+  if (!stored) return null
+  const [scoringCase] = await loadScoringCases(db, [stored.organisationId], stored.computedAt, offerId)
+  if (!scoringCase) return null
+  const explained = scoreOffer(scoringCase.input, CommunityWeights.parse(JSON.parse(stored.weights)))
   return {
-    score: row.score,
-    confidence: row.confidence,
-    rulesVersion: row.rulesVersion,
-    computedAt: row.computedAt,
-    listed: row.listed === 1,
-    criteria: explanation.criteria,
-    exclusion: explanation.exclusion,
+    score: stored.score,
+    confidence: stored.confidence,
+    rulesVersion: stored.rulesVersion,
+    computedAt: stored.computedAt,
+    listed: stored.listed === 1,
+    criteria: explained.criteria,
+    exclusion: explained.exclusion,
   }
 }
 
