@@ -6,10 +6,11 @@ import { projectRoot, startServer, tempDir, type RunningServer } from '../suppor
 
 export const screenshotDir = path.join(projectRoot, 'tests/artifacts')
 
-export async function launchBrowser(): Promise<BrowserContext> {
+export async function launchBrowser(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
   return chromium.launchPersistentContext(tempDir('sm-chromium'), {
     executablePath: '/usr/bin/chromium',
     headless: true,
+    ...options,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -75,5 +76,39 @@ describe('browsing the catalog in a real browser', () => {
     await page.setViewportSize({ width: 390, height: 844 })
     await page.goto(`${server.url}/`)
     await page.screenshot({ path: path.join(screenshotDir, 'catalog-mobile.png') })
+  })
+
+  it('searches, filters and re-ranks without JavaScript, every state a shareable URL', async () => {
+    const noJs = await launchBrowser({ javaScriptEnabled: false })
+    try {
+      const page = await noJs.newPage()
+      await page.goto(`${server.url}/`)
+      await page.getByLabel('Search offers and producers').fill('pasta')
+      await page.getByLabel('Kind').selectOption('good')
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.waitForURL(/q=pasta/)
+      expect(page.url()).toContain('kind=good')
+      const summary = await page.locator('#results-title').textContent()
+      expect(summary).toMatch(/of \d+ offers/)
+      const kinds = await page.locator('.card .badge--good, .card .badge--commons').allTextContents()
+      expect(kinds.length).toBeGreaterThan(0)
+      expect(kinds.every((k) => k === 'Good')).toBe(true)
+
+      // Re-rank with a preset; the choice is remembered on the next visit.
+      await page.getByLabel('Fair work first').check()
+      await page.getByRole('button', { name: 'Apply' }).click()
+      await page.waitForURL(/view=fair_work_first/)
+      await page.locator('.card__view-score').first().waitFor()
+      await page.screenshot({ path: path.join(screenshotDir, 'catalog-search.png'), fullPage: false })
+      await page.goto(`${server.url}/`)
+      await expect(page.locator('#results-title').textContent()).resolves.toContain('ranked by fair work first')
+
+      // Hostile input gets a readable 400, not a 500.
+      const bad = await page.goto(`${server.url}/?minScore=lots`)
+      expect(bad?.status()).toBe(400)
+      await expect(page.locator('h1').textContent()).resolves.toBe('That request did not make sense')
+    } finally {
+      await noJs.close()
+    }
   })
 })
