@@ -84,6 +84,87 @@ export interface PeopleTable {
   email: string
   displayName: string
   createdAt: CreatedAt
+  /** scrypt, see app/modules/accounts/password.server.ts; null: no login yet */
+  passwordHash: string | null
+  isSteward: Generated<Flag>
+}
+
+export interface SessionsTable {
+  /** sha256 (hex) of the session id the signed cookie carries */
+  idHash: string
+  personId: number
+  createdAt: CreatedAt
+  expiresAt: IsoTime
+  revokedAt: IsoTime | null
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<number>
+  /** lower-cased */
+  email: string
+  address: string
+  succeeded: Flag
+  attemptedAt: IsoTime
+}
+
+export interface PasswordResetsTable {
+  tokenHash: string
+  personId: number
+  createdAt: CreatedAt
+  expiresAt: IsoTime
+  usedAt: IsoTime | null
+}
+
+export interface InvitationsTable {
+  id: Generated<number>
+  organisationId: number
+  email: string
+  role: MembershipRole
+  tokenHash: string
+  invitedBy: number
+  createdAt: CreatedAt
+  expiresAt: IsoTime
+  acceptedAt: IsoTime | null
+  acceptedBy: number | null
+}
+
+export type ClaimStatus = 'active' | 'overturned'
+export type ReviewStatus = 'requested' | 'approved' | 'rejected'
+
+export interface AttestationsTable {
+  id: Generated<number>
+  organisationId: number
+  attesterOrganisationId: number
+  attestedBy: number
+  legalForm: LegalForm
+  statement: string
+  createdAt: IsoTime
+  expiresAt: IsoTime
+}
+
+export type ChallengeStatus = 'open' | 'upheld' | 'dismissed'
+
+export interface ChallengesTable {
+  id: Generated<number>
+  claimId: number
+  organisationId: number
+  challengerId: number
+  reason: string
+  status: Generated<ChallengeStatus>
+  createdAt: IsoTime
+  decidedAt: IsoTime | null
+  decidedBy: number | null
+  decisionReason: string | null
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>
+  organisationId: number
+  actorId: number | null
+  action: string
+  claimId: number | null
+  detail: Generated<string>
+  createdAt: IsoTime
 }
 
 export interface MembershipsTable {
@@ -155,6 +236,8 @@ export interface EvidenceClaimsTable {
   issuedAt: IsoTime
   expiresAt: IsoTime | null
   createdAt: CreatedAt
+  status: Generated<ClaimStatus>
+  reviewStatus: ReviewStatus | null
 }
 
 export interface ScoreRulesTable {
@@ -213,6 +296,13 @@ export interface DB {
   scoreRules: ScoreRulesTable
   offerScores: OfferScoresTable
   catalogStats: CatalogStatsTable
+  sessions: SessionsTable
+  loginAttempts: LoginAttemptsTable
+  passwordResets: PasswordResetsTable
+  invitations: InvitationsTable
+  attestations: AttestationsTable
+  challenges: ChallengesTable
+  auditEvents: AuditEventsTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>
@@ -221,4 +311,5 @@ export type OrganisationUpdate = Updateable<OrganisationsTable>
 export type Offer = Selectable<OffersTable>
 export type NewOffer = Insertable<OffersTable>
 export type EvidenceClaim = Selectable<EvidenceClaimsTable>
+export type Person = Selectable<PeopleTable>
 export type NewEvidenceClaim = Insertable<EvidenceClaimsTable>

@@ -1,12 +1,14 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as coreMarketplace from './2026_11_24_0300_core_marketplace'
 import * as scoresAndSearch from './2026_11_24_0400_scores_and_search'
+import * as accountsAndVerification from './2026_11_24_0500_accounts_and_verification'
 
 // Listed statically so the migrations travel inside any bundle and run the same from the CLI,
 // the server and the tests. Add new migrations at the end; never edit or reorder landed ones.
 const migrations: Record<string, Migration> = {
   '2026_11_24_0300_core_marketplace': coreMarketplace,
   '2026_11_24_0400_scores_and_search': scoresAndSearch,
+  '2026_11_24_0500_accounts_and_verification': accountsAndVerification,
 }
 
 export const migrationProvider: MigrationProvider = {

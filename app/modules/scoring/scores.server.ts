@@ -142,6 +142,8 @@ async function loadScoringCases(db: Db, organisationIds: number[], now: string, 
       .selectFrom('evidenceClaims')
       .select(['id', 'organisationId', 'offerId', 'claim', 'value', 'evidenceLevel', 'expiresAt'])
       .where('organisationId', 'in', organisationIds)
+      // An overturned claim proves nothing.
+      .where('status', '=', 'active')
       .execute(),
   ])
 
