@@ -4,15 +4,17 @@ import type { DB } from '../../../db/schema'
 import { legalForms, surplusPolicies } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { refreshScores } from '../scoring/scores.server'
+import { recordAudit } from '../verification/audit.server'
+import { requireMembership } from './membership.server'
 
 /** The governance facts an organisation states about itself; each may be left unstated (null). */
 export const OrganisationFactsPatch = z
   .object({
-    legalForm: z.enum(legalForms),
+    legalForm: z.enum(legalForms, { error: 'Choose a legal form.' }),
     oneMemberOneVote: z.union([z.literal(0), z.literal(1)]).nullable(),
-    memberCount: z.number().int().min(0).max(100_000_000).nullable(),
-    surplusPolicy: z.enum(surplusPolicies).nullable(),
-    payRatio: z.number().min(1).max(10_000).nullable(),
+    memberCount: z.number({ error: 'Members must be a whole number.' }).int('Members must be a whole number.').min(0).max(100_000_000).nullable(),
+    surplusPolicy: z.enum(surplusPolicies, { error: 'Choose a surplus policy.' }).nullable(),
+    payRatio: z.number({ error: 'The pay ratio must be a number such as 2.5.' }).min(1, 'The pay ratio is at least 1 (everyone paid the same).').max(10_000).nullable(),
     openBooks: z.union([z.literal(0), z.literal(1)]).nullable(),
   })
   .partial()
@@ -21,19 +23,41 @@ export type OrganisationFactsPatch = z.infer<typeof OrganisationFactsPatch>
 
 /**
  * Changes an organisation's governance facts and rescores its offers in the same transaction.
- * @throws AppError('not_found' | 'invalid_input')
+ * With `actorId`, only an admin may, and the change goes into the audit trail. A new legal
+ * form starts self-declared: evidence for the old one does not carry over.
+ * @throws AppError('not_found' | 'invalid_input' | 'forbidden')
  */
-export async function updateOrganisationFacts(db: Kysely<DB>, organisationId: number, patch: OrganisationFactsPatch, now = new Date().toISOString()) {
+export async function updateOrganisationFacts(
+  db: Kysely<DB>,
+  organisationId: number,
+  patch: OrganisationFactsPatch,
+  now = new Date().toISOString(),
+  actorId?: number,
+) {
   const parsed = OrganisationFactsPatch.safeParse(patch)
   if (!parsed.success) throw new AppError('invalid_input', `These facts are not valid: ${parsed.error.issues[0]!.message}`)
   return db.transaction().execute(async (trx) => {
-    const updated = await trx
+    if (actorId !== undefined) await requireMembership(trx, actorId, organisationId, 'admin')
+    const before = await trx.selectFrom('organisations').select('legalForm').where('id', '=', organisationId).executeTakeFirst()
+    if (!before) throw new AppError('not_found', 'There is no such organisation.')
+    await trx
       .updateTable('organisations')
       .set({ ...parsed.data, updatedAt: now })
       .where('id', '=', organisationId)
-      .returning('id')
-      .executeTakeFirst()
-    if (!updated) throw new AppError('not_found', 'There is no such organisation.')
+      .execute()
+    const newForm = parsed.data.legalForm
+    if (newForm && newForm !== before.legalForm) {
+      await trx
+        .insertInto('evidenceClaims')
+        .values({ organisationId, claim: 'legal_form', value: newForm, evidenceLevel: 'self_declared', source: 'Declared by the organisation', issuedAt: now, expiresAt: null })
+        .execute()
+    }
+    if (actorId !== undefined) {
+      const changed = Object.entries(parsed.data)
+        .map(([k, v]) => `${k}: ${v === null ? 'not stated' : v}`)
+        .join(', ')
+      await recordAudit(trx, { organisationId, actorId, action: 'facts_changed', detail: changed || 'no change', createdAt: now })
+    }
     await refreshScores(trx, { organisationIds: [organisationId] }, now)
   })
 }

@@ -1,0 +1,211 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Kysely, Transaction } from 'kysely'
+import { z } from 'zod'
+import type { DB, MembershipRole } from '../../../db/schema'
+import { legalForms } from '../../../db/schema'
+import { AppError } from '../../lib/errors'
+import { recordAudit } from '../verification/audit.server'
+
+type Db = Kysely<DB> | Transaction<DB>
+
+export const INVITATION_DAYS = 14
+
+export const NewOrganisationInput = z.object({
+  name: z.string().trim().min(2, 'Give the organisation a name of at least 2 characters.').max(120, 'Keep the name under 120 characters.'),
+  legalForm: z.enum(legalForms, { error: 'Choose a legal form.' }),
+  countryCode: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, 'Use the two-letter country code, e.g. IT.')
+    .transform((c) => c.toUpperCase()),
+  city: z.string().trim().min(1, 'Say which city or town you are in.').max(120),
+  region: z.string().trim().max(120).optional().transform((r) => (r ? r : null)),
+  website: z
+    .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'Use a full web address starting with https://' }).max(300)])
+    .optional()
+    .transform((w) => (w ? w : null)),
+  summary: z.string().trim().max(1000, 'Keep the summary under 1,000 characters.').default(''),
+})
+export type NewOrganisationInput = z.input<typeof NewOrganisationInput>
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+function slugify(name: string): string {
+  const base = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+  return base || 'organisation'
+}
+
+async function uniqueSlug(db: Db, name: string): Promise<string> {
+  const base = slugify(name)
+  for (let n = 1; ; n++) {
+    const slug = n === 1 ? base : `${base}-${n}`
+    const taken = await db.selectFrom('organisations').select('id').where('slug', '=', slug).executeTakeFirst()
+    if (!taken) return slug
+  }
+}
+
+export async function membershipRole(db: Db, personId: number, organisationId: number): Promise<MembershipRole | null> {
+  const row = await db
+    .selectFrom('memberships')
+    .select('role')
+    .where('personId', '=', personId)
+    .where('organisationId', '=', organisationId)
+    .executeTakeFirst()
+  return row?.role ?? null
+}
+
+/** @throws AppError('forbidden') unless the person is a member (or, with `admin`, an admin) */
+export async function requireMembership(db: Db, personId: number, organisationId: number, need: 'member' | 'admin' = 'member') {
+  const role = await membershipRole(db, personId, organisationId)
+  if (!role || (need === 'admin' && role !== 'admin'))
+    throw new AppError('forbidden', need === 'admin' ? 'Only an admin of this organisation can do this.' : 'Only members of this organisation can see this.')
+  return role
+}
+
+/** The organisation by its public slug. @throws AppError('not_found') */
+export async function organisationBySlug(db: Db, slug: string) {
+  const org = await db.selectFrom('organisations').selectAll().where('slug', '=', slug).executeTakeFirst()
+  if (!org) throw new AppError('not_found', 'There is no organisation at this address.')
+  return org
+}
+
+/**
+ * Registers an organisation with its founder as admin. Its legal form starts self-declared:
+ * evidence, peer attestations and a steward's review lift it (see verification).
+ * @throws AppError('invalid_input')
+ */
+export async function createOrganisation(db: Kysely<DB>, founderId: number, input: NewOrganisationInput, now = new Date().toISOString()) {
+  const parsed = NewOrganisationInput.safeParse(input)
+  if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]!.message)
+  const data = parsed.data
+  return db.transaction().execute(async (trx) => {
+    const slug = await uniqueSlug(trx, data.name)
+    const org = await trx
+      .insertInto('organisations')
+      .values({ slug, name: data.name, legalForm: data.legalForm, countryCode: data.countryCode, city: data.city, region: data.region, website: data.website, summary: data.summary, createdAt: now, updatedAt: now })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await trx.insertInto('memberships').values({ organisationId: org.id, personId: founderId, role: 'admin', createdAt: now }).execute()
+    const claim = await trx
+      .insertInto('evidenceClaims')
+      .values({ organisationId: org.id, claim: 'legal_form', value: data.legalForm, evidenceLevel: 'self_declared', source: 'Declared when the organisation registered', issuedAt: now, expiresAt: null })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, { organisationId: org.id, actorId: founderId, action: 'organisation_created', claimId: claim.id, detail: `Registered as ${data.legalForm}`, createdAt: now })
+    return org
+  })
+}
+
+export const InvitationInput = z.object({
+  email: z.email('Enter the email address to invite.').max(254).transform((e) => e.toLowerCase()),
+  role: z.enum(['admin', 'member'], { error: 'Choose admin or member.' }),
+})
+
+/**
+ * Invites someone by email; the raw token goes into the link and only its hash is stored.
+ * @throws AppError('forbidden' | 'invalid_input' | 'conflict')
+ */
+export async function inviteMember(db: Kysely<DB>, actorId: number, organisationId: number, input: z.input<typeof InvitationInput>, now = new Date().toISOString()) {
+  const parsed = InvitationInput.safeParse(input)
+  if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]!.message)
+  return db.transaction().execute(async (trx) => {
+    await requireMembership(trx, actorId, organisationId, 'admin')
+    const already = await trx
+      .selectFrom('memberships as m')
+      .innerJoin('people as p', 'p.id', 'm.personId')
+      .select('p.id')
+      .where('m.organisationId', '=', organisationId)
+      .where('p.email', '=', parsed.data.email)
+      .executeTakeFirst()
+    if (already) throw new AppError('conflict', `${parsed.data.email} is already a member.`)
+    const token = randomBytes(32).toString('base64url')
+    const expiresAt = new Date(Date.parse(now) + INVITATION_DAYS * 86_400_000).toISOString()
+    await trx
+      .insertInto('invitations')
+      .values({ organisationId, email: parsed.data.email, role: parsed.data.role, tokenHash: hashToken(token), invitedBy: actorId, createdAt: now, expiresAt })
+      .execute()
+    await recordAudit(trx, { organisationId, actorId, action: 'member_invited', detail: `${parsed.data.email} as ${parsed.data.role}`, createdAt: now })
+    return { token, email: parsed.data.email, role: parsed.data.role, expiresAt }
+  })
+}
+
+/** What an invitation link offers, for its page. @throws AppError('not_found') */
+export async function invitationByToken(db: Db, token: string, now = new Date().toISOString()) {
+  const row = await db
+    .selectFrom('invitations as i')
+    .innerJoin('organisations as o', 'o.id', 'i.organisationId')
+    .select(['i.id', 'i.email', 'i.role', 'i.expiresAt', 'i.acceptedAt', 'o.name as organisationName', 'o.slug as organisationSlug', 'o.id as organisationId'])
+    .where('i.tokenHash', '=', hashToken(token))
+    .executeTakeFirst()
+  if (!row) throw new AppError('not_found', 'This invitation link is not valid.')
+  return { ...row, usable: row.acceptedAt === null && row.expiresAt > now }
+}
+
+/**
+ * Accepts an invitation for the signed-in person, once.
+ * @throws AppError('not_found' | 'conflict' | 'forbidden')
+ */
+export async function acceptInvitation(db: Kysely<DB>, personId: number, token: string, now = new Date().toISOString()) {
+  return db.transaction().execute(async (trx) => {
+    const invitation = await invitationByToken(trx, token, now)
+    if (invitation.acceptedAt !== null) throw new AppError('conflict', 'This invitation has already been used.')
+    if (invitation.expiresAt <= now) throw new AppError('conflict', 'This invitation has expired; ask for a new one.')
+    const person = await trx.selectFrom('people').select('email').where('id', '=', personId).executeTakeFirstOrThrow()
+    if (person.email.toLowerCase() !== invitation.email.toLowerCase())
+      throw new AppError('forbidden', `This invitation was sent to ${invitation.email}; sign in with that address to accept it.`)
+    const accepted = await trx
+      .updateTable('invitations')
+      .set({ acceptedAt: now, acceptedBy: personId })
+      .where('id', '=', invitation.id)
+      .where('acceptedAt', 'is', null)
+      .executeTakeFirst()
+    if (Number(accepted.numUpdatedRows) !== 1) throw new AppError('conflict', 'This invitation has already been used.')
+    await trx
+      .insertInto('memberships')
+      .values({ organisationId: invitation.organisationId, personId, role: invitation.role, createdAt: now })
+      .onConflict((oc) => oc.columns(['organisationId', 'personId']).doNothing())
+      .execute()
+    await recordAudit(trx, { organisationId: invitation.organisationId, actorId: personId, action: 'member_joined', detail: `${invitation.email} as ${invitation.role}`, createdAt: now })
+    return { organisationSlug: invitation.organisationSlug, organisationName: invitation.organisationName }
+  })
+}
+
+export async function organisationMembers(db: Db, organisationId: number) {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('people as p', 'p.id', 'm.personId')
+    .select(['p.id', 'p.displayName', 'p.email', 'm.role', 'm.createdAt'])
+    .where('m.organisationId', '=', organisationId)
+    .orderBy('m.role')
+    .orderBy('p.displayName')
+    .execute()
+}
+
+export async function pendingInvitations(db: Db, organisationId: number, now = new Date().toISOString()) {
+  return db
+    .selectFrom('invitations')
+    .select(['id', 'email', 'role', 'expiresAt'])
+    .where('organisationId', '=', organisationId)
+    .where('acceptedAt', 'is', null)
+    .where('expiresAt', '>', now)
+    .orderBy('createdAt', 'desc')
+    .execute()
+}
+
+export async function organisationsOf(db: Db, personId: number) {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('organisations as o', 'o.id', 'm.organisationId')
+    .select(['o.id', 'o.slug', 'o.name', 'o.legalForm', 'm.role'])
+    .where('m.personId', '=', personId)
+    .orderBy('o.name')
+    .execute()
+}

@@ -1,0 +1,84 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { DB, LegalForm } from '../../../db/schema'
+import { AppError } from '../../lib/errors'
+import { evidenceLevelLabel, legalFormLabel } from '../../lib/labels'
+import { legalFormEvidence } from '../verification/verification.server'
+
+type Db = Kysely<DB> | Transaction<DB>
+
+export type ReciprocityClass = 'commoner' | 'for_profit'
+
+/** The use a buyer declares for a purchase: it is part of the licence grant on the receipt. */
+export type DeclaredUse = { kind: 'personal' } | { kind: 'organisation'; organisationId: number }
+
+export interface ReciprocityDecision {
+  reciprocityClass: ReciprocityClass
+  /** "…because" in words the buyer reads */
+  because: string
+  use: DeclaredUse
+  organisation: { id: number; name: string; slug: string } | null
+}
+
+/** Legal forms that may buy as commoners once the form is peer-attested or verified (DESIGN.md). */
+export const commonsLegalForms: ReadonlySet<LegalForm> = new Set([
+  'worker_coop',
+  'producer_coop',
+  'consumer_coop',
+  'multi_stakeholder_coop',
+  'platform_coop',
+  'commons_project',
+  'nonprofit',
+])
+
+/**
+ * The one place the reciprocity class is decided: from stored facts and the declared use,
+ * never from anything a form or URL says about the class itself.
+ * @throws AppError('forbidden') when buying on behalf of an organisation one is not a member of
+ */
+export async function reciprocityClass(
+  db: Db,
+  buyer: { personId: number; use: DeclaredUse },
+  now = new Date().toISOString(),
+): Promise<ReciprocityDecision> {
+  if (buyer.use.kind === 'personal') {
+    return {
+      reciprocityClass: 'commoner',
+      because: 'you buy as a person, for non-commercial use',
+      use: buyer.use,
+      organisation: null,
+    }
+  }
+  const organisationId = buyer.use.organisationId
+  const row = await db
+    .selectFrom('memberships as m')
+    .innerJoin('organisations as o', 'o.id', 'm.organisationId')
+    .select(['o.id', 'o.name', 'o.slug', 'o.legalForm'])
+    .where('m.personId', '=', buyer.personId)
+    .where('m.organisationId', '=', organisationId)
+    .executeTakeFirst()
+  if (!row) throw new AppError('forbidden', 'You can only buy on behalf of an organisation you are a member of.')
+  const organisation = { id: row.id, name: row.name, slug: row.slug }
+  const form = legalFormLabel[row.legalForm].toLowerCase()
+  if (!commonsLegalForms.has(row.legalForm)) {
+    return { reciprocityClass: 'for_profit', because: `${row.name} is a ${form}, buying for commercial use`, use: buyer.use, organisation }
+  }
+  const level = await legalFormEvidence(db, organisationId, now)
+  if (level === 'peer_attested' || level === 'verified') {
+    return { reciprocityClass: 'commoner', because: `${row.name} is a ${form}, ${evidenceLevelLabel[level]}`, use: buyer.use, organisation }
+  }
+  return {
+    reciprocityClass: 'for_profit',
+    because: `${row.name}'s legal form (${form}) is ${level ? evidenceLevelLabel[level] : 'not evidenced'}; it buys as a commoner once two verified organisations attest it or a steward verifies it`,
+    use: buyer.use,
+    organisation,
+  }
+}
+
+/** Every use this person may declare, with the class each gives. */
+export async function buyingOptions(db: Db, personId: number, now = new Date().toISOString()): Promise<ReciprocityDecision[]> {
+  const memberships = await db.selectFrom('memberships').select('organisationId').where('personId', '=', personId).orderBy('organisationId').execute()
+  return Promise.all([
+    reciprocityClass(db, { personId, use: { kind: 'personal' } }, now),
+    ...memberships.map((m) => reciprocityClass(db, { personId, use: { kind: 'organisation', organisationId: m.organisationId } }, now)),
+  ])
+}
