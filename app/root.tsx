@@ -1,6 +1,20 @@
-import type { LinksFunction, MetaFunction } from '@remix-run/node'
-import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react'
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react'
 import type { ReactNode } from 'react'
+import { getOptionalUser, type CurrentUser } from '~/lib/session.server'
 import styles from '~/styles/app.css'
 
 export const links: LinksFunction = () => [
@@ -12,6 +26,58 @@ export const meta: MetaFunction = ({ error }) => {
   if (!error) return [{ title: 'Solidarity Market' }]
   const status = isRouteErrorResponse(error) ? error.status : 500
   return [{ title: status === 404 ? 'Page not found · Solidarity Market' : `Error ${status} · Solidarity Market` }]
+}
+
+// Visitors without a session cookie cost no query here, so their public pages stay cacheable.
+export async function loader({ request }: LoaderFunctionArgs): Promise<{ user: CurrentUser | null }> {
+  return { user: await getOptionalUser(request) }
+}
+
+// Pages about logging in do not send people back to themselves after logging in.
+const accountPages = /^\/(login|signup|logout|forgot-password|reset-password)(\/|$)/
+
+function AccountNav() {
+  // Also rendered by the error boundary, where the root loader may not have run.
+  const user = useRouteLoaderData<typeof loader>('root')?.user ?? null
+  const location = useLocation()
+  if (!user) {
+    const here = location.pathname + location.search
+    const login = accountPages.test(location.pathname) || here === '/' ? '/login' : `/login?${new URLSearchParams({ redirectTo: here })}`
+    return (
+      <>
+        <li>
+          <NavLink to={login}>Log in</NavLink>
+        </li>
+        <li>
+          <NavLink to="/signup" className="nav-cta">
+            Sign up
+          </NavLink>
+        </li>
+      </>
+    )
+  }
+  return (
+    <>
+      {user.isSteward ? (
+        <li>
+          <NavLink to="/steward">Steward desk</NavLink>
+        </li>
+      ) : null}
+      <li>
+        <NavLink to="/account" end>
+          <span className="visually-hidden">Your account: </span>
+          {user.displayName}
+        </NavLink>
+      </li>
+      <li>
+        <Form method="post" action="/logout" className="nav-form">
+          <button type="submit" className="nav-button">
+            Log out
+          </button>
+        </Form>
+      </li>
+    </>
+  )
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -39,6 +105,7 @@ export function Layout({ children }: { children: ReactNode }) {
                     Catalog
                   </NavLink>
                 </li>
+                <AccountNav />
               </ul>
             </nav>
           </div>

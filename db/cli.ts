@@ -1,5 +1,6 @@
 // npm run db:migrate | db:rollback [-- --all] | db:seed [-- --reset]
 // npm run rules:list | rules:publish -- --weights 25,20,15,15,10,10,5 --by "Name" [--note "why"] | scores:refresh
+// npm run steward:grant -- someone@example.org | steward:grant -- --revoke someone@example.org
 import { ConfigError, parseEnv } from '../app/lib/env.server'
 import { migrateToLatest, openDatabase, rollbackAll, rollbackOne } from './connection'
 import { isDatabaseEmpty, seedDemoMarketplace } from './seed/index'
@@ -7,6 +8,7 @@ import { criteria } from '../app/modules/scoring/rules'
 import { listRules, publishRules, refreshExpiredScores, refreshScores } from '../app/modules/scoring/scores.server'
 import { WeightsParam } from '../app/modules/catalog/query'
 import { isAppError } from '../app/lib/errors'
+import { setSteward } from '../app/modules/accounts/accounts.server'
 
 function flag(flags: string[], name: string): string | undefined {
   const i = flags.indexOf(name)
@@ -70,8 +72,27 @@ async function main() {
         else console.log(`Rescored ${await db.transaction().execute((trx) => refreshScores(trx, 'all'))} offer(s).`)
         break
       }
+      case 'steward:grant': {
+        await migrateToLatest(db)
+        const revoke = flags.includes('--revoke')
+        const email = flags.find((f) => !f.startsWith('--'))
+        if (!email) {
+          console.error('usage: npm run steward:grant -- someone@example.org   (or -- --revoke someone@example.org)')
+          process.exitCode = 2
+          break
+        }
+        const person = await setSteward(db, email, !revoke)
+        console.log(
+          revoke
+            ? `${person.displayName} <${person.email}> is no longer a steward.`
+            : `${person.displayName} <${person.email}> is now a steward (Steward desk appears at their next page load).`,
+        )
+        break
+      }
       default:
-        console.error('usage: tsx db/cli.ts migrate | rollback [--all] | seed [--reset] | rules:list | rules:publish --weights … --by … [--note …] | scores:refresh [--expired]')
+        console.error(
+          'usage: tsx db/cli.ts migrate | rollback [--all] | seed [--reset] | rules:list | rules:publish --weights … --by … [--note …] | scores:refresh [--expired] | steward:grant [--revoke] <email>',
+        )
         process.exitCode = 2
     }
   } finally {

@@ -1,4 +1,5 @@
 import type { EvidenceLevel, LegalForm, OfferKind } from '../../db/schema'
+import { legalForms } from '../../db/schema'
 import { evidenceLevelLabel, legalFormLabel } from '~/lib/labels'
 
 const commonsForms: ReadonlySet<LegalForm> = new Set([
@@ -41,5 +42,18 @@ export function ScoreBadge({ score, confidence }: { score: number; confidence: n
       {Math.round(score)}
       <span className="score__confidence"> · {Math.round(confidence * 100)}% sure</span>
     </span>
+  )
+}
+
+/** The legal forms, as options of a select. */
+export function LegalFormOptions() {
+  return (
+    <>
+      {legalForms.map((f) => (
+        <option key={f} value={f}>
+          {legalFormLabel[f]}
+        </option>
+      ))}
+    </>
   )
 }

@@ -2,7 +2,8 @@ import type { EvidenceLine } from '~/modules/catalog/catalog.server'
 import { claimLabel, claimValueLabel } from '~/lib/labels'
 import { EvidenceBadge } from './badges'
 
-export function EvidenceTable({ evidence, caption }: { evidence: EvidenceLine[]; caption: string }) {
+/** Claims with their evidence; with `challengeable`, each active claim links to its challenge form. */
+export function EvidenceTable({ evidence, caption, challengeable = false }: { evidence: EvidenceLine[]; caption: string; challengeable?: boolean }) {
   if (evidence.length === 0) return <p className="muted">No claims with evidence yet.</p>
   return (
     <div className="table-scroll">
@@ -14,6 +15,7 @@ export function EvidenceTable({ evidence, caption }: { evidence: EvidenceLine[];
             <th scope="col">Evidence</th>
             <th scope="col">Source</th>
             <th scope="col">Valid until</th>
+            {challengeable ? <th scope="col"><span className="visually-hidden">Challenge</span></th> : null}
           </tr>
         </thead>
         <tbody>
@@ -23,10 +25,19 @@ export function EvidenceTable({ evidence, caption }: { evidence: EvidenceLine[];
                 {claimLabel[e.claim]}: {claimValueLabel(e.claim, e.value)}
               </th>
               <td>
-                <EvidenceBadge level={e.evidenceLevel} expired={e.expired} />
+                {e.overturned ? <span className="evidence evidence--overturned">overturned</span> : <EvidenceBadge level={e.evidenceLevel} expired={e.expired} />}
               </td>
               <td>{e.sourceUrl ? <a href={e.sourceUrl} rel="nofollow noopener">{e.source}</a> : e.source}</td>
               <td>{e.expiresAt ? <time dateTime={e.expiresAt}>{e.expiresAt.slice(0, 10)}</time> : 'no expiry'}</td>
+              {challengeable ? (
+                <td>
+                  {e.overturned ? null : (
+                    <a href={`/claims/${e.id}/challenge`} aria-label={`Challenge the claim ${claimLabel[e.claim]}: ${claimValueLabel(e.claim, e.value)}`}>
+                      Challenge
+                    </a>
+                  )}
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>

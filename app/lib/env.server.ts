@@ -1,22 +1,43 @@
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
 import { z } from 'zod'
 
-const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('production'),
-  PORT: z.coerce
-    .number({ error: 'must be a whole number between 1 and 65535' })
-    .int('must be a whole number between 1 and 65535')
-    .min(1, 'must be a whole number between 1 and 65535')
-    .max(65535, 'must be a whole number between 1 and 65535')
-    .default(3000),
-  DATABASE_PATH: z
-    .string()
-    .trim()
-    .min(1, 'must be a file path (or :memory:)')
-    .refine((p) => !p.endsWith('/'), 'must name a file, not a folder')
-    .default('data/solidarity-market.db'),
-})
+const port = 'must be a whole number between 1 and 65535'
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('production'),
+    PORT: z.coerce.number({ error: port }).int(port).min(1, port).max(65535, port).default(3000),
+    DATABASE_PATH: z
+      .string()
+      .trim()
+      .min(1, 'must be a file path (or :memory:)')
+      .refine((p) => !p.endsWith('/'), 'must name a file, not a folder')
+      .default('data/solidarity-market.db'),
+    // Several secrets separated by commas rotate: the first signs, every one still verifies.
+    SESSION_SECRET: z
+      .string()
+      .refine(
+        (v) => v.split(',').every((s) => s.trim().length >= 32),
+        'must be at least 32 characters (each, when several are separated by commas); try `openssl rand -base64 32`',
+      )
+      .transform((v) => v.split(',').map((s) => s.trim()))
+      .optional(),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be a URL like smtp://user:password@mail.example.org:587 (or smtps://…:465)' }).optional(),
+    MAIL_FROM: z.string().trim().min(3, 'must be a sender such as "Solidarity Market <no-reply@example.org>"').default('Solidarity Market <no-reply@solidarity.market.example>'),
+    OUTBOX_DIR: z.string().trim().min(1, 'must be a folder path').default('data/outbox'),
+    APP_URL: z
+      .url({ protocol: /^https?$/, error: 'must be the public address people open, like https://market.example.org' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  })
+  .transform(({ APP_URL, ...rest }) => ({ ...rest, APP_URL: APP_URL ?? `http://localhost:${rest.PORT}` }))
 
 export type Env = z.infer<typeof EnvSchema>
+
+// Values that must never be echoed into a log line.
+const secretVariables = new Set(['SESSION_SECRET', 'SMTP_URL'])
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -31,13 +52,54 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const issue = result.error.issues[0]!
   const variable = String(issue.path[0] ?? 'environment')
   const got = source[variable]
-  throw new ConfigError(
-    `Invalid configuration: ${variable} ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`,
-  )
+  const shown = got === undefined || secretVariables.has(variable) ? '' : ` (got ${JSON.stringify(got)})`
+  throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}${shown}`)
 }
 
 let cached: Env | undefined
 export function env(): Env {
   cached ??= parseEnv()
   return cached
+}
+
+/**
+ * The secrets that sign the session cookie. Without SESSION_SECRET, one is generated on first
+ * use and kept in `session-secret` beside the database, so `npm start` needs no configuration
+ * and people stay logged in across restarts; an in-memory database gets one per process.
+ */
+export function sessionSecrets(config: Env = env()): string[] {
+  if (config.SESSION_SECRET) return config.SESSION_SECRET
+  if (config.DATABASE_PATH === ':memory:') return [processSecret()]
+  const file = path.join(path.dirname(path.resolve(config.DATABASE_PATH)), 'session-secret')
+  return [readOrCreateSecret(file)]
+}
+
+let perProcess: string | undefined
+function processSecret(): string {
+  perProcess ??= randomBytes(32).toString('base64url')
+  return perProcess
+}
+
+const persisted = new Map<string, string>()
+function readOrCreateSecret(file: string): string {
+  const known = persisted.get(file)
+  if (known) return known
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    // Written aside, then linked into place: linking fails when the file exists, so of two
+    // processes starting at once one wins and the other reads a complete secret.
+    const draft = `${file}.${process.pid}.tmp`
+    fs.writeFileSync(draft, randomBytes(32).toString('base64url'), { mode: 0o600 })
+    try {
+      fs.linkSync(draft, file)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    } finally {
+      fs.rmSync(draft, { force: true })
+    }
+  }
+  const secret = fs.readFileSync(file, 'utf8').trim()
+  if (secret.length < 32) throw new ConfigError(`Invalid configuration: ${file} holds a session secret shorter than 32 characters; delete it to make a new one`)
+  persisted.set(file, secret)
+  return secret
 }

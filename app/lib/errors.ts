@@ -1,11 +1,12 @@
 /** The stable codes the domain uses for rule violations; routes map them to HTTP. */
-export type AppErrorCode = 'not_found' | 'invalid_input' | 'forbidden' | 'conflict' | 'unavailable'
+export type AppErrorCode = 'not_found' | 'invalid_input' | 'forbidden' | 'conflict' | 'rate_limited' | 'unavailable'
 
 const statusFor: Record<AppErrorCode, number> = {
   not_found: 404,
   invalid_input: 400,
   forbidden: 403,
   conflict: 409,
+  rate_limited: 429,
   unavailable: 503,
 }
 

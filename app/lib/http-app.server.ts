@@ -18,6 +18,9 @@ function toWebRequest(req: express.Request, res: express.Response): Request {
     if (Array.isArray(value)) for (const v of value) headers.append(key, v)
     else if (value !== undefined) headers.set(key, value)
   }
+  // Rate limits need the caller's address; only the socket knows it, and a client-sent value
+  // of the same name must not count.
+  headers.set('X-Client-Address', req.socket.remoteAddress ?? 'unknown')
   const controller = new AbortController()
   res.on('close', () => {
     if (!res.writableFinished) controller.abort()

@@ -36,3 +36,77 @@ export async function domain<T>(call: () => Promise<T>): Promise<T> {
     throw error
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Forms that work without JavaScript: a failed submission answers 4xx with the page's data, so
+// the form shows again with a message beside each field and what the person typed.
+
+/** What a form's action returns when the submission failed. */
+export interface FormReply {
+  /** about the submission as a whole (e.g. "too many attempts"); null when fields say it all */
+  formError: string | null
+  fieldErrors: Partial<Record<string, string>>
+  /** the submitted text, to fill the form again; never passwords */
+  values: Record<string, string>
+}
+
+export type FormReplyResponse = ReturnType<typeof data<FormReply>>
+
+/** Reads a submitted form, refusing bodies far larger than any of our forms needs. */
+export async function readForm(request: Request, maxBytes = 64 * 1024): Promise<FormData> {
+  const declared = Number(request.headers.get('Content-Length') ?? '0')
+  if (declared > maxBytes) throw data('This form is larger than we accept.', { status: 413 })
+  try {
+    return await request.formData()
+  } catch {
+    throw data('The form could not be read; please submit it again.', { status: 400 })
+  }
+}
+
+function textFields(formData: FormData): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const [key, value] of formData) if (typeof value === 'string' && !(key in fields)) fields[key] = value
+  return fields
+}
+
+/** A password is never sent back into a page, not even to save retyping it. */
+function keptValues(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !/password/i.test(key)))
+}
+
+export function formReply(reply: Partial<FormReply> & Pick<FormReply, 'values'>, status = 400): FormReplyResponse {
+  return data({ formError: null, fieldErrors: {}, ...reply }, { status })
+}
+
+/** Parses a form with `schema`: its data, or a 400 reply with one message per field. */
+export function parseForm<S extends z.ZodType>(
+  formData: FormData,
+  schema: S,
+): { ok: true; data: z.infer<S>; values: Record<string, string> } | { ok: false; reply: FormReplyResponse } {
+  const fields = textFields(formData)
+  const values = keptValues(fields)
+  const result = schema.safeParse(fields)
+  if (result.success) return { ok: true, data: result.data, values }
+  const fieldErrors: Record<string, string> = {}
+  let formError: string | null = null
+  for (const issue of result.error.issues) {
+    const field = issue.path[0]
+    if (field === undefined) formError ??= issue.message
+    else fieldErrors[String(field)] ??= issue.message
+  }
+  return { ok: false, reply: formReply({ formError, fieldErrors, values }) }
+}
+
+/**
+ * Runs one domain call for a form. Its AppError becomes the form's reply with the error's
+ * status: a message beside the fields it names, or above the form when it names none.
+ */
+export async function formDomain<T>(values: Record<string, string>, call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; reply: FormReplyResponse }> {
+  try {
+    return { ok: true, value: await call() }
+  } catch (error) {
+    if (!isAppError(error)) throw error
+    const reply = error.details ? { fieldErrors: error.details, values } : { formError: error.message, values }
+    return { ok: false, reply: formReply(reply, error.status) }
+  }
+}

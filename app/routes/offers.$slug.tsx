@@ -5,6 +5,9 @@ import { KindBadge, LegalFormBadge, ScoreBadge } from '~/components/badges'
 import { EvidenceTable } from '~/components/evidence-table'
 import { Price } from '~/components/prices'
 import { ScoreBreakdown } from '~/components/score-breakdown'
+import { ReciprocityBadge } from '~/components/reciprocity'
+import { getOptionalUser } from '~/lib/session.server'
+import { buyingOptions } from '~/modules/reciprocity/reciprocity.server'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
 import { deliveryLabel, opennessLabel } from '~/lib/labels'
@@ -17,9 +20,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     ? [{ title: `${data.title} · Solidarity Market` }, { name: 'description', content: data.description.slice(0, 160) }]
     : [{ title: 'Offer not found · Solidarity Market' }]
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const { slug } = parseParams(params, Params)
-  return domain(() => getOffer(getDb(), slug))
+  const db = getDb()
+  const user = await getOptionalUser(request)
+  const [offer, buyingAs] = await Promise.all([domain(() => getOffer(db, slug)), user ? buyingOptions(db, user.id) : Promise.resolve(null)])
+  return { ...offer, buyingAs }
 }
 
 const shareLabel = {
@@ -86,6 +92,24 @@ export default function OfferPage() {
 
         <aside className="offer__prices" aria-labelledby="prices-title">
           <h2 id="prices-title">What each buyer pays</h2>
+          {offer.buyingAs ? (
+            <div className="you-pay">
+              <h3>What you pay</h3>
+              <ul className="buying-as">
+                {offer.buyingAs.map((o) => (
+                  <li key={o.use.kind === 'personal' ? 'personal' : o.use.organisationId}>
+                    <span className="muted">{o.use.kind === 'personal' ? 'For yourself' : `For ${o.organisation!.name}`}:</span> you buy as{' '}
+                    <ReciprocityBadge decision={o} /> and pay <Price value={o.reciprocityClass === 'commoner' ? offer.prices.commoner : offer.prices.forProfit} />,
+                    because {o.because}.
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : (
+            <p className="small">
+              <Link to={`/login?redirectTo=/offers/${offer.slug}`}>Log in</Link> to see which price applies to you.
+            </p>
+          )}
           <table>
             <caption className="visually-hidden">Price per {offer.unit} by reciprocity class</caption>
             <tbody>

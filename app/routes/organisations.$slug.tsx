@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { KindBadge, LegalFormBadge } from '~/components/badges'
 import { EvidenceTable } from '~/components/evidence-table'
+import { Notice } from '~/components/form'
 import { TierPriceList } from '~/components/prices'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
@@ -21,10 +22,17 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return domain(() => getOrganisation(getDb(), slug))
 }
 
+const notices: Record<string, string> = {
+  attested: 'Your attestation is recorded in this organisation’s audit trail.',
+  challenged: 'Your challenge is with the stewards; their decision will appear in the organisation’s audit trail.',
+}
+
 const yesNo = (v: boolean | null) => (v === null ? 'Not stated' : v ? 'Yes' : 'No')
 
 export default function OrganisationPage() {
   const org = useLoaderData<typeof loader>()
+  const [search] = useSearchParams()
+  const notice = notices[search.get('notice') ?? '']
   const g = org.governance
   return (
     <article aria-labelledby="org-title">
@@ -39,6 +47,7 @@ export default function OrganisationPage() {
             {[org.location.city, org.location.region, org.location.countryCode].filter(Boolean).join(', ')}
           </span>
         </p>
+        {notice ? <Notice tone="success">{notice}</Notice> : null}
         {org.summary ? <p>{org.summary}</p> : null}
         {org.website ? (
           <p>
@@ -77,7 +86,23 @@ export default function OrganisationPage() {
 
       <section aria-labelledby="evidence-title">
         <h2 id="evidence-title">Claims and evidence</h2>
-        <EvidenceTable evidence={org.evidence} caption={`What ${org.name} claims, and how well it is backed`} />
+        <EvidenceTable evidence={org.evidence} caption={`What ${org.name} claims, and how well it is backed`} challengeable />
+        <h3>Peer attestations</h3>
+        {org.attestations.length === 0 ? (
+          <p className="muted">No current attestations.</p>
+        ) : (
+          <ul className="plain-list">
+            {org.attestations.map((a) => (
+              <li key={a.attesterSlug}>
+                <Link to={`/organisations/${a.attesterSlug}`}>{a.attesterName}</Link>: “{a.statement}” <span className="muted">(until {a.expiresAt.slice(0, 10)})</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>
+          <Link to={`/organisations/${org.slug}/attest`}>Attest this organisation</Link>{' '}
+          <span className="muted small">(for admins of verified organisations)</span>
+        </p>
       </section>
 
       <section aria-labelledby="offers-title">

@@ -3641,7 +3641,20 @@ export interface PersonSeed {
   email: string
   displayName: string
   memberships: { organisation: string; role: MembershipRole }[]
+  /** one of the marketplace's stewards (people.is_steward) */
+  steward?: true
 }
+
+/** Every seeded person logs in with this password (the README lists the demo logins). */
+export const demoPassword = 'solidarity-demo-2026'
+
+/** One login per kind of user, for trying the marketplace out; listed in the README. */
+export const demoLogins = {
+  coopMember: 'giulia.ferraris@example.org', // admin of Cooperativa Tessile Aurora, a verified worker co-op
+  commoner: 'noor.haddad@example.org', // buys for personal use, no organisation
+  forProfitBuyer: 'tom.hartley@example.org', // admin of Northmoor Retail Group Ltd, for-profit
+  steward: 'steward@example.org', // reviews verification, resolves challenges
+} as const
 
 export const people: PersonSeed[] = [
   {
@@ -3746,5 +3759,12 @@ export const people: PersonSeed[] = [
     email: 'noor.haddad@example.org',
     displayName: 'Noor Haddad',
     memberships: [],
+  },
+  {
+    // A steward of the marketplace's own co-op, for the verification and challenge desks.
+    email: 'steward@example.org',
+    displayName: 'Sam Steward',
+    memberships: [{ organisation: 'solidarity-market-stewards', role: 'member' }],
+    steward: true,
   },
 ]

@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely'
+import { hashPassword } from '../../app/modules/accounts/password.server.js'
 import { refreshScores } from '../../app/modules/scoring/scores.server.js'
 import type { Database } from '../connection.js'
 import type {
@@ -16,6 +17,7 @@ import type {
 import {
   categories,
   commonsFunds,
+  demoPassword,
   licences,
   organisations,
   people,
@@ -59,6 +61,9 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
  */
 export async function seedDemoMarketplace(db: Database): Promise<SeedCounts> {
   const plan = planDemoMarketplace()
+  // scrypt is slow on purpose: hashed once, outside the transaction, and shared by everyone
+  // (salts are random, so this one column differs between runs).
+  const passwordHash = await hashPassword(demoPassword)
 
   return db.transaction().execute(async (trx) => {
     for (const rows of chunks(plan.licences)) await trx.insertInto('licences').values(rows).execute()
@@ -96,11 +101,12 @@ export async function seedDemoMarketplace(db: Database): Promise<SeedCounts> {
     )
     for (const rows of chunks(claimRows)) await trx.insertInto('evidenceClaims').values(rows).execute()
 
-    for (const rows of chunks(plan.people)) await trx.insertInto('people').values(rows).execute()
-    const personRows = await trx.selectFrom('people').select(['id', 'email']).execute()
+    const personRows = plan.people.map((person) => ({ ...person, passwordHash }))
+    for (const rows of chunks(personRows)) await trx.insertInto('people').values(rows).execute()
+    const personIds = await trx.selectFrom('people').select(['id', 'email']).execute()
     const personId = idLookup(
       'person',
-      personRows.map((p) => ({ id: p.id, slug: p.email }))
+      personIds.map((p) => ({ id: p.id, slug: p.email }))
     )
     const membershipRows: Insertable<MembershipsTable>[] = plan.memberships.map(({ person, organisation, ...m }) => ({
       ...m,
@@ -266,6 +272,7 @@ function planDemoMarketplace(): DemoPlan {
     return {
       email: person.email,
       displayName: person.displayName,
+      isSteward: person.steward ? (1 as const) : (0 as const),
       createdAt: atHour(addDays('2025-01-20T00:00:00.000Z', index * 23 + rng.int(0, 9)), rng.int(7, 21), rng),
     }
   })

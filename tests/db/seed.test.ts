@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { migrateToLatest, openDatabase, type Database } from '../../db/connection.js'
 import { legalForms } from '../../db/schema.js'
 import { isDatabaseEmpty, seedDemoMarketplace } from '../../db/seed/index.js'
+import { demoLogins, demoPassword } from '../../db/seed/data.js'
+import { logIn } from '../../app/modules/accounts/accounts.server.js'
 
 const opened: Database[] = []
 
@@ -143,6 +145,33 @@ describe('demo marketplace seed', () => {
     expect(firm.legalForm).toBe('for_profit')
   })
 
+  it('gives every person a password and has a demo login for each kind of user', async () => {
+    const db = await seededDatabase()
+    const people = await db.selectFrom('people').select(['email', 'passwordHash', 'isSteward']).execute()
+    for (const person of people) expect(person.passwordHash, person.email).toMatch(/^scrypt\$16384\$8\$1\$/)
+    expect(people.filter((p) => p.isSteward === 1).map((p) => p.email)).toEqual([demoLogins.steward])
+
+    const now = new Date('2026-11-24T12:00:00.000Z')
+    for (const email of Object.values(demoLogins)) {
+      await expect(logIn(db, { email, password: demoPassword, address: '192.0.2.1' }, now)).resolves.toMatchObject({ email })
+    }
+
+    const organisationsOf = (email: string) =>
+      db
+        .selectFrom('memberships')
+        .innerJoin('people', 'people.id', 'memberships.personId')
+        .innerJoin('organisations', 'organisations.id', 'memberships.organisationId')
+        .leftJoin('evidenceClaims', (join) =>
+          join.onRef('evidenceClaims.organisationId', '=', 'organisations.id').on('evidenceClaims.claim', '=', 'legal_form'),
+        )
+        .select(['organisations.legalForm', 'memberships.role', 'evidenceClaims.evidenceLevel'])
+        .where('people.email', '=', email)
+        .execute()
+    expect(await organisationsOf(demoLogins.coopMember)).toEqual([{ legalForm: 'worker_coop', role: 'admin', evidenceLevel: 'verified' }])
+    expect(await organisationsOf(demoLogins.commoner)).toEqual([])
+    expect(await organisationsOf(demoLogins.forProfitBuyer)).toMatchObject([{ legalForm: 'for_profit' }])
+  })
+
   it('writes identical rows on every run', async () => {
     const dump = async (db: Database) => {
       const tables = [
@@ -158,7 +187,9 @@ describe('demo marketplace seed', () => {
       const out: Record<string, unknown[]> = {}
       for (const table of tables) {
         const order = table === 'licences' ? 'code' : table === 'memberships' ? 'organisation_id, person_id' : 'id'
-        out[table] = (await sql`select * from ${sql.table(table)} order by ${sql.raw(order)}`.execute(db)).rows
+        const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by ${sql.raw(order)}`.execute(db)).rows
+        // Password hashes have random salts; everything else must match.
+        out[table] = table === 'people' ? rows.map(({ passwordHash, ...row }) => ({ ...row, hasPassword: passwordHash !== null })) : rows
       }
       return JSON.stringify(out)
     }

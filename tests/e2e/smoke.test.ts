@@ -1,27 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
+import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { projectRoot, startServer, tempDir, type RunningServer } from '../support/server'
-
-export const screenshotDir = path.join(projectRoot, 'tests/artifacts')
-
-export async function launchBrowser(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(tempDir('sm-chromium'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    ...options,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-}
+import { launchBrowser, screenshotDir } from '../support/browser'
+import { startServer, type RunningServer } from '../support/server'
 
 describe('browsing the catalog in a real browser', () => {
   let server: RunningServer

@@ -1,5 +1,8 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseEnv } from '../../app/lib/env.server'
+import { parseEnv, sessionSecrets } from '../../app/lib/env.server'
 
 describe('configuration read at boot', () => {
   it('defaults to port 3000 and a database file under data/', () => {
@@ -25,5 +28,51 @@ describe('configuration read at boot', () => {
 
   it('rejects an unknown NODE_ENV', () => {
     expect(() => parseEnv({ NODE_ENV: 'staging' })).toThrow(/^Invalid configuration: NODE_ENV/)
+  })
+
+  it('defaults the mail and session settings so a first start needs no configuration', () => {
+    const config = parseEnv({})
+    expect(config.SESSION_SECRET).toBeUndefined()
+    expect(config.SMTP_URL).toBeUndefined()
+    expect(config).toMatchObject({
+      MAIL_FROM: 'Solidarity Market <no-reply@solidarity.market.example>',
+      OUTBOX_DIR: 'data/outbox',
+      APP_URL: 'http://localhost:3000',
+    })
+    expect(parseEnv({ PORT: '8080' }).APP_URL).toBe('http://localhost:8080')
+  })
+
+  it('reads APP_URL without a trailing slash, SMTP_URL and several session secrets', () => {
+    const secret = 'a'.repeat(32)
+    expect(
+      parseEnv({ APP_URL: 'https://market.example.org/', SMTP_URL: 'smtp://u:p@mail.example.org:587', SESSION_SECRET: `${secret},${'b'.repeat(40)}` }),
+    ).toMatchObject({ APP_URL: 'https://market.example.org', SMTP_URL: 'smtp://u:p@mail.example.org:587', SESSION_SECRET: [secret, 'b'.repeat(40)] })
+  })
+
+  it.each([
+    ['APP_URL', 'market.example.org', /^Invalid configuration: APP_URL must be the public address people open/],
+    ['APP_URL', 'ftp://market.example.org', /^Invalid configuration: APP_URL/],
+    ['MAIL_FROM', '  ', /^Invalid configuration: MAIL_FROM/],
+  ])('rejects %s=%s in one line', (variable, value, message) => {
+    expect(() => parseEnv({ [variable]: value })).toThrow(message)
+  })
+
+  it('never repeats a secret value in the error', () => {
+    expect(() => parseEnv({ SESSION_SECRET: 'short-secret' })).toThrow('Invalid configuration: SESSION_SECRET must be at least 32 characters')
+    expect(() => parseEnv({ SESSION_SECRET: 'short-secret' })).not.toThrow(/short-secret/)
+    expect(() => parseEnv({ SMTP_URL: 'http://user:hunter2@mail' })).toThrow(/^Invalid configuration: SMTP_URL must be a URL like smtp:/)
+    expect(() => parseEnv({ SMTP_URL: 'http://user:hunter2@mail' })).not.toThrow(/hunter2/)
+  })
+
+  it('keeps a generated session secret beside the database, the same after a restart', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-secret-'))
+    const config = parseEnv({ DATABASE_PATH: path.join(dir, 'nested', 'market.db') })
+    const [first] = sessionSecrets(config)
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(fs.readFileSync(path.join(dir, 'nested', 'session-secret'), 'utf8')).toBe(first)
+    expect(fs.statSync(path.join(dir, 'nested', 'session-secret')).mode & 0o077).toBe(0)
+    expect(sessionSecrets(config)).toEqual([first])
+    expect(sessionSecrets(parseEnv({ DATABASE_PATH: ':memory:' }))[0]).not.toBe(first)
+    expect(sessionSecrets(parseEnv({ SESSION_SECRET: 'c'.repeat(32) }))).toEqual(['c'.repeat(32)])
   })
 })

@@ -264,6 +264,8 @@ export interface EvidenceLine {
   evidenceLevel: EvidenceLevel
   /** True when the stored level has lapsed to self-declared because the evidence expired. */
   expired: boolean
+  /** True when a steward upheld a challenge against it: it counts for nothing. */
+  overturned: boolean
   source: string
   sourceUrl: string | null
   issuedAt: string
@@ -297,6 +299,7 @@ export function toEvidenceLine(
     sourceUrl: string | null
     issuedAt: string
     expiresAt: string | null
+    status?: 'active' | 'overturned'
   },
   now: string,
 ): EvidenceLine {
@@ -307,6 +310,7 @@ export function toEvidenceLine(
     value: row.value,
     evidenceLevel: level,
     expired: level !== row.evidenceLevel,
+    overturned: row.status === 'overturned',
     source: row.source,
     sourceUrl: row.sourceUrl,
     issuedAt: row.issuedAt,
@@ -339,7 +343,7 @@ export async function getOffer(db: Db, slug: string, now = new Date().toISOStrin
   const [claims, scoreBreakdown] = await Promise.all([
     db
     .selectFrom('evidenceClaims')
-    .select(['id', 'claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt'])
+    .select(['id', 'claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt', 'status'])
     .where('offerId', '=', row.id)
     .orderBy('claim')
     .orderBy('id')

@@ -61,3 +61,28 @@ export async function updateOrganisationFacts(
     await refreshScores(trx, { organisationIds: [organisationId] }, now)
   })
 }
+
+const triState = z.enum(['', 'yes', 'no'], { error: 'Choose yes, no or not stated.' }).transform((v) => (v === '' ? null : v === 'yes' ? 1 : 0))
+const optionalNumber = (message: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      if (v === '') return null
+      const n = Number(v.replace(',', '.'))
+      if (!Number.isFinite(n)) {
+        ctx.addIssue({ code: 'custom', message })
+        return z.NEVER
+      }
+      return n
+    })
+
+/** The governance form's text fields, as the facts they state. */
+export const FactsForm = z.object({
+  legalForm: z.enum(legalForms, { error: 'Choose a legal form.' }),
+  oneMemberOneVote: triState,
+  memberCount: optionalNumber('Members must be a whole number.'),
+  surplusPolicy: z.union([z.literal('').transform(() => null), z.enum(surplusPolicies, { error: 'Choose a surplus policy.' })]),
+  payRatio: optionalNumber('The pay ratio must be a number such as 2.5.'),
+  openBooks: triState,
+})

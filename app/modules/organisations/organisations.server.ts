@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB, LegalForm, SurplusPolicy } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
+import { attestationsFor } from '../verification/verification.server'
 import { tierPrices, toEvidenceLine, type EvidenceLine, type TierPrices } from '../catalog/catalog.server'
 
 type Db = Kysely<DB> | Transaction<DB>
@@ -20,6 +21,7 @@ export interface OrganisationProfile {
     openBooks: boolean | null
   }
   evidence: EvidenceLine[]
+  attestations: { attesterName: string; attesterSlug: string; statement: string; expiresAt: string }[]
   offers: { slug: string; title: string; kind: 'good' | 'commons'; unit: string; categoryName: string; prices: TierPrices }[]
 }
 
@@ -30,10 +32,10 @@ export async function getOrganisation(db: Db, slug: string, now = new Date().toI
   const org = await db.selectFrom('organisations').selectAll().where('slug', '=', slug).executeTakeFirst()
   if (!org) throw new AppError('not_found', 'There is no organisation at this address.')
 
-  const [claims, offers] = await Promise.all([
+  const [claims, offers, attestations] = await Promise.all([
     db
       .selectFrom('evidenceClaims')
-      .select(['id', 'claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt'])
+      .select(['id', 'claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt', 'status'])
       .where('organisationId', '=', org.id)
       .where('offerId', 'is', null)
       .orderBy('claim')
@@ -47,6 +49,7 @@ export async function getOrganisation(db: Db, slug: string, now = new Date().toI
       .where('o.status', '=', 'active')
       .orderBy('o.title')
       .execute(),
+    attestationsFor(db, org.id, now),
   ])
 
   return {
@@ -64,6 +67,9 @@ export async function getOrganisation(db: Db, slug: string, now = new Date().toI
       openBooks: flag(org.openBooks),
     },
     evidence: claims.map((c) => toEvidenceLine(c, now)),
+    attestations: attestations
+      .filter((a) => a.current)
+      .map((a) => ({ attesterName: a.attesterName, attesterSlug: a.attesterSlug, statement: a.statement, expiresAt: a.expiresAt })),
     offers: offers.map((o) => ({
       slug: o.slug,
       title: o.title,

@@ -376,3 +376,15 @@ export async function attesterChoices(db: Db, personId: number, excludeId: numbe
   for (const o of admins) if (await isVerifiedOrganisation(db, o.id, now)) out.push(o)
   return out
 }
+
+/** A claim as its challenge page shows it. @throws AppError('not_found') */
+export async function claimForChallenge(db: Db, claimId: number) {
+  const claim = await db
+    .selectFrom('evidenceClaims as c')
+    .innerJoin('organisations as o', 'o.id', 'c.organisationId')
+    .select(['c.id', 'c.claim', 'c.value', 'c.evidenceLevel', 'c.source', 'c.status', 'o.name as organisationName', 'o.slug as organisationSlug'])
+    .where('c.id', '=', claimId)
+    .executeTakeFirst()
+  if (!claim) throw new AppError('not_found', 'There is no such claim.')
+  return claim
+}

@@ -1,0 +1,80 @@
+import type { ReactNode } from 'react'
+
+// Labelled form fields whose hint and error are tied to the input (aria-describedby), so a
+// screen reader announces them with the field, and an invalid field says so (aria-invalid).
+
+export function Field({
+  name,
+  label,
+  type = 'text',
+  autoComplete,
+  defaultValue,
+  error,
+  hint,
+  required = true,
+  maxLength,
+  autoFocus,
+}: {
+  name: string
+  label: string
+  type?: 'text' | 'email' | 'password'
+  autoComplete?: string
+  defaultValue?: string
+  error?: string | null
+  hint?: ReactNode
+  required?: boolean
+  maxLength?: number
+  autoFocus?: boolean
+}) {
+  const id = `field-${name}`
+  const hintId = hint ? `${id}-hint` : undefined
+  const errorId = error ? `${id}-error` : undefined
+  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined
+  return (
+    <div className={error ? 'field field--invalid' : 'field'}>
+      <label htmlFor={id}>
+        {label}
+        {required ? null : <span className="muted"> (optional)</span>}
+      </label>
+      {error ? (
+        <p className="field-error" id={errorId}>
+          <span aria-hidden="true">⚠ </span>
+          {error}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={name}
+        type={type}
+        autoComplete={autoComplete}
+        defaultValue={type === 'password' ? undefined : defaultValue}
+        required={required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        maxLength={maxLength}
+        autoFocus={autoFocus}
+        spellCheck={type === 'text' ? undefined : false}
+        autoCapitalize={type === 'text' ? undefined : 'none'}
+      />
+      {hint ? (
+        <p className="field-hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+/** A message about the whole form; `alert` for errors, so it is read out when it appears. */
+export function Notice({ tone = 'error', children }: { tone?: 'error' | 'success' | 'info'; children: ReactNode }) {
+  return (
+    <div className={`notice notice--${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  )
+}
+
+/** The message a refused form submission came back with, if any. */
+export function FormError({ message }: { message: string | null | undefined }) {
+  return message ? <Notice>{message}</Notice> : null
+}

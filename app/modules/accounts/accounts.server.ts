@@ -1,0 +1,348 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Kysely, Transaction } from 'kysely'
+import type { DB } from '../../../db/schema'
+import { env } from '../../lib/env.server'
+import { AppError } from '../../lib/errors'
+import { sendMail } from '../../lib/mail.server'
+import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './password.server'
+
+// People's accounts: sign-up, log-in with rate limits, sessions, password change and reset.
+// Secrets that open an account (session ids, reset tokens) are random, handed to the person
+// once, and stored only as their sha256: a copy of the database opens nothing.
+
+type Db = Kysely<DB> | Transaction<DB>
+
+/** A signed-in person, as every page sees them. */
+export interface Account {
+  id: number
+  email: string
+  displayName: string
+  isSteward: boolean
+}
+
+export const SESSION_DAYS = 30
+const SESSION_MS = SESSION_DAYS * 24 * 60 * 60 * 1000
+const RESET_MS = 60 * 60 * 1000
+/** At most this many reset mails to one person an hour, so the form cannot flood an inbox. */
+const RESETS_PER_HOUR = 3
+
+export const loginLimits = {
+  windowMs: 15 * 60 * 1000,
+  /** failed attempts for one account in the window before the next one is refused */
+  perAccount: 5,
+  /** failed attempts from one network address in the window, across every account */
+  perAddress: 20,
+}
+
+export const MAX_EMAIL_LENGTH = 254
+export const MAX_DISPLAY_NAME_LENGTH = 80
+
+const iso = (t: Date) => t.toISOString()
+const later = (t: Date, ms: number) => new Date(t.getTime() + ms)
+const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex')
+const newSecret = () => randomBytes(32).toString('base64url')
+/** Email addresses compare case-insensitively (the column is COLLATE NOCASE too). */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase()
+
+function toAccount(row: { id: number; email: string; displayName: string; isSteward: 0 | 1 }): Account {
+  return { id: row.id, email: row.email, displayName: row.displayName, isSteward: row.isSteward === 1 }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE'
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-up and log-in
+
+/** @throws AppError('conflict') for an address already taken, 'invalid_input' for a weak password */
+export async function signUp(db: Db, input: { email: string; displayName: string; password: string }): Promise<Account> {
+  const email = normaliseEmail(input.email)
+  const displayName = input.displayName.trim()
+  if (!email.includes('@') || email.length > MAX_EMAIL_LENGTH) throw invalid('email', 'Enter an email address like name@example.org.')
+  if (!displayName || displayName.length > MAX_DISPLAY_NAME_LENGTH) throw invalid('displayName', `Enter a name of 1 to ${MAX_DISPLAY_NAME_LENGTH} characters.`)
+  const problem = passwordProblem(input.password, email)
+  if (problem) throw invalid('password', problem)
+
+  const taken = () => {
+    const message = 'An account with this email address already exists. Log in, or reset your password if you forgot it.'
+    return new AppError('conflict', message, { email: message })
+  }
+  if (await findByEmail(db, email)) throw taken()
+  const passwordHash = await hashPassword(input.password)
+  try {
+    const row = await db
+      .insertInto('people')
+      .values({ email, displayName, passwordHash })
+      .returning(['id', 'email', 'displayName', 'isSteward'])
+      .executeTakeFirstOrThrow()
+    return toAccount(row)
+  } catch (error) {
+    // Two sign-ups for one address at once: the unique index decides.
+    if (isUniqueViolation(error)) throw taken()
+    throw error
+  }
+}
+
+function invalid(field: string, message: string): AppError {
+  return new AppError('invalid_input', message, { [field]: message })
+}
+
+function findByEmail(db: Db, email: string) {
+  return db
+    .selectFrom('people')
+    .select(['id', 'email', 'displayName', 'isSteward', 'passwordHash'])
+    .where('email', '=', normaliseEmail(email))
+    .executeTakeFirst()
+}
+
+export const wrongCredentials = "That email address and password don't match an account. Check them, or reset your password."
+
+/**
+ * Checks an email and password. Every attempt is recorded in login_attempts; too many failures
+ * for one account or from one address refuse further attempts for a while.
+ * @throws AppError('rate_limited') with when to try again; AppError('invalid_input') for a wrong
+ * email or password, the same message whether or not the account exists
+ */
+export async function logIn(db: Kysely<DB>, input: { email: string; password: string; address: string }, now: Date = new Date()): Promise<Account> {
+  const email = normaliseEmail(input.email).slice(0, MAX_EMAIL_LENGTH)
+  const address = input.address.slice(0, 100) || 'unknown'
+  // The attempt is written as a failure before the (slow) password check, in the same
+  // transaction as the count: parallel guesses see each other and cannot slip past the limit.
+  const attemptId = await db.transaction().execute(async (trx) => {
+    const retryAt = await lockedOutUntil(trx, email, address, now)
+    if (retryAt) throw new AppError('rate_limited', tryAgainMessage(retryAt, now))
+    const row = await trx
+      .insertInto('loginAttempts')
+      .values({ email, address, succeeded: 0, attemptedAt: iso(now) })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return row.id
+  })
+
+  const person = await findByEmail(db, email)
+  const ok = person?.passwordHash ? await verifyPassword(input.password, person.passwordHash) : await verifyAgainstDecoy(input.password)
+  if (!person || !ok) throw new AppError('invalid_input', wrongCredentials)
+  await db.updateTable('loginAttempts').set({ succeeded: 1 }).where('id', '=', attemptId).execute()
+  return toAccount(person)
+}
+
+/** When the next attempt will be allowed, or null when it is allowed now. */
+async function lockedOutUntil(db: Db, email: string, address: string, now: Date): Promise<Date | null> {
+  const windowStart = iso(later(now, -loginLimits.windowMs))
+  // A successful log-in starts the account's count afresh; the address's count runs on, so one
+  // account an attacker controls cannot reset it.
+  const lastSuccess = await db
+    .selectFrom('loginAttempts')
+    .select('attemptedAt')
+    .where('email', '=', email)
+    .where('succeeded', '=', 1)
+    .where('attemptedAt', '>=', windowStart)
+    .orderBy('attemptedAt', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  const accountFailures = await failuresSince(db, 'email', email, lastSuccess ? lastSuccess.attemptedAt : windowStart, loginLimits.perAccount)
+  const addressFailures = await failuresSince(db, 'address', address, windowStart, loginLimits.perAddress)
+  const until = [accountFailures, addressFailures].filter((t): t is string => t !== null).sort().at(-1)
+  return until ? later(new Date(until), loginLimits.windowMs) : null
+}
+
+/**
+ * With at least `limit` failures since `since`, the time of the failure whose leaving the
+ * window brings the count back under the limit; otherwise null.
+ */
+async function failuresSince(db: Db, column: 'email' | 'address', value: string, since: string, limit: number): Promise<string | null> {
+  const recent = await db
+    .selectFrom('loginAttempts')
+    .select('attemptedAt')
+    .where(column, '=', value)
+    .where('succeeded', '=', 0)
+    .where('attemptedAt', '>', since)
+    .orderBy('attemptedAt', 'desc')
+    .limit(limit)
+    .execute()
+  return recent.length >= limit ? recent.at(-1)!.attemptedAt : null
+}
+
+function tryAgainMessage(retryAt: Date, now: Date): string {
+  const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000))
+  const clock = retryAt.toISOString().slice(11, 16)
+  return `Too many failed log-in attempts. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'} (after ${clock} UTC), or reset your password.`
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions
+
+/** Opens a session and returns its id, the secret the cookie carries; only its hash is stored. */
+export async function createSession(db: Db, personId: number, now: Date = new Date()): Promise<string> {
+  const rawId = newSecret()
+  await db
+    .insertInto('sessions')
+    .values({ idHash: sha256(rawId), personId, createdAt: iso(now), expiresAt: iso(later(now, SESSION_MS)) })
+    .execute()
+  return rawId
+}
+
+/** The person a session id belongs to; null when it is unknown, expired or revoked. */
+export async function personForSession(db: Db, rawId: string, now: Date = new Date()): Promise<Account | null> {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('people', 'people.id', 'sessions.personId')
+    .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward'])
+    .where('sessions.idHash', '=', sha256(rawId))
+    .where('sessions.revokedAt', 'is', null)
+    .where('sessions.expiresAt', '>', iso(now))
+    .executeTakeFirst()
+  return row ? toAccount(row) : null
+}
+
+export async function revokeSession(db: Db, rawId: string, now: Date = new Date()): Promise<void> {
+  await db.updateTable('sessions').set({ revokedAt: iso(now) }).where('idHash', '=', sha256(rawId)).where('revokedAt', 'is', null).execute()
+}
+
+async function revokeAllSessions(db: Db, personId: number, now: Date): Promise<void> {
+  await db.updateTable('sessions').set({ revokedAt: iso(now) }).where('personId', '=', personId).where('revokedAt', 'is', null).execute()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passwords
+
+/**
+ * Sets a new password after checking the current one, and ends every session of the person:
+ * whoever else was logged in with the old password is logged out. The caller opens a fresh
+ * session for the browser that made the change.
+ * @throws AppError('invalid_input') for a wrong current password or a weak new one
+ */
+export async function changePassword(
+  db: Kysely<DB>,
+  personId: number,
+  input: { currentPassword: string; newPassword: string },
+  now: Date = new Date(),
+): Promise<Account> {
+  const person = await db
+    .selectFrom('people')
+    .select(['id', 'email', 'displayName', 'isSteward', 'passwordHash'])
+    .where('id', '=', personId)
+    .executeTakeFirst()
+  if (!person) throw new AppError('not_found', 'This account no longer exists.')
+  if (!person.passwordHash || !(await verifyPassword(input.currentPassword, person.passwordHash))) {
+    throw invalid('currentPassword', 'That is not your current password.')
+  }
+  const problem = passwordProblem(input.newPassword, person.email)
+  if (problem) throw invalid('newPassword', problem)
+  const passwordHash = await hashPassword(input.newPassword)
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('people').set({ passwordHash }).where('id', '=', personId).execute()
+    await revokeAllSessions(trx, personId, now)
+  })
+  return toAccount(person)
+}
+
+export const resetRequestedMessage = 'If an account exists for that address, we sent a link to reset its password. The link works for one hour.'
+
+/**
+ * Mails a one-hour reset link to the account with `email`. An unknown address gets no mail and
+ * the same (silent) result, so the form does not tell who has an account.
+ */
+export async function requestPasswordReset(db: Kysely<DB>, email: string, now: Date = new Date()): Promise<void> {
+  const person = await findByEmail(db, email)
+  if (!person) return
+  const recent = await db
+    .selectFrom('passwordResets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('personId', '=', person.id)
+    .where('createdAt', '>', iso(later(now, -RESET_MS)))
+    .executeTakeFirstOrThrow()
+  if (Number(recent.n) >= RESETS_PER_HOUR) return
+
+  const token = newSecret()
+  await db
+    .insertInto('passwordResets')
+    .values({ tokenHash: sha256(token), personId: person.id, createdAt: iso(now), expiresAt: iso(later(now, RESET_MS)) })
+    .execute()
+  const link = `${env().APP_URL}/reset-password/${token}`
+  const mail = {
+    to: person.email,
+    subject: 'Reset your Solidarity Market password',
+    text: [
+      `Hello ${person.displayName},`,
+      '',
+      'Someone (we hope you) asked to reset the password of your Solidarity Market account.',
+      'Open this link within one hour to choose a new password:',
+      '',
+      link,
+      '',
+      'If you did not ask for this, ignore this mail: your password stays as it is.',
+      '',
+      '— Solidarity Market',
+    ].join('\n'),
+  }
+  try {
+    await sendMail(mail)
+  } catch (error) {
+    // An error page here would tell that the address has an account (unknown ones never
+    // reach the mail server); the person can ask again once mail works.
+    console.error(`Could not send the password-reset mail to ${person.email}:`, error)
+  }
+}
+
+const expiredLink = 'This reset link has expired or was already used. Ask for a new one below.'
+
+function usableReset(db: Db, token: string, now: Date) {
+  return db
+    .selectFrom('passwordResets')
+    .innerJoin('people', 'people.id', 'passwordResets.personId')
+    .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward'])
+    .where('passwordResets.tokenHash', '=', sha256(token))
+    .where('passwordResets.usedAt', 'is', null)
+    .where('passwordResets.expiresAt', '>', iso(now))
+    .executeTakeFirst()
+}
+
+/** Whether a reset link can still be used, and for which address (to show on the form). */
+export async function checkResetToken(db: Db, token: string, now: Date = new Date()): Promise<{ email: string } | null> {
+  const row = await usableReset(db, token, now)
+  return row ? { email: row.email } : null
+}
+
+/**
+ * Sets a new password from a reset link. The link (and any other outstanding link of the
+ * person) is used up, and every session ends.
+ * @throws AppError('invalid_input') for an expired, used or unknown link, or a weak password
+ */
+export async function resetPassword(db: Kysely<DB>, token: string, newPassword: string, now: Date = new Date()): Promise<Account> {
+  const person = await usableReset(db, token, now)
+  if (!person) throw new AppError('invalid_input', expiredLink)
+  const problem = passwordProblem(newPassword, person.email)
+  if (problem) throw invalid('newPassword', problem)
+  const passwordHash = await hashPassword(newPassword)
+  await db.transaction().execute(async (trx) => {
+    // The guard on used_at makes a link that two requests race for work only once.
+    const used = await trx
+      .updateTable('passwordResets')
+      .set({ usedAt: iso(now) })
+      .where('tokenHash', '=', sha256(token))
+      .where('usedAt', 'is', null)
+      .executeTakeFirst()
+    if (Number(used.numUpdatedRows) !== 1) throw new AppError('invalid_input', expiredLink)
+    await trx.updateTable('passwordResets').set({ usedAt: iso(now) }).where('personId', '=', person.id).where('usedAt', 'is', null).execute()
+    await trx.updateTable('people').set({ passwordHash }).where('id', '=', person.id).execute()
+    await revokeAllSessions(trx, person.id, now)
+  })
+  return toAccount(person)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stewards
+
+/** Makes the person with `email` a steward, or (with `isSteward` false) no longer one. */
+export async function setSteward(db: Db, email: string, isSteward: boolean): Promise<Account> {
+  const row = await db
+    .updateTable('people')
+    .set({ isSteward: isSteward ? 1 : 0 })
+    .where('email', '=', normaliseEmail(email))
+    .returning(['id', 'email', 'displayName', 'isSteward'])
+    .executeTakeFirst()
+  if (!row) throw new AppError('not_found', `No one has the email address ${email.trim()}; they need to sign up first.`)
+  return toAccount(row)
+}

@@ -1,0 +1,57 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { LegalFormBadge } from '~/components/badges'
+import { BuyingAs } from '~/components/reciprocity'
+import { getDb } from '~/lib/db.server'
+import { requireUser } from '~/lib/session.server'
+import { accountOverview } from '~/modules/reciprocity/account.server'
+
+export const meta: MetaFunction = () => [{ title: 'Your account · Solidarity Market' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  return { user, ...(await accountOverview(getDb(), user.id)) }
+}
+
+export default function Account() {
+  const { user, buyingAs, organisations } = useLoaderData<typeof loader>()
+  return (
+    <article aria-labelledby="account-title" className="narrow">
+      <h1 id="account-title">Hello, {user.displayName}</h1>
+      <section aria-labelledby="class-title">
+        <h2 id="class-title">How you buy</h2>
+        <p className="muted">
+          The marketplace decides your reciprocity class from stored facts and the use you declare when you buy. Nothing you
+          type into a form can change it.
+        </p>
+        <BuyingAs options={buyingAs} />
+      </section>
+      <section aria-labelledby="orgs-title">
+        <h2 id="orgs-title">Your organisations</h2>
+        {organisations.length === 0 ? (
+          <p className="muted">You are not a member of any organisation yet. Accept an invitation, or register yours.</p>
+        ) : (
+          <ul className="plain-list">
+            {organisations.map((o) => (
+              <li key={o.slug}>
+                <Link to={`/organisations/${o.slug}/manage`}>{o.name}</Link> <LegalFormBadge legalForm={o.legalForm} />{' '}
+                <span className="muted">({o.role})</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>
+          <Link to="/organisations/new" className="button">
+            Register an organisation
+          </Link>
+        </p>
+      </section>
+      <section aria-labelledby="security-title">
+        <h2 id="security-title">Security</h2>
+        <p>
+          Signed in as {user.email}. <Link to="/account/password">Change your password</Link>
+        </p>
+      </section>
+    </article>
+  )
+}

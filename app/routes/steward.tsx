@@ -1,0 +1,211 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { EvidenceBadge } from '~/components/badges'
+import { FormError, Notice } from '~/components/form'
+import { attempt, field, idFrom } from '~/lib/actions.server'
+import { getDb } from '~/lib/db.server'
+import { claimLabel, claimValueLabel } from '~/lib/labels'
+import { requireSteward } from '~/lib/session.server'
+import { WeightsParam } from '~/modules/catalog/query'
+import { criteria, criterionLabel } from '~/modules/scoring/rules'
+import { listRules, publishRules } from '~/modules/scoring/scores.server'
+import { decideChallenge, reviewEvidence, setSteward, stewardQueue } from '~/modules/verification/verification.server'
+
+export const meta: MetaFunction = () => [{ title: 'Steward desk · Solidarity Market' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireSteward(request)
+  const db = getDb()
+  const [queue, rules] = await Promise.all([stewardQueue(db), listRules(db)])
+  return { ...queue, rules: rules.slice(0, 10) }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const steward = await requireSteward(request)
+  const db = getDb()
+  const form = await request.formData()
+  const intent = field(form, 'intent')
+  const decision = field(form, 'decision')
+  const reason = field(form, 'reason')
+  const id = idFrom(field(form, 'id'))
+  const bad = (message: string) => data({ formError: message, intent, values: {} as Record<string, string> }, { status: 400 })
+
+  if (intent === 'review') {
+    if (id === null || !['approve', 'reject'].includes(decision)) return bad('Choose approve or reject for a listed claim.')
+    const result = await attempt(form, () => reviewEvidence(db, steward.id, id, { approve: decision === 'approve', reason }))
+    return result.ok ? redirect('/steward?notice=reviewed') : result.response
+  }
+  if (intent === 'challenge') {
+    if (id === null || !['uphold', 'dismiss'].includes(decision)) return bad('Choose uphold or dismiss for a listed challenge.')
+    const result = await attempt(form, () => decideChallenge(db, steward.id, id, { uphold: decision === 'uphold', reason }))
+    return result.ok ? redirect('/steward?notice=decided') : result.response
+  }
+  if (intent === 'rules') {
+    const weights = WeightsParam.safeParse(criteria.map((c) => field(form, `w_${c}`).trim() || '0').join(','))
+    if (!weights.success) return bad(weights.error.issues[0]!.message)
+    const result = await attempt(form, () => publishRules(db, { weights: weights.data, note: field(form, 'note'), publishedBy: steward.displayName }))
+    return result.ok ? redirect('/steward?notice=published') : result.response
+  }
+  if (intent === 'grant') {
+    const result = await attempt(form, () => setSteward(db, steward.id, field(form, 'email'), true))
+    return result.ok ? redirect('/steward?notice=granted') : result.response
+  }
+  return bad('Unknown action.')
+}
+
+const notices: Record<string, string> = {
+  reviewed: 'Review recorded in the organisation’s audit trail.',
+  decided: 'Decision recorded in the organisation’s audit trail.',
+  granted: 'They are now a steward.',
+  published: 'New score rules published; every offer was rescored with them.',
+}
+
+function Decision({ intent, id, options, failed }: { intent: string; id: number; options: [string, string][]; failed: { formError: string; intent: string | null; values: Record<string, string> } | undefined }) {
+  const mine = failed?.intent === intent && failed.values.id === String(id)
+  return (
+    <Form method="post" className="form form--inline">
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="id" value={id} />
+      {mine ? <FormError message={failed.formError} /> : null}
+      <label className="field">
+        Reason the organisation will read
+        <input name="reason" required minLength={5} maxLength={1000} defaultValue={mine ? failed.values.reason : undefined} />
+      </label>
+      {options.map(([value, label]) => (
+        <button key={value} type="submit" name="decision" value={value} className="button">
+          {label}
+        </button>
+      ))}
+    </Form>
+  )
+}
+
+export default function StewardDesk() {
+  const queue = useLoaderData<typeof loader>()
+  const failed = useActionData<typeof action>()
+  const [search] = useSearchParams()
+  const notice = notices[search.get('notice') ?? '']
+  return (
+    <article aria-labelledby="desk-title">
+      <h1 id="desk-title">Steward desk</h1>
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      <section aria-labelledby="evidence-title">
+        <h2 id="evidence-title">Evidence to review ({queue.evidence.length})</h2>
+        {queue.evidence.length === 0 ? (
+          <p className="muted">Nothing waits for review.</p>
+        ) : (
+          <ul className="queue">
+            {queue.evidence.map((e) => (
+              <li key={e.id} className="card">
+                <p>
+                  <Link to={`/organisations/${e.organisationSlug}`}>{e.organisationName}</Link> claims{' '}
+                  <strong>
+                    {claimLabel[e.claim]}: {claimValueLabel(e.claim, e.value)}
+                  </strong>
+                </p>
+                <p className="small">
+                  Source: {e.sourceUrl ? <a href={e.sourceUrl} rel="nofollow noopener">{e.source}</a> : e.source} · submitted {e.createdAt.slice(0, 10)}
+                </p>
+                <Decision intent="review" id={e.id} options={[['approve', 'Verify'], ['reject', 'Reject']]} failed={failed} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="challenges-title">
+        <h2 id="challenges-title">Open challenges ({queue.challenges.length})</h2>
+        {queue.challenges.length === 0 ? (
+          <p className="muted">No open challenges.</p>
+        ) : (
+          <ul className="queue">
+            {queue.challenges.map((c) => (
+              <li key={c.id} className="card">
+                <p>
+                  {c.challengerName} challenges <Link to={`/organisations/${c.organisationSlug}`}>{c.organisationName}</Link>’s claim{' '}
+                  <strong>
+                    {claimLabel[c.claim]}: {claimValueLabel(c.claim, c.value)}
+                  </strong>{' '}
+                  <EvidenceBadge level={c.evidenceLevel} />
+                </p>
+                <blockquote>{c.reason}</blockquote>
+                <Decision intent="challenge" id={c.id} options={[['uphold', 'Uphold: overturn the claim'], ['dismiss', 'Dismiss']]} failed={failed} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="rules-title">
+        <h2 id="rules-title">Score rules</h2>
+        <p className="muted small">
+          The community weights of the ethical-preference score. Publishing a new version rescores every offer at once;
+          each stored score records the version it was computed with.
+        </p>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                {criteria.map((c) => (
+                  <th key={c} scope="col">
+                    {criterionLabel[c]}
+                  </th>
+                ))}
+                <th scope="col">Published</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queue.rules.map((r) => (
+                <tr key={r.version}>
+                  <th scope="row">v{r.version}</th>
+                  {criteria.map((c) => (
+                    <td key={c} className="num">
+                      {r.weights[c]}
+                    </td>
+                  ))}
+                  <td>
+                    {r.publishedAt.slice(0, 10)} by {r.publishedBy}
+                    {r.note ? <span className="muted"> — {r.note}</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <Form method="post" className="form">
+          <input type="hidden" name="intent" value="rules" />
+          {failed?.intent === 'rules' ? <FormError message={failed.formError} /> : null}
+          <div className="field-row">
+            {criteria.map((c) => (
+              <label key={c} className="field">
+                {criterionLabel[c]}
+                <input name={`w_${c}`} type="number" min={0} max={100} step={1} required defaultValue={failed?.intent === 'rules' ? failed.values[`w_${c}`] : queue.rules[0]?.weights[c]} />
+              </label>
+            ))}
+          </div>
+          <label className="field">
+            Why this change
+            <input name="note" maxLength={500} defaultValue={failed?.intent === 'rules' ? failed.values.note : ''} />
+          </label>
+          <p className="muted small">Whole numbers that add up to 100.</p>
+          <button type="submit" className="button">
+            Publish new rules
+          </button>
+        </Form>
+      </section>
+      <section aria-labelledby="grant-title">
+        <h2 id="grant-title">Appoint a steward</h2>
+        <Form method="post" className="form form--inline">
+          <input type="hidden" name="intent" value="grant" />
+          {failed?.intent === 'grant' ? <FormError message={failed.formError} /> : null}
+          <label className="field">
+            Their account’s email
+            <input name="email" type="email" required maxLength={254} />
+          </label>
+          <button type="submit" className="button">
+            Make steward
+          </button>
+        </Form>
+      </section>
+    </article>
+  )
+}
