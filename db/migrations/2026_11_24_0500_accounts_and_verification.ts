@@ -87,6 +87,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('attestations')
     .columns(['organisation_id', 'attester_organisation_id'])
     .execute()
+  // Public organisation pages list current attestations: a new one must move the catalog
+  // generation so no cached page hides it (see app/lib/page-cache.server.ts).
+  for (const event of ['insert', 'update', 'delete']) {
+    await sql
+      .raw(`create trigger attestations_generation_${event} after ${event} on attestations begin
+        update catalog_stats set generation = generation + 1 where id = 1;
+      end`)
+      .execute(db)
+  }
   await db.schema.createIndex('attestations_attester_idx').on('attestations').columns(['attester_organisation_id', 'created_at']).execute()
 
   await db.schema
@@ -120,6 +129,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('audit_events').execute()
   await db.schema.dropTable('challenges').execute()
+  for (const event of ['insert', 'update', 'delete']) await sql.raw(`drop trigger attestations_generation_${event}`).execute(db)
   await db.schema.dropTable('attestations').execute()
   await db.schema.alterTable('evidence_claims').dropColumn('review_status').execute()
   await db.schema.alterTable('evidence_claims').dropColumn('status').execute()

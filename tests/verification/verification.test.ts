@@ -223,3 +223,13 @@ describe('invitations and stewards', () => {
     await expect(setSteward(db, people.dave, 'nobody@example.org', true)).rejects.toMatchObject({ code: 'not_found' })
   })
 })
+
+describe('cached public pages', () => {
+  it('a new attestation moves the catalog generation, so no cached organisation page hides it', async () => {
+    const { catalogStats } = await import('../../app/modules/catalog/ranking-snapshot.server')
+    const org = await createOrganisation(db, people.alice, { name: 'Cache Watch', legalForm: 'worker_coop', countryCode: 'IT', city: 'Parma' }, now)
+    const before = (await catalogStats(db)).generation
+    await attestOrganisation(db, people.bob, org.id, { attesterOrganisationId: verifiedA, statement: 'We know them from the market.' }, now)
+    expect((await catalogStats(db)).generation).toBeGreaterThan(before)
+  })
+})
