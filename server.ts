@@ -3,11 +3,10 @@
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
-import { migrateToLatest, openDatabase } from './db/connection'
+import { catalogGenerationReader, kyselyFor, migrateToLatest, openSqlite } from './db/connection'
 import { isDatabaseEmpty, seedDemoMarketplace } from './db/seed/index'
 import { ConfigError, parseEnv } from './app/lib/env.server'
 import { refreshExpiredScores } from './app/modules/scoring/scores.server'
-import { catalogStats } from './app/modules/catalog/ranking-snapshot.server'
 import { createPageCache } from './app/lib/page-cache.server'
 import { createHttpApp } from './app/lib/http-app.server'
 
@@ -26,12 +25,13 @@ async function main() {
   }
   process.env.NODE_ENV = config.NODE_ENV
 
-  let db
+  let sqlite
   try {
-    db = openDatabase(config.DATABASE_PATH)
+    sqlite = openSqlite(config.DATABASE_PATH)
   } catch (error) {
     fail(`Cannot open the database at DATABASE_PATH=${config.DATABASE_PATH}: ${(error as Error).message}`)
   }
+  const db = kyselyFor(sqlite)
   const applied = await migrateToLatest(db)
   if (applied.length) console.log(`Applied ${applied.length} migration(s).`)
   if (await isDatabaseEmpty(db)) {
@@ -62,7 +62,7 @@ async function main() {
   const pageCache = createPageCache({
     isCacheablePath: (p) => p === '/' || p === '/_root.data' || /^\/(offers|organisations)\/[a-z0-9-]+(\.data)?$/.test(p),
     varyCookies: ['catalog_view'],
-    currentGeneration: async () => (await catalogStats(db)).generation,
+    currentGeneration: catalogGenerationReader(sqlite),
   })
   const app = createHttpApp(build, config.NODE_ENV, 'public', (request, render) => pageCache.serve(request, render))
   const server = app.listen(config.PORT, () => {

@@ -75,3 +75,12 @@ export async function rollbackOne(db: Kysely<any>) {
 export async function rollbackAll(db: Kysely<any>) {
   return unwrap(await migratorFor(db).migrateTo(NO_MIGRATIONS))
 }
+
+/**
+ * Reads the catalog's generation (catalog_stats, kept by triggers) with one prepared statement:
+ * the page cache asks on every request, and the query builder would cost three times as much.
+ */
+export function catalogGenerationReader(sqlite: SQLite.Database): () => number {
+  const statement = sqlite.prepare('select generation from catalog_stats where id = 1').pluck()
+  return () => statement.get() as number
+}

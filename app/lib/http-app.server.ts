@@ -55,7 +55,10 @@ export function createHttpApp(build: ServerBuild, mode: string, publicDir: strin
   const app = express()
   app.disable('x-powered-by')
   app.use('/build', express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y' }))
-  app.use(express.static(publicDir, { maxAge: '1h' }))
+  // Only paths that name a file (favicon.ico, robots.txt) can be in public/: pages skip the
+  // file-system look-up, which otherwise costs a stat() on every page request.
+  const publicFiles = express.static(publicDir, { maxAge: '1h', index: false })
+  app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? publicFiles(req, res, next) : next()))
   const handleRequest = createRequestHandler(build, mode)
   const render: RenderFn = (request) => handleRequest(request)
   app.all('*', (req, res, next) => {

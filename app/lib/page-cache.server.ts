@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib'
+
 // A small cache of rendered public pages. Rendering the catalog's 24 cards and its filter form
 // with React costs a few milliseconds, many times what finding them does; most visitors see
 // the same page. An entry serves while the catalog's data generation (bumped by triggers on
@@ -9,7 +11,7 @@ export interface PageCacheOptions {
   isCacheablePath: (pathname: string) => boolean
   /** Cookies that may vary a cacheable page; any other cookie (a session) bypasses the cache. */
   varyCookies: string[]
-  currentGeneration: () => Promise<number>
+  currentGeneration: () => number | Promise<number>
   maxEntries?: number
   maxAgeMs?: number
   now?: () => number
@@ -30,6 +32,18 @@ interface Entry {
   status: number
   headers: [string, string][]
   body: Uint8Array
+  /** compressed once when stored, for the browsers (nearly all) that accept gzip */
+  gzipped: Uint8Array
+}
+
+function acceptsGzip(request: Request): boolean {
+  return /\bgzip\b/i.test(request.headers.get('Accept-Encoding') ?? '')
+}
+
+function answer(request: Request, entry: Entry, state: 'hit' | 'miss'): CachedPage {
+  const headers: [string, string][] = [...entry.headers, ['Vary', 'Accept-Encoding, Cookie'], ['X-Page-Cache', state]]
+  if (!acceptsGzip(request)) return new CachedPage(entry.status, headers, entry.body)
+  return new CachedPage(entry.status, [...headers, ['Content-Encoding', 'gzip']], entry.gzipped)
 }
 
 function cookieNames(header: string | null): string[] {
@@ -79,16 +93,17 @@ export function createPageCache(options: PageCacheOptions) {
         // Refresh its place in the LRU order.
         entries.delete(key)
         entries.set(key, hit)
-        return new CachedPage(hit.status, [...hit.headers, ['X-Page-Cache', 'hit']], hit.body)
+        return answer(request, hit, 'hit')
       }
       stats.misses++
       const response = await render(request)
       if (response.status !== 200 || response.headers.has('Set-Cookie') || !response.body) return response
       const body = new Uint8Array(await response.arrayBuffer())
-      const headers = [...response.headers.entries()].filter(([name]) => name !== 'content-length')
+      const headers = [...response.headers.entries()].filter(([name]) => !['content-length', 'content-encoding', 'vary'].includes(name))
+      const entry: Entry = { generation, storedAt: now(), status: response.status, headers, body, gzipped: gzipSync(body) }
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!)
-      entries.set(key, { generation, storedAt: now(), status: response.status, headers, body })
-      return new CachedPage(response.status, [...headers, ['X-Page-Cache', 'miss']], body)
+      entries.set(key, entry)
+      return answer(request, entry, 'miss')
     },
   }
 }

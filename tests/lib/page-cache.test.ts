@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { CachedPage, createPageCache } from '../../app/lib/page-cache.server'
 
@@ -22,9 +23,11 @@ function setup(opts: { maxEntries?: number; maxAgeMs?: number } = {}) {
   const get = async (path: string, headers: Record<string, string> = {}) => {
     const res = await cache.serve(new Request(`http://localhost${path}`, { headers }), render)
     if (res instanceof CachedPage) {
-      return { status: res.status, text: new TextDecoder().decode(res.body), cache: new Headers(res.headers).get('X-Page-Cache') }
+      const h = new Headers(res.headers)
+      const bytes = h.get('Content-Encoding') === 'gzip' ? gunzipSync(res.body) : res.body
+      return { status: res.status, text: new TextDecoder().decode(bytes), cache: h.get('X-Page-Cache'), encoding: h.get('Content-Encoding') }
     }
-    return { status: res.status, text: await res.text(), cache: res.headers.get('X-Page-Cache') }
+    return { status: res.status, text: await res.text(), cache: res.headers.get('X-Page-Cache'), encoding: null }
   }
   return {
     get,
@@ -41,6 +44,14 @@ describe('the page cache', () => {
     expect(await c.get('/')).toMatchObject({ text: 'page / v1 #1', cache: 'hit' })
     c.bump()
     expect(await c.get('/')).toMatchObject({ text: 'page / v2 #2', cache: 'miss' })
+  })
+
+  it('sends the stored page gzipped to browsers that accept it, the same page either way', async () => {
+    const c = setup()
+    const plain = await c.get('/')
+    const zipped = await c.get('/', { 'Accept-Encoding': 'gzip, deflate, br' })
+    expect(plain.encoding).toBeNull()
+    expect(zipped).toMatchObject({ encoding: 'gzip', cache: 'hit', text: plain.text })
   })
 
   it('keys by the full URL and the view cookie', async () => {
