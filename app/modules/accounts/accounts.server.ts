@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../../../db/schema'
 import { env } from '../../lib/env.server'
 import { AppError } from '../../lib/errors'
 import { sendMail } from '../../lib/mail.server'
 import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './password.server'
+import { newSecret, secretHash } from '../../lib/tokens.server'
 
 // People's accounts: sign-up, log-in with rate limits, sessions, password change and reset.
 // Secrets that open an account (session ids, reset tokens) are random, handed to the person
@@ -39,8 +39,6 @@ export const MAX_DISPLAY_NAME_LENGTH = 80
 
 const iso = (t: Date) => t.toISOString()
 const later = (t: Date, ms: number) => new Date(t.getTime() + ms)
-const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex')
-const newSecret = () => randomBytes(32).toString('base64url')
 /** Email addresses compare case-insensitively (the column is COLLATE NOCASE too). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase()
 
@@ -178,7 +176,7 @@ export async function createSession(db: Db, personId: number, now: Date = new Da
   const rawId = newSecret()
   await db
     .insertInto('sessions')
-    .values({ idHash: sha256(rawId), personId, createdAt: iso(now), expiresAt: iso(later(now, SESSION_MS)) })
+    .values({ idHash: secretHash(rawId), personId, createdAt: iso(now), expiresAt: iso(later(now, SESSION_MS)) })
     .execute()
   return rawId
 }
@@ -189,7 +187,7 @@ export async function personForSession(db: Db, rawId: string, now: Date = new Da
     .selectFrom('sessions')
     .innerJoin('people', 'people.id', 'sessions.personId')
     .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward'])
-    .where('sessions.idHash', '=', sha256(rawId))
+    .where('sessions.idHash', '=', secretHash(rawId))
     .where('sessions.revokedAt', 'is', null)
     .where('sessions.expiresAt', '>', iso(now))
     .executeTakeFirst()
@@ -197,7 +195,7 @@ export async function personForSession(db: Db, rawId: string, now: Date = new Da
 }
 
 export async function revokeSession(db: Db, rawId: string, now: Date = new Date()): Promise<void> {
-  await db.updateTable('sessions').set({ revokedAt: iso(now) }).where('idHash', '=', sha256(rawId)).where('revokedAt', 'is', null).execute()
+  await db.updateTable('sessions').set({ revokedAt: iso(now) }).where('idHash', '=', secretHash(rawId)).where('revokedAt', 'is', null).execute()
 }
 
 async function revokeAllSessions(db: Db, personId: number, now: Date): Promise<void> {
@@ -258,7 +256,7 @@ export async function requestPasswordReset(db: Kysely<DB>, email: string, now: D
   const token = newSecret()
   await db
     .insertInto('passwordResets')
-    .values({ tokenHash: sha256(token), personId: person.id, createdAt: iso(now), expiresAt: iso(later(now, RESET_MS)) })
+    .values({ tokenHash: secretHash(token), personId: person.id, createdAt: iso(now), expiresAt: iso(later(now, RESET_MS)) })
     .execute()
   const link = `${env().APP_URL}/reset-password/${token}`
   const mail = {
@@ -293,7 +291,7 @@ function usableReset(db: Db, token: string, now: Date) {
     .selectFrom('passwordResets')
     .innerJoin('people', 'people.id', 'passwordResets.personId')
     .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward'])
-    .where('passwordResets.tokenHash', '=', sha256(token))
+    .where('passwordResets.tokenHash', '=', secretHash(token))
     .where('passwordResets.usedAt', 'is', null)
     .where('passwordResets.expiresAt', '>', iso(now))
     .executeTakeFirst()
@@ -321,7 +319,7 @@ export async function resetPassword(db: Kysely<DB>, token: string, newPassword: 
     const used = await trx
       .updateTable('passwordResets')
       .set({ usedAt: iso(now) })
-      .where('tokenHash', '=', sha256(token))
+      .where('tokenHash', '=', secretHash(token))
       .where('usedAt', 'is', null)
       .executeTakeFirst()
     if (Number(used.numUpdatedRows) !== 1) throw new AppError('invalid_input', expiredLink)

@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
 import type { DB, MembershipRole } from '../../../db/schema'
 import { legalForms } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
+import { addDays } from '../../lib/time'
+import { newSecret, secretHash } from '../../lib/tokens.server'
 import { recordAudit } from '../verification/audit.server'
 
 type Db = Kysely<DB> | Transaction<DB>
@@ -27,10 +28,6 @@ export const NewOrganisationInput = z.object({
   summary: z.string().trim().max(1000, 'Keep the summary under 1,000 characters.').default(''),
 })
 export type NewOrganisationInput = z.input<typeof NewOrganisationInput>
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex')
-}
 
 function slugify(name: string): string {
   const base = name
@@ -126,11 +123,11 @@ export async function inviteMember(db: Kysely<DB>, actorId: number, organisation
       .where('p.email', '=', parsed.data.email)
       .executeTakeFirst()
     if (already) throw new AppError('conflict', `${parsed.data.email} is already a member.`)
-    const token = randomBytes(32).toString('base64url')
-    const expiresAt = new Date(Date.parse(now) + INVITATION_DAYS * 86_400_000).toISOString()
+    const token = newSecret()
+    const expiresAt = addDays(now, INVITATION_DAYS)
     await trx
       .insertInto('invitations')
-      .values({ organisationId, email: parsed.data.email, role: parsed.data.role, tokenHash: hashToken(token), invitedBy: actorId, createdAt: now, expiresAt })
+      .values({ organisationId, email: parsed.data.email, role: parsed.data.role, tokenHash: secretHash(token), invitedBy: actorId, createdAt: now, expiresAt })
       .execute()
     await recordAudit(trx, { organisationId, actorId, action: 'member_invited', detail: `${parsed.data.email} as ${parsed.data.role}`, createdAt: now })
     return { token, email: parsed.data.email, role: parsed.data.role, expiresAt }
@@ -143,7 +140,7 @@ export async function invitationByToken(db: Db, token: string, now = new Date().
     .selectFrom('invitations as i')
     .innerJoin('organisations as o', 'o.id', 'i.organisationId')
     .select(['i.id', 'i.email', 'i.role', 'i.expiresAt', 'i.acceptedAt', 'o.name as organisationName', 'o.slug as organisationSlug', 'o.id as organisationId'])
-    .where('i.tokenHash', '=', hashToken(token))
+    .where('i.tokenHash', '=', secretHash(token))
     .executeTakeFirst()
   if (!row) throw new AppError('not_found', 'This invitation link is not valid.')
   return { ...row, usable: row.acceptedAt === null && row.expiresAt > now }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { DB, EvidenceLevel } from '../../../db/schema'
 import { claimKinds } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
+import { addDays } from '../../lib/time'
 import { effectiveEvidenceLevel } from '../evidence/evidence'
 import { requireMembership } from '../organisations/membership.server'
 import { refreshScores } from '../scoring/scores.server'
@@ -17,7 +18,6 @@ export const ATTESTATION_DAYS = 365
 export const ATTESTATIONS_PER_YEAR = 10
 export const ATTESTATIONS_NEEDED = 2
 
-const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString()
 const levelRank: Record<EvidenceLevel, number> = { self_declared: 0, documented: 1, peer_attested: 2, verified: 3 }
 
 const isoDate = z
