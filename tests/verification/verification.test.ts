@@ -109,7 +109,13 @@ describe('verification: from self-declared to commoner and back', () => {
     expect(await classOf(people.alice, org.id)).toBe('for_profit')
     await expect(decideChallenge(db, people.dave, challenge.id, { uphold: false, reason: 'Changed my mind.' }, now)).rejects.toMatchObject({ code: 'conflict' })
 
-    const trail = await auditTrail(db, org.id)
+    // The overturned attestations no longer count: one new attestation is not enough again.
+    const third = await person('fay')
+    const verifiedC = await verifiedCoop('Verified Weavers', third)
+    await attestOrganisation(db, third, org.id, { attesterOrganisationId: verifiedC, statement: 'We have known them since they started.' }, '2026-11-25T12:00:00.000Z')
+    expect((await reciprocityClass(db, { personId: people.alice, use: { kind: 'organisation', organisationId: org.id } }, '2026-11-25T12:00:00.000Z')).reciprocityClass).toBe('for_profit')
+
+    const trail = (await auditTrail(db, org.id)).filter((e) => e.createdAt === now)
     expect(trail.map((e) => e.action)).toEqual([
       'challenge_upheld',
       'claim_challenged',

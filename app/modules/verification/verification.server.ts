@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
-import type { DB, EvidenceLevel } from '../../../db/schema'
+import type { DB, EvidenceLevel, LegalForm } from '../../../db/schema'
 import { claimKinds } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { addDays } from '../../lib/time'
@@ -291,6 +291,18 @@ export async function decideChallenge(
       .execute()
     if (decision.uphold) {
       await trx.updateTable('evidenceClaims').set({ status: 'overturned' }).where('id', '=', challenge.claimId).execute()
+      // An overturned peer attestation takes the attestations behind it along: otherwise the
+      // next single attestation would lift the legal form again on their strength.
+      const claim = await trx.selectFrom('evidenceClaims').select(['claim', 'value', 'evidenceLevel']).where('id', '=', challenge.claimId).executeTakeFirstOrThrow()
+      if (claim.claim === 'legal_form' && claim.evidenceLevel === 'peer_attested') {
+        await trx
+          .updateTable('attestations')
+          .set({ expiresAt: now })
+          .where('organisationId', '=', challenge.organisationId)
+          .where('legalForm', '=', claim.value as LegalForm)
+          .where('expiresAt', '>', now)
+          .execute()
+      }
       // Other open challenges against the same claim are settled by this decision.
       await trx
         .updateTable('challenges')
