@@ -69,6 +69,11 @@ function textFields(formData: FormData): Record<string, string> {
   return fields
 }
 
+/** The text a person submitted, to put back into the form: everything but passwords. */
+export function formValues(formData: FormData): Record<string, string> {
+  return keptValues(textFields(formData))
+}
+
 /** A password is never sent back into a page, not even to save retyping it. */
 function keptValues(fields: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(fields).filter(([key]) => !/password/i.test(key)))

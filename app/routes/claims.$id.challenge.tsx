@@ -3,9 +3,9 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { EvidenceBadge } from '~/components/badges'
 import { FormError } from '~/components/form'
-import { attempt, field } from '~/lib/actions.server'
+import { field } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
-import { domain, parseParams } from '~/lib/http.server'
+import { domain, parseParams, formDomain, formValues, readForm } from '~/lib/http.server'
 import { claimLabel, claimValueLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { challengeClaim, claimForChallenge } from '~/modules/verification/verification.server'
@@ -23,11 +23,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const { id } = parseParams(params, Params)
-  const form = await request.formData()
+  const form = await readForm(request)
   const db = getDb()
   const claim = await domain(() => claimForChallenge(db, id))
-  const result = await attempt(form, () => challengeClaim(db, user.id, id, field(form, 'reason')))
-  if (!result.ok) return result.response
+  const result = await formDomain(formValues(form), () => challengeClaim(db, user.id, id, field(form, 'reason')))
+  if (!result.ok) return result.reply
   return redirect(`/organisations/${claim.organisationSlug}?notice=challenged`)
 }
 

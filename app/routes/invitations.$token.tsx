@@ -2,9 +2,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { FormError } from '~/components/form'
-import { attempt } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
-import { domain, parseParams } from '~/lib/http.server'
+import { domain, parseParams, formDomain } from '~/lib/http.server'
 import { getOptionalUser, requireUser } from '~/lib/session.server'
 import { acceptInvitation, invitationByToken } from '~/modules/organisations/membership.server'
 
@@ -25,8 +24,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const { token } = parseParams(params, Params)
-  const result = await attempt(null, () => acceptInvitation(getDb(), user.id, token))
-  if (!result.ok) return result.response
+  const result = await formDomain({}, () => acceptInvitation(getDb(), user.id, token))
+  if (!result.ok) return result.reply
   return redirect(`/organisations/${result.value.organisationSlug}/manage?notice=joined`)
 }
 

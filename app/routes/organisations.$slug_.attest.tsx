@@ -2,9 +2,9 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { FormError } from '~/components/form'
-import { attempt, field, idFrom } from '~/lib/actions.server'
+import { field, idFrom } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
-import { domain, parseParams } from '~/lib/http.server'
+import { domain, parseParams, formDomain, formValues, readForm } from '~/lib/http.server'
 import { legalFormLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { organisationBySlug } from '~/modules/organisations/membership.server'
@@ -27,11 +27,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { slug } = parseParams(params, Params)
   const db = getDb()
   const org = await domain(() => organisationBySlug(db, slug))
-  const form = await request.formData()
-  const result = await attempt(form, () =>
+  const form = await readForm(request)
+  const result = await formDomain(formValues(form), () =>
     attestOrganisation(db, user.id, org.id, { attesterOrganisationId: idFrom(field(form, 'attesterOrganisationId')) ?? 0, statement: field(form, 'statement') }),
   )
-  if (!result.ok) return result.response
+  if (!result.ok) return result.reply
   return redirect(`/organisations/${slug}?notice=attested`)
 }
 

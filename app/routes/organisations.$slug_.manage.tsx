@@ -1,14 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { claimKinds, surplusPolicies } from '../../db/schema'
 import { EvidenceBadge, LegalFormBadge, LegalFormOptions } from '~/components/badges'
 import { FormError, Notice } from '~/components/form'
 import { ReciprocityBadge } from '~/components/reciprocity'
-import { attempt, field } from '~/lib/actions.server'
+import { field } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
-import { domain, parseParams } from '~/lib/http.server'
+import { domain, parseParams, formDomain, formReply, formValues, readForm } from '~/lib/http.server'
 import { claimLabel, claimValueLabel, surplusPolicyLabel } from '~/lib/labels'
 import { sendMail } from '~/lib/mail.server'
 import { requireUser } from '~/lib/session.server'
@@ -32,18 +32,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { slug } = parseParams(params, Params)
   const db = getDb()
   const org = await domain(() => organisationBySlug(db, slug))
-  const form = await request.formData()
+  const form = await readForm(request)
   const intent = field(form, 'intent')
   const back = (notice: string) => redirect(`/organisations/${slug}/manage?notice=${notice}`)
 
   if (intent === 'facts') {
     const facts = FactsForm.safeParse(Object.fromEntries(['legalForm', 'oneMemberOneVote', 'memberCount', 'surplusPolicy', 'payRatio', 'openBooks'].map((k) => [k, field(form, k)])))
-    if (!facts.success) return data({ formError: facts.error.issues[0]!.message, intent, values: {} as Record<string, string> }, { status: 400 })
-    const result = await attempt(form, () => updateOrganisationFacts(db, org.id, facts.data, undefined, user.id))
-    return result.ok ? back('facts') : result.response
+    if (!facts.success) return formReply({ formError: facts.error.issues[0]!.message, values: formValues(form) })
+    const result = await formDomain(formValues(form), () => updateOrganisationFacts(db, org.id, facts.data, undefined, user.id))
+    return result.ok ? back('facts') : result.reply
   }
   if (intent === 'evidence') {
-    const result = await attempt(form, () =>
+    const result = await formDomain(formValues(form), () =>
       submitEvidence(db, user.id, org.id, {
         claim: field(form, 'claim'),
         value: field(form, 'value'),
@@ -52,11 +52,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
         expiresOn: field(form, 'expiresOn'),
       }),
     )
-    return result.ok ? back('evidence') : result.response
+    return result.ok ? back('evidence') : result.reply
   }
   if (intent === 'invite') {
-    const result = await attempt(form, () => inviteMember(db, user.id, org.id, { email: field(form, 'email'), role: field(form, 'role') as 'admin' | 'member' }))
-    if (!result.ok) return result.response
+    const result = await formDomain(formValues(form), () => inviteMember(db, user.id, org.id, { email: field(form, 'email'), role: field(form, 'role') as 'admin' | 'member' }))
+    if (!result.ok) return result.reply
     // Mail goes out after the invitation is committed: no transaction waits on the network.
     const link = `${env().APP_URL}/invitations/${result.value.token}`
     await sendMail({
@@ -66,7 +66,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     })
     return back('invited')
   }
-  return data({ formError: 'Unknown action.', intent, values: {} as Record<string, string> }, { status: 400 })
+  return formReply({ formError: 'Unknown action.', values: formValues(form) })
 }
 
 const notices: Record<string, string> = {
@@ -83,7 +83,7 @@ export default function Workspace() {
   const notice = search.get('created') ? notices.created : notices[search.get('notice') ?? '']
   const org = w.organisation
   const admin = w.role === 'admin'
-  const errorFor = (intent: string) => (failed?.intent === intent ? failed.formError : null)
+  const errorFor = (intent: string) => (failed?.values.intent === intent ? failed.formError : null)
   const v = failed?.values ?? {}
   const yesNo = (flag: 0 | 1 | null) => (flag === null ? '' : flag ? 'yes' : 'no')
   return (
@@ -166,7 +166,7 @@ export default function Workspace() {
       <section aria-labelledby="claims-title">
         <h2 id="claims-title">Claims and evidence</h2>
         {admin ? (
-          <details className="form-panel" open={failed?.intent === 'evidence'}>
+          <details className="form-panel" open={failed?.values.intent === 'evidence'}>
             <summary>Submit evidence (legal form, certifications, open books, …)</summary>
             <Form method="post" className="form">
               <input type="hidden" name="intent" value="evidence" />

@@ -2,8 +2,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData } from '@remix-run/react'
 import { LegalFormOptions } from '~/components/badges'
 import { FormError } from '~/components/form'
-import { attempt } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
+import { formDomain, formValues, readForm } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { createOrganisation } from '~/modules/organisations/membership.server'
 
@@ -16,8 +16,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
-  const form = await request.formData()
-  const result = await attempt(form, () =>
+  const form = await readForm(request)
+  const result = await formDomain(formValues(form), () =>
     createOrganisation(getDb(), user.id, {
       name: String(form.get('name') ?? ''),
       legalForm: String(form.get('legalForm') ?? '') as never,
@@ -28,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
       summary: String(form.get('summary') ?? ''),
     }),
   )
-  if (!result.ok) return result.response
+  if (!result.ok) return result.reply
   return redirect(`/organisations/${result.value.slug}/manage?created=1`)
 }
 

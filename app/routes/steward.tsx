@@ -1,9 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { EvidenceBadge } from '~/components/badges'
 import { FormError, Notice } from '~/components/form'
-import { attempt, field, idFrom } from '~/lib/actions.server'
+import { field, idFrom } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
+import { formDomain, formReply, formValues, readForm, type FormReply } from '~/lib/http.server'
 import { claimLabel, claimValueLabel } from '~/lib/labels'
 import { requireSteward } from '~/lib/session.server'
 import { WeightsParam } from '~/modules/catalog/query'
@@ -23,32 +24,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const steward = await requireSteward(request)
   const db = getDb()
-  const form = await request.formData()
+  const form = await readForm(request)
   const intent = field(form, 'intent')
   const decision = field(form, 'decision')
   const reason = field(form, 'reason')
   const id = idFrom(field(form, 'id'))
-  const bad = (message: string) => data({ formError: message, intent, values: {} as Record<string, string> }, { status: 400 })
+  const bad = (message: string) => formReply({ formError: message, values: formValues(form) })
 
   if (intent === 'review') {
     if (id === null || !['approve', 'reject'].includes(decision)) return bad('Choose approve or reject for a listed claim.')
-    const result = await attempt(form, () => reviewEvidence(db, steward.id, id, { approve: decision === 'approve', reason }))
-    return result.ok ? redirect('/steward?notice=reviewed') : result.response
+    const result = await formDomain(formValues(form), () => reviewEvidence(db, steward.id, id, { approve: decision === 'approve', reason }))
+    return result.ok ? redirect('/steward?notice=reviewed') : result.reply
   }
   if (intent === 'challenge') {
     if (id === null || !['uphold', 'dismiss'].includes(decision)) return bad('Choose uphold or dismiss for a listed challenge.')
-    const result = await attempt(form, () => decideChallenge(db, steward.id, id, { uphold: decision === 'uphold', reason }))
-    return result.ok ? redirect('/steward?notice=decided') : result.response
+    const result = await formDomain(formValues(form), () => decideChallenge(db, steward.id, id, { uphold: decision === 'uphold', reason }))
+    return result.ok ? redirect('/steward?notice=decided') : result.reply
   }
   if (intent === 'rules') {
     const weights = WeightsParam.safeParse(criteria.map((c) => field(form, `w_${c}`).trim() || '0').join(','))
     if (!weights.success) return bad(weights.error.issues[0]!.message)
-    const result = await attempt(form, () => publishRules(db, { weights: weights.data, note: field(form, 'note'), publishedBy: steward.displayName }))
-    return result.ok ? redirect('/steward?notice=published') : result.response
+    const result = await formDomain(formValues(form), () => publishRules(db, { weights: weights.data, note: field(form, 'note'), publishedBy: steward.displayName }))
+    return result.ok ? redirect('/steward?notice=published') : result.reply
   }
   if (intent === 'grant') {
-    const result = await attempt(form, () => setSteward(db, steward.id, field(form, 'email'), true))
-    return result.ok ? redirect('/steward?notice=granted') : result.response
+    const result = await formDomain(formValues(form), () => setSteward(db, steward.id, field(form, 'email'), true))
+    return result.ok ? redirect('/steward?notice=granted') : result.reply
   }
   return bad('Unknown action.')
 }
@@ -60,8 +61,8 @@ const notices: Record<string, string> = {
   published: 'New score rules published; every offer was rescored with them.',
 }
 
-function Decision({ intent, id, options, failed }: { intent: string; id: number; options: [string, string][]; failed: { formError: string; intent: string | null; values: Record<string, string> } | undefined }) {
-  const mine = failed?.intent === intent && failed.values.id === String(id)
+function Decision({ intent, id, options, failed }: { intent: string; id: number; options: [string, string][]; failed: FormReply | undefined }) {
+  const mine = failed?.values.intent === intent && failed.values.id === String(id)
   return (
     <Form method="post" className="form form--inline">
       <input type="hidden" name="intent" value={intent} />
@@ -173,18 +174,18 @@ export default function StewardDesk() {
         </div>
         <Form method="post" className="form">
           <input type="hidden" name="intent" value="rules" />
-          {failed?.intent === 'rules' ? <FormError message={failed.formError} /> : null}
+          {failed?.values.intent === 'rules' ? <FormError message={failed.formError} /> : null}
           <div className="field-row">
             {criteria.map((c) => (
               <label key={c} className="field">
                 {criterionLabel[c]}
-                <input name={`w_${c}`} type="number" min={0} max={100} step={1} required defaultValue={failed?.intent === 'rules' ? failed.values[`w_${c}`] : queue.rules[0]?.weights[c]} />
+                <input name={`w_${c}`} type="number" min={0} max={100} step={1} required defaultValue={failed?.values.intent === 'rules' ? failed.values[`w_${c}`] : queue.rules[0]?.weights[c]} />
               </label>
             ))}
           </div>
           <label className="field">
             Why this change
-            <input name="note" maxLength={500} defaultValue={failed?.intent === 'rules' ? failed.values.note : ''} />
+            <input name="note" maxLength={500} defaultValue={failed?.values.intent === 'rules' ? failed.values.note : ''} />
           </label>
           <p className="muted small">Whole numbers that add up to 100.</p>
           <button type="submit" className="button">
@@ -196,7 +197,7 @@ export default function StewardDesk() {
         <h2 id="grant-title">Appoint a steward</h2>
         <Form method="post" className="form form--inline">
           <input type="hidden" name="intent" value="grant" />
-          {failed?.intent === 'grant' ? <FormError message={failed.formError} /> : null}
+          {failed?.values.intent === 'grant' ? <FormError message={failed.formError} /> : null}
           <label className="field">
             Their account’s email
             <input name="email" type="email" required maxLength={254} />
