@@ -284,6 +284,168 @@ export interface CatalogStatsTable {
   listedCount: number
 }
 
+export type ReciprocityClassName = 'commoner' | 'for_profit'
+export type PaymentProvider = 'stripe' | 'invoice'
+export type CheckoutProvider = PaymentProvider | 'none'
+export const orderStatuses = ['pending_payment', 'paid', 'fulfilled', 'cancelled', 'refunded'] as const
+export type OrderStatus = (typeof orderStatuses)[number]
+export type LedgerAccountKind =
+  | 'payment_clearing'
+  | 'orders_receivable'
+  | 'orders_awaiting_settlement'
+  | 'producer_payable'
+  | 'commons_fund'
+  | 'buyer_credit'
+  | 'disbursements'
+
+export interface CommonsResourcesTable {
+  offerId: number
+  kind: 'file' | 'link'
+  url: string | null
+  fileName: string | null
+  contentType: string | null
+  content: Buffer | null
+  byteSize: number | null
+  updatedAt: UpdatedAt
+}
+
+export interface CartsTable {
+  personId: number
+  buyingForOrganisationId: number | null
+  updatedAt: UpdatedAt
+}
+
+export interface CartLinesTable {
+  personId: number
+  offerId: number
+  quantity: number
+  addedAt: CreatedAt
+}
+
+export interface CheckoutsTable {
+  id: Generated<number>
+  buyerPersonId: number
+  buyerOrganisationId: number | null
+  idempotencyKey: string
+  reciprocityClass: ReciprocityClassName
+  classReason: string
+  provider: CheckoutProvider
+  currency: string
+  total: number
+  stripeSessionId: string | null
+  stripeSessionUrl: string | null
+  stripePaymentIntentId: string | null
+  expiresAt: IsoTime
+  createdAt: CreatedAt
+}
+
+export interface OrdersTable {
+  id: Generated<number>
+  checkoutId: number
+  organisationId: number
+  buyerPersonId: number
+  buyerOrganisationId: number | null
+  reciprocityClass: ReciprocityClassName
+  classReason: string
+  currency: string
+  commonerTotal: number
+  accessFeeTotal: number
+  total: number
+  status: OrderStatus
+  cancelReason: string | null
+  expiresAt: IsoTime
+  createdAt: CreatedAt
+  paidAt: IsoTime | null
+  fulfilledAt: IsoTime | null
+  cancelledAt: IsoTime | null
+  refundedAt: IsoTime | null
+}
+
+export interface OrderLinesTable {
+  id: Generated<number>
+  orderId: number
+  offerId: number
+  offerTitle: string
+  offerKind: OfferKind
+  unit: string
+  licenceCode: string | null
+  quantity: number
+  commonerPrice: number
+  forProfitPrice: number
+  unitPrice: number
+  producerAmount: number
+  commonsFundId: number
+  commonsFundAmount: number
+  infrastructureFundId: number
+  infrastructureAmount: number
+  score: number
+  scoreConfidence: number
+  rulesVersion: number
+}
+
+export interface PaymentsTable {
+  id: Generated<number>
+  checkoutId: number
+  orderId: number | null
+  provider: PaymentProvider
+  providerReference: string
+  amount: number
+  currency: string
+  recordedBy: number | null
+  outcome: 'applied' | 'to_refund'
+  receivedAt: IsoTime
+}
+
+export interface RefundsTable {
+  id: Generated<number>
+  paymentId: number
+  orderId: number | null
+  providerReference: string
+  amount: number
+  currency: string
+  reason: string
+  createdBy: number | null
+  createdAt: IsoTime
+}
+
+export interface StripeEventsTable {
+  id: string
+  type: string
+  checkoutId: number | null
+  outcome: string
+  receivedAt: IsoTime
+}
+
+export interface LedgerAccountsTable {
+  id: Generated<number>
+  kind: LedgerAccountKind
+  organisationId: number | null
+  commonsFundId: number | null
+  currency: string
+  name: string
+  createdAt: CreatedAt
+}
+
+export interface JournalEntriesTable {
+  id: Generated<number>
+  kind: string
+  memo: string
+  checkoutId: number | null
+  orderId: number | null
+  paymentId: number | null
+  refundId: number | null
+  reversesEntryId: number | null
+  createdAt: IsoTime
+}
+
+export interface PostingsTable {
+  id: Generated<number>
+  entryId: number
+  accountId: number
+  amount: number
+  currency: string
+}
+
 export interface DB {
   organisations: OrganisationsTable
   people: PeopleTable
@@ -303,6 +465,18 @@ export interface DB {
   attestations: AttestationsTable
   challenges: ChallengesTable
   auditEvents: AuditEventsTable
+  commonsResources: CommonsResourcesTable
+  carts: CartsTable
+  cartLines: CartLinesTable
+  checkouts: CheckoutsTable
+  orders: OrdersTable
+  orderLines: OrderLinesTable
+  payments: PaymentsTable
+  refunds: RefundsTable
+  stripeEvents: StripeEventsTable
+  ledgerAccounts: LedgerAccountsTable
+  journalEntries: JournalEntriesTable
+  postings: PostingsTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

@@ -31,13 +31,26 @@ const EnvSchema = z
       .url({ protocol: /^https?$/, error: 'must be the public address people open, like https://market.example.org' })
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
+    // Card payments through Stripe Checkout; without a key, orders are paid by invoice / bank transfer.
+    STRIPE_SECRET_KEY: z
+      .string()
+      .trim()
+      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)')
+      .optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().trim().regex(/^whsec_[A-Za-z0-9_]{8,}$/, 'must be the webhook signing secret (whsec_…)').optional(),
+    // Where the Stripe API lives: only set it to reach a local Stripe-compatible server (tests).
+    STRIPE_API_URL: z.url({ protocol: /^https?$/, error: 'must be a URL like http://127.0.0.1:12111' }).optional(),
+  })
+  .refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET, {
+    path: ['STRIPE_WEBHOOK_SECRET'],
+    error: 'must be set when STRIPE_SECRET_KEY is: without it no payment could be confirmed',
   })
   .transform(({ APP_URL, ...rest }) => ({ ...rest, APP_URL: APP_URL ?? `http://localhost:${rest.PORT}` }))
 
 export type Env = z.infer<typeof EnvSchema>
 
 // Values that must never be echoed into a log line.
-const secretVariables = new Set(['SESSION_SECRET', 'SMTP_URL'])
+const secretVariables = new Set(['SESSION_SECRET', 'SMTP_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'])
 
 export class ConfigError extends Error {
   override name = 'ConfigError'

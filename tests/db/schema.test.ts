@@ -141,6 +141,18 @@ const expected: { [T in keyof DB]: { [C in keyof DB[T]]-?: Nullability<DB[T][C]>
     computedAt: 'not null',
   },
   catalogStats: { id: 'not null', generation: 'not null', listedCount: 'not null' },
+  commonsResources: { offerId: 'not null', kind: 'not null', url: 'nullable', fileName: 'nullable', contentType: 'nullable', content: 'nullable', byteSize: 'nullable', updatedAt: 'not null' },
+  carts: { personId: 'not null', buyingForOrganisationId: 'nullable', updatedAt: 'not null' },
+  cartLines: { personId: 'not null', offerId: 'not null', quantity: 'not null', addedAt: 'not null' },
+  checkouts: { id: 'not null', buyerPersonId: 'not null', buyerOrganisationId: 'nullable', idempotencyKey: 'not null', reciprocityClass: 'not null', classReason: 'not null', provider: 'not null', currency: 'not null', total: 'not null', stripeSessionId: 'nullable', stripeSessionUrl: 'nullable', stripePaymentIntentId: 'nullable', expiresAt: 'not null', createdAt: 'not null' },
+  orders: { id: 'not null', checkoutId: 'not null', organisationId: 'not null', buyerPersonId: 'not null', buyerOrganisationId: 'nullable', reciprocityClass: 'not null', classReason: 'not null', currency: 'not null', commonerTotal: 'not null', accessFeeTotal: 'not null', total: 'not null', status: 'not null', cancelReason: 'nullable', expiresAt: 'not null', createdAt: 'not null', paidAt: 'nullable', fulfilledAt: 'nullable', cancelledAt: 'nullable', refundedAt: 'nullable' },
+  orderLines: { id: 'not null', orderId: 'not null', offerId: 'not null', offerTitle: 'not null', offerKind: 'not null', unit: 'not null', licenceCode: 'nullable', quantity: 'not null', commonerPrice: 'not null', forProfitPrice: 'not null', unitPrice: 'not null', producerAmount: 'not null', commonsFundId: 'not null', commonsFundAmount: 'not null', infrastructureFundId: 'not null', infrastructureAmount: 'not null', score: 'not null', scoreConfidence: 'not null', rulesVersion: 'not null' },
+  payments: { id: 'not null', checkoutId: 'not null', orderId: 'nullable', provider: 'not null', providerReference: 'not null', amount: 'not null', currency: 'not null', recordedBy: 'nullable', outcome: 'not null', receivedAt: 'not null' },
+  refunds: { id: 'not null', paymentId: 'not null', orderId: 'nullable', providerReference: 'not null', amount: 'not null', currency: 'not null', reason: 'not null', createdBy: 'nullable', createdAt: 'not null' },
+  stripeEvents: { id: 'not null', type: 'not null', checkoutId: 'nullable', outcome: 'not null', receivedAt: 'not null' },
+  ledgerAccounts: { id: 'not null', kind: 'not null', organisationId: 'nullable', commonsFundId: 'nullable', currency: 'not null', name: 'not null', createdAt: 'not null' },
+  journalEntries: { id: 'not null', kind: 'not null', memo: 'not null', checkoutId: 'nullable', orderId: 'nullable', paymentId: 'nullable', refundId: 'nullable', reversesEntryId: 'nullable', createdAt: 'not null' },
+  postings: { id: 'not null', entryId: 'not null', accountId: 'not null', amount: 'not null', currency: 'not null' },
 }
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)

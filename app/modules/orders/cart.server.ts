@@ -1,0 +1,222 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { DB, OfferKind } from '../../../db/schema'
+import { AppError } from '../../lib/errors'
+import type { Money } from '../../lib/money'
+import { offerPriceColumns, priceLine, tierPriceInput } from '../pricing/pricing'
+import { buyingOptions, reciprocityClass, type DeclaredUse, type ReciprocityDecision } from '../reciprocity/reciprocity.server'
+import { MAX_LINES, MAX_QUANTITY, placeOrderIn, type PlacedCheckout } from './place-order.server'
+
+// A person's cart lives in the database: it follows them across devices, and checkout reads
+// the quantities from here, never prices or classes from the form.
+
+type Db = Kysely<DB> | Transaction<DB>
+
+export interface CartLine {
+  offerId: number
+  slug: string
+  title: string
+  kind: OfferKind
+  unit: string
+  producer: { id: number; name: string; slug: string }
+  quantity: number
+  /** null: unlimited */
+  stock: number | null
+  unitPrice: Money
+  lineTotal: Money
+  accessFee: Money
+  commonsFundAmount: Money
+  /** why it cannot be checked out as it is, or null */
+  problem: string | null
+}
+
+export interface Cart {
+  lines: CartLine[]
+  buyingAs: ReciprocityDecision
+  options: ReciprocityDecision[]
+  /** per currency; a cart normally holds one */
+  totals: Money[]
+  accessFeeTotals: Money[]
+  canCheckOut: boolean
+}
+
+function useFor(organisationId: number | null): DeclaredUse {
+  return organisationId === null ? { kind: 'personal' } : { kind: 'organisation', organisationId }
+}
+
+async function ensureCart(db: Db, personId: number, now: string) {
+  await db.insertInto('carts').values({ personId, updatedAt: now }).onConflict((oc) => oc.column('personId').doNothing()).execute()
+}
+
+export async function getCart(db: Kysely<DB>, personId: number, now = new Date().toISOString()): Promise<Cart> {
+  const cart = await db.selectFrom('carts').select('buyingForOrganisationId').where('personId', '=', personId).executeTakeFirst()
+  const options = await buyingOptions(db, personId, now)
+  let buyingAs = options.find((o) => (o.use.kind === 'personal' ? null : o.use.organisationId) === (cart?.buyingForOrganisationId ?? null))
+  buyingAs ??= options[0]!
+  const rows = await db
+    .selectFrom('cartLines as c')
+    .innerJoin('offers as o', 'o.id', 'c.offerId')
+    .innerJoin('organisations as org', 'org.id', 'o.organisationId')
+    .leftJoin('offerScores as s', 's.offerId', 'o.id')
+    .select([
+      'c.offerId',
+      'c.quantity',
+      'o.slug',
+      'o.title',
+      'o.unit',
+      'o.stock',
+      'o.status',
+      ...offerPriceColumns,
+      's.listed',
+      'org.id as producerId',
+      'org.name as producerName',
+      'org.slug as producerSlug',
+    ])
+    .where('c.personId', '=', personId)
+    .orderBy('org.name')
+    .orderBy('c.addedAt')
+    .execute()
+  const lines: CartLine[] = rows.map((r) => {
+    const price = priceLine(
+      tierPriceInput(r),
+      buyingAs.reciprocityClass,
+      r.quantity,
+    )
+    const m = (amount: number): Money => ({ amount, currency: r.currency })
+    const problem =
+      r.status !== 'active' || !r.listed
+        ? 'No longer offered: remove it to check out.'
+        : r.stock !== null && r.stock < r.quantity
+          ? r.stock === 0
+            ? 'Sold out: remove it to check out.'
+            : `Only ${r.stock} left: lower the quantity to check out.`
+          : null
+    return {
+      offerId: r.offerId,
+      slug: r.slug,
+      title: r.title,
+      kind: r.kind,
+      unit: r.unit,
+      producer: { id: r.producerId, name: r.producerName, slug: r.producerSlug },
+      quantity: r.quantity,
+      stock: r.stock,
+      unitPrice: m(price.unitPrice),
+      lineTotal: m(price.lineTotal),
+      accessFee: m(price.accessFee),
+      commonsFundAmount: m(price.commonsFundAmount),
+      problem,
+    }
+  })
+  const sumBy = (pick: (l: CartLine) => Money) => {
+    const sums = new Map<string, number>()
+    for (const l of lines) sums.set(pick(l).currency, (sums.get(pick(l).currency) ?? 0) + pick(l).amount)
+    return [...sums].map(([currency, amount]) => ({ currency, amount }))
+  }
+  const totals = sumBy((l) => l.lineTotal)
+  return {
+    lines,
+    buyingAs,
+    options,
+    totals,
+    accessFeeTotals: sumBy((l) => l.accessFee),
+    canCheckOut: lines.length > 0 && totals.length === 1 && lines.every((l) => l.problem === null),
+  }
+}
+
+/**
+ * Adds units of an offer (to what is already there).
+ * @throws AppError not_found (unknown or archived offer), invalid_input (quantity), conflict (stock)
+ */
+export async function addToCart(db: Kysely<DB>, personId: number, input: { offerId: number; quantity: number }, now = new Date().toISOString()) {
+  checkQuantity(input.quantity)
+  return db.transaction().execute(async (trx) => {
+    const offer = await trx
+      .selectFrom('offers as o')
+      .innerJoin('offerScores as s', 's.offerId', 'o.id')
+      .select(['o.id', 'o.title', 'o.stock', 'o.status', 's.listed'])
+      .where('o.id', '=', input.offerId)
+      .executeTakeFirst()
+    if (!offer || offer.status !== 'active' || !offer.listed) throw new AppError('not_found', 'This offer is no longer available.')
+    await ensureCart(trx, personId, now)
+    const existing = await trx.selectFrom('cartLines').select('quantity').where('personId', '=', personId).where('offerId', '=', offer.id).executeTakeFirst()
+    const quantity = (existing?.quantity ?? 0) + input.quantity
+    if (quantity > MAX_QUANTITY) throw new AppError('invalid_input', `At most ${MAX_QUANTITY} units of one offer fit in one order.`)
+    if (offer.stock !== null && quantity > offer.stock) {
+      throw new AppError('conflict', offer.stock === 0 ? `“${offer.title}” is sold out.` : `Only ${offer.stock} of “${offer.title}” ${offer.stock === 1 ? 'is' : 'are'} left.`)
+    }
+    if (!existing) {
+      const { count } = await trx.selectFrom('cartLines').select(sql<number>`count(*)`.as('count')).where('personId', '=', personId).executeTakeFirstOrThrow()
+      if (count >= MAX_LINES) throw new AppError('invalid_input', `A cart holds at most ${MAX_LINES} different offers.`)
+    }
+    await trx
+      .insertInto('cartLines')
+      .values({ personId, offerId: offer.id, quantity, addedAt: now })
+      .onConflict((oc) => oc.columns(['personId', 'offerId']).doUpdateSet({ quantity }))
+      .execute()
+    await trx.updateTable('carts').set({ updatedAt: now }).where('personId', '=', personId).execute()
+    return { title: offer.title, quantity }
+  })
+}
+
+function checkQuantity(quantity: number) {
+  if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
+    throw new AppError('invalid_input', `Enter a whole number of units from 1 to ${MAX_QUANTITY}.`)
+  }
+}
+
+/** Sets a line's quantity (0 removes it). Only this person's cart is ever touched. */
+export async function setCartQuantity(db: Kysely<DB>, personId: number, input: { offerId: number; quantity: number }) {
+  if (input.quantity === 0) return removeFromCart(db, personId, input.offerId)
+  checkQuantity(input.quantity)
+  const updated = await db
+    .updateTable('cartLines')
+    .set({ quantity: input.quantity })
+    .where('personId', '=', personId)
+    .where('offerId', '=', input.offerId)
+    .executeTakeFirst()
+  if (updated.numUpdatedRows === 0n) throw new AppError('not_found', 'That offer is not in your cart.')
+}
+
+export async function removeFromCart(db: Kysely<DB>, personId: number, offerId: number) {
+  await db.deleteFrom('cartLines').where('personId', '=', personId).where('offerId', '=', offerId).execute()
+}
+
+/**
+ * Declares whom the cart is bought for: oneself (null) or an organisation one belongs to.
+ * @throws AppError forbidden for an organisation the person is not a member of
+ */
+export async function setBuyingFor(db: Kysely<DB>, personId: number, organisationId: number | null, now = new Date().toISOString()) {
+  const decision = await reciprocityClass(db, { personId, use: useFor(organisationId) }, now)
+  await ensureCart(db, personId, now)
+  await db.updateTable('carts').set({ buyingForOrganisationId: organisationId, updatedAt: now }).where('personId', '=', personId).execute()
+  return decision
+}
+
+export async function cartCount(db: Kysely<DB>, personId: number): Promise<number> {
+  const row = await db.selectFrom('cartLines').select(sql<number>`coalesce(sum(quantity), 0)`.as('n')).where('personId', '=', personId).executeTakeFirst()
+  return row?.n ?? 0
+}
+
+/**
+ * Checks the cart out: places the order from the cart's quantities and empties the cart in the
+ * same transaction. A repeated idempotency key returns the checkout it already placed.
+ */
+export async function checkOutCart(
+  db: Kysely<DB>,
+  personId: number,
+  input: { idempotencyKey: string; paymentProvider: 'stripe' | 'invoice' },
+  now = new Date().toISOString(),
+): Promise<PlacedCheckout> {
+  return db.transaction().execute(async (trx) => {
+    // Writing first takes SQLite's write lock before anything is read (see placeOrderIn).
+    await trx.updateTable('carts').set({ updatedAt: now }).where('personId', '=', personId).execute()
+    const cart = await trx.selectFrom('carts').select('buyingForOrganisationId').where('personId', '=', personId).executeTakeFirst()
+    const lines = await trx.selectFrom('cartLines').select(['offerId', 'quantity']).where('personId', '=', personId).orderBy('addedAt').execute()
+    const placed = await placeOrderIn(
+      trx,
+      { buyer: { personId, use: useFor(cart?.buyingForOrganisationId ?? null) }, lines, idempotencyKey: input.idempotencyKey, paymentProvider: input.paymentProvider },
+      now,
+    )
+    if (placed.created) await trx.deleteFrom('cartLines').where('personId', '=', personId).execute()
+    return placed
+  })
+}

@@ -1,0 +1,128 @@
+import type { Kysely } from 'kysely'
+import type Stripe from 'stripe'
+import type { DB } from '../../../db/schema'
+import { AppError } from '../../lib/errors'
+import { requireMembership } from '../organisations/membership.server'
+import { refundStripeOrder } from '../payments/stripe.server'
+import { orderReference } from './place-order.server'
+import { applyPayment, recordRefund, releaseUnpaidOrder } from './settlement.server'
+
+// What buyers and sellers do to an order after it is placed. Each function checks who may do
+// it against the stored order, never against anything the form says.
+
+async function sellerOrder(db: Kysely<DB>, orderId: number, personId: number) {
+  const order = await db
+    .selectFrom('orders as o')
+    .innerJoin('checkouts as c', 'c.id', 'o.checkoutId')
+    .select(['o.id', 'o.checkoutId', 'o.organisationId', 'o.status', 'o.total', 'o.currency', 'c.provider', 'c.stripePaymentIntentId'])
+    .where('o.id', '=', orderId)
+    .executeTakeFirst()
+  if (!order) throw new AppError('not_found', 'There is no such order.')
+  await requireMembership(db, personId, order.organisationId)
+  return order
+}
+
+/**
+ * A seller records that an invoice / bank transfer for its order arrived: the order is paid
+ * and settled. @throws AppError forbidden (not a member), conflict (not awaiting payment)
+ */
+export async function recordInvoicePayment(db: Kysely<DB>, input: { orderId: number; personId: number }, now = new Date().toISOString()) {
+  const order = await sellerOrder(db, input.orderId, input.personId)
+  if (order.provider !== 'invoice') throw new AppError('conflict', 'This order is paid by card: Stripe confirms its payment.')
+  if (order.status !== 'pending_payment') {
+    throw new AppError('conflict', order.status === 'cancelled' ? 'This order lapsed or was cancelled; its stock has gone back on sale.' : 'This order is already paid.')
+  }
+  const result = await db.transaction().execute((trx) =>
+    applyPayment(
+      trx,
+      {
+        checkoutId: order.checkoutId,
+        provider: 'invoice',
+        providerReference: `invoice:${orderReference(order.checkoutId, order.id)}`,
+        amount: order.total,
+        currency: order.currency,
+        recordedBy: input.personId,
+        orderIds: [order.id],
+      },
+      now,
+    ),
+  )
+  if (result.outcome === 'duplicate') throw new AppError('conflict', 'This payment is already recorded.')
+  return result
+}
+
+/**
+ * The buyer calls off everything in a checkout still awaiting payment; paid parts stay.
+ * @throws AppError not_found (not theirs), conflict (nothing left to cancel)
+ */
+export async function cancelUnpaidCheckout(db: Kysely<DB>, input: { checkoutId: number; personId: number }, now = new Date().toISOString()) {
+  const orders = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('checkoutId', '=', input.checkoutId)
+    .where('buyerPersonId', '=', input.personId)
+    .where('status', '=', 'pending_payment')
+    .execute()
+  if (orders.length === 0) {
+    const exists = await db.selectFrom('checkouts').select('id').where('id', '=', input.checkoutId).where('buyerPersonId', '=', input.personId).executeTakeFirst()
+    throw exists ? new AppError('conflict', 'Nothing in this order is awaiting payment, so there is nothing to cancel.') : new AppError('not_found', 'There is no such order among yours.')
+  }
+  return db.transaction().execute(async (trx) => {
+    let cancelled = 0
+    for (const o of orders) if (await releaseUnpaidOrder(trx, o.id, 'cancelled_by_buyer', now)) cancelled += 1
+    return cancelled
+  })
+}
+
+/**
+ * A seller refunds a paid order in full: through Stripe for card payments, or by recording
+ * that it returned an invoice payment. The order's ledger entries are reversed.
+ * @throws AppError forbidden, conflict (not paid), unavailable (card order but Stripe is off)
+ */
+export async function refundOrder(
+  db: Kysely<DB>,
+  stripe: Stripe | null,
+  input: { orderId: number; personId: number; reason: string },
+  now = new Date().toISOString(),
+) {
+  const order = await sellerOrder(db, input.orderId, input.personId)
+  if (order.status !== 'paid' && order.status !== 'fulfilled') {
+    throw new AppError('conflict', order.status === 'refunded' ? 'This order is already refunded.' : 'Only a paid order can be refunded.')
+  }
+  if (order.total === 0) throw new AppError('conflict', 'This order was free: there is nothing to refund.')
+  const payment = await db
+    .selectFrom('payments')
+    .select(['id', 'providerReference'])
+    .where('checkoutId', '=', order.checkoutId)
+    .where('outcome', '=', 'applied')
+    .where((eb) => eb.or([eb('orderId', '=', order.id), eb('orderId', 'is', null)]))
+    .orderBy('id')
+    .executeTakeFirst()
+  if (!payment) throw new AppError('conflict', 'No payment is recorded for this order.')
+  if (order.provider === 'stripe') {
+    if (!stripe) throw new AppError('unavailable', 'Card refunds need Stripe, which is not configured on this server.')
+    await refundStripeOrder(
+      db,
+      stripe,
+      { id: order.id, checkoutId: order.checkoutId, total: order.total, currency: order.currency, paymentId: payment.id, paymentIntent: payment.providerReference },
+      { personId: input.personId, reason: input.reason },
+      now,
+    )
+    return
+  }
+  await db.transaction().execute((trx) =>
+    recordRefund(
+      trx,
+      {
+        paymentId: payment.id,
+        orderId: order.id,
+        providerReference: `invoice-refund:${orderReference(order.checkoutId, order.id)}`,
+        amount: order.total,
+        currency: order.currency,
+        reason: input.reason,
+        createdBy: input.personId,
+      },
+      now,
+    ),
+  )
+}

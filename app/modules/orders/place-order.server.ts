@@ -1,0 +1,288 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { CheckoutProvider, DB, ReciprocityClassName } from '../../../db/schema'
+import { AppError } from '../../lib/errors'
+import { formatMoney } from '../../lib/money'
+import { postEntry } from '../ledger/ledger.server'
+import { offerPriceColumns, priceLine, tierPriceInput } from '../pricing/pricing'
+import { reciprocityClass, type DeclaredUse } from '../reciprocity/reciprocity.server'
+
+type Db = Kysely<DB> | Transaction<DB>
+
+/** Most units of one offer in one order, and most lines in one order. */
+export const MAX_QUANTITY = 999
+export const MAX_LINES = 50
+
+/** How long a buyer has to pay before the order lapses and its stock returns to the shelf. */
+export const paymentWindowMinutes: Record<Exclude<CheckoutProvider, 'none'>, number> = {
+  // The Checkout session lives 31 minutes; the order waits longer for a late webhook.
+  stripe: 45,
+  invoice: 14 * 24 * 60,
+}
+/** The Stripe Checkout session expires this long after we ask for it (Stripe's minimum is 30, from its own clock). */
+export const stripeSessionMinutes = 31
+
+export interface OrderLineRequest {
+  offerId: number
+  quantity: number
+}
+
+export interface PlaceOrderInput {
+  buyer: { personId: number; use: DeclaredUse }
+  lines: OrderLineRequest[]
+  /** one per checkout attempt: a second submission with the same key returns the first checkout */
+  idempotencyKey: string
+  /** how a non-zero total will be paid */
+  paymentProvider: 'stripe' | 'invoice'
+}
+
+export interface PlacedCheckout {
+  checkoutId: number
+  /** false when the idempotency key had already placed this checkout */
+  created: boolean
+  provider: CheckoutProvider
+  total: number
+  currency: string
+  orderIds: number[]
+}
+
+function minutesAfter(iso: string, minutes: number): string {
+  return new Date(Date.parse(iso) + minutes * 60_000).toISOString()
+}
+
+/**
+ * Places a checkout: one order per producer, priced on the server for the buyer's class, with
+ * stock taken by a guarded update and the orders' ledger entries, all in one write transaction.
+ * A zero total is paid at once. Everything or nothing is written.
+ * @throws AppError invalid_input (no lines, bad quantities, mixed currencies),
+ *   not_found (unknown or archived offers), conflict (not enough stock), forbidden (buying for
+ *   an organisation one is not a member of)
+ */
+export async function placeOrder(db: Kysely<DB>, input: PlaceOrderInput, now = new Date().toISOString()): Promise<PlacedCheckout> {
+  return db.transaction().execute((trx) => placeOrderIn(trx, input, now))
+}
+
+function checkLines(lines: OrderLineRequest[]) {
+  if (lines.length === 0) throw new AppError('invalid_input', 'Your cart is empty: add something before you check out.')
+  if (lines.length > MAX_LINES) throw new AppError('invalid_input', `One order holds at most ${MAX_LINES} different offers.`)
+  const seen = new Set<number>()
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.offerId) || line.offerId < 1) throw new AppError('not_found', 'One of these offers does not exist.')
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_QUANTITY) {
+      throw new AppError('invalid_input', `A quantity is a whole number from 1 to ${MAX_QUANTITY}.`)
+    }
+    if (seen.has(line.offerId)) throw new AppError('invalid_input', 'Each offer appears once in an order; change its quantity instead.')
+    seen.add(line.offerId)
+  }
+}
+
+/** The same, inside a transaction the caller holds (the cart checkout clears the cart in it too). */
+export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput, now: string): Promise<PlacedCheckout> {
+  if (typeof input.idempotencyKey !== 'string' || input.idempotencyKey.length < 8 || input.idempotencyKey.length > 100) {
+    throw new AppError('invalid_input', 'This checkout form is out of date: reload the cart and check out again.')
+  }
+  // The first statement writes, so SQLite takes the write lock before anything is read: no
+  // other connection can change stock between our read and our guarded update.
+  const inserted = await trx
+    .insertInto('checkouts')
+    .values({
+      buyerPersonId: input.buyer.personId,
+      buyerOrganisationId: input.buyer.use.kind === 'organisation' ? input.buyer.use.organisationId : null,
+      idempotencyKey: input.idempotencyKey,
+      reciprocityClass: 'commoner',
+      classReason: '',
+      provider: 'none',
+      currency: 'XXX',
+      total: 0,
+      expiresAt: now,
+      createdAt: now,
+    })
+    .onConflict((oc) => oc.columns(['buyerPersonId', 'idempotencyKey']).doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  if (!inserted) return existingCheckout(trx, input.buyer.personId, input.idempotencyKey)
+  const checkoutId = inserted.id
+  checkLines(input.lines)
+
+  const decision = await reciprocityClass(trx, input.buyer, now)
+  const cls: ReciprocityClassName = decision.reciprocityClass
+  const offers = await trx
+    .selectFrom('offers as o')
+    .innerJoin('offerScores as s', 's.offerId', 'o.id')
+    .select([
+      'o.id',
+      'o.organisationId',
+      'o.title',
+      'o.unit',
+      'o.licenceCode',
+      'o.stock',
+      'o.status',
+      ...offerPriceColumns,
+      'o.commonsFundId',
+      's.score',
+      's.confidence',
+      's.rulesVersion',
+      's.listed',
+    ])
+    .where(
+      'o.id',
+      'in',
+      input.lines.map((l) => l.offerId),
+    )
+    .execute()
+  const byId = new Map(offers.map((o) => [o.id, o]))
+  for (const line of input.lines) {
+    const offer = byId.get(line.offerId)
+    if (!offer) throw new AppError('not_found', 'One of these offers does not exist.')
+    if (offer.status !== 'active' || !offer.listed) throw new AppError('not_found', `“${offer.title}” is no longer offered.`)
+  }
+  const currency = offers[0]!.currency
+  if (offers.some((o) => o.currency !== currency)) {
+    throw new AppError('invalid_input', 'These offers are priced in different currencies: check out one currency at a time.')
+  }
+  const infrastructure = await trx
+    .selectFrom('commonsFunds')
+    .select('id')
+    .where('kind', '=', 'infrastructure')
+    .where('currency', '=', currency)
+    .orderBy('id')
+    .executeTakeFirst()
+  if (!infrastructure) throw new AppError('unavailable', `The marketplace cannot take orders in ${currency} yet.`)
+
+  // One order per producer, in the order their offers first appear.
+  const groups = new Map<number, { line: OrderLineRequest; offer: (typeof offers)[number] }[]>()
+  for (const line of input.lines) {
+    const offer = byId.get(line.offerId)!
+    const group = groups.get(offer.organisationId) ?? []
+    group.push({ line, offer })
+    groups.set(offer.organisationId, group)
+  }
+
+  let checkoutTotal = 0
+  const priced = [...groups].map(([organisationId, lines]) => {
+    const pricedLines = lines.map(({ line, offer }) => ({
+      line,
+      offer,
+      price: priceLine(
+        tierPriceInput(offer),
+        cls,
+        line.quantity,
+      ),
+    }))
+    const commonerTotal = pricedLines.reduce((sum, l) => sum + l.price.commonerAmount, 0)
+    const accessFeeTotal = pricedLines.reduce((sum, l) => sum + l.price.accessFee, 0)
+    checkoutTotal += commonerTotal + accessFeeTotal
+    return { organisationId, lines: pricedLines, commonerTotal, accessFeeTotal, total: commonerTotal + accessFeeTotal }
+  })
+  if (!Number.isSafeInteger(checkoutTotal)) throw new AppError('invalid_input', 'This order is too large to take in one payment.')
+
+  const provider: CheckoutProvider = checkoutTotal === 0 ? 'none' : input.paymentProvider
+  const expiresAt = provider === 'none' ? now : minutesAfter(now, paymentWindowMinutes[provider])
+
+  for (const { line, offer } of input.lines.map((line) => ({ line, offer: byId.get(line.offerId)! }))) {
+    if (offer.stock === null) continue
+    // The guard is the whole defence against overselling: stock only moves when enough is left.
+    const taken = await trx
+      .updateTable('offers')
+      .set({ stock: sql<number>`stock - ${line.quantity}` })
+      .where('id', '=', offer.id)
+      .where('stock', '>=', line.quantity)
+      .executeTakeFirst()
+    if (taken.numUpdatedRows === 0n) {
+      throw new AppError(
+        'conflict',
+        offer.stock === 0
+          ? `“${offer.title}” has just sold out.`
+          : `Only ${offer.stock} ${offer.stock === 1 ? 'unit' : 'units'} of “${offer.title}” ${offer.stock === 1 ? 'is' : 'are'} left.`,
+      )
+    }
+  }
+
+  const orderIds: number[] = []
+  for (const group of priced) {
+    const { id: orderId } = await trx
+      .insertInto('orders')
+      .values({
+        checkoutId,
+        organisationId: group.organisationId,
+        buyerPersonId: input.buyer.personId,
+        buyerOrganisationId: decision.organisation?.id ?? null,
+        reciprocityClass: cls,
+        classReason: decision.because,
+        currency,
+        commonerTotal: group.commonerTotal,
+        accessFeeTotal: group.accessFeeTotal,
+        total: group.total,
+        // A free part (a commons item for a commoner) is delivered at once, whatever else is bought.
+        status: group.total === 0 ? 'paid' : 'pending_payment',
+        expiresAt,
+        createdAt: now,
+        paidAt: group.total === 0 ? now : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    orderIds.push(orderId)
+    await trx
+      .insertInto('orderLines')
+      .values(
+        group.lines.map(({ line, offer, price }) => ({
+          orderId,
+          offerId: offer.id,
+          offerTitle: offer.title,
+          offerKind: offer.kind,
+          unit: offer.unit,
+          licenceCode: offer.licenceCode,
+          quantity: line.quantity,
+          commonerPrice: offer.commonerPrice,
+          forProfitPrice: offer.forProfitPrice,
+          unitPrice: price.unitPrice,
+          producerAmount: price.producerAmount,
+          commonsFundId: offer.commonsFundId,
+          commonsFundAmount: price.commonsFundAmount,
+          infrastructureFundId: infrastructure.id,
+          infrastructureAmount: price.infrastructureAmount,
+          score: Math.round(offer.score),
+          scoreConfidence: Math.round(offer.confidence * 100),
+          rulesVersion: offer.rulesVersion,
+        })),
+      )
+      .execute()
+    // What the buyer owes, held apart until it is paid: funds only count money that arrived.
+    await postEntry(
+      trx,
+      {
+        kind: 'order_placed',
+        memo: `Order ${orderReference(checkoutId, orderId)} placed, ${formatMoney(group.total, currency)} to pay`,
+        checkoutId,
+        orderId,
+        postings: [
+          { account: { kind: 'orders_receivable', currency }, amount: group.total },
+          { account: { kind: 'orders_awaiting_settlement', currency }, amount: -group.total },
+        ],
+      },
+      now,
+    )
+  }
+
+  await trx
+    .updateTable('checkouts')
+    .set({ reciprocityClass: cls, classReason: decision.because, provider, currency, total: checkoutTotal, expiresAt })
+    .where('id', '=', checkoutId)
+    .execute()
+  return { checkoutId, created: true, provider, total: checkoutTotal, currency, orderIds }
+}
+
+async function existingCheckout(db: Db, personId: number, idempotencyKey: string): Promise<PlacedCheckout> {
+  const checkout = await db
+    .selectFrom('checkouts')
+    .select(['id', 'provider', 'total', 'currency'])
+    .where('buyerPersonId', '=', personId)
+    .where('idempotencyKey', '=', idempotencyKey)
+    .executeTakeFirstOrThrow()
+  const orders = await db.selectFrom('orders').select('id').where('checkoutId', '=', checkout.id).orderBy('id').execute()
+  return { checkoutId: checkout.id, created: false, provider: checkout.provider, total: checkout.total, currency: checkout.currency, orderIds: orders.map((o) => o.id) }
+}
+
+/** The reference a buyer and a producer quote: the checkout, and the producer's part of it. */
+export function orderReference(checkoutId: number, orderId?: number): string {
+  return orderId === undefined ? `SM-${checkoutId}` : `SM-${checkoutId}-${orderId}`
+}

@@ -1,0 +1,266 @@
+import type { Kysely } from 'kysely'
+import type Stripe from 'stripe'
+import { z } from 'zod'
+import type { DB } from '../../../db/schema'
+import { AppError } from '../../lib/errors'
+import { applyPayment, recordRefund, releaseUnpaidOrder } from '../orders/settlement.server'
+import { orderReference, stripeSessionMinutes } from '../orders/place-order.server'
+
+// Stripe Checkout. The order exists before Stripe hears of it; no database transaction is
+// ever open while we wait for Stripe; the webhook is the only thing that marks an order paid.
+
+/**
+ * The Stripe Checkout page for a checkout awaiting payment, creating its session on first call.
+ * The line items are the order lines, so Stripe charges exactly what the server priced.
+ * @throws AppError not_found (not this buyer's), conflict (nothing left to pay)
+ */
+export async function stripeCheckoutUrl(
+  db: Kysely<DB>,
+  stripe: Stripe,
+  input: { checkoutId: number; personId: number; buyerEmail: string; returnUrl: string },
+  now = new Date().toISOString(),
+): Promise<string> {
+  const checkout = await db
+    .selectFrom('checkouts')
+    .select(['id', 'provider', 'total', 'currency', 'stripeSessionUrl', 'expiresAt'])
+    .where('id', '=', input.checkoutId)
+    .where('buyerPersonId', '=', input.personId)
+    .executeTakeFirst()
+  if (!checkout) throw new AppError('not_found', 'There is no such order among yours.')
+  if (checkout.provider !== 'stripe') throw new AppError('conflict', 'This order is not paid by card.')
+  const pending = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('checkoutId', '=', checkout.id)
+    .where('status', '=', 'pending_payment')
+    .executeTakeFirst()
+  if (!pending) throw new AppError('conflict', 'Nothing in this order is awaiting payment any more.')
+  if (checkout.stripeSessionUrl) return checkout.stripeSessionUrl
+
+  const lines = await db
+    .selectFrom('orderLines as l')
+    .innerJoin('orders as o', 'o.id', 'l.orderId')
+    .innerJoin('organisations as org', 'org.id', 'o.organisationId')
+    .select(['l.offerTitle', 'l.unitPrice', 'l.quantity', 'org.name as producer'])
+    .where('o.checkoutId', '=', checkout.id)
+    .where('l.unitPrice', '>', 0)
+    .orderBy('l.id')
+    .execute()
+  const session = await stripe.checkout.sessions.create(
+    {
+      mode: 'payment',
+      client_reference_id: String(checkout.id),
+      customer_email: input.buyerEmail,
+      metadata: { checkout_id: String(checkout.id), reference: orderReference(checkout.id) },
+      line_items: lines.map((l) => ({
+        quantity: l.quantity,
+        price_data: { currency: checkout.currency.toLowerCase(), unit_amount: l.unitPrice, product_data: { name: `${l.offerTitle} (${l.producer})` } },
+      })),
+      success_url: `${input.returnUrl}?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: input.returnUrl,
+      expires_at: Math.floor(Date.parse(now) / 1000) + stripeSessionMinutes * 60,
+    },
+    // A retried request (or a double click) gets the same session back from Stripe.
+    { idempotencyKey: `checkout-${checkout.id}` },
+  )
+  if (!session.url) throw new AppError('unavailable', 'Stripe did not return a payment page; please try again.')
+  await db.updateTable('checkouts').set({ stripeSessionId: session.id, stripeSessionUrl: session.url }).where('id', '=', checkout.id).execute()
+  return session.url
+}
+
+// Only the fields we act on are read, and each is checked: the payload is outside input even
+// once its signature is verified (a new API version may change its shape).
+const SessionObject = z.object({
+  id: z.string(),
+  client_reference_id: z.string().nullish(),
+  amount_total: z.number().int().nullable(),
+  currency: z.string().nullable(),
+  payment_status: z.string(),
+  payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullish(),
+})
+const ChargeObject = z.object({
+  payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullish(),
+  currency: z.string(),
+  refunds: z
+    .object({
+      data: z.array(z.object({ id: z.string(), amount: z.number().int().positive(), currency: z.string(), status: z.string().nullish(), metadata: z.record(z.string(), z.string()).nullish() })),
+    })
+    .nullish(),
+})
+
+export type StripeEventOutcome =
+  | 'duplicate'
+  | 'paid'
+  | 'payment_to_refund'
+  | 'amount_mismatch'
+  | 'unknown_checkout'
+  | 'not_paid_yet'
+  | 'expired'
+  | 'already_settled'
+  | 'refund_recorded'
+  | 'unknown_payment'
+  | 'ignored'
+
+export interface StripeEventResult {
+  outcome: StripeEventOutcome
+  checkoutId: number | null
+  /** a payment that arrived for lapsed orders: the caller refunds it through Stripe */
+  refundDue: { paymentIntent: string; amount: number; checkoutId: number } | null
+  paidOrderIds: number[]
+}
+
+const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === 'string' ? v : v.id)
+
+/**
+ * Handles one verified Stripe event, once: the event id is recorded in the same transaction as
+ * its effects, so a redelivery changes nothing. Events may arrive in any order.
+ */
+export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now = new Date().toISOString()): Promise<StripeEventResult> {
+  return db.transaction().execute(async (trx) => {
+    const result = (outcome: StripeEventOutcome, checkoutId: number | null = null, extra: Partial<StripeEventResult> = {}): StripeEventResult => ({
+      outcome,
+      checkoutId,
+      refundDue: null,
+      paidOrderIds: [],
+      ...extra,
+    })
+    const seen = await trx
+      .insertInto('stripeEvents')
+      .values({ id: event.id, type: event.type, outcome: 'received', receivedAt: now })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    if (!seen) return result('duplicate')
+
+    const outcome = await (async (): Promise<StripeEventResult> => {
+      switch (event.type) {
+        case 'checkout.session.completed':
+        case 'checkout.session.async_payment_succeeded':
+        case 'checkout.session.expired': {
+          const session = SessionObject.safeParse(event.data.object)
+          if (!session.success) return result('ignored')
+          const s = session.data
+          const checkout = await trx
+            .selectFrom('checkouts')
+            .select(['id', 'total', 'currency', 'stripeSessionId'])
+            .where((eb) =>
+              eb.or([
+                eb('stripeSessionId', '=', s.id),
+                eb.and([eb('provider', '=', 'stripe'), eb('id', '=', Number(s.client_reference_id ?? '0') || 0)]),
+              ]),
+            )
+            .executeTakeFirst()
+          if (!checkout) return result('unknown_checkout')
+          if (event.type === 'checkout.session.expired') {
+            const pending = await trx.selectFrom('orders').select('id').where('checkoutId', '=', checkout.id).where('status', '=', 'pending_payment').execute()
+            for (const o of pending) await releaseUnpaidOrder(trx, o.id, 'expired', now)
+            return result(pending.length ? 'expired' : 'already_settled', checkout.id)
+          }
+          if (s.payment_status !== 'paid') return result('not_paid_yet', checkout.id)
+          const paymentIntent = idOf(s.payment_intent)
+          // Paid, but not what we asked for: record it, settle nothing, and let people look.
+          if (s.amount_total !== checkout.total || (s.currency ?? '').toUpperCase() !== checkout.currency || !paymentIntent) {
+            return result('amount_mismatch', checkout.id)
+          }
+          const applied = await applyPayment(
+            trx,
+            { checkoutId: checkout.id, provider: 'stripe', providerReference: paymentIntent, amount: s.amount_total, currency: checkout.currency },
+            now,
+          )
+          await trx.updateTable('checkouts').set({ stripePaymentIntentId: paymentIntent }).where('id', '=', checkout.id).where('stripePaymentIntentId', 'is', null).execute()
+          if (applied.outcome === 'duplicate') return result('already_settled', checkout.id)
+          return result(applied.outcome === 'applied' && applied.refundDue === 0 ? 'paid' : 'payment_to_refund', checkout.id, {
+            paidOrderIds: applied.paidOrderIds,
+            refundDue: applied.refundDue > 0 ? { paymentIntent, amount: applied.refundDue, checkoutId: checkout.id } : null,
+          })
+        }
+        case 'charge.refunded': {
+          const charge = ChargeObject.safeParse(event.data.object)
+          const paymentIntent = charge.success ? idOf(charge.data.payment_intent) : null
+          if (!charge.success || !paymentIntent) return result('ignored')
+          const payment = await trx
+            .selectFrom('payments')
+            .select(['id', 'checkoutId', 'currency'])
+            .where('provider', '=', 'stripe')
+            .where('providerReference', '=', paymentIntent)
+            .executeTakeFirst()
+          if (!payment) return result('unknown_payment')
+          for (const refund of charge.data.refunds?.data ?? []) {
+            if (refund.status && refund.status !== 'succeeded') continue
+            const orderId = Number(refund.metadata?.order_id ?? '') || null
+            const order = orderId
+              ? await trx.selectFrom('orders').select(['id', 'total']).where('id', '=', orderId).where('checkoutId', '=', payment.checkoutId).executeTakeFirst()
+              : undefined
+            await recordRefund(
+              trx,
+              {
+                paymentId: payment.id,
+                orderId: order && order.total === refund.amount ? order.id : null,
+                providerReference: refund.id,
+                amount: refund.amount,
+                currency: refund.currency.toUpperCase(),
+                reason: refund.metadata?.reason || 'refunded through Stripe',
+                createdBy: Number(refund.metadata?.refunded_by ?? '') || null,
+              },
+              now,
+            )
+          }
+          return result('refund_recorded', payment.checkoutId)
+        }
+        default:
+          return result('ignored')
+      }
+    })()
+    await trx.updateTable('stripeEvents').set({ outcome: outcome.outcome, checkoutId: outcome.checkoutId }).where('id', '=', event.id).execute()
+    return outcome
+  })
+}
+
+/**
+ * Gives back through Stripe money that arrived for lapsed orders. Called after the event's
+ * transaction has committed; Stripe's idempotency key makes a repeat harmless, and the refund
+ * is recorded when its `charge.refunded` event arrives.
+ */
+export async function refundLatePayment(stripe: Stripe, due: { paymentIntent: string; amount: number; checkoutId: number }): Promise<void> {
+  await stripe.refunds.create(
+    { payment_intent: due.paymentIntent, amount: due.amount, metadata: { checkout_id: String(due.checkoutId), reason: 'late_payment' } },
+    { idempotencyKey: `late-payment-${due.paymentIntent}` },
+  )
+}
+
+/**
+ * Refunds one paid order in full through Stripe, then records it; whichever of this and the
+ * `charge.refunded` webhook comes second finds the refund already recorded.
+ */
+export async function refundStripeOrder(
+  db: Kysely<DB>,
+  stripe: Stripe,
+  order: { id: number; checkoutId: number; total: number; currency: string; paymentId: number; paymentIntent: string },
+  actor: { personId: number; reason: string },
+  now = new Date().toISOString(),
+): Promise<void> {
+  const refund = await stripe.refunds.create(
+    {
+      payment_intent: order.paymentIntent,
+      amount: order.total,
+      // The webhook may arrive before this call returns: it records the refund from these.
+      metadata: { order_id: String(order.id), reference: orderReference(order.checkoutId, order.id), reason: actor.reason.slice(0, 450), refunded_by: String(actor.personId) },
+    },
+    { idempotencyKey: `refund-order-${order.id}` },
+  )
+  await db.transaction().execute((trx) =>
+    recordRefund(
+      trx,
+      {
+        paymentId: order.paymentId,
+        orderId: order.id,
+        providerReference: refund.id,
+        amount: refund.amount,
+        currency: refund.currency.toUpperCase(),
+        reason: actor.reason,
+        createdBy: actor.personId,
+      },
+      now,
+    ),
+  )
+}
