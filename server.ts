@@ -7,6 +7,7 @@ import { catalogGenerationReader, kyselyFor, migrateToLatest, openSqlite } from 
 import { isDatabaseEmpty, seedDemoMarketplace } from './db/seed/index'
 import { ConfigError, parseEnv } from './app/lib/env.server'
 import { refreshExpiredScores } from './app/modules/scoring/scores.server'
+import { expireUnpaidOrders } from './app/modules/orders/settlement.server'
 import { createPageCache } from './app/lib/page-cache.server'
 import { createHttpApp } from './app/lib/http-app.server'
 
@@ -46,6 +47,14 @@ async function main() {
     )
   await rescoreExpired()
   setInterval(rescoreExpired, 10 * 60 * 1000).unref()
+  // Unpaid orders lapse with time too: their stock goes back on sale.
+  const lapseUnpaid = () =>
+    expireUnpaidOrders(db).then(
+      (n) => n > 0 && console.log(`${n} unpaid order(s) lapsed; their stock is back on sale.`),
+      (error) => console.error('Lapsing unpaid orders failed:', error),
+    )
+  await lapseUnpaid()
+  setInterval(lapseUnpaid, 60 * 1000).unref()
 
   // The Remix build reads this connection through getDb(), so there is one per process.
   globalThis.__solidarityDb = db

@@ -15,6 +15,8 @@ import {
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { getOptionalUser, type CurrentUser } from '~/lib/session.server'
+import { getDb } from '~/lib/db.server'
+import { cartCount } from '~/modules/orders/cart.server'
 import styles from '~/styles/app.css'
 
 export const links: LinksFunction = () => [
@@ -29,8 +31,9 @@ export const meta: MetaFunction = ({ error }) => {
 }
 
 // Visitors without a session cookie cost no query here, so their public pages stay cacheable.
-export async function loader({ request }: LoaderFunctionArgs): Promise<{ user: CurrentUser | null }> {
-  return { user: await getOptionalUser(request) }
+export async function loader({ request }: LoaderFunctionArgs): Promise<{ user: CurrentUser | null; cartCount: number }> {
+  const user = await getOptionalUser(request)
+  return { user, cartCount: user ? await cartCount(getDb(), user.id) : 0 }
 }
 
 // Pages about logging in do not send people back to themselves after logging in.
@@ -38,7 +41,9 @@ const accountPages = /^\/(login|signup|logout|forgot-password|reset-password)(\/
 
 function AccountNav() {
   // Also rendered by the error boundary, where the root loader may not have run.
-  const user = useRouteLoaderData<typeof loader>('root')?.user ?? null
+  const rootData = useRouteLoaderData<typeof loader>('root')
+  const user = rootData?.user ?? null
+  const inCart = rootData?.cartCount ?? 0
   const location = useLocation()
   if (!user) {
     const here = location.pathname + location.search
@@ -63,6 +68,14 @@ function AccountNav() {
           <NavLink to="/steward">Steward desk</NavLink>
         </li>
       ) : null}
+      <li>
+        <NavLink to="/orders">Orders</NavLink>
+      </li>
+      <li>
+        <NavLink to="/cart">
+          Cart{inCart > 0 ? <span className="cart-count"> ({inCart})</span> : null}
+        </NavLink>
+      </li>
       <li>
         <NavLink to="/account" end>
           <span className="visually-hidden">Your account: </span>

@@ -1,6 +1,7 @@
 // npm run db:migrate | db:rollback [-- --all] | db:seed [-- --reset]
 // npm run rules:list | rules:publish -- --weights 25,20,15,15,10,10,5 --by "Name" [--note "why"] | scores:refresh
 // npm run steward:grant -- someone@example.org | steward:grant -- --revoke someone@example.org
+// npm run ledger:check   (exits 1 when the books do not balance or disagree with orders and payments)
 import { ConfigError, parseEnv } from '../app/lib/env.server'
 import { migrateToLatest, openDatabase, rollbackAll, rollbackOne } from './connection'
 import { isDatabaseEmpty, seedDemoMarketplace } from './seed/index'
@@ -9,6 +10,7 @@ import { listRules, publishRules, refreshExpiredScores, refreshScores } from '..
 import { WeightsParam } from '../app/modules/catalog/query'
 import { isAppError } from '../app/lib/errors'
 import { setSteward } from '../app/modules/accounts/accounts.server'
+import { checkLedger } from '../app/modules/ledger/check.server'
 
 function flag(flags: string[], name: string): string | undefined {
   const i = flags.indexOf(name)
@@ -89,9 +91,21 @@ async function main() {
         )
         break
       }
+      case 'ledger:check': {
+        await migrateToLatest(db)
+        const check = await checkLedger(db)
+        console.log(`${check.entries} entries, ${check.postings} postings, ${check.orders} orders, ${check.payments} payments checked.`)
+        for (const problem of check.problems) console.error(`✗ ${problem}`)
+        if (check.ok) console.log('✓ Every entry balances, and the ledger agrees with every order, payment and refund.')
+        else {
+          console.error(`${check.problems.length} problem(s) found.`)
+          process.exitCode = 1
+        }
+        break
+      }
       default:
         console.error(
-          'usage: tsx db/cli.ts migrate | rollback [--all] | seed [--reset] | rules:list | rules:publish --weights … --by … [--note …] | scores:refresh [--expired] | steward:grant [--revoke] <email>',
+          'usage: tsx db/cli.ts migrate | rollback [--all] | seed [--reset] | rules:list | rules:publish --weights … --by … [--note …] | scores:refresh [--expired] | steward:grant [--revoke] <email> | ledger:check',
         )
         process.exitCode = 2
     }

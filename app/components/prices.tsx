@@ -25,3 +25,8 @@ export function TierPriceList({ prices, unit }: { prices: TierPrices; unit: stri
     </dl>
   )
 }
+
+/** An amount of money as it is, zero and negative included (ledger figures, not prices). */
+export function Amount({ value }: { value: Money }) {
+  return <span className={value.amount < 0 ? 'amount amount--negative' : 'amount'}>{formatMoney(value.amount, value.currency)}</span>
+}

@@ -1,4 +1,4 @@
-import type { EvidenceLevel, LegalForm, SurplusPolicy, ClaimKind, DeliveryMode, LicenceOpenness } from '../../db/schema'
+import type { EvidenceLevel, LegalForm, SurplusPolicy, ClaimKind, DeliveryMode, LicenceOpenness, OrderStatus } from '../../db/schema'
 
 // The words people read for the codes stored in the database.
 
@@ -90,4 +90,18 @@ export function claimValueLabel(claim: ClaimKind, value: string): string {
     default:
       return humanize(value)
   }
+}
+
+export const orderStatusLabel: Record<OrderStatus, string> = {
+  pending_payment: 'Awaiting payment',
+  paid: 'Paid',
+  fulfilled: 'Fulfilled',
+  cancelled: 'Cancelled',
+  refunded: 'Refunded',
+}
+
+export const cancelReasonLabel: Record<string, string> = {
+  expired: 'lapsed unpaid',
+  cancelled_by_buyer: 'cancelled by the buyer',
+  cancelled_by_seller: 'cancelled by the seller',
 }

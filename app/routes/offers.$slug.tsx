@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { KindBadge, LegalFormBadge, ScoreBadge } from '~/components/badges'
 import { EvidenceTable } from '~/components/evidence-table'
@@ -107,9 +107,31 @@ export default function OfferPage() {
             </div>
           ) : (
             <p className="small">
-              <Link to={`/login?redirectTo=/offers/${offer.slug}`}>Log in</Link> to see which price applies to you.
+              <Link to={`/login?redirectTo=/offers/${offer.slug}`}>Log in</Link> to see which price applies to you and to buy.
             </p>
           )}
+          {offer.buyingAs ? (
+            offer.stock === 0 ? (
+              <p className="sold-out">Sold out for now.</p>
+            ) : (
+              <Form method="post" action="/cart" className="add-to-cart">
+                <input type="hidden" name="intent" value="add" />
+                <input type="hidden" name="offerId" value={offer.id} />
+                {offer.stock === null ? (
+                  <input type="hidden" name="quantity" value="1" />
+                ) : (
+                  <div className="field">
+                    <label htmlFor="quantity">Quantity ({offer.unit})</label>
+                    <input id="quantity" name="quantity" type="number" min={1} max={Math.min(offer.stock, 999)} defaultValue={1} inputMode="numeric" required />
+                  </div>
+                )}
+                <button type="submit" className="button">
+                  {offer.kind === 'commons' ? 'Get this commons item' : 'Add to cart'}
+                </button>
+                <p className="muted small">You choose whom you buy for in the cart; the price follows.</p>
+              </Form>
+            )
+          ) : null}
           <table>
             <caption className="visually-hidden">Price per {offer.unit} by reciprocity class</caption>
             <tbody>
@@ -139,7 +161,7 @@ export default function OfferPage() {
                   {offer.accessFeeSplit.map((share) => (
                     <tr key={share.to}>
                       <th scope="row">
-                        {share.to === 'commons_fund' ? offer.commonsFund.name : shareLabel[share.to]}{' '}
+                        {share.to === 'commons_fund' ? <Link to={`/funds/${offer.commonsFund.slug}`}>{offer.commonsFund.name}</Link> : shareLabel[share.to]}{' '}
                         <span className="muted">({share.basisPoints / 100}%)</span>
                       </th>
                       <td>

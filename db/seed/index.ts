@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely'
 import { hashPassword } from '../../app/modules/accounts/password.server.js'
 import { refreshScores } from '../../app/modules/scoring/scores.server.js'
 import type { Database } from '../connection.js'
+import { seedCommonsResources, seedDemoOrders } from './orders.js'
 import type {
   ClaimKind,
   CommonsFundsTable,
@@ -47,6 +48,8 @@ export interface SeedCounts {
   commonsFunds: number
   evidenceClaims: number
   people: number
+  commonsResources: number
+  orders: number
 }
 
 /** True when no organisation exists yet (a fresh database the demo can be seeded into). */
@@ -117,6 +120,8 @@ export async function seedDemoMarketplace(db: Database): Promise<SeedCounts> {
 
     // Scores are derived from everything above; computed now, so evidence expiry is current.
     await refreshScores(trx, 'all')
+    const commonsResources = await seedCommonsResources(trx)
+    const orders = await seedDemoOrders(trx)
 
     return {
       organisations: plan.organisations.length,
@@ -125,6 +130,8 @@ export async function seedDemoMarketplace(db: Database): Promise<SeedCounts> {
       commonsFunds: fundRows.length,
       evidenceClaims: claimRows.length,
       people: plan.people.length,
+      commonsResources,
+      orders,
     }
   })
 }

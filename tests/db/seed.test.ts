@@ -1,3 +1,4 @@
+import { checkLedger } from '../../app/modules/ledger/check.server'
 import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { migrateToLatest, openDatabase, type Database } from '../../db/connection.js'
@@ -33,7 +34,7 @@ describe('demo marketplace seed', () => {
     expect(await isDatabaseEmpty(db)).toBe(false)
 
     const count = async (
-      table: 'organisations' | 'offers' | 'categories' | 'commonsFunds' | 'evidenceClaims' | 'people'
+      table: 'organisations' | 'offers' | 'categories' | 'commonsFunds' | 'evidenceClaims' | 'people' | 'commonsResources' | 'orders'
     ) =>
       Number(
         (
@@ -50,7 +51,23 @@ describe('demo marketplace seed', () => {
       commonsFunds: await count('commonsFunds'),
       evidenceClaims: await count('evidenceClaims'),
       people: await count('people'),
+      commonsResources: await count('commonsResources'),
+      orders: await count('orders'),
     })
+  })
+
+  it('gives every commons item its resource, and a paid purchase history whose ledger balances', async () => {
+    const db = await seededDatabase()
+    const commons = await db.selectFrom('offers').select('id').where('kind', '=', 'commons').execute()
+    const resources = await db.selectFrom('commonsResources').select(['offerId', 'kind', 'byteSize']).execute()
+    expect(resources.map((r) => r.offerId).sort()).toEqual(commons.map((o) => o.id).sort())
+    expect(resources.some((r) => r.kind === 'file' && r.byteSize! > 100)).toBe(true)
+    const orders = await db.selectFrom('orders').select(['status', 'reciprocityClass', 'accessFeeTotal']).execute()
+    expect(orders.length).toBeGreaterThanOrEqual(10)
+    expect(orders.every((o) => o.status === 'paid')).toBe(true)
+    expect(orders.some((o) => o.reciprocityClass === 'for_profit' && o.accessFeeTotal > 0)).toBe(true)
+    expect(orders.some((o) => o.reciprocityClass === 'commoner')).toBe(true)
+    expect(await checkLedger(db)).toMatchObject({ ok: true, problems: [] })
   })
 
   it('has organisations of every legal form, several of them for-profit', async () => {

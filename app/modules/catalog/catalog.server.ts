@@ -279,6 +279,7 @@ export interface AccessFeeShare {
 }
 
 export interface OfferDetail extends OfferCard {
+  id: number
   description: string
   delivery: DeliveryMode
   licence: { code: string; name: string; url: string | null; openness: LicenceOpenness } | null
@@ -359,6 +360,7 @@ export async function getOffer(db: Db, slug: string, now = new Date().toISOStrin
   const recipients = ['producer', 'commons_fund', 'infrastructure_fund'] as const
   return {
     ...card,
+    id: row.id,
     description: row.description,
     delivery: row.delivery,
     licence:

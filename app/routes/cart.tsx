@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { FormError, Notice } from '~/components/form'
+import { Price } from '~/components/prices'
+import { ReciprocityBadge } from '~/components/reciprocity'
+import { field, idFrom } from '~/lib/actions.server'
+import { getDb } from '~/lib/db.server'
+import { formDomain, formReply, formValues, readForm } from '~/lib/http.server'
+import { requireUser } from '~/lib/session.server'
+import { getStripe } from '~/lib/stripe.server'
+import { addToCart, getCart, removeFromCart, setBuyingFor, setCartQuantity } from '~/modules/orders/cart.server'
+import { MAX_QUANTITY } from '~/modules/orders/place-order.server'
+
+export const meta: MetaFunction = () => [{ title: 'Your cart · Solidarity Market' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const cart = await getCart(getDb(), user.id)
+  // One key per rendering of the checkout button: a double submission places one order.
+  return { cart, idempotencyKey: randomUUID(), paysByCard: getStripe() !== null }
+}
+
+const Quantity = z.coerce
+  .number({ error: 'Enter a number of units.' })
+  .int('Enter a whole number of units.')
+  .min(0, 'Enter zero or more units.')
+  .max(MAX_QUANTITY, `At most ${MAX_QUANTITY} units of one offer fit in one order.`)
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request)
+  const db = getDb()
+  const form = await readForm(request)
+  const values = formValues(form)
+  const intent = field(form, 'intent')
+  const offerId = idFrom(field(form, 'offerId'))
+
+  if (intent === 'add' || intent === 'update') {
+    if (offerId === null) return formReply({ formError: 'Choose an offer to add.', values }, 400)
+    const quantity = Quantity.safeParse(field(form, 'quantity') || '1')
+    if (!quantity.success || (intent === 'add' && quantity.data === 0)) {
+      return formReply({ formError: quantity.success ? 'Enter at least one unit.' : quantity.error.issues[0]!.message, values }, 400)
+    }
+    const result = await formDomain(values, async () => {
+      if (intent === 'add') await addToCart(db, user.id, { offerId, quantity: quantity.data })
+      else await setCartQuantity(db, user.id, { offerId, quantity: quantity.data })
+    })
+    if (!result.ok) return result.reply
+    if (intent === 'add') return redirect('/cart?notice=added')
+    return redirect('/cart?notice=updated')
+  }
+  if (intent === 'remove') {
+    if (offerId === null) return formReply({ formError: 'Choose an offer to remove.', values }, 400)
+    await removeFromCart(db, user.id, offerId)
+    return redirect('/cart?notice=removed')
+  }
+  if (intent === 'buying-for') {
+    const raw = field(form, 'buyingFor')
+    const organisationId = raw === 'personal' ? null : idFrom(raw)
+    if (raw !== 'personal' && organisationId === null) return formReply({ formError: 'Choose whom you are buying for.', values }, 400)
+    const result = await formDomain(values, () => setBuyingFor(db, user.id, organisationId))
+    return result.ok ? redirect('/cart?notice=buying-for') : result.reply
+  }
+  return formReply({ formError: 'This form is out of date: reload the page and try again.', values }, 400)
+}
+
+const notices: Record<string, string> = {
+  added: 'Added to your cart.',
+  updated: 'Quantity updated.',
+  removed: 'Removed from your cart.',
+  'buying-for': 'Prices now show what you pay for this use.',
+}
+
+export default function CartPage() {
+  const { cart, idempotencyKey, paysByCard } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [params] = useSearchParams()
+  const notice = notices[params.get('notice') ?? '']
+  const total = cart.totals[0]
+  const fee = cart.accessFeeTotals[0]
+  return (
+    <section className="cart" aria-labelledby="cart-title">
+      <h1 id="cart-title">Your cart</h1>
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      <FormError message={actionData?.formError} />
+      {cart.lines.length === 0 ? (
+        <div className="empty">
+          <p>Your cart is empty.</p>
+          <p>
+            <Link to="/">Browse the catalog</Link> or see <Link to="/orders">your orders</Link>.
+          </p>
+        </div>
+      ) : (
+        <>
+          <Form method="post" className="form--inline buying-for">
+            <input type="hidden" name="intent" value="buying-for" />
+            <label htmlFor="buying-for">Buying for</label>
+            <select id="buying-for" name="buyingFor" defaultValue={cart.buyingAs.use.kind === 'personal' ? 'personal' : String(cart.buyingAs.use.organisationId)}>
+              {cart.options.map((o) => (
+                <option key={o.use.kind === 'personal' ? 'personal' : o.use.organisationId} value={o.use.kind === 'personal' ? 'personal' : String(o.use.organisationId)}>
+                  {o.use.kind === 'personal' ? 'Myself (non-commercial use)' : o.organisation!.name}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="button button--secondary">
+              Show my prices
+            </button>
+          </Form>
+          <p>
+            You buy as <ReciprocityBadge decision={cart.buyingAs} />, because {cart.buyingAs.because}.
+          </p>
+          <div className="table-scroll">
+            <table className="cart-table">
+              <caption className="visually-hidden">Offers in your cart</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Offer</th>
+                  <th scope="col">Price</th>
+                  <th scope="col">Quantity</th>
+                  <th scope="col">Total</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Remove</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {cart.lines.map((line) => (
+                  <tr key={line.offerId} className={line.problem ? 'cart-line--problem' : undefined}>
+                    <td>
+                      <Link to={`/offers/${line.slug}`}>{line.title}</Link>
+                      <div className="muted small">
+                        from <Link to={`/organisations/${line.producer.slug}`}>{line.producer.name}</Link>
+                        {line.accessFee.amount > 0 ? (
+                          <>
+                            {' '}
+                            · access fee <Price value={line.accessFee} />, of which <Price value={line.commonsFundAmount} /> to its commons fund
+                          </>
+                        ) : null}
+                      </div>
+                      {line.problem ? <p className="field-error">{line.problem}</p> : null}
+                    </td>
+                    <td>
+                      <Price value={line.unitPrice} /> <span className="muted">/ {line.unit}</span>
+                    </td>
+                    <td>
+                      {line.stock === null ? (
+                        <span>{line.quantity}</span>
+                      ) : (
+                        <Form method="post" className="form--inline quantity-form">
+                          <input type="hidden" name="intent" value="update" />
+                          <input type="hidden" name="offerId" value={line.offerId} />
+                          <label className="visually-hidden" htmlFor={`qty-${line.offerId}`}>
+                            Quantity of {line.title}
+                          </label>
+                          <input id={`qty-${line.offerId}`} name="quantity" type="number" min={0} max={Math.min(MAX_QUANTITY, Math.max(line.stock, line.quantity))} defaultValue={line.quantity} inputMode="numeric" />
+                          <button type="submit" className="button button--secondary">
+                            Update
+                          </button>
+                        </Form>
+                      )}
+                    </td>
+                    <td>
+                      <Price value={line.lineTotal} />
+                    </td>
+                    <td>
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="remove" />
+                        <input type="hidden" name="offerId" value={line.offerId} />
+                        <button type="submit" className="link-button">
+                          Remove<span className="visually-hidden"> {line.title}</span>
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {cart.totals.length > 1 ? (
+            <Notice>Your cart holds offers priced in different currencies: check out one currency at a time by removing the others.</Notice>
+          ) : null}
+          {total ? (
+            <div className="cart-summary">
+              <p className="cart-total">
+                Total <Price value={total} />
+              </p>
+              {fee && fee.amount > 0 ? (
+                <p className="muted small">
+                  Includes <Price value={fee} /> in access fees, shared between the producers, their commons funds and the marketplace's infrastructure fund.
+                </p>
+              ) : null}
+              <Form method="post" action="/checkout">
+                <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+                <button type="submit" className="button" disabled={!cart.canCheckOut}>
+                  {total.amount === 0 ? 'Get it now, free' : paysByCard ? 'Check out and pay by card' : 'Place order (pay by bank transfer)'}
+                </button>
+              </Form>
+              <p className="muted small">
+                {total.amount === 0
+                  ? 'Nothing to pay: you can download commons items straight from your receipt.'
+                  : paysByCard
+                    ? 'You pay on Stripe’s secure page; your order is confirmed when Stripe tells us it is paid.'
+                    : 'Each producer sends an invoice with its bank details; you have 14 days to pay.'}
+              </p>
+            </div>
+          ) : null}
+        </>
+      )}
+    </section>
+  )
+}

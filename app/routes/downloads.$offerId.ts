@@ -1,0 +1,26 @@
+import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
+import { z } from 'zod'
+import { getDb } from '~/lib/db.server'
+import { domain, parseParams } from '~/lib/http.server'
+import { requireUser } from '~/lib/session.server'
+import { obtainedResource } from '~/modules/orders/receipts.server'
+
+const Params = z.object({ offerId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
+
+/** A commons resource, for those who obtained it: the file itself, or a redirect to its link. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const { offerId } = parseParams(params, Params)
+  const resource = await domain(() => obtainedResource(getDb(), user.id, offerId))
+  if (resource.kind === 'link') return redirect(resource.url!)
+  const fileName = resource.fileName!.replace(/["\\\r\n]/g, '_')
+  return new Response(new Uint8Array(resource.content!), {
+    headers: {
+      'Content-Type': resource.contentType!,
+      'Content-Length': String(resource.byteSize),
+      'Content-Disposition': `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  })
+}

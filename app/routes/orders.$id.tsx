@@ -1,0 +1,228 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import Stripe from 'stripe'
+import { z } from 'zod'
+import { FormError, Notice } from '~/components/form'
+import { OrderStatusBadge, When } from '~/components/orders'
+import { Price } from '~/components/prices'
+import { ReciprocityBadge } from '~/components/reciprocity'
+import { field } from '~/lib/actions.server'
+import { getDb } from '~/lib/db.server'
+import { env } from '~/lib/env.server'
+import { domain, formDomain, formReply, formValues, parseParams, readForm } from '~/lib/http.server'
+import { cancelReasonLabel } from '~/lib/labels'
+import { requireUser } from '~/lib/session.server'
+import { getStripe } from '~/lib/stripe.server'
+import { cancelUnpaidCheckout } from '~/modules/orders/order-actions.server'
+import { getReceipt } from '~/modules/orders/receipts.server'
+import { stripeCheckoutUrl } from '~/modules/payments/stripe.server'
+
+const Params = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Order ${data.receipt.reference} · Solidarity Market` : 'Order · Solidarity Market' }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const { id } = parseParams(params, Params)
+  const receipt = await domain(() => getReceipt(getDb(), user.id, id))
+  return { receipt, returnedFromStripe: new URL(request.url).searchParams.has('session_id') }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request)
+  const { id } = parseParams(params, Params)
+  const db = getDb()
+  const form = await readForm(request)
+  const values = formValues(form)
+  const intent = field(form, 'intent')
+  if (intent === 'cancel') {
+    const result = await formDomain(values, () => cancelUnpaidCheckout(db, { checkoutId: id, personId: user.id }))
+    return result.ok ? redirect(`/orders/${id}?notice=cancelled`) : result.reply
+  }
+  if (intent === 'pay') {
+    const stripe = getStripe()
+    if (!stripe) return formReply({ formError: 'Card payments are not available on this server right now.', values }, 503)
+    try {
+      const url = await stripeCheckoutUrl(db, stripe.stripe, { checkoutId: id, personId: user.id, buyerEmail: user.email, returnUrl: `${env().APP_URL}/orders/${id}` })
+      return redirect(url)
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeError) return formReply({ formError: 'Stripe is not answering; please try again in a minute.', values }, 503)
+      const result = await formDomain(values, () => Promise.reject(error))
+      if (!result.ok) return result.reply
+      throw error
+    }
+  }
+  return formReply({ formError: 'This form is out of date: reload the page and try again.', values }, 400)
+}
+
+const notices: Record<string, { tone: 'success' | 'info' | 'error'; text: string }> = {
+  placed: { tone: 'success', text: 'Thank you: your order is placed. A confirmation is on its way by email.' },
+  cancelled: { tone: 'success', text: 'Cancelled. Nothing is owed, and the goods are back on sale.' },
+  'card-unavailable': { tone: 'error', text: 'Your order is placed, but Stripe did not answer. Try “Pay by card” again in a minute.' },
+}
+
+export default function ReceiptPage() {
+  const { receipt: r, returnedFromStripe } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [params] = useSearchParams()
+  const notice = notices[params.get('notice') ?? '']
+  const awaiting = r.awaitingPayment.amount > 0
+  const anyPending = r.orders.some((o) => o.status === 'pending_payment')
+  return (
+    <article className="receipt" aria-labelledby="receipt-title">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/orders">Your orders</Link> <span aria-hidden="true">›</span> <span>{r.reference}</span>
+      </nav>
+      <h1 id="receipt-title">Order {r.reference}</h1>
+      {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
+      <FormError message={actionData?.formError} />
+      {returnedFromStripe && anyPending ? (
+        <Notice tone="info">Thank you. We are waiting for Stripe to confirm your payment; this page shows it as paid as soon as it does. Reload in a moment.</Notice>
+      ) : null}
+      <p>
+        Placed <When iso={r.createdAt} />
+        {r.buyingFor ? (
+          <>
+            {' '}
+            for <Link to={`/organisations/${r.buyingFor.slug}`}>{r.buyingFor.name}</Link>
+          </>
+        ) : null}
+        . You bought as <ReciprocityBadge decision={r} />, because {r.classReason}.
+      </p>
+
+      {anyPending ? (
+        <section className="payment-box" aria-labelledby="pay-title">
+          <h2 id="pay-title">Payment</h2>
+          {r.provider === 'stripe' ? (
+            <>
+              <p>
+                <Price value={r.awaitingPayment} /> to pay by card before <When iso={r.expiresAt} />; after that the order lapses and the goods go back on sale.
+              </p>
+              <Form method="post" className="form--inline">
+                <input type="hidden" name="intent" value="pay" />
+                <button type="submit" className="button">
+                  Pay by card
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <p>
+                Pay by bank transfer before <When iso={r.expiresAt} />, one transfer per producer, quoting its reference. Each producer sends its bank details with its invoice and marks the payment received here.
+              </p>
+              <ul>
+                {r.orders
+                  .filter((o) => o.status === 'pending_payment')
+                  .map((o) => (
+                    <li key={o.id}>
+                      <Price value={o.total} /> to {o.producer.name}, reference <strong>{o.reference}</strong>
+                    </li>
+                  ))}
+              </ul>
+            </>
+          )}
+          <Form method="post" className="form--inline">
+            <input type="hidden" name="intent" value="cancel" />
+            <button type="submit" className="link-button">
+              Cancel the unpaid part of this order
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {r.orders.map((o) => (
+        <section key={o.id} className="receipt__order" aria-labelledby={`order-${o.id}`}>
+          <h2 id={`order-${o.id}`}>
+            From <Link to={`/organisations/${o.producer.slug}`}>{o.producer.name}</Link> <span className="muted small">{o.reference}</span> <OrderStatusBadge status={o.status} />
+          </h2>
+          {o.status === 'cancelled' && o.cancelReason ? <p className="muted small">This part was {cancelReasonLabel[o.cancelReason] ?? o.cancelReason}.</p> : null}
+          <div className="table-scroll">
+            <table>
+              <caption className="visually-hidden">Items from {o.producer.name}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Item</th>
+                  <th scope="col">Quantity</th>
+                  <th scope="col">Price</th>
+                  <th scope="col">Total</th>
+                </tr>
+              </thead>
+              <tbody>
+                {o.lines.map((l) => (
+                  <tr key={l.offerId}>
+                    <td>
+                      <Link to={`/offers/${l.offerSlug}`}>{l.title}</Link>
+                      <div className="muted small">
+                        Score {l.score} (rules v{l.rulesVersion}) when ordered{l.licenceCode ? ` · licence ${l.licenceCode}` : ''}
+                        {l.accessFee.amount > 0 ? (
+                          <>
+                            {' '}
+                            · access fee <Price value={l.accessFee} />: <Price value={l.commonsFund.amount} /> to {l.commonsFund.name}, <Price value={l.infrastructure.amount} /> to {l.infrastructure.name}
+                          </>
+                        ) : null}
+                      </div>
+                      {l.download ? (
+                        <p>
+                          <a className="button button--secondary" href={l.download.href}>
+                            {l.download.label}
+                          </a>
+                        </p>
+                      ) : null}
+                    </td>
+                    <td>
+                      {l.quantity} <span className="muted">{l.unit}</span>
+                    </td>
+                    <td>
+                      <Price value={l.unitPrice} />
+                    </td>
+                    <td>
+                      <Price value={l.lineTotal} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+
+      <dl className="facts receipt__totals">
+        <div>
+          <dt>Total</dt>
+          <dd>
+            <Price value={r.total} />
+          </dd>
+        </div>
+        <div>
+          <dt>Of which access fees</dt>
+          <dd>
+            <Price value={r.accessFeeTotal} />
+          </dd>
+        </div>
+        {awaiting ? (
+          <div>
+            <dt>Still to pay</dt>
+            <dd>
+              <Price value={r.awaitingPayment} />
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+      {r.feeDestinations.length ? (
+        <section aria-labelledby="fee-title">
+          <h2 id="fee-title">Where your access fee went</h2>
+          <ul>
+            {r.feeDestinations.map((d) => (
+              <li key={d.slug}>
+                <Price value={d.amount} /> to <Link to={`/funds/${d.slug}`}>{d.name}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <p>
+        <Link to="/orders">← All your orders</Link>
+      </p>
+    </article>
+  )
+}

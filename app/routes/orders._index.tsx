@@ -1,0 +1,64 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { OrderStatusBadge, When } from '~/components/orders'
+import { Pagination } from '~/components/pagination'
+import { Price } from '~/components/prices'
+import { getDb } from '~/lib/db.server'
+import { parseQuery } from '~/lib/http.server'
+import { requireUser } from '~/lib/session.server'
+import { listPurchases } from '~/modules/orders/receipts.server'
+
+export const meta: MetaFunction = () => [{ title: 'Your orders · Solidarity Market' }]
+
+const Query = z.object({ page: z.coerce.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').max(10_000, 'page is too large').default(1) })
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const { page } = parseQuery(request, Query)
+  return listPurchases(getDb(), user.id, page)
+}
+
+export default function OrdersPage() {
+  const { purchases, page, pageCount, total } = useLoaderData<typeof loader>()
+  return (
+    <section aria-labelledby="orders-title">
+      <h1 id="orders-title">Your orders</h1>
+      {total === 0 ? (
+        <div className="empty">
+          <p>You have not ordered anything yet.</p>
+          <p>
+            <Link to="/">Browse the catalog</Link>: commons items are free to commoners.
+          </p>
+        </div>
+      ) : (
+        <>
+          <p className="muted">
+            {total} {total === 1 ? 'order' : 'orders'}, newest first.
+          </p>
+          <ul className="order-list">
+            {purchases.map((p) => (
+              <li key={p.checkoutId} className="order-list__item">
+                <div>
+                  <Link to={`/orders/${p.checkoutId}`}>
+                    <strong>Order {p.reference}</strong>
+                  </Link>{' '}
+                  <span className="muted">
+                    <When iso={p.createdAt} /> · {p.items} {p.items === 1 ? 'item' : 'items'} from {p.producers.join(', ')}
+                  </span>
+                </div>
+                <div>
+                  {[...new Set(p.statuses)].map((s) => (
+                    <OrderStatusBadge key={s} status={s} />
+                  ))}{' '}
+                  <Price value={p.total} />
+                </div>
+              </li>
+            ))}
+          </ul>
+          <Pagination page={page} pageCount={pageCount} hasNextPage={page < pageCount} href={(n) => `/orders?page=${n}`} />
+        </>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,160 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { orderStatuses } from '../../db/schema'
+import { FormError, Notice } from '~/components/form'
+import { OrderStatusBadge, When } from '~/components/orders'
+import { Pagination } from '~/components/pagination'
+import { Price } from '~/components/prices'
+import { ReciprocityBadge } from '~/components/reciprocity'
+import { field, idFrom } from '~/lib/actions.server'
+import { getDb } from '~/lib/db.server'
+import { domain, formDomain, formReply, formValues, parseParams, parseQuery, readForm } from '~/lib/http.server'
+import { cancelReasonLabel, orderStatusLabel } from '~/lib/labels'
+import { requireUser } from '~/lib/session.server'
+import { getStripe } from '~/lib/stripe.server'
+import { organisationBySlug } from '~/modules/organisations/membership.server'
+import { recordInvoicePayment, refundOrder } from '~/modules/orders/order-actions.server'
+import { listSales } from '~/modules/orders/receipts.server'
+
+const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
+const Query = z.object({
+  status: z.enum(orderStatuses, { error: `status must be one of ${orderStatuses.join(', ')}` }).optional(),
+  page: z.coerce.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').max(10_000, 'page is too large').default(1),
+})
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? data.organisation.name : 'Organisation'} orders · Solidarity Market` }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const { slug } = parseParams(params, Params)
+  const query = parseQuery(request, Query)
+  const db = getDb()
+  const organisation = await domain(() => organisationBySlug(db, slug))
+  const sales = await domain(() => listSales(db, user.id, organisation.id, query))
+  return { organisation: { name: organisation.name, slug: organisation.slug }, ...sales, status: query.status ?? null }
+}
+
+const RefundForm = z.object({ reason: z.string().trim().min(3, 'Say in a few words why you refund this order.').max(500, 'Keep the reason under 500 characters.') })
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request)
+  const { slug } = parseParams(params, Params)
+  const db = getDb()
+  await domain(() => organisationBySlug(db, slug))
+  const form = await readForm(request)
+  const values = formValues(form)
+  const orderId = idFrom(field(form, 'orderId'))
+  if (orderId === null) return formReply({ formError: 'Choose an order.', values }, 400)
+  const intent = field(form, 'intent')
+  if (intent === 'payment-received') {
+    const result = await formDomain(values, () => recordInvoicePayment(db, { orderId, personId: user.id }))
+    return result.ok ? redirect(`/organisations/${slug}/orders?notice=paid`) : result.reply
+  }
+  if (intent === 'refund') {
+    const parsed = RefundForm.safeParse({ reason: field(form, 'reason') })
+    if (!parsed.success) return formReply({ formError: parsed.error.issues[0]!.message, values }, 400)
+    const result = await formDomain(values, () => refundOrder(db, getStripe()?.stripe ?? null, { orderId, personId: user.id, reason: parsed.data.reason }))
+    return result.ok ? redirect(`/organisations/${slug}/orders?notice=refunded`) : result.reply
+  }
+  return formReply({ formError: 'This form is out of date: reload the page and try again.', values }, 400)
+}
+
+const notices: Record<string, string> = {
+  paid: 'Payment recorded: the order is paid, and its shares are in the ledger.',
+  refunded: 'Refunded: the order’s ledger entries are reversed and its goods are back in stock.',
+}
+
+export default function SalesPage() {
+  const { organisation, sales, page, pageCount, total, status } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [params] = useSearchParams()
+  const notice = notices[params.get('notice') ?? '']
+  const href = (p: number) => `/organisations/${organisation.slug}/orders?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) })}`
+  return (
+    <section aria-labelledby="sales-title">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to={`/organisations/${organisation.slug}/manage`}>{organisation.name} workspace</Link> <span aria-hidden="true">›</span> <span>Orders</span>
+      </nav>
+      <h1 id="sales-title">Orders for {organisation.name}</h1>
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      <FormError message={actionData?.formError} />
+      <Form method="get" className="form--inline">
+        <label htmlFor="status">Show</label>
+        <select id="status" name="status" defaultValue={status ?? ''}>
+          <option value="">All orders</option>
+          {Object.entries(orderStatusLabel).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="button button--secondary">
+          Filter
+        </button>
+      </Form>
+      {sales.length === 0 ? (
+        <p className="empty">{status ? `No orders are ${orderStatusLabel[status].toLowerCase()}.` : 'No orders yet. They appear here as soon as a buyer checks out.'}</p>
+      ) : (
+        <ul className="order-list">
+          {sales.map((s) => (
+            <li key={s.id} className="order-list__item order-list__item--sale">
+              <div>
+                <strong>{s.reference}</strong> <OrderStatusBadge status={s.status} /> <Price value={s.total} />
+                <div className="muted small">
+                  <When iso={s.createdAt} /> · {s.buyer}
+                  {s.buyingFor ? ` for ${s.buyingFor}` : ''} as <ReciprocityBadge decision={s} />
+                  {s.accessFeeTotal.amount > 0 ? (
+                    <>
+                      {' '}
+                      · access fee <Price value={s.accessFeeTotal} />
+                    </>
+                  ) : null}{' '}
+                  · {s.provider === 'stripe' ? 'card' : s.provider === 'invoice' ? 'bank transfer' : 'free'}
+                  {s.status === 'cancelled' && s.cancelReason ? ` · ${cancelReasonLabel[s.cancelReason] ?? s.cancelReason}` : ''}
+                </div>
+                <ul className="small">
+                  {s.lines.map((l, i) => (
+                    <li key={i}>
+                      {l.quantity} × {l.title} <span className="muted">({l.unit})</span>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+              <div className="order-actions">
+                {s.status === 'pending_payment' && s.provider === 'invoice' ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="payment-received" />
+                    <input type="hidden" name="orderId" value={s.id} />
+                    <button type="submit" className="button">
+                      Mark payment received
+                    </button>
+                    <p className="muted small">
+                      Lapses <When iso={s.expiresAt} /> if unpaid
+                    </p>
+                  </Form>
+                ) : null}
+                {(s.status === 'paid' || s.status === 'fulfilled') && s.total.amount > 0 ? (
+                  <details>
+                    <summary>Refund</summary>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="refund" />
+                      <input type="hidden" name="orderId" value={s.id} />
+                      <label htmlFor={`reason-${s.id}`}>Why?</label>
+                      <input id={`reason-${s.id}`} name="reason" required minLength={3} maxLength={500} />
+                      <button type="submit" className="button button--secondary">
+                        Refund {s.reference}
+                      </button>
+                    </Form>
+                  </details>
+                ) : null}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="muted small">{total} in all.</p>
+      <Pagination page={page} pageCount={pageCount} hasNextPage={page < pageCount} href={href} />
+    </section>
+  )
+}
