@@ -22,7 +22,7 @@ export async function stripeCheckoutUrl(
 ): Promise<string> {
   const checkout = await db
     .selectFrom('checkouts')
-    .select(['id', 'provider', 'total', 'currency', 'stripeSessionUrl', 'expiresAt'])
+    .select(['id', 'provider', 'total', 'currency', 'stripeSessionUrl', 'expiresAt', 'idempotencyKey'])
     .where('id', '=', input.checkoutId)
     .where('buyerPersonId', '=', input.personId)
     .executeTakeFirst()
@@ -60,8 +60,9 @@ export async function stripeCheckoutUrl(
       cancel_url: input.returnUrl,
       expires_at: Math.floor(Date.parse(now) / 1000) + stripeSessionMinutes * 60,
     },
-    // A retried request (or a double click) gets the same session back from Stripe.
-    { idempotencyKey: `checkout-${checkout.id}` },
+    // A retried request (or a double click) gets the same session back from Stripe; the
+    // buyer's own key keeps two databases (a restored backup, a test run) from colliding.
+    { idempotencyKey: `checkout-${checkout.id}-${checkout.idempotencyKey}` },
   )
   if (!session.url) throw new AppError('unavailable', 'Stripe did not return a payment page; please try again.')
   await db.updateTable('checkouts').set({ stripeSessionId: session.id, stripeSessionUrl: session.url }).where('id', '=', checkout.id).execute()
@@ -246,7 +247,7 @@ export async function refundStripeOrder(
       // The webhook may arrive before this call returns: it records the refund from these.
       metadata: { order_id: String(order.id), reference: orderReference(order.checkoutId, order.id), reason: actor.reason.slice(0, 450), refunded_by: String(actor.personId) },
     },
-    { idempotencyKey: `refund-order-${order.id}` },
+    { idempotencyKey: `refund-${order.paymentIntent}-order-${order.id}` },
   )
   await db.transaction().execute((trx) =>
     recordRefund(

@@ -1,0 +1,185 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { checkLedger } from '../../app/modules/ledger/check.server'
+import { balanceOf } from '../../app/modules/ledger/ledger.server'
+import { addToCart, setBuyingFor } from '../../app/modules/orders/cart.server'
+import { expireUnpaidOrders } from '../../app/modules/orders/settlement.server'
+import { action as checkoutAction } from '../../app/routes/checkout'
+import { action as salesAction } from '../../app/routes/organisations.$slug_.orders'
+import { action as webhookAction } from '../../app/routes/webhooks.stripe'
+import { newestMailTo } from '../../app/lib/mail.server'
+import { formRequest, outcome, useAccountsTestEnv } from '../support/accounts'
+import { sessionCookieFor } from '../support/auth'
+import { useAsAppDb } from '../support/db'
+import { newKey, smallMarket, type SmallMarket } from '../support/market'
+import { startLocalStripe, type LocalStripe } from '../support/stripe-server'
+
+// Stripe Checkout end to end through the real SDK, against the local Stripe-compatible server;
+// its webhooks reach the app's webhook route through a small HTTP bridge.
+
+const { outbox } = useAccountsTestEnv()
+let local: LocalStripe
+let bridge: http.Server
+let m: SmallMarket
+
+beforeAll(async () => {
+  bridge = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const c of req) chunks.push(c as Buffer)
+    const request = new Request(`http://localhost${req.url}`, { method: 'POST', headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) })
+    const result = await outcome(() => webhookAction({ request, params: {}, context: {} }))
+    res.writeHead(result.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(result.body))
+  })
+  await new Promise<void>((resolve) => bridge.listen(0, '127.0.0.1', resolve))
+  local = await startLocalStripe({ webhookUrl: `http://127.0.0.1:${(bridge.address() as AddressInfo).port}/webhooks/stripe` })
+  process.env.STRIPE_SECRET_KEY = local.secretKey
+  process.env.STRIPE_WEBHOOK_SECRET = local.webhookSecret
+  process.env.STRIPE_API_URL = local.url
+})
+afterAll(async () => {
+  await local.close()
+  await new Promise((resolve) => bridge.close(resolve))
+})
+beforeEach(async () => {
+  m = await smallMarket()
+  useAsAppDb(m.db)
+})
+
+const count = async (table: 'stripeEvents' | 'payments' | 'refunds') => Number((await m.db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)
+const orderStatus = async () => (await m.db.selectFrom('orders').select('status').orderBy('id').execute()).map((o) => o.status)
+const fundBalance = () => balanceOf(m.db, { kind: 'commons_fund', commonsFundId: m.fund.id, currency: 'EUR' })
+
+/** The firm's buyer checks out two towels (2 × 1800, 540 to the fund) and lands on Stripe. */
+async function checkOutAsFirm() {
+  await addToCart(m.db, m.buyer.id, { offerId: m.towel.id, quantity: 2 })
+  await setBuyingFor(m.db, m.buyer.id, m.firm.id)
+  const cookie = await sessionCookieFor(m.buyer.id)
+  const res = await outcome(() => checkoutAction({ request: formRequest('/checkout', { idempotencyKey: newKey() }, { cookie }), params: {}, context: {} }))
+  expect(res.status).toBe(302)
+  const checkout = await m.db.selectFrom('checkouts').selectAll().executeTakeFirstOrThrow()
+  expect(res.location).toBe(checkout.stripeSessionUrl)
+  return { checkout, session: local.sessions.get(checkout.stripeSessionId!), cookie }
+}
+
+async function signedPost(event: unknown, secret = local.webhookSecret) {
+  const payload = JSON.stringify(event)
+  const request = new Request('http://localhost/webhooks/stripe', { method: 'POST', headers: { 'Stripe-Signature': local.sign(payload, secret), 'Content-Type': 'application/json' }, body: payload })
+  return outcome(() => webhookAction({ request, params: {}, context: {} }))
+}
+
+describe('Stripe Checkout', () => {
+  it('charges exactly the server’s prices and marks the order paid once the signed webhook arrives', async () => {
+    const { checkout, session } = await checkOutAsFirm()
+    expect(session.amount_total).toBe(3600)
+    expect(session.currency).toBe('eur')
+    expect(await orderStatus()).toEqual(['pending_payment'])
+    expect(await fundBalance()).toBe(0)
+
+    const { status } = await local.pay(session.id)
+    expect(status).toBe(200)
+    expect(await orderStatus()).toEqual(['paid'])
+    expect(await fundBalance()).toBe(540)
+    expect((await m.db.selectFrom('checkouts').select('stripePaymentIntentId').where('id', '=', checkout.id).executeTakeFirstOrThrow()).stripePaymentIntentId).toMatch(/^pi_/)
+    expect(newestMailTo(m.buyer.email, outbox)?.subject).toBe(`Your order SM-${checkout.id} at Solidarity Market`)
+    expect(newestMailTo(m.weaver.email, outbox)?.text).toMatch(/2 × Linen tea towel/)
+    expect(await checkLedger(m.db)).toMatchObject({ ok: true })
+  })
+
+  it('handles a redelivered event once', async () => {
+    const { session } = await checkOutAsFirm()
+    const { event } = await local.pay(session.id)
+    const again = await signedPost(event)
+    expect(again).toMatchObject({ status: 200, body: { outcome: 'duplicate' } })
+    expect(await count('payments')).toBe(1)
+    expect(await fundBalance()).toBe(540)
+  })
+
+  it('refuses a forged signature and records nothing', async () => {
+    const { session } = await checkOutAsFirm()
+    const { event } = await local.pay(session.id, { deliver: false })
+    expect((await signedPost(event, 'whsec_forged_secret_123456')).status).toBe(400)
+    const unsigned = await outcome(() => webhookAction({ request: new Request('http://localhost/webhooks/stripe', { method: 'POST', body: JSON.stringify(event) }), params: {}, context: {} }))
+    expect(unsigned.status).toBe(400)
+    expect(await count('stripeEvents')).toBe(0)
+    expect(await orderStatus()).toEqual(['pending_payment'])
+  })
+
+  it('does not mark an order paid when the amount or currency differs', async () => {
+    const { session } = await checkOutAsFirm()
+    const { event } = await local.pay(session.id, { deliver: false })
+    const cheaper = local.event('checkout.session.completed', { ...event.data.object, amount_total: 100 })
+    expect(await signedPost(cheaper)).toMatchObject({ status: 200, body: { outcome: 'amount_mismatch' } })
+    const dollars = local.event('checkout.session.completed', { ...event.data.object, currency: 'usd' })
+    expect(await signedPost(dollars)).toMatchObject({ status: 200, body: { outcome: 'amount_mismatch' } })
+    expect(await orderStatus()).toEqual(['pending_payment'])
+    expect(await fundBalance()).toBe(0)
+  })
+
+  it('records an event for an unknown order without touching anything', async () => {
+    const stray = local.event('checkout.session.completed', { id: 'cs_test_unknown', object: 'checkout.session', client_reference_id: '99999', amount_total: 500, currency: 'eur', payment_status: 'paid', payment_intent: 'pi_unknown' })
+    expect(await signedPost(stray)).toMatchObject({ status: 200, body: { outcome: 'unknown_checkout' } })
+    expect(await count('payments')).toBe(0)
+  })
+
+  it('ignores an expiry that arrives after the payment (events out of order)', async () => {
+    const { session } = await checkOutAsFirm()
+    const { event } = await local.pay(session.id)
+    const expired = local.event('checkout.session.expired', { ...event.data.object, status: 'expired' })
+    expect(await signedPost(expired)).toMatchObject({ status: 200, body: { outcome: 'already_settled' } })
+    expect(await orderStatus()).toEqual(['paid'])
+    expect(await fundBalance()).toBe(540)
+  })
+
+  it('refunds a payment that arrives after its order lapsed, and the ledger still balances', async () => {
+    const { checkout, session } = await checkOutAsFirm()
+    expect(await expireUnpaidOrders(m.db, new Date(Date.parse(checkout.expiresAt) + 1000).toISOString())).toBe(1)
+    expect((await m.db.selectFrom('offers').select('stock').where('id', '=', m.towel.id).executeTakeFirstOrThrow()).stock).toBe(5)
+    await local.pay(session.id)
+    await local.settled()
+    expect(await orderStatus()).toEqual(['cancelled'])
+    expect(await fundBalance()).toBe(0)
+    const refunds = [...local.refunds.values()].filter((r) => r.metadata?.checkout_id === String(checkout.id) && r.payment_intent === session.payment_intent)
+    expect(refunds).toHaveLength(1)
+    expect(refunds[0]).toMatchObject({ amount: 3600 })
+    expect(await count('refunds')).toBe(1)
+    expect(await balanceOf(m.db, { kind: 'payment_clearing', currency: 'EUR' })).toBe(0)
+    expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
+  })
+
+  it('a seller’s refund goes through Stripe and reverses the postings, once', async () => {
+    const { session } = await checkOutAsFirm()
+    await local.pay(session.id)
+    const orderId = (await m.db.selectFrom('orders').select('id').executeTakeFirstOrThrow()).id
+    const cookie = await sessionCookieFor(m.weaver.id)
+    const res = await outcome(() =>
+      salesAction({ request: formRequest('/organisations/weavers/orders', { intent: 'refund', orderId: String(orderId), reason: 'Out of linen' }, { cookie }), params: { slug: 'weavers' }, context: {} }),
+    )
+    expect(res).toMatchObject({ status: 302, location: '/organisations/weavers/orders?notice=refunded' })
+    await local.settled()
+    expect(await orderStatus()).toEqual(['refunded'])
+    expect(await fundBalance()).toBe(0)
+    expect(await count('refunds')).toBe(1)
+    const refund = await m.db.selectFrom('refunds').selectAll().executeTakeFirstOrThrow()
+    expect(refund).toMatchObject({ amount: 3600, reason: 'Out of linen', createdBy: m.weaver.id })
+    expect((await m.db.selectFrom('offers').select('stock').where('id', '=', m.towel.id).executeTakeFirstOrThrow()).stock).toBe(5)
+    expect(await checkLedger(m.db)).toMatchObject({ ok: true })
+  })
+
+  it('another organisation’s member cannot refund or mark payments', async () => {
+    const { session } = await checkOutAsFirm()
+    await local.pay(session.id)
+    const orderId = (await m.db.selectFrom('orders').select('id').executeTakeFirstOrThrow()).id
+    const cookie = await sessionCookieFor(m.designer.id)
+    const refundsBefore = local.refunds.size
+    for (const intent of ['refund', 'payment-received']) {
+      const res = await outcome(() =>
+        salesAction({ request: formRequest('/organisations/weavers/orders', { intent, orderId: String(orderId), reason: 'mine now' }, { cookie }), params: { slug: 'weavers' }, context: {} }),
+      )
+      expect(res.status).toBe(403)
+    }
+    expect(local.refunds.size).toBe(refundsBefore)
+    expect(await orderStatus()).toEqual(['paid'])
+  })
+})
