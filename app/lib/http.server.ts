@@ -54,10 +54,33 @@ export type FormReplyResponse = ReturnType<typeof data<FormReply>>
 
 /** Reads a submitted form, refusing bodies far larger than any of our forms needs. */
 export async function readForm(request: Request, maxBytes = 64 * 1024): Promise<FormData> {
+  const tooLarge = () => data('This form is larger than we accept.', { status: 413 })
   const declared = Number(request.headers.get('Content-Length') ?? '0')
-  if (declared > maxBytes) throw data('This form is larger than we accept.', { status: 413 })
+  if (declared > maxBytes) throw tooLarge()
+  // A body sent without a length (chunked) is counted as it arrives, never buffered past the limit.
+  const chunks: Uint8Array[] = []
+  let size = 0
+  if (request.body) {
+    const reader = request.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > maxBytes) {
+        await reader.cancel()
+        throw tooLarge()
+      }
+      chunks.push(value)
+    }
+  }
   try {
-    return await request.formData()
+    const body = new Uint8Array(size)
+    let offset = 0
+    for (const chunk of chunks) {
+      body.set(chunk, offset)
+      offset += chunk.byteLength
+    }
+    return await new Response(body, { headers: { 'Content-Type': request.headers.get('Content-Type') ?? '' } }).formData()
   } catch {
     throw data('The form could not be read; please submit it again.', { status: 400 })
   }

@@ -211,7 +211,7 @@ describe('sessions and logging out', () => {
     const real = globalThis.__solidarityDb
     globalThis.__solidarityDb = new Proxy({}, { get: () => { throw new Error('no query expected') } }) as never
     try {
-      await expect(rootLoader(args(getRequest('/', { cookie: 'catalog_view=x' })))).resolves.toEqual({ user: null })
+      await expect(rootLoader(args(getRequest('/', { cookie: 'catalog_view=x' })))).resolves.toEqual({ user: null, cartCount: 0 })
     } finally {
       globalThis.__solidarityDb = real
     }

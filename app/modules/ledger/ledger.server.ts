@@ -69,6 +69,49 @@ export async function accountId(db: Db, ref: AccountRef): Promise<number> {
   return inserted?.id ?? (await find())!.id
 }
 
+/** An account's identity as one string: kind, owner and currency (as the unique index sees them). */
+function identityOf(kind: string, organisationId: number | null, commonsFundId: number | null, currency: string): string {
+  return `${kind}|${organisationId ?? 0}|${commonsFundId ?? 0}|${currency}`
+}
+
+/**
+ * The ids of several accounts, in the order of `refs`, found with one query (each term of the
+ * OR is a lookup on the accounts' unique index); accounts not found are opened as accountId does.
+ */
+export async function accountIds(db: Db, refs: AccountRef[]): Promise<number[]> {
+  const wanted = new Map<string, AccountRef>()
+  for (const ref of refs) {
+    const owner = ownerOf(ref)
+    wanted.set(identityOf(ref.kind, owner.organisationId, owner.commonsFundId, ref.currency), ref)
+  }
+  const ids = new Map<string, number>()
+  if (wanted.size > 0) {
+    const rows = await db
+      .selectFrom('ledgerAccounts')
+      .select(['id', 'kind', 'organisationId', 'commonsFundId', 'currency'])
+      .where((eb) =>
+        eb.or(
+          [...wanted.values()].map((ref) => {
+            const owner = ownerOf(ref)
+            return eb.and([
+              eb('kind', '=', ref.kind),
+              eb(sql<number>`ifnull(organisation_id, 0)`, '=', owner.organisationId ?? 0),
+              eb(sql<number>`ifnull(commons_fund_id, 0)`, '=', owner.commonsFundId ?? 0),
+              eb('currency', '=', ref.currency),
+            ])
+          }),
+        ),
+      )
+      .execute()
+    for (const row of rows) ids.set(identityOf(row.kind, row.organisationId, row.commonsFundId, row.currency), row.id)
+  }
+  for (const [key, ref] of wanted) if (!ids.has(key)) ids.set(key, await accountId(db, ref))
+  return refs.map((ref) => {
+    const owner = ownerOf(ref)
+    return ids.get(identityOf(ref.kind, owner.organisationId, owner.commonsFundId, ref.currency))!
+  })
+}
+
 export class UnbalancedEntryError extends Error {
   override name = 'UnbalancedEntryError'
 }
@@ -80,6 +123,11 @@ export class UnbalancedEntryError extends Error {
  *   programming error, never a user's, so it is not an AppError.
  */
 export async function postEntry(db: Db, entry: EntryInput, now: string): Promise<number | null> {
+  return (await postEntries(db, [entry], now))[0]!
+}
+
+/** The postings an entry writes, or throws when they do not balance (see postEntry). */
+function balancedPostings(entry: EntryInput): PostingInput[] {
   const postings = entry.postings.filter((p) => p.amount !== 0)
   const sums = new Map<string, number>()
   for (const p of postings) {
@@ -89,32 +137,70 @@ export async function postEntry(db: Db, entry: EntryInput, now: string): Promise
   for (const [currency, sum] of sums) {
     if (sum !== 0) throw new UnbalancedEntryError(`${entry.kind} entry does not balance in ${currency}: off by ${sum}`)
   }
-  if (postings.length === 0) return null
+  return postings
+}
 
-  const { id: entryId } = await db
-    .insertInto('journalEntries')
-    .values({
-      kind: entry.kind,
-      memo: entry.memo,
-      checkoutId: entry.checkoutId ?? null,
-      orderId: entry.orderId ?? null,
-      paymentId: entry.paymentId ?? null,
-      refundId: entry.refundId ?? null,
-      createdAt: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  // Same-account postings are merged: one row per account keeps the ledger readable.
-  const byAccount = new Map<number, { amount: number; currency: string }>()
-  for (const p of postings) {
-    const id = await accountId(db, p.account)
-    const row = byAccount.get(id)
-    if (row) row.amount += p.amount
-    else byAccount.set(id, { amount: p.amount, currency: p.account.currency })
+/**
+ * Appends several balanced entries, each exactly as postEntry would, with one statement for
+ * the entries, one to find their accounts and one for their postings (a checkout's orders are
+ * posted together). Every entry is checked before anything is written. Returns each entry's
+ * id, or null for an entry with nothing left to post.
+ */
+export async function postEntries(db: Db, entries: EntryInput[], now: string): Promise<(number | null)[]> {
+  const checked = entries.map((entry) => ({ entry, postings: balancedPostings(entry) }))
+  const written = checked.filter((c) => c.postings.length > 0)
+  const ids = new Map<(typeof checked)[number], number>()
+  if (written.length === 0) return entries.map(() => null)
+
+  const row = (entry: EntryInput) => ({
+    kind: entry.kind,
+    memo: entry.memo,
+    checkoutId: entry.checkoutId ?? null,
+    orderId: entry.orderId ?? null,
+    paymentId: entry.paymentId ?? null,
+    refundId: entry.refundId ?? null,
+    createdAt: now,
+  })
+  const keyOf = (r: Omit<ReturnType<typeof row>, 'createdAt'>) =>
+    JSON.stringify([r.kind, r.memo, r.checkoutId, r.orderId, r.paymentId, r.refundId])
+  const keys = written.map((c) => keyOf(row(c.entry)))
+  if (written.length > 1 && new Set(keys).size === keys.length) {
+    // One statement; each returned id is matched to its entry by the entry's own columns
+    // (SQLite does not promise RETURNING rows in VALUES order).
+    const inserted = await db
+      .insertInto('journalEntries')
+      .values(written.map((c) => row(c.entry)))
+      .returning(['id', 'kind', 'memo', 'checkoutId', 'orderId', 'paymentId', 'refundId'])
+      .execute()
+    const byKey = new Map(inserted.map((r) => [keyOf(r), r.id]))
+    written.forEach((c, i) => ids.set(c, byKey.get(keys[i]!)!))
+  } else {
+    for (const c of written) {
+      const { id } = await db.insertInto('journalEntries').values(row(c.entry)).returning('id').executeTakeFirstOrThrow()
+      ids.set(c, id)
+    }
   }
-  const rows = [...byAccount].filter(([, p]) => p.amount !== 0).map(([accountId, p]) => ({ entryId, accountId, ...p }))
+
+  const accounts = await accountIds(
+    db,
+    written.flatMap((c) => c.postings.map((p) => p.account)),
+  )
+  const rows: { entryId: number; accountId: number; amount: number; currency: string }[] = []
+  let next = 0
+  for (const c of written) {
+    const entryId = ids.get(c)!
+    // Same-account postings are merged: one row per account keeps the ledger readable.
+    const byAccount = new Map<number, { amount: number; currency: string }>()
+    for (const p of c.postings) {
+      const id = accounts[next++]!
+      const merged = byAccount.get(id)
+      if (merged) merged.amount += p.amount
+      else byAccount.set(id, { amount: p.amount, currency: p.account.currency })
+    }
+    for (const [accountId, p] of byAccount) if (p.amount !== 0) rows.push({ entryId, accountId, ...p })
+  }
   if (rows.length) await db.insertInto('postings').values(rows).execute()
-  return entryId
+  return checked.map((c) => ids.get(c) ?? null)
 }
 
 /** Appends the mirror image of `entryId`, linked to it; an entry is reversed at most once. */

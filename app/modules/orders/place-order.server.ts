@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { CheckoutProvider, DB, ReciprocityClassName } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { formatMoney } from '../../lib/money'
-import { postEntry } from '../ledger/ledger.server'
+import { postEntries } from '../ledger/ledger.server'
 import { offerPriceColumns, priceLine, tierPriceInput } from '../pricing/pricing'
 import { reciprocityClass, type DeclaredUse } from '../reciprocity/reciprocity.server'
 
@@ -122,6 +122,16 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
       's.confidence',
       's.rulesVersion',
       's.listed',
+      // The infrastructure fund of the offer's currency, read with the offers (one statement fewer).
+      (eb) =>
+        eb
+          .selectFrom('commonsFunds as f')
+          .select('f.id')
+          .where('f.kind', '=', 'infrastructure')
+          .whereRef('f.currency', '=', 'o.currency')
+          .orderBy('f.id')
+          .limit(1)
+          .as('infrastructureFundId'),
     ])
     .where(
       'o.id',
@@ -139,14 +149,8 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   if (offers.some((o) => o.currency !== currency)) {
     throw new AppError('invalid_input', 'These offers are priced in different currencies: check out one currency at a time.')
   }
-  const infrastructure = await trx
-    .selectFrom('commonsFunds')
-    .select('id')
-    .where('kind', '=', 'infrastructure')
-    .where('currency', '=', currency)
-    .orderBy('id')
-    .executeTakeFirst()
-  if (!infrastructure) throw new AppError('unavailable', `The marketplace cannot take orders in ${currency} yet.`)
+  const infrastructureFundId = offers[0]!.infrastructureFundId
+  if (infrastructureFundId === null) throw new AppError('unavailable', `The marketplace cannot take orders in ${currency} yet.`)
 
   // One order per producer, in the order their offers first appear.
   const groups = new Map<number, { line: OrderLineRequest; offer: (typeof offers)[number] }[]>()
@@ -197,11 +201,13 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
     }
   }
 
-  const orderIds: number[] = []
-  for (const group of priced) {
-    const { id: orderId } = await trx
-      .insertInto('orders')
-      .values({
+  // One statement each for the orders, their lines and their ledger entries, however many
+  // producers the checkout has. A checkout has one order per producer, so each returned id is
+  // matched to its order by the producer (SQLite does not promise RETURNING rows in VALUES order).
+  const inserted = await trx
+    .insertInto('orders')
+    .values(
+      priced.map((group) => ({
         checkoutId,
         organisationId: group.organisationId,
         buyerPersonId: input.buyer.personId,
@@ -213,19 +219,22 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
         accessFeeTotal: group.accessFeeTotal,
         total: group.total,
         // A free part (a commons item for a commoner) is delivered at once, whatever else is bought.
-        status: group.total === 0 ? 'paid' : 'pending_payment',
+        status: group.total === 0 ? ('paid' as const) : ('pending_payment' as const),
         expiresAt,
         createdAt: now,
         paidAt: group.total === 0 ? now : null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    orderIds.push(orderId)
-    await trx
-      .insertInto('orderLines')
-      .values(
+      })),
+    )
+    .returning(['id', 'organisationId'])
+    .execute()
+  const orderIdOf = new Map(inserted.map((o) => [o.organisationId, o.id]))
+  const orderIds = priced.map((group) => orderIdOf.get(group.organisationId)!)
+  await trx
+    .insertInto('orderLines')
+    .values(
+      priced.flatMap((group, g) =>
         group.lines.map(({ line, offer, price }) => ({
-          orderId,
+          orderId: orderIds[g]!,
           offerId: offer.id,
           offerTitle: offer.title,
           offerKind: offer.kind,
@@ -238,30 +247,31 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
           producerAmount: price.producerAmount,
           commonsFundId: offer.commonsFundId,
           commonsFundAmount: price.commonsFundAmount,
-          infrastructureFundId: infrastructure.id,
+          infrastructureFundId,
           infrastructureAmount: price.infrastructureAmount,
           score: Math.round(offer.score),
           scoreConfidence: Math.round(offer.confidence * 100),
           rulesVersion: offer.rulesVersion,
         })),
-      )
-      .execute()
-    // What the buyer owes, held apart until it is paid: funds only count money that arrived.
-    await postEntry(
-      trx,
-      {
-        kind: 'order_placed',
-        memo: `Order ${orderReference(checkoutId, orderId)} placed, ${formatMoney(group.total, currency)} to pay`,
-        checkoutId,
-        orderId,
-        postings: [
-          { account: { kind: 'orders_receivable', currency }, amount: group.total },
-          { account: { kind: 'orders_awaiting_settlement', currency }, amount: -group.total },
-        ],
-      },
-      now,
+      ),
     )
-  }
+    .execute()
+  // What the buyer owes, held apart until it is paid: funds only count money that arrived.
+  // Each order gets its own balanced entry, written in this same transaction.
+  await postEntries(
+    trx,
+    priced.map((group, g) => ({
+      kind: 'order_placed' as const,
+      memo: `Order ${orderReference(checkoutId, orderIds[g])} placed, ${formatMoney(group.total, currency)} to pay`,
+      checkoutId,
+      orderId: orderIds[g]!,
+      postings: [
+        { account: { kind: 'orders_receivable' as const, currency }, amount: group.total },
+        { account: { kind: 'orders_awaiting_settlement' as const, currency }, amount: -group.total },
+      ],
+    })),
+    now,
+  )
 
   await trx
     .updateTable('checkouts')
