@@ -59,7 +59,7 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
   const databasePath = env.DATABASE_PATH ?? path.join(tempDir('sm-server'), 'market.db')
   const child = spawn(process.execPath, ['build/server.js'], {
     cwd: projectRoot,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_PATH: databasePath, ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_PATH: databasePath, APP_URL: `http://127.0.0.1:${port}`, ...env },
   })
   let output = ''
   child.stdout!.on('data', (d) => (output += d))

@@ -161,7 +161,7 @@ export async function postEntries(db: Db, entries: EntryInput[], now: string): P
     refundId: entry.refundId ?? null,
     createdAt: now,
   })
-  const keyOf = (r: Omit<ReturnType<typeof row>, 'createdAt'>) =>
+  const keyOf = (r: { kind: string; memo: string; checkoutId: number | null; orderId: number | null; paymentId: number | null; refundId: number | null }) =>
     JSON.stringify([r.kind, r.memo, r.checkoutId, r.orderId, r.paymentId, r.refundId])
   const keys = written.map((c) => keyOf(row(c.entry)))
   if (written.length > 1 && new Set(keys).size === keys.length) {

@@ -204,7 +204,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   // One statement each for the orders, their lines and their ledger entries, however many
   // producers the checkout has. A checkout has one order per producer, so each returned id is
   // matched to its order by the producer (SQLite does not promise RETURNING rows in VALUES order).
-  const inserted = await trx
+  const placedOrders = await trx
     .insertInto('orders')
     .values(
       priced.map((group) => ({
@@ -227,7 +227,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
     )
     .returning(['id', 'organisationId'])
     .execute()
-  const orderIdOf = new Map(inserted.map((o) => [o.organisationId, o.id]))
+  const orderIdOf = new Map(placedOrders.map((o) => [o.organisationId, o.id]))
   const orderIds = priced.map((group) => orderIdOf.get(group.organisationId)!)
   await trx
     .insertInto('orderLines')

@@ -1,0 +1,157 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openDatabase, type Database } from '../../db/connection'
+import { demoLogins, demoPassword } from '../../db/seed/data'
+import { checkLedger } from '../../app/modules/ledger/check.server'
+import { formatMoney } from '../../app/lib/money'
+import { launchBrowser, screenshotDir } from '../support/browser'
+import { startServer, tempDir, type RunningServer } from '../support/server'
+import { startLocalStripe, type LocalStripe } from '../support/stripe-server'
+
+// Issue 5's journey in Debian's Chromium against the production build, with Stripe Checkout
+// served by the local Stripe-compatible server: a commoner gets a commons item free and buys a
+// good at the commoner price; a for-profit buyer pays the access fee by card, and the commons
+// fund's balance rises by exactly its share.
+
+let server: RunningServer
+let browser: BrowserContext
+let stripe: LocalStripe
+let db: Database
+let databasePath: string
+
+beforeAll(async () => {
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  databasePath = path.join(tempDir('sm-checkout'), 'market.db')
+  stripe = await startLocalStripe()
+  ;[server, browser] = await Promise.all([
+    startServer({ DATABASE_PATH: databasePath, STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url }),
+    launchBrowser(),
+  ])
+  stripe.setWebhookUrl(`${server.url}/webhooks/stripe`)
+  db = openDatabase(databasePath)
+})
+
+afterAll(async () => {
+  await db?.destroy()
+  await browser?.close()
+  await server?.stop()
+  await stripe?.close()
+})
+
+async function logIn(page: Page, email: string) {
+  await browser.clearCookies()
+  await page.goto(`${server.url}/login`)
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(demoPassword)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+}
+
+/** A listed offer of this kind with stock to spare, and (for commons) a downloadable file. */
+async function pickOffer(kind: 'good' | 'commons', fundSlug?: string) {
+  let query = db
+    .selectFrom('offers as o')
+    .innerJoin('offerScores as s', 's.offerId', 'o.id')
+    .innerJoin('commonsFunds as f', 'f.id', 'o.commonsFundId')
+    .leftJoin('commonsResources as r', 'r.offerId', 'o.id')
+    .select(['o.id', 'o.slug', 'o.title', 'o.commonerPrice', 'o.forProfitPrice', 'o.stock', 'f.slug as fundSlug', 'f.id as fundId', 'r.fileName'])
+    .where('o.kind', '=', kind)
+    .where('o.status', '=', 'active')
+    .where('s.listed', '=', 1)
+    .orderBy('o.id')
+  query = kind === 'good' ? query.where('o.stock', '>=', 3) : query.where('r.kind', '=', 'file').where('o.forProfitPrice', '>', 0)
+  if (fundSlug) query = query.where('f.slug', '=', fundSlug)
+  return query.executeTakeFirstOrThrow()
+}
+
+async function payOnStripe(page: Page, expectedTotal: string, shot: string) {
+  await page.waitForURL((url) => url.href.startsWith(stripe.url))
+  expect(await page.locator('body').textContent()).toContain(expectedTotal)
+  await page.screenshot({ path: path.join(screenshotDir, shot), fullPage: true })
+  await page.getByRole('button', { name: 'Pay' }).click()
+  await page.waitForURL((url) => url.href.startsWith(server.url) && url.pathname.startsWith('/orders/'))
+}
+
+describe('checkout in a real browser', () => {
+  it('a commoner gets a commons item free and buys a good at the commoner price', async () => {
+    const page = await browser.newPage()
+    await logIn(page, demoLogins.commoner)
+    const commons = await pickOffer('commons')
+    await page.goto(`${server.url}/offers/${commons.slug}`)
+    await page.getByRole('button', { name: 'Get this commons item' }).click()
+    await page.waitForURL(`${server.url}/cart?notice=added`)
+    expect(await page.locator('.cart-total').textContent()).toContain('Free')
+    await page.getByRole('button', { name: 'Get it now, free' }).click()
+    await page.waitForURL(/\/orders\/\d+\?notice=placed$/)
+    expect(await page.locator('.receipt__order .status').first().textContent()).toBe('Paid')
+    const download = page.getByRole('link', { name: `Download ${commons.fileName}` })
+    const [file] = await Promise.all([page.waitForEvent('download'), download.click()])
+    expect(file.suggestedFilename()).toBe(commons.fileName)
+    expect(fs.readFileSync((await file.path())!, 'utf8')).toContain(`# ${commons.title}`)
+    await page.screenshot({ path: path.join(screenshotDir, 'receipt-commons-free.png'), fullPage: true })
+
+    const good = await pickOffer('good')
+    await page.goto(`${server.url}/offers/${good.slug}`)
+    await page.getByLabel(/Quantity/).fill('2')
+    await page.screenshot({ path: path.join(screenshotDir, 'offer-add-to-cart.png'), fullPage: true })
+    await page.getByRole('button', { name: 'Add to cart' }).click()
+    await page.waitForURL(`${server.url}/cart?notice=added`)
+    const total = formatMoney(good.commonerPrice * 2, 'EUR')
+    expect(await page.locator('.cart-total').textContent()).toContain(total)
+    await page.screenshot({ path: path.join(screenshotDir, 'cart-commoner.png'), fullPage: true })
+    await page.getByRole('button', { name: 'Check out and pay by card' }).click()
+    await payOnStripe(page, total, 'stripe-checkout-commoner.png')
+    // The webhook has been answered before Stripe's page redirects back.
+    await page.reload()
+    expect(await page.locator('.receipt__order .status').first().textContent()).toBe('Paid')
+    const order = await db.selectFrom('orders').selectAll().where('status', '=', 'paid').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    expect(order).toMatchObject({ reciprocityClass: 'commoner', total: good.commonerPrice * 2, accessFeeTotal: 0 })
+  })
+
+  it('a for-profit buyer pays the access fee through Stripe Checkout and the fund rises by exactly its share', async () => {
+    const page = await browser.newPage()
+    await logIn(page, demoLogins.forProfitBuyer)
+    const commons = await pickOffer('commons')
+    const fundPage = `${server.url}/funds/${commons.fundSlug}`
+    const balance = async () => {
+      await page.goto(fundPage)
+      return (await page.getByTestId('fund-balance').textContent())!.trim()
+    }
+    const before = await balance()
+    const account = await db.selectFrom('ledgerAccounts').select('id').where('kind', '=', 'commons_fund').where('commonsFundId', '=', commons.fundId).executeTakeFirst()
+    const ledgerBefore = account ? -Number((await db.selectFrom('postings').select((eb) => eb.fn.sum<number>('amount').as('s')).where('accountId', '=', account.id).executeTakeFirstOrThrow()).s ?? 0) : 0
+    expect(before).toBe(formatMoney(ledgerBefore, 'EUR'))
+
+    await page.goto(`${server.url}/offers/${commons.slug}`)
+    await page.getByRole('button', { name: 'Get this commons item' }).click()
+    await page.waitForURL(`${server.url}/cart?notice=added`)
+    await page.getByLabel('Buying for').selectOption({ label: 'Northmoor Retail Group Ltd' })
+    await page.getByRole('button', { name: 'Show my prices' }).click()
+    await page.waitForURL(`${server.url}/cart?notice=buying-for`)
+    const price = formatMoney(commons.forProfitPrice, 'EUR')
+    expect(await page.locator('.cart-total').textContent()).toContain(price)
+    await page.screenshot({ path: path.join(screenshotDir, 'cart-for-profit.png'), fullPage: true })
+    await page.getByRole('button', { name: 'Check out and pay by card' }).click()
+    await payOnStripe(page, price, 'stripe-checkout-for-profit.png')
+    await page.reload()
+    expect(await page.locator('.receipt__order .status').first().textContent()).toBe('Paid')
+    await expect(page.getByRole('heading', { name: 'Where your access fee went' }).isVisible()).resolves.toBe(true)
+    await page.screenshot({ path: path.join(screenshotDir, 'receipt-for-profit.png'), fullPage: true })
+
+    const line = await db
+      .selectFrom('orderLines as l')
+      .innerJoin('orders as o', 'o.id', 'l.orderId')
+      .select(['l.commonsFundAmount', 'o.reciprocityClass', 'o.status'])
+      .where('l.offerId', '=', commons.id)
+      .orderBy('l.id', 'desc')
+      .executeTakeFirstOrThrow()
+    expect(line).toMatchObject({ reciprocityClass: 'for_profit', status: 'paid' })
+    expect(line.commonsFundAmount).toBeGreaterThan(0)
+    expect(await balance()).toBe(formatMoney(ledgerBefore + line.commonsFundAmount, 'EUR'))
+    expect(await page.locator('tbody tr').first().textContent()).toContain(commons.title)
+    await page.screenshot({ path: path.join(screenshotDir, 'fund-after-purchase.png'), fullPage: true })
+    expect(await checkLedger(db)).toMatchObject({ ok: true, problems: [] })
+  })
+})
