@@ -4,6 +4,7 @@ import { LegalFormBadge } from '~/components/badges'
 import { BuyingAs } from '~/components/reciprocity'
 import { getDb } from '~/lib/db.server'
 import { requireUser } from '~/lib/session.server'
+import { Amount } from '~/components/prices'
 import { accountOverview } from '~/modules/reciprocity/account.server'
 
 export const meta: MetaFunction = () => [{ title: 'Your account · Solidarity Market' }]
@@ -14,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, buyingAs, organisations } = useLoaderData<typeof loader>()
+  const { user, buyingAs, organisations, credits } = useLoaderData<typeof loader>()
   return (
     <article aria-labelledby="account-title" className="narrow">
       <h1 id="account-title">Hello, {user.displayName}</h1>
@@ -25,6 +26,15 @@ export default function Account() {
           type into a form can change it.
         </p>
         <BuyingAs options={buyingAs} />
+        {credits.map((c) => (
+          <p key={`${c.organisation.slug}-${c.credit.currency}`} className="notice notice--success">
+            <Amount value={c.credit} /> is owed back to <Link to={`/organisations/${c.organisation.slug}`}>{c.organisation.name}</Link>: access fees it paid before
+            its legal form was attested, now that it buys as a commoner. The marketplace's stewards pay it back.
+          </p>
+        ))}
+        <p>
+          <Link to="/orders">Your orders and receipts</Link>
+        </p>
       </section>
       <section aria-labelledby="orgs-title">
         <h2 id="orgs-title">Your organisations</h2>

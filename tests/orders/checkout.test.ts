@@ -7,6 +7,8 @@ import { addToCart, checkOutCart, getCart, setBuyingFor } from '../../app/module
 import { cancelUnpaidCheckout, recordInvoicePayment, refundOrder } from '../../app/modules/orders/order-actions.server'
 import { placeOrder } from '../../app/modules/orders/place-order.server'
 import { expireUnpaidOrders } from '../../app/modules/orders/settlement.server'
+import { creditReclassifiedOrders, reciprocityCredits } from '../../app/modules/orders/reciprocity-credit.server'
+import { reviewEvidence, submitEvidence } from '../../app/modules/verification/verification.server'
 import { asPerson, forFirm, newKey, smallMarket, type SmallMarket } from '../support/market'
 
 const now = '2026-11-24T10:00:00.000Z'
@@ -226,5 +228,31 @@ describe('the cart', () => {
   it('refuses to declare an organisation one does not belong to, and more than the stock', async () => {
     expect((await appError(() => setBuyingFor(m.db, m.commoner.id, m.firm.id, now))).code).toBe('forbidden')
     expect((await appError(() => addToCart(m.db, m.commoner.id, { offerId: m.blanket.id, quantity: 3 }, now))).message).toBe('Only 2 of “Wool blanket” are left.')
+  })
+})
+
+describe('reciprocity credit', () => {
+  it('when a co-op’s legal form is verified, the access fees it paid as for-profit become a credit owed back to it', async () => {
+    const coop = await m.db.insertInto('organisations').values({ slug: 'new-coop', name: 'New Co-op', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' }).returning('id').executeTakeFirstOrThrow()
+    await m.db.insertInto('memberships').values({ organisationId: coop.id, personId: m.commoner.id, role: 'admin' }).execute()
+    const steward = await m.db.insertInto('people').values({ email: 'steward@test.example.org', displayName: 'Steward', isSteward: 1 }).returning('id').executeTakeFirstOrThrow()
+
+    const placed = await placeOrder(m.db, { buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: coop.id } }, lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+    expect(placed.total).toBe(3600) // unattested: for-profit prices
+    await recordInvoicePayment(m.db, { orderId: placed.orderIds[0]!, personId: m.weaver.id }, now)
+    expect(await fundBalance(m.fund.id)).toBe(540)
+
+    const claim = await submitEvidence(m.db, m.commoner.id, coop.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro imprese TO-123' }, now)
+    await reviewEvidence(m.db, steward.id, claim.id, { approve: true, reason: 'Checked the registry entry.' }, now)
+
+    // 1200 of fee: 540 back from the fund, 120 from infrastructure, 540 from the producer's share
+    expect(await balanceOf(m.db, { kind: 'buyer_credit', organisationId: coop.id, currency: 'EUR' })).toBe(1200)
+    expect(await fundBalance(m.fund.id)).toBe(0)
+    expect(await balanceOf(m.db, { kind: 'producer_payable', organisationId: m.weavers.id, currency: 'EUR' })).toBe(2400)
+    expect(await reciprocityCredits(m.db, m.commoner.id)).toEqual([{ organisation: { name: 'New Co-op', slug: 'new-coop' }, credit: { amount: 1200, currency: 'EUR' } }])
+    expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
+
+    // never twice: another verification step changes nothing
+    expect(await m.db.transaction().execute((trx) => creditReclassifiedOrders(trx, coop.id, now))).toEqual({ orders: 0, amount: 0 })
   })
 })

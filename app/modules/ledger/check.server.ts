@@ -91,7 +91,8 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
       orders_receivable: of('orders_receivable'),
       orders_awaiting_settlement: of('orders_awaiting_settlement'),
       payment_clearing: of('payment_clearing'),
-      shares: of('producer_payable') + of('commons_fund'),
+      // a reciprocity credit moves part of the shares to the buyer's credit: still the order's money
+      shares: of('producer_payable') + of('commons_fund') + of('buyer_credit'),
     }
     for (const key of Object.keys(expected)) {
       if (expected[key] !== actual[key]) {

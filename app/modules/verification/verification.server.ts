@@ -7,6 +7,7 @@ import { addDays } from '../../lib/time'
 import { effectiveEvidenceLevel } from '../evidence/evidence'
 import { requireMembership } from '../organisations/membership.server'
 import { refreshScores } from '../scoring/scores.server'
+import { creditReclassifiedOrders } from '../orders/reciprocity-credit.server'
 import { recordAudit } from './audit.server'
 
 type Db = Kysely<DB> | Transaction<DB>
@@ -71,6 +72,7 @@ export async function submitEvidence(db: Kysely<DB>, actorId: number, organisati
       .executeTakeFirstOrThrow()
     await recordAudit(trx, { organisationId, actorId, action: 'evidence_submitted', claimId: claim.id, detail: `${e.claim}: ${e.value} (${e.source})`, createdAt: now })
     await refreshScores(trx, { organisationIds: [organisationId] }, now)
+    await creditReclassifiedOrders(trx, organisationId, now)
     return claim
   })
 }
@@ -169,6 +171,7 @@ export async function attestOrganisation(
     await recordAudit(trx, { organisationId, actorId, action: 'attestation_received', detail: `From ${attester.name}: ${statement}`, createdAt: now })
     await promoteByAttestations(trx, organisationId, now)
     await refreshScores(trx, { organisationIds: [organisationId] }, now)
+    await creditReclassifiedOrders(trx, organisationId, now)
   })
 }
 
@@ -231,6 +234,7 @@ export async function reviewEvidence(
       .execute()
     await recordAudit(trx, { organisationId: claim.organisationId, actorId: stewardId, action: decision.approve ? 'evidence_approved' : 'evidence_rejected', claimId, detail: reason.data, createdAt: now })
     await refreshScores(trx, { organisationIds: [claim.organisationId] }, now)
+    await creditReclassifiedOrders(trx, claim.organisationId, now)
   })
 }
 
