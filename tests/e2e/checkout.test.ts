@@ -155,3 +155,31 @@ describe('checkout in a real browser', () => {
     expect(await checkLedger(db)).toMatchObject({ ok: true, problems: [] })
   })
 })
+
+describe('the last units under a rush of checkouts', () => {
+  it('many simultaneous checkouts over HTTP for the last 3 units sell exactly 3, and the ledger balances', async () => {
+    const people = await db.selectFrom('people').select('email').orderBy('id').limit(10).execute()
+    const good = await pickOffer('good')
+    await db.updateTable('offers').set({ stock: 3 }).where('id', '=', good.id).execute()
+    const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' as const })
+    const cookies = await Promise.all(
+      people.map(async ({ email }) => {
+        const res = await fetch(`${server.url}/login`, form({ email, password: demoPassword, redirectTo: '/' }))
+        const cookie = res.headers.get('set-cookie')!.split(';')[0]!
+        const added = await fetch(`${server.url}/cart`, { ...form({ intent: 'add', offerId: String(good.id), quantity: '1' }), headers: { Cookie: cookie } })
+        expect(added.status).toBe(302)
+        return cookie
+      }),
+    )
+    const results = await Promise.all(
+      cookies.map((cookie, i) => fetch(`${server.url}/checkout`, { ...form({ idempotencyKey: `rush-${Date.now()}-${i}` }), headers: { Cookie: cookie } })),
+    )
+    const statuses = results.map((r) => r.status)
+    expect(statuses.filter((s) => s === 302)).toHaveLength(3)
+    expect(statuses.filter((s) => s === 409)).toHaveLength(people.length - 3)
+    expect((await db.selectFrom('offers').select('stock').where('id', '=', good.id).executeTakeFirstOrThrow()).stock).toBe(0)
+    const sold = await db.selectFrom('orderLines').select((eb) => eb.fn.sum<number>('quantity').as('n')).where('offerId', '=', good.id).where('orderId', 'in', (eb) => eb.selectFrom('orders').select('id').where('status', '=', 'pending_payment')).executeTakeFirstOrThrow()
+    expect(Number(sold.n)).toBe(3)
+    expect(await checkLedger(db)).toMatchObject({ ok: true, problems: [] })
+  })
+})
