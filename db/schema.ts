@@ -359,6 +359,8 @@ export interface OrdersTable {
   fulfilledAt: IsoTime | null
   cancelledAt: IsoTime | null
   refundedAt: IsoTime | null
+  shippedAt: IsoTime | null
+  shippingNote: string | null
 }
 
 export interface OrderLinesTable {
@@ -446,6 +448,34 @@ export interface PostingsTable {
   currency: string
 }
 
+export const stockAdjustmentReasons = ['listed', 'restock', 'correction', 'damaged', 'returned', 'imported'] as const
+export type StockAdjustmentReason = (typeof stockAdjustmentReasons)[number]
+
+export interface OfferImagesTable {
+  id: Generated<number>
+  offerId: number
+  position: number
+  storageKey: string
+  originalName: string
+  altText: Generated<string>
+  width: number
+  height: number
+  byteSize: number
+  createdBy: number | null
+  createdAt: CreatedAt
+}
+
+export interface StockAdjustmentsTable {
+  id: Generated<number>
+  offerId: number
+  delta: number
+  stockAfter: number
+  reason: StockAdjustmentReason
+  note: Generated<string>
+  personId: number | null
+  createdAt: IsoTime
+}
+
 export interface DB {
   organisations: OrganisationsTable
   people: PeopleTable
@@ -477,6 +507,8 @@ export interface DB {
   ledgerAccounts: LedgerAccountsTable
   journalEntries: JournalEntriesTable
   postings: PostingsTable
+  offerImages: OfferImagesTable
+  stockAdjustments: StockAdjustmentsTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

@@ -3,6 +3,7 @@ import * as coreMarketplace from './2026_11_24_0300_core_marketplace'
 import * as scoresAndSearch from './2026_11_24_0400_scores_and_search'
 import * as accountsAndVerification from './2026_11_24_0500_accounts_and_verification'
 import * as ordersAndLedger from './2026_11_24_0600_orders_and_ledger'
+import * as cooperativeWorkspace from './2026_11_24_0700_cooperative_workspace'
 
 // Listed statically so the migrations travel inside any bundle and run the same from the CLI,
 // the server and the tests. Add new migrations at the end; never edit or reorder landed ones.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0400_scores_and_search': scoresAndSearch,
   '2026_11_24_0500_accounts_and_verification': accountsAndVerification,
   '2026_11_24_0600_orders_and_ledger': ordersAndLedger,
+  '2026_11_24_0700_cooperative_workspace': cooperativeWorkspace,
 }
 
 export const migrationProvider: MigrationProvider = {
