@@ -64,3 +64,19 @@ export function splitByBasisPoints(amount: number, basisPoints: readonly number[
   }
   return parts
 }
+
+/**
+ * Reads a price a person typed ("12", "12.5", "12.50", "1,234.50") as minor units of
+ * `currency`, without float arithmetic; null when it is not a plain non-negative amount or
+ * has more decimals than the currency allows.
+ */
+export function parseMinorUnits(text: string, currency: string): number | null {
+  const cleaned = text.trim().replace(/[\s,](?=\d{3}(\D|$))/g, '')
+  const match = /^(\d{1,12})(?:[.,](\d+))?$/.exec(cleaned)
+  if (!match) return null
+  const digits = fractionDigits(currency)
+  const fraction = match[2] ?? ''
+  if (fraction.length > digits) return null
+  const amount = Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0')
+  return Number.isSafeInteger(amount) ? amount : null
+}

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { DB, MembershipRole } from '../../../db/schema'
 import { legalForms } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
+import { firstFreeSlug, slugify } from '../../lib/slug'
 import { addDays } from '../../lib/time'
 import { newSecret, secretHash } from '../../lib/tokens.server'
 import { recordAudit } from '../verification/audit.server'
@@ -29,24 +30,8 @@ export const NewOrganisationInput = z.object({
 })
 export type NewOrganisationInput = z.input<typeof NewOrganisationInput>
 
-function slugify(name: string): string {
-  const base = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-  return base || 'organisation'
-}
-
 async function uniqueSlug(db: Db, name: string): Promise<string> {
-  const base = slugify(name)
-  for (let n = 1; ; n++) {
-    const slug = n === 1 ? base : `${base}-${n}`
-    const taken = await db.selectFrom('organisations').select('id').where('slug', '=', slug).executeTakeFirst()
-    if (!taken) return slug
-  }
+  return firstFreeSlug(slugify(name, 'organisation'), async (slug) => !!(await db.selectFrom('organisations').select('id').where('slug', '=', slug).executeTakeFirst()))
 }
 
 export async function membershipRole(db: Db, personId: number, organisationId: number): Promise<MembershipRole | null> {

@@ -1,0 +1,253 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import { z } from 'zod'
+import { deliveryModes, type DB, type StockAdjustmentReason } from '../../../db/schema'
+import { AppError } from '../../lib/errors'
+import { firstFreeSlug, slugify } from '../../lib/slug'
+import { requireMembership } from '../organisations/membership.server'
+import { accessFeeBounds, defaultAccessFeeSplit, MAX_UNIT_PRICE, tierPriceProblems } from '../pricing/pricing'
+import { refreshScores } from '../scoring/scores.server'
+
+// An organisation's listings: what its members create, edit, archive and restock. Every
+// function checks membership against the stored organisation, validates with the same rules
+// the database enforces (in words a person reads), and rescores in the same transaction so
+// the score and its explanation are there as soon as the listing is saved.
+
+type Db = Kysely<DB> | Transaction<DB>
+
+export interface Actor {
+  personId: number
+  organisationId: number
+}
+
+export const MAX_STOCK = 1_000_000
+const whole = (label: string, max: number) =>
+  z.coerce
+    .number({ error: `${label} must be a number.` })
+    .int(`${label} must be a whole number.`)
+    .min(0, `${label} cannot be negative.`)
+    .max(max, `${label} is at most ${max.toLocaleString('en')}.`)
+const basisPoints = (label: string) => whole(label, 10_000)
+
+/**
+ * A listing as forms and CSV rows give it: prices already in minor units, shares in basis
+ * points. References (category, licence, fund) are by their public slug or code.
+ */
+export const ListingInput = z
+  .object({
+    kind: z.enum(['good', 'commons'], { error: 'Choose whether this is a good or a commons item.' }),
+    title: z.string().trim().min(3, 'Give the listing a title of at least 3 characters.').max(200, 'Keep the title under 200 characters.'),
+    description: z.string().trim().max(5000, 'Keep the description under 5,000 characters.').default(''),
+    category: z.string().trim().min(1, 'Choose a category.'),
+    licence: z.string().trim().optional().transform((v) => (v ? v : null)),
+    unit: z.string().trim().min(1, 'Say what one unit is (a piece, a kilo, a download …).').max(40, 'Keep the unit under 40 characters.'),
+    delivery: z.enum(deliveryModes, { error: 'Choose how buyers receive it.' }),
+    stock: whole('Stock', MAX_STOCK).optional(),
+    commonerPrice: whole('The commoner price', MAX_UNIT_PRICE),
+    forProfitPrice: whole('The for-profit price', MAX_UNIT_PRICE),
+    producerBp: basisPoints('The producer share').optional(),
+    commonsFundBp: basisPoints('The commons fund share').optional(),
+    infrastructureBp: basisPoints('The infrastructure share').optional(),
+    commonsFund: z.string().trim().min(1, 'Choose the commons fund that receives the access fee.'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.kind === 'commons' && !v.licence) ctx.addIssue({ code: 'custom', path: ['licence'], message: 'A commons item needs a licence.' })
+    if (v.kind === 'good' && v.stock === undefined) ctx.addIssue({ code: 'custom', path: ['stock'], message: 'Say how many you have in stock (0 if none yet).' })
+    if (v.kind === 'commons' && v.delivery !== 'download' && v.delivery !== 'link') {
+      ctx.addIssue({ code: 'custom', path: ['delivery'], message: 'A commons item is delivered as a download or a link.' })
+    }
+    if (v.kind === 'good' && (v.delivery === 'download' || v.delivery === 'link')) {
+      ctx.addIssue({ code: 'custom', path: ['delivery'], message: 'A good is shipped or picked up.' })
+    }
+    const split = { ...defaultAccessFeeSplit(v.kind), ...definedSplit(v) }
+    for (const [field, message] of Object.entries(tierPriceProblems({ kind: v.kind, commonerPrice: v.commonerPrice, forProfitPrice: v.forProfitPrice, ...split }))) {
+      ctx.addIssue({ code: 'custom', path: [field], message })
+    }
+  })
+export type ListingInput = z.infer<typeof ListingInput>
+
+function definedSplit(v: { producerBp?: number; commonsFundBp?: number; infrastructureBp?: number }) {
+  if (v.producerBp === undefined && v.commonsFundBp === undefined && v.infrastructureBp === undefined) return {}
+  return { producerBp: v.producerBp ?? 0, commonsFundBp: v.commonsFundBp ?? 0, infrastructureBp: v.infrastructureBp ?? 0 }
+}
+
+/** Field messages for an invalid listing, as an AppError the forms show beside each field. */
+export function listingProblems(input: unknown): { ok: true; listing: ListingInput } | { ok: false; error: AppError } {
+  const parsed = ListingInput.safeParse(input)
+  if (parsed.success) return { ok: true, listing: parsed.data }
+  const details: Record<string, string> = {}
+  for (const issue of parsed.error.issues) details[String(issue.path[0] ?? 'form')] ??= issue.message
+  return { ok: false, error: new AppError('invalid_input', Object.values(details)[0]!, details) }
+}
+
+/** What the listing form offers to choose from, and the community's bounds on the fee split. */
+export async function listingFormOptions(db: Db) {
+  const [categories, licences, funds] = await Promise.all([
+    db.selectFrom('categories').select(['slug', 'name']).orderBy('name').execute(),
+    db.selectFrom('licences').select(['code', 'name', 'openness', 'url']).orderBy('name').execute(),
+    db.selectFrom('commonsFunds').select(['slug', 'name', 'currency', 'purpose']).where('kind', '=', 'commons').orderBy('name').execute(),
+  ])
+  return { categories, licences, funds, bounds: accessFeeBounds, deliveryModes }
+}
+
+/** Resolves slugs and codes to ids. @throws AppError invalid_input naming the field */
+async function references(db: Db, listing: ListingInput) {
+  const [category, licence, fund] = await Promise.all([
+    db.selectFrom('categories').select('id').where('slug', '=', listing.category).executeTakeFirst(),
+    listing.licence ? db.selectFrom('licences').select('code').where('code', '=', listing.licence).executeTakeFirst() : Promise.resolve(null),
+    db.selectFrom('commonsFunds').select(['id', 'currency', 'kind']).where('slug', '=', listing.commonsFund).executeTakeFirst(),
+  ])
+  const details: Record<string, string> = {}
+  if (!category) details.category = `There is no category “${listing.category}”.`
+  if (listing.licence && !licence) details.licence = `There is no licence “${listing.licence}”.`
+  if (!fund || fund.kind !== 'commons') details.commonsFund = `There is no commons fund “${listing.commonsFund}”.`
+  if (Object.keys(details).length) throw new AppError('invalid_input', Object.values(details)[0]!, details)
+  const infrastructure = await db.selectFrom('commonsFunds').select('id').where('kind', '=', 'infrastructure').where('currency', '=', fund!.currency).executeTakeFirst()
+  if (!infrastructure) throw new AppError('invalid_input', `The marketplace takes no orders in ${fund!.currency} yet.`, { commonsFund: `The marketplace takes no orders in ${fund!.currency} yet.` })
+  return { categoryId: category!.id, licenceCode: licence?.code ?? null, commonsFundId: fund!.id, currency: fund!.currency }
+}
+
+function offerValues(listing: ListingInput) {
+  const split = { ...defaultAccessFeeSplit(listing.kind), ...definedSplit(listing) }
+  return {
+    kind: listing.kind,
+    title: listing.title,
+    description: listing.description,
+    unit: listing.unit,
+    delivery: listing.delivery,
+    commonerPrice: listing.commonerPrice,
+    forProfitPrice: listing.forProfitPrice,
+    accessFeeProducerBp: split.producerBp,
+    accessFeeCommonsFundBp: split.commonsFundBp,
+    accessFeeInfrastructureBp: split.infrastructureBp,
+  }
+}
+
+/** Inserts a listing inside the caller's transaction (the CSV import places many in one). */
+export async function insertListing(trx: Transaction<DB>, actor: Actor, listing: ListingInput, reason: 'listed' | 'imported', now: string): Promise<{ id: number; slug: string }> {
+  const refs = await references(trx, listing)
+  const slug = await firstFreeSlug(slugify(listing.title, 'offer'), async (s) => !!(await trx.selectFrom('offers').select('id').where('slug', '=', s).executeTakeFirst()))
+  const stock = listing.kind === 'good' ? listing.stock ?? 0 : null
+  const offer = await trx
+    .insertInto('offers')
+    .values({ ...offerValues(listing), ...refs, slug, organisationId: actor.organisationId, stock, status: 'active', createdAt: now, updatedAt: now })
+    .returning(['id', 'slug'])
+    .executeTakeFirstOrThrow()
+  if (stock !== null) {
+    await trx.insertInto('stockAdjustments').values({ offerId: offer.id, delta: stock, stockAfter: stock, reason, personId: actor.personId, createdAt: now }).execute()
+  }
+  return offer
+}
+
+/**
+ * Lists a new good or commons item for the actor's organisation, scored at once.
+ * @throws AppError forbidden (not a member), invalid_input (with a message per field)
+ */
+export async function createListing(db: Kysely<DB>, actor: Actor, input: unknown, now = new Date().toISOString()) {
+  await requireMembership(db, actor.personId, actor.organisationId)
+  const checked = listingProblems(input)
+  if (!checked.ok) throw checked.error
+  return db.transaction().execute(async (trx) => {
+    const offer = await insertListing(trx, actor, checked.listing, 'listed', now)
+    await refreshScores(trx, { organisationIds: [actor.organisationId] }, now)
+    return offer
+  })
+}
+
+/** The listing, if it belongs to the actor's organisation. @throws AppError not_found, forbidden */
+export async function ownListing(db: Db, actor: Actor, offerId: number) {
+  await requireMembership(db, actor.personId, actor.organisationId)
+  const offer = await db.selectFrom('offers').selectAll().where('id', '=', offerId).where('organisationId', '=', actor.organisationId).executeTakeFirst()
+  if (!offer) throw new AppError('not_found', 'This organisation has no such listing.')
+  return offer
+}
+
+/**
+ * Edits a listing. Its kind is fixed once anyone has ordered it (orders snapshot it), and
+ * stock changes go through adjustStock so they have a history.
+ * @throws AppError forbidden, not_found, invalid_input, conflict
+ */
+export async function updateListing(db: Kysely<DB>, actor: Actor, offerId: number, input: unknown, now = new Date().toISOString()) {
+  const existing = await ownListing(db, actor, offerId)
+  const checked = listingProblems({ ...(input as object), stock: existing.stock ?? undefined })
+  if (!checked.ok) throw checked.error
+  const listing = checked.listing
+  return db.transaction().execute(async (trx) => {
+    if (listing.kind !== existing.kind) {
+      const ordered = await trx.selectFrom('orderLines').select('id').where('offerId', '=', offerId).executeTakeFirst()
+      if (ordered) throw new AppError('conflict', 'This listing has been ordered, so it stays a ' + (existing.kind === 'good' ? 'good' : 'commons item') + '. List a new one instead.', { kind: 'Orders already refer to this listing as it is.' })
+    }
+    const refs = await references(trx, listing)
+    const stock = listing.kind === 'good' ? existing.stock ?? 0 : null
+    await trx.updateTable('offers').set({ ...offerValues(listing), ...refs, stock, updatedAt: now }).where('id', '=', offerId).execute()
+    await refreshScores(trx, { organisationIds: [actor.organisationId] }, now)
+    return { id: offerId, slug: existing.slug }
+  })
+}
+
+/** Takes a listing out of the catalog, or puts it back. @throws AppError forbidden, not_found */
+export async function setListingStatus(db: Kysely<DB>, actor: Actor, offerId: number, status: 'active' | 'archived', now = new Date().toISOString()) {
+  await ownListing(db, actor, offerId)
+  return db.transaction().execute(async (trx) => {
+    await trx.updateTable('offers').set({ status, updatedAt: now }).where('id', '=', offerId).execute()
+    await refreshScores(trx, { organisationIds: [actor.organisationId] }, now)
+  })
+}
+
+export const StockAdjustmentInput = z.object({
+  delta: z.coerce
+    .number({ error: 'Enter how many units to add (or, with a minus sign, take away).' })
+    .int('Enter a whole number of units.')
+    .refine((n) => n !== 0, 'Enter a change other than zero.')
+    .refine((n) => Math.abs(n) <= MAX_STOCK, `Change stock by at most ${MAX_STOCK.toLocaleString('en')} at a time.`),
+  reason: z.enum(['restock', 'correction', 'damaged', 'returned'], { error: 'Choose why the stock changes.' }),
+  note: z.string().trim().max(500, 'Keep the note under 500 characters.').default(''),
+})
+
+/**
+ * Changes a good's stock by `delta` with a guarded update (never below zero, even against a
+ * checkout racing it) and records who did it and why.
+ * @throws AppError forbidden, not_found, invalid_input, conflict
+ */
+export async function adjustStock(db: Kysely<DB>, actor: Actor, offerId: number, input: unknown, now = new Date().toISOString()) {
+  const offer = await ownListing(db, actor, offerId)
+  if (offer.stock === null) throw new AppError('invalid_input', 'A commons item has no stock: sharing does not use it up.')
+  const parsed = StockAdjustmentInput.safeParse(input)
+  if (!parsed.success) {
+    const details: Record<string, string> = {}
+    for (const issue of parsed.error.issues) details[String(issue.path[0])] ??= issue.message
+    throw new AppError('invalid_input', Object.values(details)[0]!, details)
+  }
+  const { delta, reason, note } = parsed.data
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('offers')
+      .set({ stock: sql<number>`stock + ${delta}` })
+      .where('id', '=', offerId)
+      .where(sql<number>`stock + ${delta}`, '>=', 0)
+      .where(sql<number>`stock + ${delta}`, '<=', MAX_STOCK)
+      .returning('stock')
+      .executeTakeFirst()
+    if (!updated) {
+      const current = await trx.selectFrom('offers').select('stock').where('id', '=', offerId).executeTakeFirstOrThrow()
+      throw new AppError('conflict', `Stock cannot go below zero: there ${current.stock === 1 ? 'is' : 'are'} ${current.stock} in stock.`, { delta: `At most ${current.stock} can be taken away.` })
+    }
+    await trx
+      .insertInto('stockAdjustments')
+      .values({ offerId, delta, stockAfter: updated.stock!, reason: reason as StockAdjustmentReason, note, personId: actor.personId, createdAt: now })
+      .execute()
+    return { stock: updated.stock! }
+  })
+}
+
+/** A listing's stock history, newest first, with who changed it. */
+export async function stockHistory(db: Db, actor: Actor, offerId: number, limit = 50) {
+  await ownListing(db, actor, offerId)
+  return db
+    .selectFrom('stockAdjustments as a')
+    .leftJoin('people as p', 'p.id', 'a.personId')
+    .select(['a.id', 'a.delta', 'a.stockAfter', 'a.reason', 'a.note', 'a.createdAt', 'p.displayName as by'])
+    .where('a.offerId', '=', offerId)
+    .orderBy('a.id', 'desc')
+    .limit(limit)
+    .execute()
+}
