@@ -136,6 +136,12 @@ export default function ReceiptPage() {
             From <Link to={`/organisations/${o.producer.slug}`}>{o.producer.name}</Link> <span className="muted small">{o.reference}</span> <OrderStatusBadge status={o.status} />
           </h2>
           {o.status === 'cancelled' && o.cancelReason ? <p className="muted small">This part was {cancelReasonLabel[o.cancelReason] ?? o.cancelReason}.</p> : null}
+          {o.shippedAt && o.status === 'paid' ? (
+            <p className="small">
+              Shipped <When iso={o.shippedAt} />
+              {o.shippingNote ? `: ${o.shippingNote}` : ''}
+            </p>
+          ) : null}
           <div className="table-scroll">
             <table>
               <caption className="visually-hidden">Items from {o.producer.name}</caption>

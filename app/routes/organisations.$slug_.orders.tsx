@@ -14,12 +14,15 @@ import { cancelReasonLabel, orderStatusLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { getStripe } from '~/lib/stripe.server'
 import { organisationBySlug } from '~/modules/organisations/membership.server'
-import { recordInvoicePayment, refundOrder } from '~/modules/orders/order-actions.server'
+import { cancelOrderAsSeller, markFulfilled, markShipped, recordInvoicePayment, refundOrder } from '~/modules/orders/order-actions.server'
+import { DateRangeQuery } from '~/lib/date-range'
 import { listSales } from '~/modules/orders/receipts.server'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 const Query = z.object({
   status: z.enum(orderStatuses, { error: `status must be one of ${orderStatuses.join(', ')}` }).optional(),
+  class: z.enum(['commoner', 'for_profit'], { error: 'class must be commoner or for_profit' }).optional(),
+  q: z.string().trim().max(100, 'search is at most 100 characters').optional(),
   page: z.coerce.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').max(10_000, 'page is too large').default(1),
 })
 
@@ -29,10 +32,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   const { slug } = parseParams(params, Params)
   const query = parseQuery(request, Query)
+  const range = parseQuery(request, DateRangeQuery, (p) => Object.fromEntries(['from', 'to'].filter((k) => p.get(k)).map((k) => [k, p.get(k)!])))
   const db = getDb()
   const organisation = await domain(() => organisationBySlug(db, slug))
-  const sales = await domain(() => listSales(db, user.id, organisation.id, query))
-  return { organisation: { name: organisation.name, slug: organisation.slug }, ...sales, status: query.status ?? null }
+  const filter = { status: query.status, reciprocityClass: query.class, q: query.q || undefined, page: query.page, ...range }
+  const sales = await domain(() => listSales(db, user.id, organisation.id, filter))
+  return {
+    organisation: { name: organisation.name, slug: organisation.slug },
+    ...sales,
+    filter: { status: query.status ?? '', class: query.class ?? '', q: query.q ?? '', from: range.from ?? '', to: range.to ?? '' },
+  }
 }
 
 const RefundForm = z.object({ reason: z.string().trim().min(3, 'Say in a few words why you refund this order.').max(500, 'Keep the reason under 500 characters.') })
@@ -51,6 +60,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const result = await formDomain(values, () => recordInvoicePayment(db, { orderId, personId: user.id }))
     return result.ok ? redirect(`/organisations/${slug}/orders?notice=paid`) : result.reply
   }
+  if (intent === 'shipped') {
+    const result = await formDomain(values, () => markShipped(db, { orderId, personId: user.id, note: field(form, 'note') }))
+    return result.ok ? redirect(`/organisations/${slug}/orders?notice=shipped`) : result.reply
+  }
+  if (intent === 'fulfilled') {
+    const result = await formDomain(values, () => markFulfilled(db, { orderId, personId: user.id }))
+    return result.ok ? redirect(`/organisations/${slug}/orders?notice=fulfilled`) : result.reply
+  }
+  if (intent === 'cancel') {
+    const parsed = RefundForm.safeParse({ reason: field(form, 'reason') })
+    if (!parsed.success) return formReply({ formError: parsed.error.issues[0]!.message, values }, 400)
+    const result = await formDomain(values, () => cancelOrderAsSeller(db, getStripe()?.stripe ?? null, { orderId, personId: user.id, reason: parsed.data.reason }))
+    return result.ok ? redirect(`/organisations/${slug}/orders?notice=${result.value}`) : result.reply
+  }
   if (intent === 'refund') {
     const parsed = RefundForm.safeParse({ reason: field(form, 'reason') })
     if (!parsed.success) return formReply({ formError: parsed.error.issues[0]!.message, values }, 400)
@@ -62,15 +85,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 const notices: Record<string, string> = {
   paid: 'Payment recorded: the order is paid, and its shares are in the ledger.',
+  shipped: 'Marked shipped; the buyer sees your note on their receipt.',
+  fulfilled: 'Marked fulfilled.',
+  cancelled: 'Cancelled: the order’s stock is back on sale and its ledger entries are reversed.',
   refunded: 'Refunded: the order’s ledger entries are reversed and its goods are back in stock.',
 }
 
 export default function SalesPage() {
-  const { organisation, sales, page, pageCount, total, status } = useLoaderData<typeof loader>()
+  const { organisation, sales, page, pageCount, total, filter } = useLoaderData<typeof loader>()
+  const status = filter.status || null
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
   const notice = notices[params.get('notice') ?? '']
-  const href = (p: number) => `/organisations/${organisation.slug}/orders?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) })}`
+  const href = (p: number) =>
+    `/organisations/${organisation.slug}/orders?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), page: String(p) })}`
   return (
     <section aria-labelledby="sales-title">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -79,22 +107,50 @@ export default function SalesPage() {
       <h1 id="sales-title">Orders for {organisation.name}</h1>
       {notice ? <Notice tone="success">{notice}</Notice> : null}
       <FormError message={actionData?.formError} />
-      <Form method="get" className="form--inline">
-        <label htmlFor="status">Show</label>
-        <select id="status" name="status" defaultValue={status ?? ''}>
-          <option value="">All orders</option>
-          {Object.entries(orderStatusLabel).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
+      <p>
+        <Link to={`/organisations/${organisation.slug}/dashboard`}>Sales dashboard</Link>
+      </p>
+      <Form method="get" className="form--inline filters">
+        <div className="field">
+          <label htmlFor="status">Status</label>
+          <select id="status" name="status" defaultValue={filter.status}>
+            <option value="">Any</option>
+            {Object.entries(orderStatusLabel).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="class">Buyer</label>
+          <select id="class" name="class" defaultValue={filter.class}>
+            <option value="">Anyone</option>
+            <option value="commoner">Commoners</option>
+            <option value="for_profit">For-profit buyers</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="from">Placed from</label>
+          <input id="from" name="from" type="date" defaultValue={filter.from} />
+        </div>
+        <div className="field">
+          <label htmlFor="to">to</label>
+          <input id="to" name="to" type="date" defaultValue={filter.to} />
+        </div>
+        <div className="field">
+          <label htmlFor="q">Reference or buyer</label>
+          <input id="q" name="q" defaultValue={filter.q} placeholder="SM-12 or a name" maxLength={100} />
+        </div>
         <button type="submit" className="button button--secondary">
           Filter
         </button>
       </Form>
       {sales.length === 0 ? (
-        <p className="empty">{status ? `No orders are ${orderStatusLabel[status].toLowerCase()}.` : 'No orders yet. They appear here as soon as a buyer checks out.'}</p>
+        <p className="empty">
+          {Object.values(filter).some(Boolean) ? 'No orders match these filters.' : 'No orders yet. They appear here as soon as a buyer checks out.'}{' '}
+          {Object.values(filter).some(Boolean) ? <Link to={`/organisations/${organisation.slug}/orders`}>Show all orders</Link> : null}
+        </p>
       ) : (
         <ul className="order-list">
           {sales.map((s) => (
@@ -134,7 +190,51 @@ export default function SalesPage() {
                     </p>
                   </Form>
                 ) : null}
-                {(s.status === 'paid' || s.status === 'fulfilled') && s.total.amount > 0 ? (
+                {s.status === 'paid' ? (
+                  <>
+                    {s.shippedAt ? (
+                      <p className="small">
+                        Shipped <When iso={s.shippedAt} />
+                        {s.shippingNote ? `: ${s.shippingNote}` : ''}
+                      </p>
+                    ) : (
+                      <details>
+                        <summary>Mark shipped</summary>
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="shipped" />
+                          <input type="hidden" name="orderId" value={s.id} />
+                          <label htmlFor={`note-${s.id}`}>Note for the buyer (optional)</label>
+                          <input id={`note-${s.id}`} name="note" maxLength={500} placeholder="Carrier and tracking number" />
+                          <button type="submit" className="button button--secondary">
+                            Mark {s.reference} shipped
+                          </button>
+                        </Form>
+                      </details>
+                    )}
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="fulfilled" />
+                      <input type="hidden" name="orderId" value={s.id} />
+                      <button type="submit" className="button">
+                        Mark fulfilled
+                      </button>
+                    </Form>
+                  </>
+                ) : null}
+                {s.status === 'pending_payment' || s.status === 'paid' ? (
+                  <details>
+                    <summary>Cancel</summary>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="cancel" />
+                      <input type="hidden" name="orderId" value={s.id} />
+                      <label htmlFor={`cancel-${s.id}`}>Why? (the buyer is told)</label>
+                      <input id={`cancel-${s.id}`} name="reason" required minLength={3} maxLength={500} />
+                      <button type="submit" className="button button--secondary">
+                        {s.status === 'paid' ? `Cancel and refund ${s.reference}` : `Cancel ${s.reference}`}
+                      </button>
+                    </Form>
+                  </details>
+                ) : null}
+                {s.status === 'fulfilled' && s.total.amount > 0 ? (
                   <details>
                     <summary>Refund</summary>
                     <Form method="post">

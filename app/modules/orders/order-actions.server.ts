@@ -126,3 +126,47 @@ export async function refundOrder(
     ),
   )
 }
+
+/**
+ * The seller has sent a paid order on its way; the note (a carrier and tracking number, or
+ * "ready for pickup") is shown to the buyer. @throws AppError forbidden, conflict
+ */
+export async function markShipped(db: Kysely<DB>, input: { orderId: number; personId: number; note: string }, now = new Date().toISOString()) {
+  const order = await sellerOrder(db, input.orderId, input.personId)
+  if (order.status !== 'paid') throw new AppError('conflict', order.status === 'pending_payment' ? 'Ship an order once it is paid.' : 'Only a paid order that is not yet fulfilled can be marked shipped.')
+  const note = input.note.trim().slice(0, 500)
+  await db.updateTable('orders').set({ shippedAt: now, shippingNote: note || null }).where('id', '=', order.id).where('status', '=', 'paid').execute()
+}
+
+/** The buyer has what they ordered. @throws AppError forbidden, conflict */
+export async function markFulfilled(db: Kysely<DB>, input: { orderId: number; personId: number }, now = new Date().toISOString()) {
+  const order = await sellerOrder(db, input.orderId, input.personId)
+  const moved = await db.updateTable('orders').set({ status: 'fulfilled', fulfilledAt: now }).where('id', '=', order.id).where('status', '=', 'paid').executeTakeFirst()
+  if (moved.numUpdatedRows === 0n) {
+    throw new AppError('conflict', order.status === 'fulfilled' ? 'This order is already fulfilled.' : order.status === 'pending_payment' ? 'Fulfil an order once it is paid.' : 'A cancelled or refunded order cannot be fulfilled.')
+  }
+}
+
+/**
+ * The seller calls an order off: one awaiting payment is cancelled and its stock released;
+ * a paid one is refunded in full (its postings reversed, its goods restocked).
+ * @throws AppError forbidden, conflict (fulfilled, cancelled or refunded already)
+ */
+export async function cancelOrderAsSeller(
+  db: Kysely<DB>,
+  stripe: Stripe | null,
+  input: { orderId: number; personId: number; reason: string },
+  now = new Date().toISOString(),
+) {
+  const order = await sellerOrder(db, input.orderId, input.personId)
+  if (order.status === 'pending_payment') {
+    const released = await db.transaction().execute((trx) => releaseUnpaidOrder(trx, order.id, 'cancelled_by_seller', now))
+    if (!released) throw new AppError('conflict', 'This order changed meanwhile; reload the page.')
+    return 'cancelled' as const
+  }
+  if (order.status === 'paid') {
+    await refundOrder(db, stripe, { orderId: order.id, personId: input.personId, reason: input.reason }, now)
+    return 'refunded' as const
+  }
+  throw new AppError('conflict', order.status === 'fulfilled' ? 'A fulfilled order is not cancelled: refund it if the buyer returns it.' : 'This order is already cancelled or refunded.')
+}

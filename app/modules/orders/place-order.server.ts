@@ -122,16 +122,6 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
       's.confidence',
       's.rulesVersion',
       's.listed',
-      // The infrastructure fund of the offer's currency, read with the offers (one statement fewer).
-      (eb) =>
-        eb
-          .selectFrom('commonsFunds as f')
-          .select('f.id')
-          .where('f.kind', '=', 'infrastructure')
-          .whereRef('f.currency', '=', 'o.currency')
-          .orderBy('f.id')
-          .limit(1)
-          .as('infrastructureFundId'),
     ])
     .where(
       'o.id',
@@ -149,8 +139,14 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   if (offers.some((o) => o.currency !== currency)) {
     throw new AppError('invalid_input', 'These offers are priced in different currencies: check out one currency at a time.')
   }
-  const infrastructureFundId = offers[0]!.infrastructureFundId
-  if (infrastructureFundId === null) throw new AppError('unavailable', `The marketplace cannot take orders in ${currency} yet.`)
+  const infrastructure = await trx
+    .selectFrom('commonsFunds')
+    .select('id')
+    .where('kind', '=', 'infrastructure')
+    .where('currency', '=', currency)
+    .orderBy('id')
+    .executeTakeFirst()
+  if (!infrastructure) throw new AppError('unavailable', `The marketplace cannot take orders in ${currency} yet.`)
 
   // One order per producer, in the order their offers first appear.
   const groups = new Map<number, { line: OrderLineRequest; offer: (typeof offers)[number] }[]>()
@@ -247,7 +243,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
           producerAmount: price.producerAmount,
           commonsFundId: offer.commonsFundId,
           commonsFundAmount: price.commonsFundAmount,
-          infrastructureFundId,
+          infrastructureFundId: infrastructure.id,
           infrastructureAmount: price.infrastructureAmount,
           score: Math.round(offer.score),
           scoreConfidence: Math.round(offer.confidence * 100),

@@ -43,6 +43,9 @@ export interface ReceiptOrder {
   paidAt: string | null
   refundedAt: string | null
   cancelledAt: string | null
+  shippedAt: string | null
+  shippingNote: string | null
+  fulfilledAt: string | null
   lines: ReceiptLine[]
 }
 
@@ -79,7 +82,7 @@ export async function getReceipt(db: Kysely<DB>, personId: number, checkoutId: n
   const orders = await db
     .selectFrom('orders as o')
     .innerJoin('organisations as org', 'org.id', 'o.organisationId')
-    .select(['o.id', 'o.status', 'o.cancelReason', 'o.total', 'o.accessFeeTotal', 'o.currency', 'o.paidAt', 'o.refundedAt', 'o.cancelledAt', 'org.id as orgId', 'org.name as orgName', 'org.slug as orgSlug'])
+    .select(['o.id', 'o.status', 'o.cancelReason', 'o.total', 'o.accessFeeTotal', 'o.currency', 'o.paidAt', 'o.refundedAt', 'o.cancelledAt', 'o.shippedAt', 'o.shippingNote', 'o.fulfilledAt', 'org.id as orgId', 'org.name as orgName', 'org.slug as orgSlug'])
     .where('o.checkoutId', '=', checkoutId)
     .orderBy('o.id')
     .execute()
@@ -190,6 +193,9 @@ export async function getReceipt(db: Kysely<DB>, personId: number, checkoutId: n
       paidAt: o.paidAt,
       refundedAt: o.refundedAt,
       cancelledAt: o.cancelledAt,
+      shippedAt: o.shippedAt,
+      shippingNote: o.shippingNote,
+      fulfilledAt: o.fulfilledAt,
       lines: byOrder.get(o.id) ?? [],
     })),
     feeDestinations: [...destinations.values()].map((d) => ({ slug: d.slug, name: d.name, amount: money(d.amount, currency) })),
@@ -267,7 +273,21 @@ export interface SaleSummary {
   total: Money
   accessFeeTotal: Money
   expiresAt: string
+  shippedAt: string | null
+  shippingNote: string | null
+  fulfilledAt: string | null
   lines: { title: string; quantity: number; unit: string }[]
+}
+
+export interface SalesFilter {
+  status?: OrderStatus
+  reciprocityClass?: ReciprocityClassName
+  /** YYYY-MM-DD, inclusive, UTC */
+  from?: string
+  to?: string
+  /** an order reference (SM-12 or SM-12-34) or part of the buyer's name */
+  q?: string
+  page?: number
 }
 
 /** An organisation's incoming orders, newest first; members only. @throws AppError forbidden */
@@ -275,16 +295,26 @@ export async function listSales(
   db: Kysely<DB>,
   personId: number,
   organisationId: number,
-  filter: { status?: OrderStatus; page?: number } = {},
+  filter: SalesFilter = {},
 ): Promise<{ sales: SaleSummary[]; page: number; pageCount: number; total: number }> {
   await requireMembership(db, personId, organisationId)
   const page = filter.page ?? 1
-  let base = db.selectFrom('orders as o').where('o.organisationId', '=', organisationId)
+  let base = db.selectFrom('orders as o').innerJoin('people as p', 'p.id', 'o.buyerPersonId').where('o.organisationId', '=', organisationId)
   if (filter.status) base = base.where('o.status', '=', filter.status)
+  if (filter.reciprocityClass) base = base.where('o.reciprocityClass', '=', filter.reciprocityClass)
+  if (filter.from) base = base.where('o.createdAt', '>=', `${filter.from}T00:00:00.000Z`)
+  if (filter.to) base = base.where('o.createdAt', '<', new Date(Date.parse(`${filter.to}T00:00:00.000Z`) + 86_400_000).toISOString())
+  const reference = filter.q ? /^\s*SM-(\d+)(?:-(\d+))?\s*$/i.exec(filter.q) : null
+  if (reference) {
+    base = base.where('o.checkoutId', '=', Number(reference[1]))
+    if (reference[2]) base = base.where('o.id', '=', Number(reference[2]))
+  } else if (filter.q) {
+    // instr, not like: a name with % or _ in it matches literally
+    base = base.where(sql<boolean>`instr(lower(p.display_name), lower(${filter.q.trim()})) > 0`)
+  }
   const { n } = await base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()
   const rows = await base
     .innerJoin('checkouts as c', 'c.id', 'o.checkoutId')
-    .innerJoin('people as p', 'p.id', 'o.buyerPersonId')
     .leftJoin('organisations as bo', 'bo.id', 'o.buyerOrganisationId')
     .select([
       'o.id',
@@ -297,6 +327,9 @@ export async function listSales(
       'o.accessFeeTotal',
       'o.currency',
       'o.expiresAt',
+      'o.shippedAt',
+      'o.shippingNote',
+      'o.fulfilledAt',
       'c.provider',
       'p.displayName as buyer',
       'bo.name as buyingFor',
@@ -331,6 +364,9 @@ export async function listSales(
       total: money(r.total, r.currency),
       accessFeeTotal: money(r.accessFeeTotal, r.currency),
       expiresAt: r.expiresAt,
+      shippedAt: r.shippedAt,
+      shippingNote: r.shippingNote,
+      fulfilledAt: r.fulfilledAt,
       lines: lines.filter((l) => l.orderId === r.id).map((l) => ({ title: l.offerTitle, quantity: l.quantity, unit: l.unit })),
     })),
     page,
