@@ -122,10 +122,42 @@ function offerValues(listing: ListingInput) {
   }
 }
 
-/** Inserts a listing inside the caller's transaction (the CSV import places many in one). */
-export async function insertListing(trx: Transaction<DB>, actor: Actor, listing: ListingInput, reason: 'listed' | 'imported', now: string): Promise<{ id: number; slug: string }> {
+/**
+ * Hands out free offer slugs within one transaction. Each title's taken slugs (`rope`,
+ * `rope-2`, …) are read once, in one query, so importing thousands of rows with the same
+ * title stays linear instead of probing `rope-1`…`rope-n` for every row.
+ */
+export function offerSlugAllocator(trx: Transaction<DB>) {
+  const taken = new Map<string, Set<string>>()
+  return async (title: string): Promise<string> => {
+    const base = slugify(title, 'offer')
+    let set = taken.get(base)
+    if (!set) {
+      const rows = await trx
+        .selectFrom('offers')
+        .select('slug')
+        .where((eb) => eb.or([eb('slug', '=', base), eb(sql<string>`substr(slug, 1, ${base.length + 1})`, '=', `${base}-`)]))
+        .execute()
+      set = new Set(rows.map((r) => r.slug))
+      taken.set(base, set)
+    }
+    const slug = await firstFreeSlug(base, async (s) => set.has(s))
+    set.add(slug)
+    return slug
+  }
+}
+
+/** Inserts a listing inside the caller's transaction (the CSV import places many in one, sharing `allocateSlug`). */
+export async function insertListing(
+  trx: Transaction<DB>,
+  actor: Actor,
+  listing: ListingInput,
+  reason: 'listed' | 'imported',
+  now: string,
+  allocateSlug = offerSlugAllocator(trx),
+): Promise<{ id: number; slug: string }> {
   const refs = await references(trx, listing)
-  const slug = await firstFreeSlug(slugify(listing.title, 'offer'), async (s) => !!(await trx.selectFrom('offers').select('id').where('slug', '=', s).executeTakeFirst()))
+  const slug = await allocateSlug(listing.title)
   const stock = listing.kind === 'good' ? listing.stock ?? 0 : null
   const offer = await trx
     .insertInto('offers')
