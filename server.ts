@@ -3,7 +3,7 @@
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
-import { catalogGenerationReader, kyselyFor, migrateToLatest, openSqlite } from './db/connection'
+import { catalogGenerationReader, checkpointInBackground, kyselyFor, migrateToLatest, openSqlite } from './db/connection'
 import { isDatabaseEmpty, seedDemoMarketplace } from './db/seed/index'
 import { ConfigError, parseEnv } from './app/lib/env.server'
 import { refreshExpiredScores } from './app/modules/scoring/scores.server'
@@ -33,6 +33,7 @@ async function main() {
     fail(`Cannot open the database at DATABASE_PATH=${config.DATABASE_PATH}: ${(error as Error).message}`)
   }
   const db = kyselyFor(sqlite)
+  const stopCheckpoints = checkpointInBackground(sqlite)
   const applied = await migrateToLatest(db)
   if (applied.length) console.log(`Applied ${applied.length} migration(s).`)
   if (await isDatabaseEmpty(db)) {
@@ -84,6 +85,7 @@ async function main() {
 
   const shutdown = () => {
     server.close(() => {
+      stopCheckpoints()
       void db.destroy().finally(() => process.exit(0))
     })
     // Keep-alive connections may hold close() open; don't wait for them forever.

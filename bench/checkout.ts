@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { sql, type Kysely } from 'kysely'
-import { openDatabase, openSqlite } from '../db/connection'
+import { checkpointInBackground, kyselyFor, openDatabase, openSqlite } from '../db/connection'
 import type { DB } from '../db/schema'
 import { AppError } from '../app/lib/errors'
 import { checkLedger } from '../app/modules/ledger/check.server'
@@ -60,7 +60,10 @@ async function main() {
     log(`built in ${((performance.now() - t) / 1000).toFixed(1)} s`)
   }
 
-  const db = openDatabase(file)
+  // Configured as server.ts configures its connection: checkpoints off the request path.
+  const sqliteMain = openSqlite(file)
+  const stopCheckpoints = checkpointInBackground(sqliteMain)
+  const db = kyselyFor(sqliteMain)
   const { personId, organisationId, goods } = await prepare(db)
   log(`buyer: person ${personId}, member of for-profit organisation ${organisationId}; ${goods.length.toLocaleString('en')} listed goods`)
 
@@ -156,6 +159,7 @@ async function main() {
   log(`  ${ledger.ok ? 'ok' : 'NOT OK'}: ${ledger.entries} entries, ${ledger.postings} postings, ${ledger.orders} orders`)
   for (const p of ledger.problems.slice(0, 20)) log(`  problem: ${p}`)
   if (ledger.problems.length > 20) log(`  … and ${ledger.problems.length - 20} more problems`)
+  stopCheckpoints()
   await db.destroy()
 
   console.log(

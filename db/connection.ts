@@ -41,6 +41,29 @@ function withStatementCache(sqlite: SQLite.Database, max = 500) {
   }
 }
 
+/**
+ * Moves WAL checkpoints off the request path: SQLite otherwise checkpoints inside whichever
+ * commit crosses 1000 WAL pages, stalling that request for milliseconds. A passive checkpoint
+ * every `everyMs` never waits for readers. Returns a stop function that checkpoints fully.
+ */
+export function checkpointInBackground(sqlite: SQLite.Database, everyMs = 1000): () => void {
+  sqlite.pragma('wal_autocheckpoint = 0')
+  const timer = setInterval(() => {
+    // Between the awaits of an open transaction, a checkpoint on this connection would fail.
+    if (sqlite.inTransaction) return
+    try {
+      sqlite.pragma('wal_checkpoint(PASSIVE)')
+    } catch (error) {
+      console.error('WAL checkpoint failed:', error)
+    }
+  }, everyMs)
+  timer.unref()
+  return () => {
+    clearInterval(timer)
+    if (sqlite.open) sqlite.pragma('wal_checkpoint(TRUNCATE)')
+  }
+}
+
 export function kyselyFor(sqlite: SQLite.Database): Database {
   return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] })
 }

@@ -4,6 +4,7 @@ import * as scoresAndSearch from './2026_11_24_0400_scores_and_search'
 import * as accountsAndVerification from './2026_11_24_0500_accounts_and_verification'
 import * as ordersAndLedger from './2026_11_24_0600_orders_and_ledger'
 import * as cooperativeWorkspace from './2026_11_24_0700_cooperative_workspace'
+import * as stockOutsideGeneration from './2026_11_24_0800_stock_outside_generation'
 
 // Listed statically so the migrations travel inside any bundle and run the same from the CLI,
 // the server and the tests. Add new migrations at the end; never edit or reorder landed ones.
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0500_accounts_and_verification': accountsAndVerification,
   '2026_11_24_0600_orders_and_ledger': ordersAndLedger,
   '2026_11_24_0700_cooperative_workspace': cooperativeWorkspace,
+  '2026_11_24_0800_stock_outside_generation': stockOutsideGeneration,
 }
 
 export const migrationProvider: MigrationProvider = {

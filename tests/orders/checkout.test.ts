@@ -256,3 +256,15 @@ describe('reciprocity credit', () => {
     expect(await m.db.transaction().execute((trx) => creditReclassifiedOrders(trx, coop.id, now))).toEqual({ orders: 0, amount: 0 })
   })
 })
+
+describe('the page cache and sales', () => {
+  it('a sale moves stock without invalidating every cached page; a listing change still does', async () => {
+    const generation = async () => (await m.db.selectFrom('catalogStats').select('generation').executeTakeFirstOrThrow()).generation
+    const before = await generation()
+    await placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+    expect(await stockOf(m.towel.id)).toBe(4)
+    expect(await generation()).toBe(before)
+    await m.db.updateTable('offers').set({ title: 'Linen tea towel, natural' }).where('id', '=', m.towel.id).execute()
+    expect(await generation()).toBeGreaterThan(before)
+  })
+})
