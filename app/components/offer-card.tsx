@@ -1,12 +1,14 @@
 import { Link } from '@remix-run/react'
 import type { RankedOfferCard } from '~/modules/catalog/catalog.server'
 import { KindBadge, LegalFormBadge, ScoreBadge } from './badges'
+import { CardImage } from './offer-images'
 import { TierPriceList } from './prices'
 
 export function OfferCard({ offer }: { offer: RankedOfferCard }) {
   const soldOut = offer.stock === 0
   return (
     <article className="card" aria-labelledby={`offer-${offer.slug}`}>
+      {offer.image ? <CardImage image={offer.image} /> : null}
       <div className="card__meta">
         <KindBadge kind={offer.kind} />
         <span className="muted">{offer.category.name}</span>

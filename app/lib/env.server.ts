@@ -27,6 +27,8 @@ const EnvSchema = z
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be a URL like smtp://user:password@mail.example.org:587 (or smtps://…:465)' }).optional(),
     MAIL_FROM: z.string().trim().min(3, 'must be a sender such as "Solidarity Market <no-reply@example.org>"').default('Solidarity Market <no-reply@solidarity.market.example>'),
     OUTBOX_DIR: z.string().trim().min(1, 'must be a folder path').default('data/outbox'),
+    // Offer images (the database keeps their metadata; the files live here, created on demand).
+    UPLOAD_DIR: z.string().trim().min(1, 'must be a folder path').default('data/uploads'),
     APP_URL: z
       .url({ protocol: /^https?$/, error: 'must be the public address people open, like https://market.example.org' })
       .transform((u) => u.replace(/\/+$/, ''))

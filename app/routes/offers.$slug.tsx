@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { KindBadge, LegalFormBadge, ScoreBadge } from '~/components/badges'
 import { EvidenceTable } from '~/components/evidence-table'
+import { OfferGallery } from '~/components/offer-images'
 import { Price } from '~/components/prices'
 import { ScoreBreakdown } from '~/components/score-breakdown'
 import { ReciprocityBadge } from '~/components/reciprocity'
@@ -60,6 +61,7 @@ export default function OfferPage() {
 
       <div className="offer__body">
         <div className="offer__main">
+          <OfferGallery images={offer.images} />
           <p className="offer__description">{offer.description}</p>
           <dl className="facts">
             <div>

@@ -96,7 +96,8 @@ export default function Workspace() {
         <LegalFormBadge legalForm={org.legalForm} />{' '}
         <span className="muted">
           legal form {w.legalFormEvidence ? w.legalFormEvidence.replace('_', '-') : 'not evidenced'} · you are {w.role === 'admin' ? 'an admin' : 'a member'} ·{' '}
-          <Link to={`/organisations/${org.slug}`}>public page</Link>
+          <Link to={`/organisations/${org.slug}`}>public page</Link> · <Link to={`/organisations/${org.slug}/listings`}>listings</Link> ·{' '}
+          <Link to={`/organisations/${org.slug}/orders`}>orders</Link> · <Link to={`/organisations/${org.slug}/dashboard`}>sales</Link>
         </span>
       </p>
       {notice ? <Notice tone="success">{notice}</Notice> : null}

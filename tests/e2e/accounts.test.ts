@@ -92,7 +92,7 @@ describe('accounts in a browser without JavaScript', () => {
     await page.getByRole('heading', { name: 'Check your mail' }).waitFor()
 
     const mail = newestMailTo(demoLogins.commoner, outbox)
-    const link = /http:\/\/localhost:\d+\/reset-password\/[A-Za-z0-9_-]{43}/.exec(mail!.text)![0]
+    const link = /http:\/\/(?:localhost|127\.0\.0\.1):\d+\/reset-password\/[A-Za-z0-9_-]{43}/.exec(mail!.text)![0]
     await page.goto(`${server.url}${new URL(link).pathname}`)
     await page.getByLabel('New password', { exact: true }).fill('a quiet library morning')
     await page.getByLabel('Type the new password again').fill('a quiet library morning')

@@ -1,5 +1,5 @@
+import { appErrorOf } from '../support/errors'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AppError } from '../../app/lib/errors'
 import { parseMinorUnits } from '../../app/lib/money'
 import { adjustStock, createListing, setListingStatus, stockHistory, updateListing } from '../../app/modules/listings/listings.server'
 import { placeOrder } from '../../app/modules/orders/place-order.server'
@@ -15,15 +15,7 @@ beforeEach(async () => {
 })
 const actor = () => ({ personId: m.weaver.id, organisationId: m.weavers.id })
 
-async function problem(run: () => Promise<unknown>) {
-  try {
-    await run()
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
-  throw new Error('expected an AppError')
-}
+const problem = appErrorOf
 
 describe('listings', () => {
   it('creates a good with its stock history and a score at once', async () => {

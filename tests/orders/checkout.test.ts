@@ -1,6 +1,6 @@
+import { appErrorOf } from '../support/errors'
 import { sql } from 'kysely'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AppError } from '../../app/lib/errors'
 import { checkLedger } from '../../app/modules/ledger/check.server'
 import { balanceOf } from '../../app/modules/ledger/ledger.server'
 import { addToCart, checkOutCart, getCart, setBuyingFor } from '../../app/modules/orders/cart.server'
@@ -24,15 +24,7 @@ const count = async (table: 'orders' | 'checkouts' | 'orderLines' | 'journalEntr
   Number((await m.db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)
 const fundBalance = (commonsFundId: number) => balanceOf(m.db, { kind: 'commons_fund', commonsFundId, currency: 'EUR' })
 
-async function appError(run: () => Promise<unknown>): Promise<AppError> {
-  try {
-    await run()
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
-  throw new Error('expected an AppError')
-}
+const appError = appErrorOf
 
 describe('placing an order', () => {
   it('prices a commoner at the commoner price and snapshots the line', async () => {

@@ -5,6 +5,7 @@ import { splitByBasisPoints, type Money } from '../../lib/money'
 import { sql } from 'kysely'
 import { effectiveEvidenceLevel } from '../evidence/evidence'
 import { getStoredScore, type StoredScore } from '../scoring/scores.server'
+import { coverImages, listOfferImages, type CoverImage } from '../listings/images.server'
 import { catalogStats, rankByWeights } from './ranking-snapshot.server'
 import { CATALOG_PAGE_SIZE, COUNT_CAP, toFtsQuery, type CatalogQuery, type RankingView } from './query'
 
@@ -38,6 +39,8 @@ export interface OfferCard {
   /** The community score: what every public badge shows. */
   score: number
   confidence: number
+  /** the offer's first image, if it has any */
+  image: CoverImage | null
 }
 
 export interface RankedOfferCard extends OfferCard {
@@ -120,6 +123,7 @@ function toOfferCard(row: OfferCardRow): OfferCard {
     prices: tierPrices(row),
     score: row.score,
     confidence: row.confidence,
+    image: null,
   }
 }
 
@@ -215,12 +219,13 @@ export async function listCatalog(
   }
 
   const ids = pageRows.map((r) => r.offerId)
-  const cards = ids.length ? await offerCardQuery(db).where('o.id', 'in', ids).execute() : []
+  // The page's first images come in one query keyed by its offers, not one per card.
+  const [cards, covers] = ids.length ? await Promise.all([offerCardQuery(db).where('o.id', 'in', ids).execute(), coverImages(db, ids)]) : [[], new Map<number, CoverImage>()]
   const byId = new Map(cards.map((c) => [c.id, c]))
   return {
     offers: pageRows.flatMap((r) => {
       const row = byId.get(r.offerId)
-      return row ? [{ ...toOfferCard(row), viewScore: r.viewScore === null ? null : Math.round(r.viewScore * 1000) / 10 }] : []
+      return row ? [{ ...toOfferCard(row), image: covers.get(r.offerId) ?? null, viewScore: r.viewScore === null ? null : Math.round(r.viewScore * 1000) / 10 }] : []
     }),
     page,
     pageCount: totalCapped ? null : Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE)),
@@ -288,6 +293,8 @@ export interface OfferDetail extends OfferCard {
   offerEvidence: EvidenceLine[]
   producerSummary: string
   scoreBreakdown: StoredScore
+  /** every image, in the order its producer chose */
+  images: CoverImage[]
 }
 
 export function toEvidenceLine(
@@ -319,6 +326,8 @@ export function toEvidenceLine(
   }
 }
 
+const shownImage = ({ storageKey, altText, width, height }: CoverImage): CoverImage => ({ storageKey, altText, width, height })
+
 /** An active offer with everything its page shows. @throws AppError('not_found') */
 export async function getOffer(db: Db, slug: string, now = new Date().toISOString()): Promise<OfferDetail> {
   const row = await offerCardQuery(db)
@@ -341,7 +350,7 @@ export async function getOffer(db: Db, slug: string, now = new Date().toISOStrin
     .executeTakeFirst()
   if (!row) throw new AppError('not_found', 'There is no offer at this address. It may have been archived.')
 
-  const [claims, scoreBreakdown] = await Promise.all([
+  const [claims, scoreBreakdown, images] = await Promise.all([
     db
     .selectFrom('evidenceClaims')
     .select(['id', 'claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt', 'status'])
@@ -350,6 +359,7 @@ export async function getOffer(db: Db, slug: string, now = new Date().toISOStrin
     .orderBy('id')
     .execute(),
     getStoredScore(db, row.id),
+    listOfferImages(db, row.id),
   ])
   if (!scoreBreakdown) throw new AppError('not_found', 'There is no offer at this address. It may have been archived.')
 
@@ -376,5 +386,7 @@ export async function getOffer(db: Db, slug: string, now = new Date().toISOStrin
     offerEvidence: claims.map((c) => toEvidenceLine(c, now)),
     producerSummary: row.producerSummary,
     scoreBreakdown,
+    image: images[0] ? shownImage(images[0]) : null,
+    images: images.map(shownImage),
   }
 }

@@ -1,0 +1,477 @@
+import type { ListingFields } from '~/modules/listings/listings-queries.server'
+import { Form } from '@remix-run/react'
+import { useEffect, useState, type ReactNode } from 'react'
+import { deliveryModes, licenceOpenness, type DeliveryMode, type LicenceOpenness, type OfferKind } from '../../db/schema'
+import { deliveryLabel, opennessLabel } from '~/lib/labels'
+import { formatMoney, parseMinorUnits, toDecimalString } from '~/lib/money'
+import { defaultAccessFeeSplit, priceLine, tierPriceProblems, type AccessFeeSplit, type PricedLine } from '~/modules/pricing/pricing'
+import { FormError } from './form'
+
+// The listing form, used to list a new offer and to edit one. People type prices as decimals
+// and the access-fee split as percentages; reading them into minor units and basis points
+// happens here, once, for the server (which validates and saves) and for the live preview
+// (which prices with the same pure priceLine the checkout uses), so the two never disagree.
+
+export interface ListingFormOptions {
+  categories: { slug: string; name: string }[]
+  licences: { code: string; name: string; openness: LicenceOpenness }[]
+  funds: { slug: string; name: string; currency: string; purpose: string }[]
+  bounds: { commonsFundMinBp: number; infrastructureMinBp: number; infrastructureMaxBp: number }
+}
+
+/** The form's text, as the browser posts it. */
+export type ListingFormValues = Record<string, string>
+
+const shareFields = { producerBp: 'producerPercent', commonsFundBp: 'commonsFundPercent', infrastructureBp: 'infrastructurePercent' } as const
+
+/** "45" for 4500 basis points, "12.5" for 1250. */
+export function percentText(bp: number): string {
+  const whole = Math.floor(bp / 100)
+  const rest = bp % 100
+  return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, '0').replace(/0$/, '')}`
+}
+
+/** Basis points from a typed percentage ("45", "12.5", "12,34 %"); null when it is not one. */
+export function basisPointsFrom(text: string): number | null {
+  const match = /^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*%?\s*$/.exec(text)
+  if (!match) return null
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
+}
+
+const deliveryFor: Record<OfferKind, readonly DeliveryMode[]> = {
+  good: ['shipping', 'pickup', 'shipping_or_pickup'],
+  commons: ['download', 'link'],
+}
+
+/** A blank form for a new listing of this kind, with the community's default split. */
+export function newListingValues(kind: OfferKind = 'good'): ListingFormValues {
+  const split = defaultAccessFeeSplit(kind)
+  return {
+    kind,
+    title: '',
+    description: '',
+    category: '',
+    licence: '',
+    unit: '',
+    delivery: deliveryFor[kind][0]!,
+    stock: kind === 'good' ? '0' : '',
+    commonerPrice: kind === 'commons' ? '0' : '',
+    forProfitPrice: '',
+    producerPercent: percentText(split.producerBp),
+    commonsFundPercent: percentText(split.commonsFundBp),
+    infrastructurePercent: percentText(split.infrastructureBp),
+    commonsFund: '',
+  }
+}
+
+/** A saved listing as the form shows it. */
+export function listingFormValues(l: ListingFields): ListingFormValues {
+  return {
+    kind: l.kind,
+    title: l.title,
+    description: l.description,
+    category: l.category,
+    licence: l.licence ?? '',
+    unit: l.unit,
+    delivery: l.delivery,
+    commonerPrice: toDecimalString(l.commonerPrice, l.currency),
+    forProfitPrice: toDecimalString(l.forProfitPrice, l.currency),
+    producerPercent: percentText(l.producerBp),
+    commonsFundPercent: percentText(l.commonsFundBp),
+    infrastructurePercent: percentText(l.infrastructureBp),
+    commonsFund: l.commonsFund,
+  }
+}
+
+/** The currency of the chosen commons fund: prices are in the currency of the fund they feed. */
+export function currencyOf(funds: ListingFormOptions['funds'], fundSlug: string | undefined): string {
+  return funds.find((f) => f.slug === fundSlug)?.currency ?? funds[0]?.currency ?? 'EUR'
+}
+
+function amountProblem(currency: string) {
+  const decimals = toDecimalString(0, currency).split('.')[1]?.length ?? 0
+  return decimals ? `Enter an amount such as 12 or 12.50 (${currency}, at most ${decimals} decimals).` : `Enter a whole amount in ${currency}, such as 12.`
+}
+
+/**
+ * Reads the posted form as a listing (prices in minor units, shares in basis points) plus a
+ * message for each amount that cannot be read; what remains is for the domain to validate.
+ * `checkable` stands in an amount that breaks no rule for each unreadable one, so the other
+ * fields can be checked (and explained) in the same reply.
+ */
+export function readListingForm(values: ListingFormValues, currency: string): { input: Record<string, unknown>; fieldErrors: Record<string, string>; checkable: Record<string, unknown> } {
+  const fieldErrors: Record<string, string> = {}
+  const input: Record<string, unknown> = {
+    kind: values.kind,
+    title: values.title,
+    description: values.description,
+    category: values.category,
+    licence: values.licence,
+    unit: values.unit,
+    delivery: values.delivery,
+    commonsFund: values.commonsFund,
+  }
+  if (values.stock !== undefined && values.stock.trim() !== '') input.stock = values.stock.trim()
+  for (const field of ['commonerPrice', 'forProfitPrice'] as const) {
+    const amount = parseMinorUnits(values[field] ?? '', currency)
+    if (amount === null) fieldErrors[field] = (values[field] ?? '').trim() === '' ? 'Enter a price (0 for free).' : amountProblem(currency)
+    else input[field] = amount
+  }
+  const typed = Object.values(shareFields).some((f) => (values[f] ?? '').trim() !== '')
+  if (typed) {
+    for (const [key, field] of Object.entries(shareFields)) {
+      const bp = basisPointsFrom(values[field] ?? '')
+      if (bp === null) fieldErrors[field] = 'Enter a percentage such as 45 or 12.5.'
+      else input[key] = bp
+    }
+  }
+  const checkable = { ...input }
+  if (checkable.commonerPrice === undefined) checkable.commonerPrice = 0
+  if (checkable.forProfitPrice === undefined) checkable.forProfitPrice = checkable.commonerPrice
+  if (Object.values(shareFields).some((f) => fieldErrors[f])) for (const key of Object.keys(shareFields)) delete checkable[key]
+  return { input, fieldErrors, checkable }
+}
+
+export type PricePreview = { ok: true; commoner: PricedLine; forProfit: PricedLine; split: AccessFeeSplit } | { ok: false; problems: string[] }
+
+/** What each class pays for one unit and where the access fee goes, or why that cannot be said yet. */
+export function pricePreview(values: ListingFormValues, currency: string): PricePreview {
+  const kind: OfferKind = values.kind === 'commons' ? 'commons' : 'good'
+  if (!(values.forProfitPrice ?? '').trim()) return { ok: false, problems: ['Type the prices to see what each buyer pays and where the access fee goes.'] }
+  const { input, fieldErrors } = readListingForm(values, currency)
+  const problems = Object.values(fieldErrors)
+  if (problems.length) return { ok: false, problems: [...new Set(problems)] }
+  const split: AccessFeeSplit = input.producerBp === undefined ? defaultAccessFeeSplit(kind) : { producerBp: input.producerBp as number, commonsFundBp: input.commonsFundBp as number, infrastructureBp: input.infrastructureBp as number }
+  const offer = { kind, commonerPrice: input.commonerPrice as number, forProfitPrice: input.forProfitPrice as number, ...split }
+  const tierProblems = Object.values(tierPriceProblems(offer))
+  if (tierProblems.length) return { ok: false, problems: tierProblems }
+  return { ok: true, commoner: priceLine(offer, 'commoner', 1), forProfit: priceLine(offer, 'for_profit', 1), split }
+}
+
+/** True once React runs in the browser: what only works with JavaScript waits for it. */
+function useHydrated() {
+  const [hydrated, setHydrated] = useState(false)
+  useEffect(() => setHydrated(true), [])
+  return hydrated
+}
+
+function Slot({ name, label, error, hint, optional, children }: { name: string; label: ReactNode; error?: string | null; hint?: ReactNode; optional?: boolean; children: (aria: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode }) {
+  const id = `field-${name}`
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined
+  return (
+    <div className={error ? 'field field--invalid' : 'field'}>
+      <label htmlFor={id}>
+        {label}
+        {optional ? <span className="muted"> (optional)</span> : null}
+      </label>
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          <span aria-hidden="true">⚠ </span>
+          {error}
+        </p>
+      ) : null}
+      {children({ id, ...(error ? { 'aria-invalid': true as const } : {}), ...(describedBy ? { 'aria-describedby': describedBy } : {}) })}
+      {hint ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+export function ListingForm({
+  mode,
+  options,
+  values: initial,
+  fieldErrors = {},
+  formError,
+}: {
+  mode: 'new' | 'edit'
+  options: ListingFormOptions
+  values: ListingFormValues
+  fieldErrors?: Partial<Record<string, string>>
+  formError?: string | null
+}) {
+  const hydrated = useHydrated()
+  const [values, setValues] = useState(initial)
+  const [sharesTouched, setSharesTouched] = useState(false)
+  const kind: OfferKind = values.kind === 'commons' ? 'commons' : 'good'
+  const currency = currencyOf(options.funds, values.commonsFund)
+  const fund = options.funds.find((f) => f.slug === values.commonsFund)
+  const set = (field: string) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: event.target.value }))
+  const error = (...fields: string[]) => fields.map((f) => fieldErrors[f]).find(Boolean) ?? null
+  const { bounds } = options
+
+  const chooseKind = (next: OfferKind) =>
+    setValues((v) => ({
+      ...v,
+      kind: next,
+      delivery: deliveryFor[next].includes(v.delivery as DeliveryMode) ? v.delivery! : deliveryFor[next][0]!,
+      // A commons item is free to commoners, always.
+      commonerPrice: next === 'commons' ? '0' : v.commonerPrice === '0' && v.kind === 'commons' ? '' : v.commonerPrice!,
+      ...(sharesTouched
+        ? {}
+        : {
+            producerPercent: percentText(defaultAccessFeeSplit(next).producerBp),
+            commonsFundPercent: percentText(defaultAccessFeeSplit(next).commonsFundBp),
+            infrastructurePercent: percentText(defaultAccessFeeSplit(next).infrastructureBp),
+          }),
+    }))
+  const setShare = (field: string) => (event: { target: { value: string } }) => {
+    setSharesTouched(true)
+    set(field)(event)
+  }
+  // Without JavaScript nothing can appear or hide as choices change, so everything shows.
+  const showStock = mode === 'new' && (!hydrated || kind === 'good')
+  const deliveries = hydrated ? deliveryFor[kind] : deliveryModes
+  const shareSum = Object.values(shareFields).reduce<number | null>((sum, f) => {
+    const bp = basisPointsFrom(values[f] ?? '')
+    return sum === null || bp === null ? null : sum + bp
+  }, 0)
+  const shareError = error('producerPercent', 'commonsFundPercent', 'infrastructurePercent', 'producerBp', 'commonsFundBp', 'infrastructureBp')
+
+  return (
+    <Form method="post" className="form listing-form">
+      <FormError message={formError} />
+      <fieldset className="listing-form__section">
+        <legend>What you offer</legend>
+        <div className={error('kind') ? 'field field--invalid' : 'field'} role="radiogroup" aria-labelledby="kind-label" aria-describedby={error('kind') ? 'field-kind-error' : undefined}>
+          <span id="kind-label" className="field__label">
+            Kind
+          </span>
+          {error('kind') ? (
+            <p className="field-error" id="field-kind-error">
+              <span aria-hidden="true">⚠ </span>
+              {error('kind')}
+            </p>
+          ) : null}
+          <div className="kind-choice">
+            <label className="kind-choice__option">
+              <input type="radio" name="kind" value="good" checked={kind === 'good'} onChange={() => chooseKind('good')} />
+              <span>
+                <strong>A good</strong>
+                <span className="muted small"> Something physical, shipped or picked up, with a stock.</span>
+              </span>
+            </label>
+            <label className="kind-choice__option">
+              <input type="radio" name="kind" value="commons" checked={kind === 'commons'} onChange={() => chooseKind('commons')} />
+              <span>
+                <strong>A commons item</strong>
+                <span className="muted small"> A design, code or knowledge shared by download or link: free to commoners.</span>
+              </span>
+            </label>
+          </div>
+        </div>
+        <Slot name="title" label="Title" error={error('title')}>
+          {(aria) => <input {...aria} name="title" required minLength={3} maxLength={200} value={values.title ?? ''} onChange={set('title')} />}
+        </Slot>
+        <Slot name="description" label="Description" optional error={error('description')} hint="What it is, how it is made, what buyers should know.">
+          {(aria) => <textarea {...aria} name="description" rows={5} maxLength={5000} value={values.description ?? ''} onChange={set('description')} />}
+        </Slot>
+        <div className="field-row">
+          <Slot name="category" label="Category" error={error('category')}>
+            {(aria) => (
+              <select {...aria} name="category" required value={values.category ?? ''} onChange={set('category')}>
+                <option value="">Choose a category</option>
+                {options.categories.map((c) => (
+                  <option key={c.slug} value={c.slug}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Slot>
+          <Slot
+            name="licence"
+            label="Licence"
+            optional={kind === 'good'}
+            error={error('licence')}
+            hint={kind === 'commons' ? 'Required for a commons item. Copyfair and copyleft licences keep it in the commons and earn the most.' : 'For a good’s design, if it is shared.'}
+          >
+            {(aria) => (
+              <select {...aria} name="licence" value={values.licence ?? ''} onChange={set('licence')}>
+                <option value="">No licence</option>
+                {licenceOpenness.map((openness) => {
+                  const group = options.licences.filter((l) => l.openness === openness)
+                  return group.length ? (
+                    <optgroup key={openness} label={opennessLabel[openness].replace(/^./, (c) => c.toUpperCase())}>
+                      {group.map((l) => (
+                        <option key={l.code} value={l.code}>
+                          {l.name}
+                        </option>
+                      ))}
+                    </optgroup>
+                  ) : null
+                })}
+              </select>
+            )}
+          </Slot>
+        </div>
+      </fieldset>
+
+      <fieldset className="listing-form__section">
+        <legend>How buyers get it</legend>
+        <div className="field-row">
+          <Slot name="unit" label="Unit" error={error('unit')} hint="What one unit is: a piece, a kilo, a download …">
+            {(aria) => <input {...aria} name="unit" required maxLength={40} value={values.unit ?? ''} onChange={set('unit')} />}
+          </Slot>
+          <Slot name="delivery" label="Delivery" error={error('delivery')}>
+            {(aria) => (
+              <select {...aria} name="delivery" value={values.delivery ?? ''} onChange={set('delivery')}>
+                {deliveries.map((d) => (
+                  <option key={d} value={d}>
+                    {deliveryLabel[d]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Slot>
+          {showStock ? (
+            <Slot name="stock" label="Initial stock" error={error('stock')} hint={hydrated ? 'How many you have now; change it later with a reason.' : 'Goods only: how many you have now.'}>
+              {(aria) => <input {...aria} name="stock" inputMode="numeric" value={values.stock ?? ''} onChange={set('stock')} />}
+            </Slot>
+          ) : null}
+        </div>
+      </fieldset>
+
+      <fieldset className="listing-form__section">
+        <legend>Prices and the access fee</legend>
+        <div className="listing-form__prices">
+          <div className="listing-form__price-fields">
+            <Slot name="commonsFund" label="Commons fund" error={error('commonsFund')} hint={fund ? fund.purpose : 'The fund the access fee supports.'}>
+              {(aria) => (
+                <select {...aria} name="commonsFund" required value={values.commonsFund ?? ''} onChange={set('commonsFund')}>
+                  <option value="">Choose a commons fund</option>
+                  {options.funds.map((f) => (
+                    <option key={f.slug} value={f.slug}>
+                      {f.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Slot>
+            <div className="field-row">
+              <Slot name="commonerPrice" label={`Commoner price (${currency})`} error={error('commonerPrice')} hint={kind === 'commons' ? 'Always free for a commons item.' : 'The solidarity price.'}>
+                {(aria) => (
+                  <input {...aria} name="commonerPrice" inputMode="decimal" autoComplete="off" required readOnly={hydrated && kind === 'commons'} value={values.commonerPrice ?? ''} onChange={set('commonerPrice')} />
+                )}
+              </Slot>
+              <Slot name="forProfitPrice" label={`For-profit price (${currency})`} error={error('forProfitPrice')} hint="Never below the commoner price.">
+                {(aria) => <input {...aria} name="forProfitPrice" inputMode="decimal" autoComplete="off" required value={values.forProfitPrice ?? ''} onChange={set('forProfitPrice')} />}
+              </Slot>
+            </div>
+            <fieldset className={shareError ? 'shares field--invalid' : 'shares'} aria-describedby={`shares-hint${shareError ? ' shares-error' : ''}`}>
+              <legend>Where the access fee goes</legend>
+              {shareError ? (
+                <p className="field-error" id="shares-error">
+                  <span aria-hidden="true">⚠ </span>
+                  {shareError}
+                </p>
+              ) : null}
+              <div className="shares__inputs">
+                {(
+                  [
+                    ['producerPercent', 'To the producer'],
+                    ['commonsFundPercent', 'To the commons fund'],
+                    ['infrastructurePercent', 'To infrastructure'],
+                  ] as const
+                ).map(([field, label]) => (
+                  <label key={field} className="share">
+                    <span>{label}</span>
+                    <span className="share__input">
+                      <input name={field} inputMode="decimal" autoComplete="off" value={values[field] ?? ''} onChange={setShare(field)} aria-invalid={shareError ? true : undefined} />
+                      <span aria-hidden="true">%</span>
+                    </span>
+                  </label>
+                ))}
+              </div>
+              <p className="field-hint" id="shares-hint">
+                The access fee is what a for-profit buyer pays above the commoner price. At least {percentText(bounds.commonsFundMinBp)}% goes to
+                the commons fund; the infrastructure fund takes {percentText(bounds.infrastructureMinBp)}–{percentText(bounds.infrastructureMaxBp)}%; the
+                three add up to 100%
+                {shareSum !== null && shareSum !== 10_000 ? <strong> (now {percentText(shareSum)}%)</strong> : null}.
+              </p>
+            </fieldset>
+          </div>
+          <PricePreviewPanel values={values} currency={currency} unit={values.unit ?? ''} fundName={fund?.name ?? null}>
+            {hydrated ? null : (
+              <button type="submit" name="intent" value="preview" className="button button--secondary" formNoValidate>
+                Update the preview
+              </button>
+            )}
+          </PricePreviewPanel>
+        </div>
+      </fieldset>
+
+      <div className="form__actions">
+        <button type="submit" name="intent" value="save" className="button">
+          {mode === 'new' ? 'List it' : 'Save changes'}
+        </button>
+        <span className="muted small">Saved listings are scored at once; the score and why appear on the next page.</span>
+      </div>
+    </Form>
+  )
+}
+
+function PricePreviewPanel({ values, currency, unit, fundName, children }: { values: ListingFormValues; currency: string; unit: string; fundName: string | null; children?: ReactNode }) {
+  const preview = pricePreview(values, currency)
+  const pays = (amount: number) => (amount === 0 ? 'Free' : formatMoney(amount, currency))
+  const receives = (amount: number) => (amount === 0 ? '–' : formatMoney(amount, currency))
+  const per = unit.trim() ? ` per ${unit.trim()}` : ' per unit'
+  return (
+    <aside className="price-preview" aria-labelledby="preview-title">
+      <h3 id="preview-title">Preview: what each buyer pays{per}</h3>
+      <div aria-live="polite">
+        {preview.ok ? (
+          <>
+            <table>
+              <caption className="visually-hidden">What each reciprocity class pays and who receives it</caption>
+              <thead>
+                <tr>
+                  <td />
+                  <th scope="col">Commoner</th>
+                  <th scope="col">For-profit buyer</th>
+                </tr>
+              </thead>
+              <tbody>
+                <tr className="price-preview__pays">
+                  <th scope="row">Pays</th>
+                  <td data-testid="preview-commoner-pays">{pays(preview.commoner.lineTotal)}</td>
+                  <td data-testid="preview-for-profit-pays">{pays(preview.forProfit.lineTotal)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Producer receives</th>
+                  <td>{receives(preview.commoner.producerAmount)}</td>
+                  <td data-testid="preview-producer">{receives(preview.forProfit.producerAmount)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">{fundName ?? 'Commons fund'}</th>
+                  <td>{receives(preview.commoner.commonsFundAmount)}</td>
+                  <td data-testid="preview-fund">{receives(preview.forProfit.commonsFundAmount)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Infrastructure fund</th>
+                  <td>{receives(preview.commoner.infrastructureAmount)}</td>
+                  <td data-testid="preview-infrastructure">{receives(preview.forProfit.infrastructureAmount)}</td>
+                </tr>
+              </tbody>
+            </table>
+            <p className="muted small">
+              {preview.forProfit.accessFee > 0
+                ? `The access fee is ${formatMoney(preview.forProfit.accessFee, currency)}${per}: ${percentText(preview.split.producerBp)}% to the producer, ${percentText(preview.split.commonsFundBp)}% to ${fundName ?? 'the commons fund'}, ${percentText(preview.split.infrastructureBp)}% to the marketplace infrastructure fund.`
+                : 'Everyone pays the same: there is no access fee.'}
+            </p>
+          </>
+        ) : (
+          <ul className="price-preview__problems">
+            {preview.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {children}
+    </aside>
+  )
+}

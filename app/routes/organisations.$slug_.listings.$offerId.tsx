@@ -1,0 +1,411 @@
+import {
+  MaxPartSizeExceededError,
+  redirect,
+  unstable_parseMultipartFormData,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  type UploadHandler,
+} from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import type { ReactNode } from 'react'
+import { z } from 'zod'
+import { KindBadge, ScoreBadge } from '~/components/badges'
+import { FormError, Notice } from '~/components/form'
+import { currencyOf, ListingForm, listingFormValues, readListingForm } from '~/components/listing-form'
+import { fileSize, ImageManager } from '~/components/offer-images'
+import { When } from '~/components/orders'
+import { ScoreBreakdown } from '~/components/score-breakdown'
+import { field, idFrom } from '~/lib/actions.server'
+import { getDb } from '~/lib/db.server'
+import { env } from '~/lib/env.server'
+import { domain, formDomain, formReply, formValues, parseParams, readForm, type FormReplyResponse } from '~/lib/http.server'
+import { requireUser } from '~/lib/session.server'
+import { addOfferImage, MAX_IMAGE_BYTES, MAX_IMAGES_PER_OFFER, megabytes, moveOfferImage, removeOfferImage } from '~/modules/listings/images.server'
+import { listingActor, listingForEditing, newListingForm } from '~/modules/listings/listings-queries.server'
+import { adjustStock, listingProblems, ownListing, setListingStatus, updateListing } from '~/modules/listings/listings.server'
+import { MAX_RESOURCE_BYTES, setCommonsResourceFile, setCommonsResourceLink } from '~/modules/listings/resources.server'
+
+const Params = z.object({
+  slug: z.string().regex(/^[a-z0-9-]{1,200}$/),
+  offerId: z.string().regex(/^[1-9]\d{0,15}$/).transform(Number),
+})
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `Edit ${data.offer.title}` : 'Listing'} · Solidarity Market` }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const { slug, offerId } = parseParams(params, Params)
+  const db = getDb()
+  const actor = await domain(() => listingActor(db, user.id, slug))
+  const listing = await domain(() => listingForEditing(db, actor, offerId))
+  return { organisation: actor.organisation, ...listing, limits: { images: MAX_IMAGES_PER_OFFER, imageBytes: MAX_IMAGE_BYTES, resourceBytes: MAX_RESOURCE_BYTES } }
+}
+
+// Uploads come as multipart forms. Each file field has its own limit and text fields a small
+// one; a part over its limit is read to its end but not kept, so the browser, still sending,
+// gets the page with the message rather than a broken connection. The whole body is capped at
+// the largest file plus room for the rest, counted as it arrives, never buffered whole.
+// (The limits live inside the function: this module is also the page's browser code, where
+// the server modules' values do not exist.)
+async function readUpload(request: Request): Promise<{ ok: true; form: FormData } | { ok: false; reply: FormReplyResponse }> {
+  const fileLimits: Record<string, number> = { image: MAX_IMAGE_BYTES, file: MAX_RESOURCE_BYTES }
+  const textLimit = 64 * 1024
+  const bodyLimit = MAX_RESOURCE_BYTES + 1024 * 1024
+  const tooLarge: Record<string, string> = {
+    image: `This image is larger than ${megabytes(MAX_IMAGE_BYTES)}; choose a smaller one.`,
+    file: `This file is larger than ${megabytes(MAX_RESOURCE_BYTES)}; share a bigger one through a link.`,
+  }
+  // Text fields come before the file in our forms, so a refusal still knows which form it answers.
+  const seen: Record<string, string> = {}
+  const refuse = (status: number, fieldName: string | null, message: string) =>
+    ({ ok: false, reply: formReply(fieldName ? { fieldErrors: { [fieldName]: message }, values: seen } : { formError: message, values: seen }, status) }) as const
+  const wholeBodyTooLarge = `This upload is larger than ${megabytes(bodyLimit)}, more than we accept.`
+  if (Number(request.headers.get('Content-Length') ?? '0') > bodyLimit) return refuse(413, null, wholeBodyTooLarge)
+  let received = 0
+  const counted = request.body?.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        received += chunk.byteLength
+        if (received > bodyLimit) controller.error(new MaxPartSizeExceededError('', bodyLimit))
+        else controller.enqueue(chunk)
+      },
+    }),
+  )
+  let oversized: string | null = null
+  const handler: UploadHandler = async ({ name, filename, contentType, data }) => {
+    const limit = filename === undefined ? textLimit : fileLimits[name] ?? 0
+    let size = 0
+    const chunks: Uint8Array<ArrayBuffer>[] = []
+    for await (const chunk of data) {
+      size += chunk.byteLength
+      if (size <= limit) chunks.push(chunk as Uint8Array<ArrayBuffer>)
+      else chunks.length = 0
+    }
+    if (size > limit) {
+      oversized ??= name
+      return undefined
+    }
+    if (filename !== undefined) return new File(chunks, filename, { type: contentType })
+    const text = Buffer.concat(chunks).toString('utf8')
+    if (!(name in seen)) seen[name] = text
+    return text
+  }
+  let form: FormData
+  try {
+    form = await unstable_parseMultipartFormData(new Request(request.url, { method: 'POST', headers: request.headers, body: counted ?? null, duplex: 'half' } as RequestInit), handler)
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return refuse(413, null, wholeBodyTooLarge)
+    return refuse(400, null, 'The upload could not be read; please choose the file and send it again.')
+  }
+  if (oversized !== null) return tooLarge[oversized] ? refuse(413, oversized, tooLarge[oversized]!) : refuse(413, null, 'This upload is larger than we accept.')
+  return { ok: true, form }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request)
+  const { slug, offerId } = parseParams(params, Params)
+  const db = getDb()
+  const actor = await domain(() => listingActor(db, user.id, slug))
+  // Only this organisation's members reach its listing, before any upload is read.
+  const existing = await domain(() => ownListing(db, actor, offerId))
+  const multipart = /^multipart\/form-data/i.test(request.headers.get('Content-Type') ?? '')
+  const read = multipart ? await readUpload(request) : ({ ok: true, form: await readForm(request) } as const)
+  if (!read.ok) return read.reply
+  const form = read.form
+  const values = formValues(form)
+  const intent = field(form, 'intent')
+  const back = (notice: string, anchor = '') => redirect(`/organisations/${slug}/listings/${offerId}?notice=${notice}${anchor}`)
+  const uploadDir = env().UPLOAD_DIR
+
+  if (intent === 'save' || intent === 'preview') {
+    const options = await domain(() => newListingForm(db, actor))
+    const { input, fieldErrors, checkable } = readListingForm(values, currencyOf(options.funds, values.commonsFund))
+    if (intent === 'preview') return formReply({ fieldErrors, values }, 200)
+    if (Object.keys(fieldErrors).length) {
+      const rest = listingProblems({ ...checkable, stock: existing.stock ?? undefined })
+      return formReply({ fieldErrors: { ...(rest.ok ? {} : rest.error.details), ...fieldErrors }, values })
+    }
+    const result = await formDomain(values, () => updateListing(db, actor, offerId, input))
+    return result.ok ? back('saved') : result.reply
+  }
+  if (intent === 'archive' || intent === 'relist') {
+    const result = await formDomain(values, () => setListingStatus(db, actor, offerId, intent === 'archive' ? 'archived' : 'active'))
+    return result.ok ? back(intent === 'archive' ? 'archived' : 'relisted') : result.reply
+  }
+  if (intent === 'stock') {
+    const result = await formDomain(values, () => adjustStock(db, actor, offerId, { delta: field(form, 'delta').trim(), reason: field(form, 'reason'), note: field(form, 'note') }))
+    return result.ok ? back('stock', '#stock') : result.reply
+  }
+  if (intent === 'resource-link') {
+    const result = await formDomain(values, () => setCommonsResourceLink(db, actor, offerId, field(form, 'url')))
+    return result.ok ? back('resource', '#resource') : result.reply
+  }
+  if (intent === 'resource-file') {
+    const file = form.get('file')
+    if (!(file instanceof File)) return formReply({ fieldErrors: { file: 'Choose the file buyers receive.' }, values })
+    const bytes = new Uint8Array(await file.arrayBuffer())
+    const result = await formDomain(values, () => setCommonsResourceFile(db, actor, offerId, { fileName: file.name, contentType: file.type, bytes }))
+    return result.ok ? back('resource', '#resource') : result.reply
+  }
+  if (intent === 'image-add') {
+    const file = form.get('image')
+    if (!(file instanceof File)) return formReply({ fieldErrors: { image: 'Choose an image file to upload.' }, values })
+    const bytes = new Uint8Array(await file.arrayBuffer())
+    const result = await formDomain(values, () => addOfferImage(db, actor, offerId, { fileName: file.name, bytes, altText: field(form, 'altText') }, uploadDir))
+    return result.ok ? back('image-added', '#images') : result.reply
+  }
+  if (intent === 'image-remove' || intent === 'image-earlier' || intent === 'image-later') {
+    const imageId = idFrom(field(form, 'imageId'))
+    if (imageId === null) return formReply({ formError: 'Choose an image.', values })
+    const result = await formDomain(values, () =>
+      intent === 'image-remove' ? removeOfferImage(db, actor, offerId, imageId, uploadDir) : moveOfferImage(db, actor, offerId, imageId, intent === 'image-earlier' ? 'earlier' : 'later'),
+    )
+    return result.ok ? back(intent === 'image-remove' ? 'image-removed' : 'images', '#images') : result.reply
+  }
+  return formReply({ formError: 'This form is out of date: reload the page and try again.', values })
+}
+
+const notices: Record<string, string> = {
+  listed: 'Listed: it is in the catalog now.',
+  saved: 'Saved.',
+  archived: 'Archived: it is out of the catalog. Buyers who have it keep it; re-list it whenever you like.',
+  relisted: 'Back in the catalog.',
+  stock: 'Stock updated.',
+  resource: 'Resource saved: buyers who obtain this item get it from their receipt.',
+  'image-added': 'Image added.',
+  'image-removed': 'Image removed.',
+  images: 'Images reordered: the first one shows on the catalog card.',
+}
+
+const stockReasons = { restock: 'Restock', correction: 'Correction', damaged: 'Damaged or lost', returned: 'Returned' } as const
+const historyReason: Record<string, string> = { ...stockReasons, listed: 'Listed', imported: 'Imported' }
+
+export default function EditListing() {
+  const data = useLoaderData<typeof loader>()
+  const reply = useActionData<typeof action>()
+  const [search] = useSearchParams()
+  const { organisation, offer, fields, score, images, resource, options, limits } = data
+  const base = `/organisations/${organisation.slug}/listings`
+  // A notice is about the last thing done; a refused form since then is what matters now.
+  const notice = reply ? '' : search.get('notice') ?? ''
+  const scored = (notice === 'listed' || notice === 'saved') && score
+  const replyTo = (...intents: string[]) => (reply && intents.includes(reply.values.intent ?? '') ? reply : null)
+  const listingReply = replyTo('save', 'preview')
+  const stockReply = replyTo('stock')
+  const resourceReply = replyTo('resource-link', 'resource-file')
+  const imageReply = replyTo('image-add', 'image-remove', 'image-earlier', 'image-later')
+  const otherError = reply && !listingReply && !stockReply && !resourceReply && !imageReply ? reply.formError : null
+  const breakdown = score ? <ScoreBreakdown score={score} producerSlug={organisation.slug} offerSlug={offer.slug} /> : null
+
+  return (
+    <article aria-labelledby="listing-title" className="listing-page">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to={`/organisations/${organisation.slug}/manage`}>{organisation.name} workspace</Link> <span aria-hidden="true">›</span>{' '}
+        <Link to={base}>Listings</Link> <span aria-hidden="true">›</span> <span>{offer.title}</span>
+      </nav>
+      <header className="listing-page__header">
+        <div className="card__meta">
+          <KindBadge kind={offer.kind} />
+          <span className={`status status--${offer.status === 'active' ? 'paid' : 'cancelled'}`}>{offer.status === 'active' ? (offer.listed ? 'Listed' : 'Hidden') : 'Archived'}</span>
+          {score ? <ScoreBadge score={score.score} confidence={score.confidence} /> : null}
+        </div>
+        <h1 id="listing-title">{offer.title}</h1>
+        <p className="muted small">
+          {offer.listed ? <Link to={`/offers/${offer.slug}`}>See its public page</Link> : 'Not in the catalog'} ·{' '}
+          <a href="#details">Details and prices</a> · <a href="#images">Images</a> · {offer.kind === 'good' ? <a href="#stock">Stock</a> : <a href="#resource">Resource</a>} ·{' '}
+          <a href="#availability">Availability</a> · <a href="#score-title">Score</a>
+        </p>
+      </header>
+
+      {notices[notice] ? (
+        <Notice tone="success">
+          {notice === 'listed' && !offer.listed ? 'Saved, but not shown in the catalog: the score below says why.' : notices[notice]}
+          {scored ? (
+            <>
+              {' '}
+              Its ethical-preference score is <strong data-testid="saved-score">{score.score}</strong> of 100 ({Math.round(score.confidence * 100)}% backed by peer-attested or
+              verified evidence). Here is why:
+            </>
+          ) : null}
+        </Notice>
+      ) : null}
+      {scored ? breakdown : null}
+      <FormError message={otherError} />
+
+      <section aria-labelledby="details" className="listing-section">
+        <h2 id="details">Details and prices</h2>
+        <ListingForm
+          key={JSON.stringify(listingReply ? listingReply.values : fields)}
+          mode="edit"
+          options={options}
+          values={listingReply?.values ?? listingFormValues(fields)}
+          fieldErrors={listingReply?.fieldErrors}
+          formError={listingReply?.formError}
+        />
+      </section>
+
+      <section aria-labelledby="images" className="listing-section">
+        <h2 id="images">Images</h2>
+        <ImageManager
+          images={images}
+          max={limits.images}
+          maxBytes={limits.imageBytes}
+          fieldErrors={imageReply?.fieldErrors ?? {}}
+          formError={imageReply?.formError ?? null}
+          altText={imageReply?.values.altText}
+        />
+      </section>
+
+      {offer.kind === 'good' ? (
+        <section aria-labelledby="stock" className="listing-section">
+          <h2 id="stock">Stock: {offer.stock}</h2>
+          <Form method="post" className="form form--compact">
+            <input type="hidden" name="intent" value="stock" />
+            <FormError message={stockReply?.formError} />
+            <div className="field-row">
+              <PlainField name="delta" label="Change by" error={stockReply?.fieldErrors.delta} hint="e.g. 10 to add, -2 to take away">
+                <input id="field-delta" name="delta" inputMode="numeric" required defaultValue={stockReply?.values.delta} />
+              </PlainField>
+              <PlainField name="reason" label="Why" error={stockReply?.fieldErrors.reason}>
+                <select id="field-reason" name="reason" defaultValue={stockReply?.values.reason ?? 'restock'}>
+                  {Object.entries(stockReasons).map(([value, label]) => (
+                    <option key={value} value={value}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+              </PlainField>
+              <PlainField name="note" label="Note" optional error={stockReply?.fieldErrors.note}>
+                <input id="field-note" name="note" maxLength={500} defaultValue={stockReply?.values.note} />
+              </PlainField>
+            </div>
+            <div>
+              <button type="submit" className="button">
+                Change the stock
+              </button>
+            </div>
+          </Form>
+          {data.stockHistory.length ? (
+            <div className="table-scroll">
+              <table className="stock-history">
+                <caption>Stock history, newest first (orders move stock on their own and are not listed here)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Change</th>
+                    <th scope="col">After</th>
+                    <th scope="col">Why</th>
+                    <th scope="col">By</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.stockHistory.map((h) => (
+                    <tr key={h.id}>
+                      <td>
+                        <When iso={h.createdAt} />
+                      </td>
+                      <td className="num">{h.delta > 0 ? `+${h.delta}` : h.delta}</td>
+                      <td className="num">{h.stockAfter}</td>
+                      <td>
+                        {historyReason[h.reason] ?? h.reason}
+                        {h.note ? <span className="muted"> · {h.note}</span> : null}
+                      </td>
+                      <td>{h.by ?? <span className="muted">—</span>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+        </section>
+      ) : (
+        <section aria-labelledby="resource" className="listing-section">
+          <h2 id="resource">Commons resource</h2>
+          <p>
+            {resource ? (
+              resource.kind === 'file' ? (
+                <>
+                  Buyers receive the file <strong>{resource.fileName}</strong> <span className="muted">({fileSize(resource.byteSize ?? 0)}, updated <When iso={resource.updatedAt} />)</span>.
+                </>
+              ) : (
+                <>
+                  Buyers receive the link <a href={resource.url ?? '#'}>{resource.url}</a> <span className="muted">(updated <When iso={resource.updatedAt} />)</span>.
+                </>
+              )
+            ) : (
+              <strong>Nothing yet: add the file or the link buyers receive.</strong>
+            )}
+          </p>
+          <FormError message={resourceReply?.formError} />
+          <div className="resource-forms">
+            <Form method="post" encType="multipart/form-data" className="form form--compact">
+              <input type="hidden" name="intent" value="resource-file" />
+              <PlainField name="file" label={resource?.kind === 'file' ? 'Replace the file' : 'Upload a file'} error={resourceReply?.fieldErrors.file} hint={`At most ${fileSize(limits.resourceBytes)}.`}>
+                <input id="field-file" name="file" type="file" required />
+              </PlainField>
+              <div>
+                <button type="submit" className="button">
+                  Upload
+                </button>
+              </div>
+            </Form>
+            <Form method="post" className="form form--compact">
+              <input type="hidden" name="intent" value="resource-link" />
+              <PlainField name="url" label="Or share a link" error={resourceReply?.fieldErrors.url} hint="Where buyers get it, starting with https://">
+                <input id="field-url" name="url" type="url" required maxLength={2000} defaultValue={resourceReply?.values.url ?? (resource?.kind === 'link' ? resource.url ?? '' : '')} placeholder="https://" />
+              </PlainField>
+              <div>
+                <button type="submit" className="button">
+                  Save the link
+                </button>
+              </div>
+            </Form>
+          </div>
+        </section>
+      )}
+
+      <section aria-labelledby="availability" className="listing-section">
+        <h2 id="availability">Availability</h2>
+        <Form method="post" className="form--inline">
+          {offer.status === 'active' ? (
+            <>
+              <p>Archiving takes it out of the catalog. Orders already placed are not affected.</p>
+              <button type="submit" name="intent" value="archive" className="button button--secondary">
+                Archive this listing
+              </button>
+            </>
+          ) : (
+            <>
+              <p>This listing is archived: nobody can find or buy it.</p>
+              <button type="submit" name="intent" value="relist" className="button">
+                Re-list it
+              </button>
+            </>
+          )}
+        </Form>
+      </section>
+
+      {scored ? null : breakdown}
+    </article>
+  )
+}
+
+function PlainField({ name, label, error, hint, optional, children }: { name: string; label: string; error?: string | null; hint?: string; optional?: boolean; children: ReactNode }) {
+  return (
+    <div className={error ? 'field field--invalid' : 'field'}>
+      <label htmlFor={`field-${name}`}>
+        {label}
+        {optional ? <span className="muted"> (optional)</span> : null}
+      </label>
+      {error ? (
+        <p className="field-error" role="alert">
+          <span aria-hidden="true">⚠ </span>
+          {error}
+        </p>
+      ) : null}
+      {children}
+      {hint ? <p className="field-hint">{hint}</p> : null}
+    </div>
+  )
+}
