@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { BarList, StackedColumns } from '~/components/charts'
-import { Amount, Price } from '~/components/prices'
+import { Amount } from '~/components/prices'
 import { getDb } from '~/lib/db.server'
 import { DateRangeQuery } from '~/lib/date-range'
 import { domain, parseParams, parseQuery } from '~/lib/http.server'
@@ -117,13 +117,19 @@ export default function SalesDashboardPage() {
         </section>
         <section aria-labelledby="fees">
           <h2 id="fees">Where the access fees went</h2>
-          <p className="muted small">
-            For-profit buyers paid <Price value={d.totals.accessFees} /> over the commoner prices. It was shared out like this:
-          </p>
-          <BarList
-            caption="Access fees by destination"
-            items={d.feeDestinations.map((f) => ({ key: f.slug ?? 'producer', label: f.slug ? <Link to={`/funds/${f.slug}`}>{f.to}</Link> : f.to, value: f.amount }))}
-          />
+          {d.totals.accessFees.amount === 0 ? (
+            <p className="muted">No access fees in this period: only commoners bought, at the commoner prices.</p>
+          ) : (
+            <>
+              <p className="muted small">
+                For-profit buyers paid <Amount value={d.totals.accessFees} /> over the commoner prices. It was shared out like this:
+              </p>
+              <BarList
+                caption="Access fees by destination"
+                items={d.feeDestinations.map((f) => ({ key: f.slug ?? 'producer', label: f.slug ? <Link to={`/funds/${f.slug}`}>{f.to}</Link> : f.to, value: f.amount }))}
+              />
+            </>
+          )}
         </section>
         <section aria-labelledby="owed-title">
           <h2 id="owed-title">What you are owed</h2>
