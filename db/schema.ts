@@ -476,6 +476,34 @@ export interface StockAdjustmentsTable {
   createdAt: IsoTime
 }
 
+export type DisbursementStatus = 'requested' | 'approved' | 'rejected' | 'withdrawn'
+
+export interface DisbursementsTable {
+  id: Generated<number>
+  commonsFundId: number
+  amount: number
+  currency: string
+  recipient: string
+  purpose: string
+  status: DisbursementStatus
+  requestedBy: number
+  requestedAt: IsoTime
+  decidedBy: number | null
+  decidedAt: IsoTime | null
+  decisionReason: string | null
+  journalEntryId: number | null
+}
+
+export interface FundAuditEventsTable {
+  id: Generated<number>
+  commonsFundId: number
+  disbursementId: number | null
+  actorId: number | null
+  action: string
+  detail: Generated<string>
+  createdAt: CreatedAt
+}
+
 export interface DB {
   organisations: OrganisationsTable
   people: PeopleTable
@@ -509,6 +537,8 @@ export interface DB {
   postings: PostingsTable
   offerImages: OfferImagesTable
   stockAdjustments: StockAdjustmentsTable
+  disbursements: DisbursementsTable
+  fundAuditEvents: FundAuditEventsTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

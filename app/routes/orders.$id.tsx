@@ -217,6 +217,9 @@ export default function ReceiptPage() {
       {r.feeDestinations.length ? (
         <section aria-labelledby="fee-title">
           <h2 id="fee-title">Where your access fee went</h2>
+          <p>
+            <Link to={`/orders/${r.checkoutId}/fee`}>Follow it into the funds and see what they have paid out since →</Link>
+          </p>
           <ul>
             {r.feeDestinations.map((d) => (
               <li key={d.slug}>

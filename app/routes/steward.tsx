@@ -4,6 +4,8 @@ import { EvidenceBadge } from '~/components/badges'
 import { FormError, Notice } from '~/components/form'
 import { field, idFrom } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
+import { formatMoney } from '~/lib/money'
+import { pendingDisbursements } from '~/modules/funds/disbursements.server'
 import { formDomain, formReply, formValues, readForm, type FormReply } from '~/lib/http.server'
 import { claimLabel, claimValueLabel } from '~/lib/labels'
 import { requireSteward } from '~/lib/session.server'
@@ -17,8 +19,8 @@ export const meta: MetaFunction = () => [{ title: 'Steward desk · Solidarity Ma
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSteward(request)
   const db = getDb()
-  const [queue, rules] = await Promise.all([stewardQueue(db), listRules(db)])
-  return { ...queue, rules: rules.slice(0, 10) }
+  const [queue, rules, disbursements] = await Promise.all([stewardQueue(db), listRules(db), pendingDisbursements(db)])
+  return { ...queue, rules: rules.slice(0, 10), disbursements }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -90,6 +92,23 @@ export default function StewardDesk() {
     <article aria-labelledby="desk-title">
       <h1 id="desk-title">Steward desk</h1>
       {notice ? <Notice tone="success">{notice}</Notice> : null}
+      <section aria-labelledby="disbursements-title">
+        <h2 id="disbursements-title">Payouts to decide ({queue.disbursements.length})</h2>
+        {queue.disbursements.length === 0 ? (
+          <p className="muted">No fund has asked for a payout.</p>
+        ) : (
+          <ul className="queue">
+            {queue.disbursements.map((d) => (
+              <li key={d.id}>
+                <Link to={`/funds/${d.fundSlug}#disbursements`}>
+                  {d.fund}: {formatMoney(d.amount, d.currency)} to {d.recipient}
+                </Link>{' '}
+                <span className="muted small">asked by {d.requester}; decide on the fund’s page (another steward than the asker)</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
       <section aria-labelledby="evidence-title">
         <h2 id="evidence-title">Evidence to review ({queue.evidence.length})</h2>
         {queue.evidence.length === 0 ? (

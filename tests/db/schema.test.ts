@@ -155,6 +155,8 @@ const expected: { [T in keyof DB]: { [C in keyof DB[T]]-?: Nullability<DB[T][C]>
   postings: { id: 'not null', entryId: 'not null', accountId: 'not null', amount: 'not null', currency: 'not null' },
   offerImages: { id: 'not null', offerId: 'not null', position: 'not null', storageKey: 'not null', originalName: 'not null', altText: 'not null', width: 'not null', height: 'not null', byteSize: 'not null', createdBy: 'nullable', createdAt: 'not null' },
   stockAdjustments: { id: 'not null', offerId: 'not null', delta: 'not null', stockAfter: 'not null', reason: 'not null', note: 'not null', personId: 'nullable', createdAt: 'not null' },
+  disbursements: { id: 'not null', commonsFundId: 'not null', amount: 'not null', currency: 'not null', recipient: 'not null', purpose: 'not null', status: 'not null', requestedBy: 'not null', requestedAt: 'not null', decidedBy: 'nullable', decidedAt: 'nullable', decisionReason: 'nullable', journalEntryId: 'nullable' },
+  fundAuditEvents: { id: 'not null', commonsFundId: 'not null', disbursementId: 'nullable', actorId: 'nullable', action: 'not null', detail: 'not null', createdAt: 'not null' },
 }
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
