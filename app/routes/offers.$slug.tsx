@@ -13,6 +13,9 @@ import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
 import { deliveryLabel, opennessLabel } from '~/lib/labels'
 import { getOffer } from '~/modules/catalog/catalog.server'
+import { JsonLd } from '~/components/json-ld'
+import { env } from '~/lib/env.server'
+import { offerJsonLd } from '~/modules/open-data/json-ld'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 
@@ -26,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb()
   const user = await getOptionalUser(request)
   const [offer, buyingAs] = await Promise.all([domain(() => getOffer(db, slug)), user ? buyingOptions(db, user.id) : Promise.resolve(null)])
-  return { ...offer, buyingAs }
+  return { ...offer, buyingAs, jsonLd: offerJsonLd(offer, env().APP_URL) }
 }
 
 const shareLabel = {
@@ -40,6 +43,7 @@ export default function OfferPage() {
   const fee = offer.prices.accessFee
   return (
     <article className="offer" aria-labelledby="offer-title">
+      <JsonLd data={offer.jsonLd} />
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link to="/">Catalog</Link> <span aria-hidden="true">›</span> <span>{offer.category.name}</span>
       </nav>

@@ -9,6 +9,9 @@ import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
 import { surplusPolicyLabel } from '~/lib/labels'
 import { getOrganisation } from '~/modules/organisations/organisations.server'
+import { JsonLd } from '~/components/json-ld'
+import { env } from '~/lib/env.server'
+import { organisationJsonLd } from '~/modules/open-data/json-ld'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 
@@ -19,7 +22,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const { slug } = parseParams(params, Params)
-  return domain(() => getOrganisation(getDb(), slug))
+  const org = await domain(() => getOrganisation(getDb(), slug))
+  return { ...org, jsonLd: organisationJsonLd(org, env().APP_URL) }
 }
 
 const notices: Record<string, string> = {
@@ -36,6 +40,7 @@ export default function OrganisationPage() {
   const g = org.governance
   return (
     <article aria-labelledby="org-title">
+      <JsonLd data={org.jsonLd} />
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link to="/">Catalog</Link> <span aria-hidden="true">›</span> <span>Organisations</span>
       </nav>

@@ -1,0 +1,150 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openDatabase, type Database } from '../../db/connection'
+import { demoLogins, demoPassword } from '../../db/seed/data'
+import { checkLedger } from '../../app/modules/ledger/check.server'
+import { formatMoney } from '../../app/lib/money'
+import { launchBrowser, screenshotDir } from '../support/browser'
+import { startServer, tempDir, type RunningServer } from '../support/server'
+import { startLocalStripe, type LocalStripe } from '../support/stripe-server'
+
+// Issue 7's journey in Chromium against the production build: a for-profit purchase shows up
+// as an inflow on its commons fund's page and in its chart; the fund's admin asks for a payout,
+// a steward approves it, and the balance drops by exactly that amount.
+
+let server: RunningServer
+let browser: BrowserContext
+let stripe: LocalStripe
+let db: Database
+
+beforeAll(async () => {
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  const databasePath = path.join(tempDir('sm-funds'), 'market.db')
+  stripe = await startLocalStripe()
+  ;[server, browser] = await Promise.all([
+    startServer({ DATABASE_PATH: databasePath, STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url }),
+    launchBrowser(),
+  ])
+  stripe.setWebhookUrl(`${server.url}/webhooks/stripe`)
+  db = openDatabase(databasePath)
+})
+
+afterAll(async () => {
+  await db?.destroy()
+  await browser?.close()
+  await server?.stop()
+  await stripe?.close()
+})
+
+async function logIn(page: Page, email: string) {
+  await browser.clearCookies()
+  await page.goto(`${server.url}/login`)
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(demoPassword)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+}
+
+const balanceText = async (page: Page) => (await page.getByTestId('fund-balance').textContent())!.trim()
+
+describe('commons funds in a real browser', () => {
+  it('a for-profit purchase flows into the fund page and its chart; a payout is asked, approved, and the balance drops', async () => {
+    // A commons item whose fund is stewarded by an organisation with an admin (the fund admin).
+    const offer = await db
+      .selectFrom('offers as o')
+      .innerJoin('offerScores as s', 's.offerId', 'o.id')
+      .innerJoin('commonsFunds as f', 'f.id', 'o.commonsFundId')
+      .innerJoin('memberships as m', (j) => j.onRef('m.organisationId', '=', 'f.stewardOrganisationId').on('m.role', '=', 'admin'))
+      .innerJoin('people as p', 'p.id', 'm.personId')
+      .select(['o.id', 'o.slug', 'o.title', 'o.forProfitPrice', 'f.slug as fundSlug', 'p.email as fundAdmin'])
+      .where('o.kind', '=', 'commons')
+      .where('o.status', '=', 'active')
+      .where('s.listed', '=', 1)
+      .where('p.isSteward', '=', 0)
+      .orderBy('o.id')
+      .executeTakeFirstOrThrow()
+    const page = await browser.newPage()
+    await page.goto(`${server.url}/funds/${offer.fundSlug}`)
+    const before = await balanceText(page)
+
+    await logIn(page, demoLogins.forProfitBuyer)
+    await page.goto(`${server.url}/offers/${offer.slug}`)
+    await page.getByRole('button', { name: 'Get this commons item' }).click()
+    await page.waitForURL(`${server.url}/cart?notice=added`)
+    await page.getByLabel('Buying for').selectOption({ label: 'Northmoor Retail Group Ltd' })
+    await page.getByRole('button', { name: 'Show my prices' }).click()
+    await page.waitForURL(/notice=buying-for/)
+    await page.getByRole('button', { name: 'Check out and pay by card' }).click()
+    await page.waitForURL((url) => url.href.startsWith(stripe.url))
+    await page.getByRole('button', { name: 'Pay' }).click()
+    await page.waitForURL((url) => url.href.startsWith(server.url) && url.pathname.startsWith('/orders/'))
+    await page.getByRole('link', { name: /Follow it into the funds/ }).click()
+    await page.waitForURL(/\/fee$/)
+    const line = await db
+      .selectFrom('orderLines as l')
+      .innerJoin('orders as o', 'o.id', 'l.orderId')
+      .select(['l.commonsFundAmount', 'o.status', 'o.paidAt'])
+      .where('l.offerId', '=', offer.id)
+      .orderBy('l.id', 'desc')
+      .executeTakeFirstOrThrow()
+    expect(line.status).toBe('paid')
+    expect(await page.locator('h2', { hasText: formatMoney(line.commonsFundAmount, 'EUR') }).count()).toBe(1)
+    await page.screenshot({ path: path.join(screenshotDir, 'fee-trail.png'), fullPage: true })
+
+    // The fund page: the new inflow on top, and in this month's column of the chart.
+    await page.goto(`${server.url}/funds/${offer.fundSlug}`)
+    const firstMovement = page.locator('section[aria-labelledby="movements-title"] tbody tr').first()
+    expect(await firstMovement.textContent()).toContain(offer.title)
+    expect(await firstMovement.textContent()).toContain('bought by a for-profit buyer')
+    expect(await firstMovement.textContent()).toContain(formatMoney(line.commonsFundAmount, 'EUR'))
+    const month = line.paidAt!.slice(0, 7)
+    const account = await db.selectFrom('ledgerAccounts').select('id').where('kind', '=', 'commons_fund').where('commonsFundId', '=', (eb) => eb.selectFrom('commonsFunds').select('id').where('slug', '=', offer.fundSlug)).executeTakeFirstOrThrow()
+    const monthInflow = await db
+      .selectFrom('postings as p')
+      .innerJoin('journalEntries as e', 'e.id', 'p.entryId')
+      .select((eb) => eb.fn.sum<number>('p.amount').as('s'))
+      .where('p.accountId', '=', account.id)
+      .where('p.amount', '<', 0)
+      .where('e.createdAt', 'like', `${month}%`)
+      .executeTakeFirstOrThrow()
+    expect(-Number(monthInflow.s)).toBeGreaterThanOrEqual(line.commonsFundAmount)
+    const bar = page.locator('figure', { hasText: 'Money in per month' }).locator('rect title', { hasText: month })
+    expect(await bar.textContent()).toContain(formatMoney(-Number(monthInflow.s), 'EUR'))
+    const afterPurchase = await balanceText(page)
+    expect(afterPurchase).not.toBe(before)
+    await page.screenshot({ path: path.join(screenshotDir, 'fund-after-purchase.png'), fullPage: true })
+
+    // The fund's admin asks for a payout; a steward approves it.
+    await logIn(page, offer.fundAdmin)
+    await page.goto(`${server.url}/funds/${offer.fundSlug}`)
+    await page.getByText('Ask for a payout').click()
+    await page.getByLabel(/^Amount/).fill('5.00')
+    await page.getByLabel('Who receives it').fill('Pattern testers’ circle')
+    await page.getByLabel('What it is for').fill('Test-knitting the new winter patterns')
+    await page.getByRole('button', { name: 'Ask a steward to approve it' }).click()
+    await page.waitForURL(/notice=requested/)
+    expect(await balanceText(page)).toBe(afterPurchase)
+
+    await logIn(page, demoLogins.steward)
+    await page.goto(`${server.url}/steward`)
+    await page.getByRole('link', { name: /Pattern testers’ circle/ }).click()
+    const request = page.locator('.order-list__item', { hasText: 'Pattern testers’ circle' })
+    await request.getByLabel(/Reason/).fill('Within the fund’s purpose')
+    await request.getByRole('button', { name: 'Approve and pay out' }).click()
+    await page.waitForURL(/notice=approved/)
+    const ledgerBalance = -Number((await db.selectFrom('postings').select((eb) => eb.fn.sum<number>('amount').as('s')).where('accountId', '=', account.id).executeTakeFirstOrThrow()).s)
+    expect(await balanceText(page)).toBe(formatMoney(ledgerBalance, 'EUR'))
+    const afterText = afterPurchase.replace(/[^\d.]/g, '')
+    expect(Math.round(Number(afterText) * 100) - 500).toBe(ledgerBalance)
+    expect(await page.locator('.audit li').first().textContent()).toContain('disbursement approved')
+    await page.screenshot({ path: path.join(screenshotDir, 'fund-after-payout.png'), fullPage: true })
+    await page.getByRole('link', { name: /annual report/ }).click()
+    await page.waitForURL(/\/report\/\d{4}$/)
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/annual report/)
+    expect(await page.locator('.report').textContent()).toContain('Pattern testers’ circle')
+    await page.screenshot({ path: path.join(screenshotDir, 'fund-annual-report.png'), fullPage: true })
+    expect(await checkLedger(db)).toMatchObject({ ok: true, problems: [] })
+  })
+})
