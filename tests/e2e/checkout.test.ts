@@ -150,7 +150,7 @@ describe('checkout in a real browser', () => {
     expect(line).toMatchObject({ reciprocityClass: 'for_profit', status: 'paid' })
     expect(line.commonsFundAmount).toBeGreaterThan(0)
     expect(await balance()).toBe(formatMoney(ledgerBefore + line.commonsFundAmount, 'EUR'))
-    expect(await page.locator('tbody tr').first().textContent()).toContain(commons.title)
+    expect(await page.locator('section[aria-labelledby="movements-title"] tbody tr').first().textContent()).toContain(commons.title)
     await page.screenshot({ path: path.join(screenshotDir, 'fund-after-purchase.png'), fullPage: true })
     expect(await checkLedger(db)).toMatchObject({ ok: true, problems: [] })
   })

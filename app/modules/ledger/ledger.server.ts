@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely'
 import type { DB, LedgerAccountKind } from '../../../db/schema'
 
 // The double-entry ledger (DESIGN.md, "Orders, payments and the ledger"). Postings are signed
@@ -69,6 +69,25 @@ export async function accountId(db: Db, ref: AccountRef): Promise<number> {
   return inserted?.id ?? (await find())!.id
 }
 
+// Every checkout posts entries, so accountIds and postEntries run prebuilt SQL rather than the
+// query builder, whose building, compiling and camel-casing cost more JavaScript than SQLite
+// spends running these statements (issue 5). The text depends only on the number of rows, so the
+// connection's statement cache prepares each shape once; the CamelCasePlugin still camel-cases
+// the rows that come back.
+
+/** Runs one prebuilt statement (see above). */
+function run<R>(db: Db, text: string, parameters: unknown[]) {
+  return db.executeQuery<R>(CompiledQuery.raw(text, parameters))
+}
+
+/** `(?, …, ?), …` — `count` rows of `width` placeholders, for a multi-row VALUES. */
+function placeholders(count: number, width: number): string {
+  const row = `(${Array.from({ length: width }, () => '?').join(', ')})`
+  return Array.from({ length: count }, () => row).join(', ')
+}
+
+const entryColumns = 'kind, memo, checkout_id, order_id, payment_id, refund_id, created_at'
+
 /** An account's identity as one string: kind, owner and currency (as the unique index sees them). */
 function identityOf(kind: string, organisationId: number | null, commonsFundId: number | null, currency: string): string {
   return `${kind}|${organisationId ?? 0}|${commonsFundId ?? 0}|${currency}`
@@ -86,23 +105,16 @@ export async function accountIds(db: Db, refs: AccountRef[]): Promise<number[]> 
   }
   const ids = new Map<string, number>()
   if (wanted.size > 0) {
-    const rows = await db
-      .selectFrom('ledgerAccounts')
-      .select(['id', 'kind', 'organisationId', 'commonsFundId', 'currency'])
-      .where((eb) =>
-        eb.or(
-          [...wanted.values()].map((ref) => {
-            const owner = ownerOf(ref)
-            return eb.and([
-              eb('kind', '=', ref.kind),
-              eb(sql<number>`ifnull(organisation_id, 0)`, '=', owner.organisationId ?? 0),
-              eb(sql<number>`ifnull(commons_fund_id, 0)`, '=', owner.commonsFundId ?? 0),
-              eb('currency', '=', ref.currency),
-            ])
-          }),
-        ),
-      )
-      .execute()
+    const term = '(kind = ? and ifnull(organisation_id, 0) = ? and ifnull(commons_fund_id, 0) = ? and currency = ?)'
+    const { rows } = await run<{ id: number; kind: LedgerAccountKind; organisationId: number | null; commonsFundId: number | null; currency: string }>(
+      db,
+      `select id, kind, organisation_id, commons_fund_id, currency from ledger_accounts
+        where ${Array.from({ length: wanted.size }, () => term).join(' or ')}`,
+      [...wanted.values()].flatMap((ref) => {
+        const owner = ownerOf(ref)
+        return [ref.kind, owner.organisationId ?? 0, owner.commonsFundId ?? 0, ref.currency]
+      }),
+    )
     for (const row of rows) ids.set(identityOf(row.kind, row.organisationId, row.commonsFundId, row.currency), row.id)
   }
   for (const [key, ref] of wanted) if (!ids.has(key)) ids.set(key, await accountId(db, ref))
@@ -152,32 +164,25 @@ export async function postEntries(db: Db, entries: EntryInput[], now: string): P
   const ids = new Map<(typeof checked)[number], number>()
   if (written.length === 0) return entries.map(() => null)
 
-  const row = (entry: EntryInput) => ({
-    kind: entry.kind,
-    memo: entry.memo,
-    checkoutId: entry.checkoutId ?? null,
-    orderId: entry.orderId ?? null,
-    paymentId: entry.paymentId ?? null,
-    refundId: entry.refundId ?? null,
-    createdAt: now,
-  })
+  const row = (entry: EntryInput) => [entry.kind, entry.memo, entry.checkoutId ?? null, entry.orderId ?? null, entry.paymentId ?? null, entry.refundId ?? null]
   const keyOf = (r: { kind: string; memo: string; checkoutId: number | null; orderId: number | null; paymentId: number | null; refundId: number | null }) =>
     JSON.stringify([r.kind, r.memo, r.checkoutId, r.orderId, r.paymentId, r.refundId])
-  const keys = written.map((c) => keyOf(row(c.entry)))
+  const keys = written.map((c) => JSON.stringify(row(c.entry)))
   if (written.length > 1 && new Set(keys).size === keys.length) {
     // One statement; each returned id is matched to its entry by the entry's own columns
     // (SQLite does not promise RETURNING rows in VALUES order).
-    const inserted = await db
-      .insertInto('journalEntries')
-      .values(written.map((c) => row(c.entry)))
-      .returning(['id', 'kind', 'memo', 'checkoutId', 'orderId', 'paymentId', 'refundId'])
-      .execute()
+    const { rows: inserted } = await run<{ id: number; kind: string; memo: string; checkoutId: number | null; orderId: number | null; paymentId: number | null; refundId: number | null }>(
+      db,
+      `insert into journal_entries (${entryColumns}) values ${placeholders(written.length, 7)}
+        returning id, kind, memo, checkout_id, order_id, payment_id, refund_id`,
+      written.flatMap((c) => [...row(c.entry), now]),
+    )
     const byKey = new Map(inserted.map((r) => [keyOf(r), r.id]))
     written.forEach((c, i) => ids.set(c, byKey.get(keys[i]!)!))
   } else {
     for (const c of written) {
-      const { id } = await db.insertInto('journalEntries').values(row(c.entry)).returning('id').executeTakeFirstOrThrow()
-      ids.set(c, id)
+      const { rows } = await run<{ id: number }>(db, `insert into journal_entries (${entryColumns}) values ${placeholders(1, 7)} returning id`, [...row(c.entry), now])
+      ids.set(c, rows[0]!.id)
     }
   }
 
@@ -199,7 +204,13 @@ export async function postEntries(db: Db, entries: EntryInput[], now: string): P
     }
     for (const [accountId, p] of byAccount) if (p.amount !== 0) rows.push({ entryId, accountId, ...p })
   }
-  if (rows.length) await db.insertInto('postings').values(rows).execute()
+  if (rows.length) {
+    await run(
+      db,
+      `insert into postings (entry_id, account_id, amount, currency) values ${placeholders(rows.length, 4)}`,
+      rows.flatMap((r) => [r.entryId, r.accountId, r.amount, r.currency]),
+    )
+  }
   return checked.map((c) => ids.get(c) ?? null)
 }
 

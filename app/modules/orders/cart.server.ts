@@ -5,6 +5,7 @@ import type { Money } from '../../lib/money'
 import { offerPriceColumns, priceLine, tierPriceInput } from '../pricing/pricing'
 import { buyingOptions, reciprocityClass, type DeclaredUse, type ReciprocityDecision } from '../reciprocity/reciprocity.server'
 import { MAX_LINES, MAX_QUANTITY, placeOrderIn, type PlacedCheckout } from './place-order.server'
+import { inWriteBatch } from './write-batch.server'
 
 // A person's cart lives in the database: it follows them across devices, and checkout reads
 // the quantities from here, never prices or classes from the form.
@@ -206,7 +207,8 @@ export async function checkOutCart(
   input: { idempotencyKey: string; paymentProvider: 'stripe' | 'invoice' },
   now = new Date().toISOString(),
 ): Promise<PlacedCheckout> {
-  return db.transaction().execute(async (trx) => {
+  // In a write batch with other concurrent checkouts, in its own savepoint (write-batch.server.ts).
+  return inWriteBatch(db, async (trx) => {
     // Writing first takes SQLite's write lock before anything is read (see placeOrderIn).
     await trx.updateTable('carts').set({ updatedAt: now }).where('personId', '=', personId).execute()
     const cart = await trx.selectFrom('carts').select('buyingForOrganisationId').where('personId', '=', personId).executeTakeFirst()

@@ -1,10 +1,11 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { CheckoutProvider, DB, ReciprocityClassName } from '../../../db/schema'
+import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely'
+import type { CheckoutProvider, DB, OfferScoresTable, OffersTable, ReciprocityClassName } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { formatMoney } from '../../lib/money'
 import { postEntries } from '../ledger/ledger.server'
-import { offerPriceColumns, priceLine, tierPriceInput } from '../pricing/pricing'
+import { priceLine, tierPriceInput } from '../pricing/pricing'
 import { reciprocityClass, type DeclaredUse } from '../reciprocity/reciprocity.server'
+import { inWriteBatch } from './write-batch.server'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -45,6 +46,59 @@ export interface PlacedCheckout {
   orderIds: number[]
 }
 
+// The checkout's hot path runs prebuilt SQL rather than the query builder: building, compiling
+// and camel-casing a query with Kysely costs more JavaScript than SQLite spends running most of
+// these statements, and a checkout runs about ten of them (issue 5). The SQL text depends only
+// on the number of rows, so connection.ts's statement cache prepares each shape once. Columns
+// are snake_case here; the CamelCasePlugin still camel-cases the rows that come back.
+
+/** Runs one prebuilt statement on the transaction (see above). */
+function run<R>(trx: Transaction<DB>, text: string, parameters: readonly unknown[]) {
+  return trx.executeQuery<R>(CompiledQuery.raw(text, parameters as unknown[]))
+}
+
+/** `(?, …, ?), …` — `count` rows of `width` placeholders, for a multi-row VALUES or an IN list. */
+function placeholders(count: number, width: number): string {
+  const row = `(${Array.from({ length: width }, () => '?').join(', ')})`
+  return Array.from({ length: count }, () => row).join(', ')
+}
+
+const insertCheckoutSql = `insert into checkouts
+  (buyer_person_id, buyer_organisation_id, idempotency_key, reciprocity_class, class_reason, provider, currency, total, expires_at, created_at)
+  values (?, ?, ?, 'commoner', '', 'none', 'XXX', 0, ?, ?)
+  on conflict (buyer_person_id, idempotency_key) do nothing
+  returning id`
+
+type OfferRow = Pick<
+  Selectable<OffersTable>,
+  | 'id' | 'organisationId' | 'title' | 'unit' | 'licenceCode' | 'stock' | 'status' | 'kind' | 'currency' | 'commonerPrice'
+  | 'forProfitPrice' | 'accessFeeProducerBp' | 'accessFeeCommonsFundBp' | 'accessFeeInfrastructureBp' | 'commonsFundId'
+> &
+  Pick<Selectable<OfferScoresTable>, 'score' | 'confidence' | 'rulesVersion' | 'listed'>
+
+const selectOffersSql = (count: number) => `select o.id, o.organisation_id, o.title, o.unit, o.licence_code, o.stock, o.status,
+    o.kind, o.currency, o.commoner_price, o.for_profit_price, o.access_fee_producer_bp, o.access_fee_commons_fund_bp,
+    o.access_fee_infrastructure_bp, o.commons_fund_id, s.score, s.confidence, s.rules_version, s.listed
+  from offers as o inner join offer_scores as s on s.offer_id = o.id
+  where o.id in ${placeholders(1, count)}`
+
+const selectInfrastructureFundSql = `select id from commons_funds where kind = 'infrastructure' and currency = ? order by id limit 1`
+
+// The guard is the whole defence against overselling: stock only moves when enough is left.
+const takeStockSql = `update offers set stock = stock - ? where id = ? and stock >= ?`
+
+const orderColumns = `checkout_id, organisation_id, buyer_person_id, buyer_organisation_id, reciprocity_class, class_reason,
+  currency, commoner_total, access_fee_total, total, status, expires_at, created_at, paid_at`
+const insertOrdersSql = (count: number) => `insert into orders (${orderColumns}) values ${placeholders(count, 14)} returning id, organisation_id`
+
+const orderLineColumns = `order_id, offer_id, offer_title, offer_kind, unit, licence_code, quantity, commoner_price, for_profit_price,
+  unit_price, producer_amount, commons_fund_id, commons_fund_amount, infrastructure_fund_id, infrastructure_amount, score,
+  score_confidence, rules_version`
+const insertOrderLinesSql = (count: number) => `insert into order_lines (${orderLineColumns}) values ${placeholders(count, 18)}`
+
+const completeCheckoutSql = `update checkouts set reciprocity_class = ?, class_reason = ?, provider = ?, currency = ?, total = ?, expires_at = ?
+  where id = ?`
+
 function minutesAfter(iso: string, minutes: number): string {
   return new Date(Date.parse(iso) + minutes * 60_000).toISOString()
 }
@@ -58,7 +112,9 @@ function minutesAfter(iso: string, minutes: number): string {
  *   an organisation one is not a member of)
  */
 export async function placeOrder(db: Kysely<DB>, input: PlaceOrderInput, now = new Date().toISOString()): Promise<PlacedCheckout> {
-  return db.transaction().execute((trx) => placeOrderIn(trx, input, now))
+  // Concurrent checkouts share one transaction (group commit), each in its own savepoint:
+  // this one is still all-or-nothing, and resolves once it is committed (write-batch.server.ts).
+  return inWriteBatch(db, (trx) => placeOrderIn(trx, input, now))
 }
 
 function checkLines(lines: OrderLineRequest[]) {
@@ -82,53 +138,28 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   }
   // The first statement writes, so SQLite takes the write lock before anything is read: no
   // other connection can change stock between our read and our guarded update.
-  const inserted = await trx
-    .insertInto('checkouts')
-    .values({
-      buyerPersonId: input.buyer.personId,
-      buyerOrganisationId: input.buyer.use.kind === 'organisation' ? input.buyer.use.organisationId : null,
-      idempotencyKey: input.idempotencyKey,
-      reciprocityClass: 'commoner',
-      classReason: '',
-      provider: 'none',
-      currency: 'XXX',
-      total: 0,
-      expiresAt: now,
-      createdAt: now,
-    })
-    .onConflict((oc) => oc.columns(['buyerPersonId', 'idempotencyKey']).doNothing())
-    .returning('id')
-    .executeTakeFirst()
+  const [inserted] = (
+    await run<{ id: number }>(trx, insertCheckoutSql, [
+      input.buyer.personId,
+      input.buyer.use.kind === 'organisation' ? input.buyer.use.organisationId : null,
+      input.idempotencyKey,
+      now,
+      now,
+    ])
+  ).rows
   if (!inserted) return existingCheckout(trx, input.buyer.personId, input.idempotencyKey)
   const checkoutId = inserted.id
   checkLines(input.lines)
 
   const decision = await reciprocityClass(trx, input.buyer, now)
   const cls: ReciprocityClassName = decision.reciprocityClass
-  const offers = await trx
-    .selectFrom('offers as o')
-    .innerJoin('offerScores as s', 's.offerId', 'o.id')
-    .select([
-      'o.id',
-      'o.organisationId',
-      'o.title',
-      'o.unit',
-      'o.licenceCode',
-      'o.stock',
-      'o.status',
-      ...offerPriceColumns,
-      'o.commonsFundId',
-      's.score',
-      's.confidence',
-      's.rulesVersion',
-      's.listed',
-    ])
-    .where(
-      'o.id',
-      'in',
+  const offers = (
+    await run<OfferRow>(
+      trx,
+      selectOffersSql(input.lines.length),
       input.lines.map((l) => l.offerId),
     )
-    .execute()
+  ).rows
   const byId = new Map(offers.map((o) => [o.id, o]))
   for (const line of input.lines) {
     const offer = byId.get(line.offerId)
@@ -139,13 +170,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   if (offers.some((o) => o.currency !== currency)) {
     throw new AppError('invalid_input', 'These offers are priced in different currencies: check out one currency at a time.')
   }
-  const infrastructure = await trx
-    .selectFrom('commonsFunds')
-    .select('id')
-    .where('kind', '=', 'infrastructure')
-    .where('currency', '=', currency)
-    .orderBy('id')
-    .executeTakeFirst()
+  const [infrastructure] = (await run<{ id: number }>(trx, selectInfrastructureFundSql, [currency])).rows
   if (!infrastructure) throw new AppError('unavailable', `The marketplace cannot take orders in ${currency} yet.`)
 
   // One order per producer, in the order their offers first appear.
@@ -181,13 +206,8 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   for (const { line, offer } of input.lines.map((line) => ({ line, offer: byId.get(line.offerId)! }))) {
     if (offer.stock === null) continue
     // The guard is the whole defence against overselling: stock only moves when enough is left.
-    const taken = await trx
-      .updateTable('offers')
-      .set({ stock: sql<number>`stock - ${line.quantity}` })
-      .where('id', '=', offer.id)
-      .where('stock', '>=', line.quantity)
-      .executeTakeFirst()
-    if (taken.numUpdatedRows === 0n) {
+    const taken = await run(trx, takeStockSql, [line.quantity, offer.id, line.quantity])
+    if (taken.numAffectedRows === 0n) {
       throw new AppError(
         'conflict',
         offer.stock === 0
@@ -200,58 +220,58 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   // One statement each for the orders, their lines and their ledger entries, however many
   // producers the checkout has. A checkout has one order per producer, so each returned id is
   // matched to its order by the producer (SQLite does not promise RETURNING rows in VALUES order).
-  const placedOrders = await trx
-    .insertInto('orders')
-    .values(
-      priced.map((group) => ({
+  const placedOrders = (
+    await run<{ id: number; organisationId: number }>(
+      trx,
+      insertOrdersSql(priced.length),
+      priced.flatMap((group) => [
         checkoutId,
-        organisationId: group.organisationId,
-        buyerPersonId: input.buyer.personId,
-        buyerOrganisationId: decision.organisation?.id ?? null,
-        reciprocityClass: cls,
-        classReason: decision.because,
+        group.organisationId,
+        input.buyer.personId,
+        decision.organisation?.id ?? null,
+        cls,
+        decision.because,
         currency,
-        commonerTotal: group.commonerTotal,
-        accessFeeTotal: group.accessFeeTotal,
-        total: group.total,
+        group.commonerTotal,
+        group.accessFeeTotal,
+        group.total,
         // A free part (a commons item for a commoner) is delivered at once, whatever else is bought.
-        status: group.total === 0 ? ('paid' as const) : ('pending_payment' as const),
+        group.total === 0 ? 'paid' : 'pending_payment',
         expiresAt,
-        createdAt: now,
-        paidAt: group.total === 0 ? now : null,
-      })),
+        now,
+        group.total === 0 ? now : null,
+      ]),
     )
-    .returning(['id', 'organisationId'])
-    .execute()
+  ).rows
   const orderIdOf = new Map(placedOrders.map((o) => [o.organisationId, o.id]))
   const orderIds = priced.map((group) => orderIdOf.get(group.organisationId)!)
-  await trx
-    .insertInto('orderLines')
-    .values(
-      priced.flatMap((group, g) =>
-        group.lines.map(({ line, offer, price }) => ({
-          orderId: orderIds[g]!,
-          offerId: offer.id,
-          offerTitle: offer.title,
-          offerKind: offer.kind,
-          unit: offer.unit,
-          licenceCode: offer.licenceCode,
-          quantity: line.quantity,
-          commonerPrice: offer.commonerPrice,
-          forProfitPrice: offer.forProfitPrice,
-          unitPrice: price.unitPrice,
-          producerAmount: price.producerAmount,
-          commonsFundId: offer.commonsFundId,
-          commonsFundAmount: price.commonsFundAmount,
-          infrastructureFundId: infrastructure.id,
-          infrastructureAmount: price.infrastructureAmount,
-          score: Math.round(offer.score),
-          scoreConfidence: Math.round(offer.confidence * 100),
-          rulesVersion: offer.rulesVersion,
-        })),
-      ),
-    )
-    .execute()
+  const lineCount = priced.reduce((n, group) => n + group.lines.length, 0)
+  await run(
+    trx,
+    insertOrderLinesSql(lineCount),
+    priced.flatMap((group, g) =>
+      group.lines.flatMap(({ line, offer, price }) => [
+        orderIds[g]!,
+        offer.id,
+        offer.title,
+        offer.kind,
+        offer.unit,
+        offer.licenceCode,
+        line.quantity,
+        offer.commonerPrice,
+        offer.forProfitPrice,
+        price.unitPrice,
+        price.producerAmount,
+        offer.commonsFundId,
+        price.commonsFundAmount,
+        infrastructure.id,
+        price.infrastructureAmount,
+        Math.round(offer.score),
+        Math.round(offer.confidence * 100),
+        offer.rulesVersion,
+      ]),
+    ),
+  )
   // What the buyer owes, held apart until it is paid: funds only count money that arrived.
   // Each order gets its own balanced entry, written in this same transaction.
   await postEntries(
@@ -269,11 +289,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
     now,
   )
 
-  await trx
-    .updateTable('checkouts')
-    .set({ reciprocityClass: cls, classReason: decision.because, provider, currency, total: checkoutTotal, expiresAt })
-    .where('id', '=', checkoutId)
-    .execute()
+  await run(trx, completeCheckoutSql, [cls, decision.because, provider, currency, checkoutTotal, expiresAt, checkoutId])
   return { checkoutId, created: true, provider, total: checkoutTotal, currency, orderIds }
 }
 
