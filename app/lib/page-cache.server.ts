@@ -40,8 +40,19 @@ function acceptsGzip(request: Request): boolean {
   return /\bgzip\b/i.test(request.headers.get('Accept-Encoding') ?? '')
 }
 
+/** True when the client already holds this entry (its If-None-Match names the entry's ETag). */
+function notModified(request: Request, entry: Entry): boolean {
+  const etag = entry.headers.find(([name]) => name === 'etag')?.[1]
+  const held = request.headers.get('If-None-Match')
+  if (!etag || !held) return false
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '')
+  return held.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag))
+}
+
 function answer(request: Request, entry: Entry, state: 'hit' | 'miss'): CachedPage {
   const headers: [string, string][] = [...entry.headers, ['Vary', 'Accept-Encoding, Cookie'], ['X-Page-Cache', state]]
+  // A conditional request for what the client holds: the headers without the body, as HTTP says.
+  if (notModified(request, entry)) return new CachedPage(304, headers.filter(([name]) => name !== 'content-type'), new Uint8Array(0))
   if (!acceptsGzip(request)) return new CachedPage(entry.status, headers, entry.body)
   return new CachedPage(entry.status, [...headers, ['Content-Encoding', 'gzip']], entry.gzipped)
 }

@@ -16,7 +16,7 @@ function setup(opts: { maxEntries?: number; maxAgeMs?: number } = {}) {
   const render = async (request: Request) => {
     renders++
     const url = new URL(request.url)
-    const headers: Record<string, string> = { 'Content-Type': 'text/html' }
+    const headers: Record<string, string> = { 'Content-Type': 'text/html', ETag: `W/"g${generation}"` }
     if (url.searchParams.has('remember')) headers['Set-Cookie'] = 'catalog_view=x'
     return new Response(`page ${url.pathname}${url.search} v${generation} #${renders}`, { status: url.pathname === '/missing' ? 404 : 200, headers })
   }
@@ -38,6 +38,17 @@ function setup(opts: { maxEntries?: number; maxAgeMs?: number } = {}) {
 }
 
 describe('the page cache', () => {
+  it('answers a conditional request for the stored version with 304 and no body', async () => {
+    const c = setup()
+    expect((await c.get('/')).status).toBe(200)
+    expect(await c.get('/', { 'If-None-Match': 'W/"g1"' })).toMatchObject({ status: 304, text: '' })
+    expect(await c.get('/', { 'If-None-Match': '"g1", "other"' })).toMatchObject({ status: 304 })
+    expect(await c.get('/', { 'If-None-Match': 'W/"g0"' })).toMatchObject({ status: 200, text: 'page / v1 #1' })
+    c.bump()
+    expect(await c.get('/', { 'If-None-Match': 'W/"g1"' })).toMatchObject({ status: 200, text: 'page / v2 #2' })
+    expect(c.renders()).toBe(2)
+  })
+
   it('serves a rendered public page again until the catalog changes', async () => {
     const c = setup()
     expect(await c.get('/')).toMatchObject({ text: 'page / v1 #1', cache: 'miss' })

@@ -67,6 +67,27 @@ describe('starting the marketplace', () => {
       expect(personal.headers.get('X-Page-Cache')).toBeNull()
     })
 
+    it('serves the open-data API through the same cache, with its CORS header, ETag and 304s', async () => {
+      const first = await fetch(`${server.url}/api/v1/offers?limit=2`)
+      expect(first.status).toBe(200)
+      const again = await fetch(`${server.url}/api/v1/offers?limit=2`)
+      expect(again.headers.get('X-Page-Cache')).toBe('hit')
+      expect(again.headers.get('Access-Control-Allow-Origin')).toBe('*')
+      expect(again.headers.get('Content-Type')).toBe('application/json; charset=utf-8')
+      const etag = again.headers.get('ETag')!
+      expect(etag).toBeTruthy()
+      expect(((await again.json()) as { data: unknown[] }).data).toHaveLength(2)
+      const conditional = await fetch(`${server.url}/api/v1/offers?limit=2`, { headers: { 'If-None-Match': etag } })
+      expect(conditional.status).toBe(304)
+      expect(await conditional.text()).toBe('')
+      // fund ledgers move without the catalog generation: never from this cache
+      const ledger = await fetch(`${server.url}/api/v1/funds/1/ledger`)
+      expect(ledger.headers.get('X-Page-Cache')).toBeNull()
+      const bad = await fetch(`${server.url}/api/v1/offers?limit=500`)
+      expect(bad.status).toBe(400)
+      expect(((await bad.json()) as { error: { parameter: string } }).error.parameter).toBe('limit')
+    })
+
     it('does not seed again on the next start', async () => {
       await server.stop()
       const db = openDatabase(databasePath)
