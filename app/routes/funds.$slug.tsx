@@ -11,7 +11,7 @@ import { domain, formDomain, formReply, formValues, parseParams, readForm } from
 import { parseMinorUnits } from '~/lib/money'
 import { getOptionalUser, requireUser } from '~/lib/session.server'
 import { decideDisbursement, isFundAdmin, requestDisbursement } from '~/modules/funds/disbursements.server'
-import { fundActivity, getFundSummary } from '~/modules/funds/funds.server'
+import { fundActivity, fundBySlug, getFundSummary } from '~/modules/funds/funds.server'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 
@@ -35,14 +35,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const { slug } = parseParams(params, Params)
   const db = getDb()
-  const summary = await domain(() => getFundSummary(db, slug, 0))
+  const fund = await domain(() => fundBySlug(db, slug))
   const form = await readForm(request)
   const values = formValues(form)
   const intent = field(form, 'intent')
   if (intent === 'request') {
-    const amount = parseMinorUnits(field(form, 'amount'), summary.fund.currency)
+    const amount = parseMinorUnits(field(form, 'amount'), fund.currency)
     if (amount === null || amount === 0) return formReply({ fieldErrors: { amount: 'Enter an amount such as 250 or 250.00.' }, values })
-    const result = await formDomain(values, () => requestDisbursement(db, user.id, summary.fund.id, { amount, recipient: field(form, 'recipient'), purpose: field(form, 'purpose') }))
+    const result = await formDomain(values, () => requestDisbursement(db, user.id, fund.id, { amount, recipient: field(form, 'recipient'), purpose: field(form, 'purpose') }))
     return result.ok ? redirect(`/funds/${slug}?notice=requested#disbursements`) : result.reply
   }
   if (intent === 'approve' || intent === 'reject') {
