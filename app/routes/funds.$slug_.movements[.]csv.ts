@@ -5,6 +5,7 @@ import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
 import { toDecimalString } from '~/lib/money'
 import { fundBySlug, fundLedger } from '~/modules/funds/funds.server'
+import { spreadsheetSafe } from '~/lib/spreadsheet'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 
@@ -14,9 +15,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const db = getDb()
   const fund = await domain(() => fundBySlug(db, slug))
   const rows = await fundLedger(db, fund.id)
-  const safe = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text)
   const csv = stringify(
-    rows.map((r) => [r.entryId, r.at, r.kind, r.reversesEntryId ?? '', toDecimalString(r.amount, r.currency), r.currency, r.orderReference ?? '', r.buyerClass ?? '', safe(r.offers.join('; ')), r.disbursementId ?? '', safe(r.memo)]),
+    rows.map((r) => [r.entryId, r.at, r.kind, r.reversesEntryId ?? '', toDecimalString(r.amount, r.currency), r.currency, r.orderReference ?? '', r.buyerClass ?? '', spreadsheetSafe(r.offers.join('; ')), r.disbursementId ?? '', spreadsheetSafe(r.memo)]),
     { header: true, columns: ['entry', 'at', 'kind', 'reverses_entry', 'amount', 'currency', 'order', 'buyer_class', 'offers', 'disbursement', 'memo'] },
   )
   return new Response('\uFEFF' + csv, {

@@ -6,9 +6,9 @@ import { openDatabase, type Database } from '../../db/connection'
 import { demoLogins, demoPassword } from '../../db/seed/data'
 import { checkLedger } from '../../app/modules/ledger/check.server'
 import { formatMoney } from '../../app/lib/money'
-import { launchBrowser, screenshotDir } from '../support/browser'
-import { startServer, tempDir, type RunningServer } from '../support/server'
-import { startLocalStripe, type LocalStripe } from '../support/stripe-server'
+import { launchBrowser, logInAs, screenshotDir } from '../support/browser'
+import { startServerWithStripe, type RunningServer } from '../support/server'
+import type { LocalStripe } from '../support/stripe-server'
 
 // Issue 5's journey in Debian's Chromium against the production build, with Stripe Checkout
 // served by the local Stripe-compatible server: a commoner gets a commons item free and buys a
@@ -19,18 +19,13 @@ let server: RunningServer
 let browser: BrowserContext
 let stripe: LocalStripe
 let db: Database
-let databasePath: string
 
 beforeAll(async () => {
   fs.mkdirSync(screenshotDir, { recursive: true })
-  databasePath = path.join(tempDir('sm-checkout'), 'market.db')
-  stripe = await startLocalStripe()
-  ;[server, browser] = await Promise.all([
-    startServer({ DATABASE_PATH: databasePath, STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url }),
-    launchBrowser(),
-  ])
-  stripe.setWebhookUrl(`${server.url}/webhooks/stripe`)
-  db = openDatabase(databasePath)
+  const [started, context] = await Promise.all([startServerWithStripe('sm-checkout'), launchBrowser()])
+  ;({ server, stripe } = started)
+  browser = context
+  db = openDatabase(started.databasePath)
 })
 
 afterAll(async () => {
@@ -40,14 +35,7 @@ afterAll(async () => {
   await stripe?.close()
 })
 
-async function logIn(page: Page, email: string) {
-  await browser.clearCookies()
-  await page.goto(`${server.url}/login`)
-  await page.getByLabel('Email address').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(demoPassword)
-  await page.getByRole('button', { name: 'Log in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-}
+const logIn = (page: Page, email: string, password = demoPassword) => logInAs(page, server.url, email, password)
 
 /** A listed offer of this kind with stock to spare, and (for commons) a downloadable file. */
 async function pickOffer(kind: 'good' | 'commons', fundSlug?: string) {

@@ -6,9 +6,9 @@ import { openDatabase, type Database } from '../../db/connection'
 import { demoLogins, demoPassword } from '../../db/seed/data'
 import { checkLedger } from '../../app/modules/ledger/check.server'
 import { formatMoney } from '../../app/lib/money'
-import { launchBrowser, screenshotDir } from '../support/browser'
-import { startServer, tempDir, type RunningServer } from '../support/server'
-import { startLocalStripe, type LocalStripe } from '../support/stripe-server'
+import { launchBrowser, logInAs, screenshotDir } from '../support/browser'
+import { startServerWithStripe, type RunningServer } from '../support/server'
+import type { LocalStripe } from '../support/stripe-server'
 
 // Issue 7's journey in Chromium against the production build: a for-profit purchase shows up
 // as an inflow on its commons fund's page and in its chart; the fund's admin asks for a payout,
@@ -21,14 +21,10 @@ let db: Database
 
 beforeAll(async () => {
   fs.mkdirSync(screenshotDir, { recursive: true })
-  const databasePath = path.join(tempDir('sm-funds'), 'market.db')
-  stripe = await startLocalStripe()
-  ;[server, browser] = await Promise.all([
-    startServer({ DATABASE_PATH: databasePath, STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url }),
-    launchBrowser(),
-  ])
-  stripe.setWebhookUrl(`${server.url}/webhooks/stripe`)
-  db = openDatabase(databasePath)
+  const [started, context] = await Promise.all([startServerWithStripe('sm-funds'), launchBrowser()])
+  ;({ server, stripe } = started)
+  browser = context
+  db = openDatabase(started.databasePath)
 })
 
 afterAll(async () => {
@@ -38,14 +34,7 @@ afterAll(async () => {
   await stripe?.close()
 })
 
-async function logIn(page: Page, email: string) {
-  await browser.clearCookies()
-  await page.goto(`${server.url}/login`)
-  await page.getByLabel('Email address').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(demoPassword)
-  await page.getByRole('button', { name: 'Log in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-}
+const logIn = (page: Page, email: string, password = demoPassword) => logInAs(page, server.url, email, password)
 
 const balanceText = async (page: Page) => (await page.getByTestId('fund-balance').textContent())!.trim()
 

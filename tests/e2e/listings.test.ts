@@ -7,7 +7,7 @@ import { openDatabase, type Database } from '../../db/connection'
 import { demoLogins, demoPassword } from '../../db/seed/data'
 import { formatMoney } from '../../app/lib/money'
 import { priceLine } from '../../app/modules/pricing/pricing'
-import { launchBrowser, screenshotDir } from '../support/browser'
+import { launchBrowser, logInAs, screenshotDir } from '../support/browser'
 import { startServer, tempDir, type RunningServer } from '../support/server'
 
 // Issue 6's listing journey in Debian's Chromium against the production build: a co-op member
@@ -37,13 +37,7 @@ afterAll(async () => {
   await server?.stop()
 })
 
-async function logIn(page: Page, email: string) {
-  await page.goto(`${server.url}/login`)
-  await page.getByLabel('Email address').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(demoPassword)
-  await page.getByRole('button', { name: 'Log in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-}
+const logIn = (page: Page, email: string, password = demoPassword) => logInAs(page, server.url, email, password)
 
 /** A photo-like picture of an apron: stripes of indigo behind a lighter shape. */
 function apronPhoto() {
@@ -161,11 +155,7 @@ describe('listing an offer in a real browser', () => {
     const noJs = await launchBrowser({ javaScriptEnabled: false })
     try {
       const page = await noJs.newPage()
-      await page.goto(`${server.url}/login`)
-      await page.getByLabel('Email address').fill(demoLogins.coopMember)
-      await page.getByLabel('Password', { exact: true }).fill(demoPassword)
-      await page.getByRole('button', { name: 'Log in' }).click()
-      await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+      await logIn(page, demoLogins.coopMember)
       await page.goto(`${server.url}/organisations/${slug}/listings/new`)
       await page.getByLabel(/^Commoner price/).fill('10')
       await page.getByLabel(/^For-profit price/).fill('20')

@@ -6,7 +6,7 @@ import { openDatabase } from '../../db/connection'
 import { demoPassword } from '../../db/seed/data'
 import { isVerifiedOrganisation } from '../../app/modules/verification/verification.server'
 import { startServer, tempDir, type RunningServer } from '../support/server'
-import { launchBrowser, screenshotDir } from '../support/browser'
+import { launchBrowser, logInAs, screenshotDir } from '../support/browser'
 
 // The journey of DESIGN.md's "Verification": a new worker co-op buys as for-profit until two
 // verified co-ops attest it; a steward overturns the attested claim after a challenge.
@@ -57,14 +57,7 @@ afterAll(async () => {
   await server?.stop()
 })
 
-async function logIn(page: Page, email: string, password = demoPassword) {
-  await browser.clearCookies()
-  await page.goto(`${server.url}/login`)
-  await page.getByLabel('Email address').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(password)
-  await page.getByRole('button', { name: 'Log in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-}
+const logIn = (page: Page, email: string, password = demoPassword) => logInAs(page, server.url, email, password)
 
 async function classOnAccount(page: Page, organisation: string) {
   await page.goto(`${server.url}/account`)

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { startLocalStripe, type LocalStripe } from './stripe-server'
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..')
 
@@ -84,4 +85,16 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
   }
   await stop()
   throw new Error(`server did not answer /healthz within ${timeoutMs} ms: ${output}`)
+}
+
+/**
+ * The production server on a fresh seeded database, paying by card through a local
+ * Stripe-compatible server whose webhooks reach the app's webhook route.
+ */
+export async function startServerWithStripe(prefix: string): Promise<{ server: RunningServer; stripe: LocalStripe; databasePath: string }> {
+  const databasePath = path.join(tempDir(prefix), 'market.db')
+  const stripe = await startLocalStripe()
+  const server = await startServer({ DATABASE_PATH: databasePath, STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url })
+  stripe.setWebhookUrl(`${server.url}/webhooks/stripe`)
+  return { server, stripe, databasePath }
 }

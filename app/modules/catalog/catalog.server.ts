@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB, DeliveryMode, EvidenceLevel, ClaimKind, LegalForm, LicenceOpenness, OfferKind } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
-import { splitByBasisPoints, type Money } from '../../lib/money'
+import type { Money } from '../../lib/money'
+import { accessFeeShares } from '../pricing/pricing'
 import { sql } from 'kysely'
 import { effectiveEvidenceLevel } from '../evidence/evidence'
 import { getStoredScore, type StoredScore } from '../scoring/scores.server'
@@ -365,9 +366,6 @@ export async function getOffer(db: Db, slug: string, now = new Date().toISOStrin
 
   const card = toOfferCard(row)
   const fee = card.prices.accessFee
-  const shares = [row.accessFeeProducerBp, row.accessFeeCommonsFundBp, row.accessFeeInfrastructureBp]
-  const amounts = splitByBasisPoints(fee.amount, shares)
-  const recipients = ['producer', 'commons_fund', 'infrastructure_fund'] as const
   return {
     ...card,
     id: row.id,
@@ -378,11 +376,7 @@ export async function getOffer(db: Db, slug: string, now = new Date().toISOStrin
         ? { code: row.licenceCode, name: row.licenceName, url: row.licenceUrl, openness: row.licenceOpenness }
         : null,
     commonsFund: { slug: row.fundSlug, name: row.fundName, purpose: row.fundPurpose },
-    accessFeeSplit: recipients.map((to, i) => ({
-      to,
-      basisPoints: shares[i]!,
-      amount: { amount: amounts[i]!, currency: fee.currency },
-    })),
+    accessFeeSplit: accessFeeShares(row).map((share) => ({ ...share, amount: { amount: share.amount, currency: fee.currency } })),
     offerEvidence: claims.map((c) => toEvidenceLine(c, now)),
     producerSummary: row.producerSummary,
     scoreBreakdown,

@@ -1,7 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { stringify } from 'csv-stringify/sync'
 import type { DB } from '../../../db/schema'
-import { splitByBasisPoints, toDecimalString } from '../../lib/money'
+import { toDecimalString } from '../../lib/money'
+import { spreadsheetSafe } from '../../lib/spreadsheet'
+import { accessFeeShares } from '../pricing/pricing'
 import { COUNT_CAP, toFtsQuery } from '../catalog/query'
 import { catalogStats } from '../catalog/ranking-snapshot.server'
 import { decodeCursor, encodeCursor, fingerprintOf } from './cursor.server'
@@ -145,8 +147,7 @@ async function offerItems(db: Db, ids: number[], baseUrl: string): Promise<ApiOf
     const r = byId.get(id)
     if (!r) return []
     const fee = r.forProfitPrice - r.commonerPrice
-    const bp = [r.accessFeeProducerBp, r.accessFeeCommonsFundBp, r.accessFeeInfrastructureBp]
-    const parts = splitByBasisPoints(fee, bp)
+    const [producer, fund, infrastructure] = accessFeeShares(r)
     const item: ApiOffer = {
       id: r.id,
       slug: r.slug,
@@ -161,9 +162,9 @@ async function offerItems(db: Db, ids: number[], baseUrl: string): Promise<ApiOf
       accessFee: {
         ...apiMoney(fee, r.currency),
         split: [
-          { to: 'producer', basisPoints: bp[0]!, ...apiMoney(parts[0]!, r.currency) },
-          { to: 'commons_fund', fund: r.fundSlug, basisPoints: bp[1]!, ...apiMoney(parts[1]!, r.currency) },
-          { to: 'infrastructure_fund', basisPoints: bp[2]!, ...apiMoney(parts[2]!, r.currency) },
+          { to: 'producer', basisPoints: producer!.basisPoints, ...apiMoney(producer!.amount, r.currency) },
+          { to: 'commons_fund', fund: r.fundSlug, basisPoints: fund!.basisPoints, ...apiMoney(fund!.amount, r.currency) },
+          { to: 'infrastructure_fund', basisPoints: infrastructure!.basisPoints, ...apiMoney(infrastructure!.amount, r.currency) },
         ],
       },
       score: r.score,
@@ -200,9 +201,6 @@ export async function listOffers(db: Db, query: OffersQuery, baseUrl: string): P
   }
 }
 
-// A spreadsheet runs a cell starting with = + - @ (or a tab or carriage return) as a formula;
-// a leading apostrophe keeps an offer titled "=HYPERLINK(…)" as text, as the listings export does.
-const defuse = (cell: string) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)
 
 export const CSV_COLUMNS = [
   'id', 'slug', 'url', 'title', 'kind', 'category', 'licence', 'producer_slug', 'producer_name', 'producer_legal_form', 'producer_country',
@@ -213,7 +211,7 @@ export const CSV_COLUMNS = [
 function csvRow(o: ApiOffer): (string | number)[] {
   const [producer, fund, infrastructure] = o.accessFee.split
   return [
-    o.id, o.slug, o.url, defuse(o.title), o.kind, o.category.slug, o.licence?.code ?? '', o.producer.slug, defuse(o.producer.name), o.producer.legalForm, o.producer.country,
+    o.id, o.slug, o.url, spreadsheetSafe(o.title), o.kind, o.category.slug, o.licence?.code ?? '', o.producer.slug, spreadsheetSafe(o.producer.name), o.producer.legalForm, o.producer.country,
     o.prices.commoner.currency, o.prices.commoner.decimal, o.prices.commoner.amount, o.prices.for_profit.decimal, o.prices.for_profit.amount, o.accessFee.amount,
     producer!.basisPoints, fund!.basisPoints, infrastructure!.basisPoints, fund!.fund ?? '', o.score, o.confidence, o.rulesVersion, o.stock ?? '', o.updatedAt,
   ]

@@ -5,6 +5,7 @@ import { toDecimalString, type Money } from '../../lib/money'
 import { balanceOf } from '../ledger/ledger.server'
 import { requireMembership } from '../organisations/membership.server'
 import { orderReference } from './place-order.server'
+import { spreadsheetSafe } from '../../lib/spreadsheet'
 
 // What a co-op sold: by buyer class, by offer and over time; the access fees its sales
 // generated and where they went; and what it is owed, read from the ledger itself.
@@ -185,8 +186,6 @@ export async function salesCsv(db: Kysely<DB>, personId: number, organisationId:
     .orderBy('l.id')
     .execute()
   const d = (n: number, currency: string) => toDecimalString(n, currency)
-  // A cell a spreadsheet would run as a formula is prefixed so it stays text.
-  const safe = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text)
   return (
     '\uFEFF' +
     stringify(
@@ -196,16 +195,16 @@ export async function salesCsv(db: Kysely<DB>, personId: number, organisationId:
         r.paidAt ?? '',
         r.status,
         r.reciprocityClass,
-        safe(r.buyer),
-        safe(r.buyingFor ?? ''),
-        safe(r.offerTitle),
+        spreadsheetSafe(r.buyer),
+        spreadsheetSafe(r.buyingFor ?? ''),
+        spreadsheetSafe(r.offerTitle),
         r.quantity,
         r.currency,
         d(r.unitPrice, r.currency),
         d(r.unitPrice * r.quantity, r.currency),
         d((r.unitPrice - r.commonerPrice) * r.quantity, r.currency),
         d(r.producerAmount, r.currency),
-        safe(r.fund),
+        spreadsheetSafe(r.fund),
         d(r.commonsFundAmount, r.currency),
         d(r.infrastructureAmount, r.currency),
       ]),

@@ -128,3 +128,22 @@ export function tierPriceInput(row: {
     infrastructureBp: row.accessFeeInfrastructureBp,
   }
 }
+
+export const accessFeeRecipients = ['producer', 'commons_fund', 'infrastructure_fund'] as const
+export type AccessFeeRecipient = (typeof accessFeeRecipients)[number]
+
+/**
+ * Where one unit's access fee goes: each recipient's basis points and amount, the amounts
+ * adding up to the fee to the cent (what offer pages, the API and JSON-LD show).
+ */
+export function accessFeeShares(row: {
+  commonerPrice: number
+  forProfitPrice: number
+  accessFeeProducerBp: number
+  accessFeeCommonsFundBp: number
+  accessFeeInfrastructureBp: number
+}): { to: AccessFeeRecipient; basisPoints: number; amount: number }[] {
+  const basisPoints = [row.accessFeeProducerBp, row.accessFeeCommonsFundBp, row.accessFeeInfrastructureBp]
+  const amounts = splitByBasisPoints(row.forProfitPrice - row.commonerPrice, basisPoints)
+  return accessFeeRecipients.map((to, i) => ({ to, basisPoints: basisPoints[i]!, amount: amounts[i]! }))
+}
