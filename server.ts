@@ -88,8 +88,9 @@ async function main() {
 
   const shutdown = () => {
     server.close(() => {
-      stopCheckpoints()
-      void db.destroy().finally(() => process.exit(0))
+      void stopCheckpoints()
+        .then(() => db.destroy())
+        .finally(() => process.exit(0))
     })
     // Keep-alive connections may hold close() open; don't wait for them forever.
     setTimeout(() => process.exit(0), 3000).unref()

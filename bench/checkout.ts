@@ -169,7 +169,7 @@ async function main() {
   log(`  ${ledger.ok ? 'ok' : 'NOT OK'}: ${ledger.entries} entries, ${ledger.postings} postings, ${ledger.orders} orders`)
   for (const p of ledger.problems.slice(0, 20)) log(`  problem: ${p}`)
   if (ledger.problems.length > 20) log(`  … and ${ledger.problems.length - 20} more problems`)
-  stopCheckpoints()
+  await stopCheckpoints()
   await db.destroy()
 
   console.log(

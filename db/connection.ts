@@ -1,5 +1,7 @@
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
+import { Worker } from 'node:worker_threads'
 import SQLite from 'better-sqlite3'
 import { CamelCasePlugin, Kysely, Migrator, NO_MIGRATIONS, SqliteDialect } from 'kysely'
 import { migrationProvider } from './migrations/index'
@@ -30,7 +32,12 @@ function withStatementCache(sqlite: SQLite.Database, max = 500) {
   const cache = new Map<string, SQLite.Statement>()
   return {
     close: () => sqlite.close(),
-    prepare(sql: string) {
+    prepare(text: string) {
+      // Every transaction the app opens writes. BEGIN IMMEDIATE takes the write lock at the
+      // start (waiting out busy_timeout for another connection's writer), so a transaction that
+      // reads and then writes can never fail to upgrade its lock with SQLITE_BUSY_SNAPSHOT
+      // after another connection committed in between (Kysely's SQLite driver sends "begin").
+      const sql = text === 'begin' ? 'begin immediate' : text
       const cached = cache.get(sql)
       if (cached && !cached.busy) return cached
       const statement = sqlite.prepare(sql)
@@ -41,26 +48,53 @@ function withStatementCache(sqlite: SQLite.Database, max = 500) {
   }
 }
 
+// The checkpointer's own thread: a second connection that copies the WAL back into the database
+// file every `everyMs`. PASSIVE never waits for readers or the writer, so the main thread's
+// commits go on while pages are copied and fsynced. Plain JS, as a worker does not inherit tsx.
+const checkpointerSource = `
+const { parentPort, workerData } = require('node:worker_threads')
+const SQLite = require(workerData.driver)
+const sqlite = new SQLite(workerData.file)
+sqlite.pragma('busy_timeout = 5000')
+sqlite.pragma('wal_autocheckpoint = 0')
+const checkpoint = (mode) => {
+  try {
+    sqlite.pragma('wal_checkpoint(' + mode + ')')
+  } catch (error) {
+    console.error('WAL checkpoint failed:', error)
+  }
+}
+const timer = setInterval(() => checkpoint('PASSIVE'), workerData.everyMs)
+parentPort.on('message', () => {
+  clearInterval(timer)
+  checkpoint('TRUNCATE')
+  sqlite.close()
+  parentPort.close()
+})
+`
+
 /**
- * Moves WAL checkpoints off the request path: SQLite otherwise checkpoints inside whichever
- * commit crosses 1000 WAL pages, stalling that request for milliseconds. A passive checkpoint
- * every `everyMs` never waits for readers. Returns a stop function that checkpoints fully.
+ * Moves WAL checkpoints off the request path and off the event loop: SQLite otherwise
+ * checkpoints inside whichever commit crosses 1000 WAL pages, stalling that request for
+ * milliseconds (a checkpoint copies and fsyncs every page written since the last one: about
+ * a tenth of a second for a second of busy checkout traffic). A worker thread with its own
+ * connection checkpoints every `everyMs` instead. Returns a stop function that checkpoints
+ * fully; it resolves once the worker has finished.
  */
-export function checkpointInBackground(sqlite: SQLite.Database, everyMs = 1000): () => void {
+export function checkpointInBackground(sqlite: SQLite.Database, everyMs = 1000): () => Promise<void> {
   sqlite.pragma('wal_autocheckpoint = 0')
-  const timer = setInterval(() => {
-    // Between the awaits of an open transaction, a checkpoint on this connection would fail.
-    if (sqlite.inTransaction) return
-    try {
-      sqlite.pragma('wal_checkpoint(PASSIVE)')
-    } catch (error) {
-      console.error('WAL checkpoint failed:', error)
-    }
-  }, everyMs)
-  timer.unref()
+  if (sqlite.memory || !sqlite.name) return async () => {}
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3')
+  const worker = new Worker(checkpointerSource, { eval: true, workerData: { file: sqlite.name, driver, everyMs } })
+  worker.unref()
+  worker.on('error', (error) => console.error('The WAL checkpointer stopped:', error))
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+  let stopping: Promise<void> | null = null
   return () => {
-    clearInterval(timer)
-    if (sqlite.open) sqlite.pragma('wal_checkpoint(TRUNCATE)')
+    // Held open until the last checkpoint is written, even when nothing else is left to do.
+    worker.ref()
+    stopping ??= (worker.postMessage('stop'), exited)
+    return stopping
   }
 }
 

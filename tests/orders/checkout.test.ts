@@ -81,6 +81,28 @@ describe('placing an order', () => {
     expect(await stockOf(m.towel.id)).toBe(4)
   })
 
+  it('answers a repeated key with the checkout it placed, even once the last units are gone', async () => {
+    const key = newKey()
+    const input = { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.blanket.id, quantity: 2 }], idempotencyKey: key, paymentProvider: 'invoice' as const }
+    const first = await placeOrder(m.db, input, now)
+    expect(await stockOf(m.blanket.id)).toBe(0)
+    // the double-submitted form, and a reload of it after the blanket was archived
+    expect(await placeOrder(m.db, input, now)).toEqual({ ...first, created: false })
+    await m.db.updateTable('offers').set({ status: 'archived' }).where('id', '=', m.blanket.id).execute()
+    expect(await placeOrder(m.db, input, now)).toEqual({ ...first, created: false })
+    // a fresh key is refused: nothing is left
+    expect((await appError(() => placeOrder(m.db, { ...input, idempotencyKey: newKey() }, now))).code).toBe('not_found')
+    expect(await count('checkouts')).toBe(1)
+  })
+
+  it('refuses a currency the marketplace has no infrastructure fund for, writing nothing', async () => {
+    await m.db.updateTable('offers').set({ currency: 'CHF' }).where('id', '=', m.towel.id).execute()
+    const error = await appError(() => placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now))
+    expect(error).toMatchObject({ code: 'unavailable', message: 'The marketplace cannot take orders in CHF yet.' })
+    expect(await count('checkouts')).toBe(0)
+    expect(await stockOf(m.towel.id)).toBe(5)
+  })
+
   it('refuses more than the stock and writes nothing', async () => {
     const error = await appError(() =>
       placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }, { offerId: m.blanket.id, quantity: 3 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now),

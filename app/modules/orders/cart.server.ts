@@ -209,8 +209,6 @@ export async function checkOutCart(
 ): Promise<PlacedCheckout> {
   // In a write batch with other concurrent checkouts, in its own savepoint (write-batch.server.ts).
   return inWriteBatch(db, async (trx) => {
-    // Writing first takes SQLite's write lock before anything is read (see placeOrderIn).
-    await trx.updateTable('carts').set({ updatedAt: now }).where('personId', '=', personId).execute()
     const cart = await trx.selectFrom('carts').select('buyingForOrganisationId').where('personId', '=', personId).executeTakeFirst()
     const lines = await trx.selectFrom('cartLines').select(['offerId', 'quantity']).where('personId', '=', personId).orderBy('addedAt').execute()
     const placed = await placeOrderIn(

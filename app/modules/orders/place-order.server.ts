@@ -65,7 +65,7 @@ function placeholders(count: number, width: number): string {
 
 const insertCheckoutSql = `insert into checkouts
   (buyer_person_id, buyer_organisation_id, idempotency_key, reciprocity_class, class_reason, provider, currency, total, expires_at, created_at)
-  values (?, ?, ?, 'commoner', '', 'none', 'XXX', 0, ?, ?)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   on conflict (buyer_person_id, idempotency_key) do nothing
   returning id`
 
@@ -74,15 +74,18 @@ type OfferRow = Pick<
   | 'id' | 'organisationId' | 'title' | 'unit' | 'licenceCode' | 'stock' | 'status' | 'kind' | 'currency' | 'commonerPrice'
   | 'forProfitPrice' | 'accessFeeProducerBp' | 'accessFeeCommonsFundBp' | 'accessFeeInfrastructureBp' | 'commonsFundId'
 > &
-  Pick<Selectable<OfferScoresTable>, 'score' | 'confidence' | 'rulesVersion' | 'listed'>
+  Pick<Selectable<OfferScoresTable>, 'score' | 'confidence' | 'rulesVersion' | 'listed'> & {
+    /** the marketplace's infrastructure fund in the offer's currency, if it has one */
+    infrastructureFundId: number | null
+  }
 
 const selectOffersSql = (count: number) => `select o.id, o.organisation_id, o.title, o.unit, o.licence_code, o.stock, o.status,
     o.kind, o.currency, o.commoner_price, o.for_profit_price, o.access_fee_producer_bp, o.access_fee_commons_fund_bp,
-    o.access_fee_infrastructure_bp, o.commons_fund_id, s.score, s.confidence, s.rules_version, s.listed
+    o.access_fee_infrastructure_bp, o.commons_fund_id, s.score, s.confidence, s.rules_version, s.listed,
+    (select f.id from commons_funds as f where f.kind = 'infrastructure' and f.currency = o.currency order by f.id limit 1)
+      as infrastructure_fund_id
   from offers as o inner join offer_scores as s on s.offer_id = o.id
   where o.id in ${placeholders(1, count)}`
-
-const selectInfrastructureFundSql = `select id from commons_funds where kind = 'infrastructure' and currency = ? order by id limit 1`
 
 // The guard is the whole defence against overselling: stock only moves when enough is left.
 const takeStockSql = `update offers set stock = stock - ? where id = ? and stock >= ?`
@@ -95,9 +98,6 @@ const orderLineColumns = `order_id, offer_id, offer_title, offer_kind, unit, lic
   unit_price, producer_amount, commons_fund_id, commons_fund_amount, infrastructure_fund_id, infrastructure_amount, score,
   score_confidence, rules_version`
 const insertOrderLinesSql = (count: number) => `insert into order_lines (${orderLineColumns}) values ${placeholders(count, 18)}`
-
-const completeCheckoutSql = `update checkouts set reciprocity_class = ?, class_reason = ?, provider = ?, currency = ?, total = ?, expires_at = ?
-  where id = ?`
 
 function minutesAfter(iso: string, minutes: number): string {
   return new Date(Date.parse(iso) + minutes * 60_000).toISOString()
@@ -136,72 +136,38 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   if (typeof input.idempotencyKey !== 'string' || input.idempotencyKey.length < 8 || input.idempotencyKey.length > 100) {
     throw new AppError('invalid_input', 'This checkout form is out of date: reload the cart and check out again.')
   }
-  // The first statement writes, so SQLite takes the write lock before anything is read: no
-  // other connection can change stock between our read and our guarded update.
+  // Everything is read and priced before anything is written. The transaction holds SQLite's
+  // write lock from its start (BEGIN IMMEDIATE, db/connection.ts), so no other connection can
+  // change stock between our read and our guarded update.
+  let checkout: PricedCheckout
+  try {
+    checkout = await priceCheckout(trx, input, now)
+  } catch (error) {
+    // A second submission of a checkout that went through returns it, even though the cart it
+    // came from is empty now or its last units are gone.
+    if (error instanceof AppError) {
+      const existing = await existingCheckout(trx, input.buyer.personId, input.idempotencyKey)
+      if (existing) return existing
+    }
+    throw error
+  }
+  const { decision, cls, currency, priced, provider, expiresAt, checkoutTotal, byId } = checkout
   const [inserted] = (
     await run<{ id: number }>(trx, insertCheckoutSql, [
       input.buyer.personId,
       input.buyer.use.kind === 'organisation' ? input.buyer.use.organisationId : null,
       input.idempotencyKey,
-      now,
+      cls,
+      decision.because,
+      provider,
+      currency,
+      checkoutTotal,
+      expiresAt,
       now,
     ])
   ).rows
-  if (!inserted) return existingCheckout(trx, input.buyer.personId, input.idempotencyKey)
+  if (!inserted) return (await existingCheckout(trx, input.buyer.personId, input.idempotencyKey))!
   const checkoutId = inserted.id
-  checkLines(input.lines)
-
-  const decision = await reciprocityClass(trx, input.buyer, now)
-  const cls: ReciprocityClassName = decision.reciprocityClass
-  const offers = (
-    await run<OfferRow>(
-      trx,
-      selectOffersSql(input.lines.length),
-      input.lines.map((l) => l.offerId),
-    )
-  ).rows
-  const byId = new Map(offers.map((o) => [o.id, o]))
-  for (const line of input.lines) {
-    const offer = byId.get(line.offerId)
-    if (!offer) throw new AppError('not_found', 'One of these offers does not exist.')
-    if (offer.status !== 'active' || !offer.listed) throw new AppError('not_found', `“${offer.title}” is no longer offered.`)
-  }
-  const currency = offers[0]!.currency
-  if (offers.some((o) => o.currency !== currency)) {
-    throw new AppError('invalid_input', 'These offers are priced in different currencies: check out one currency at a time.')
-  }
-  const [infrastructure] = (await run<{ id: number }>(trx, selectInfrastructureFundSql, [currency])).rows
-  if (!infrastructure) throw new AppError('unavailable', `The marketplace cannot take orders in ${currency} yet.`)
-
-  // One order per producer, in the order their offers first appear.
-  const groups = new Map<number, { line: OrderLineRequest; offer: (typeof offers)[number] }[]>()
-  for (const line of input.lines) {
-    const offer = byId.get(line.offerId)!
-    const group = groups.get(offer.organisationId) ?? []
-    group.push({ line, offer })
-    groups.set(offer.organisationId, group)
-  }
-
-  let checkoutTotal = 0
-  const priced = [...groups].map(([organisationId, lines]) => {
-    const pricedLines = lines.map(({ line, offer }) => ({
-      line,
-      offer,
-      price: priceLine(
-        tierPriceInput(offer),
-        cls,
-        line.quantity,
-      ),
-    }))
-    const commonerTotal = pricedLines.reduce((sum, l) => sum + l.price.commonerAmount, 0)
-    const accessFeeTotal = pricedLines.reduce((sum, l) => sum + l.price.accessFee, 0)
-    checkoutTotal += commonerTotal + accessFeeTotal
-    return { organisationId, lines: pricedLines, commonerTotal, accessFeeTotal, total: commonerTotal + accessFeeTotal }
-  })
-  if (!Number.isSafeInteger(checkoutTotal)) throw new AppError('invalid_input', 'This order is too large to take in one payment.')
-
-  const provider: CheckoutProvider = checkoutTotal === 0 ? 'none' : input.paymentProvider
-  const expiresAt = provider === 'none' ? now : minutesAfter(now, paymentWindowMinutes[provider])
 
   for (const { line, offer } of input.lines.map((line) => ({ line, offer: byId.get(line.offerId)! }))) {
     if (offer.stock === null) continue
@@ -264,7 +230,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
         price.producerAmount,
         offer.commonsFundId,
         price.commonsFundAmount,
-        infrastructure.id,
+        offer.infrastructureFundId,
         price.infrastructureAmount,
         Math.round(offer.score),
         Math.round(offer.confidence * 100),
@@ -288,18 +254,78 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
     })),
     now,
   )
-
-  await run(trx, completeCheckoutSql, [cls, decision.because, provider, currency, checkoutTotal, expiresAt, checkoutId])
   return { checkoutId, created: true, provider, total: checkoutTotal, currency, orderIds }
 }
 
-async function existingCheckout(db: Db, personId: number, idempotencyKey: string): Promise<PlacedCheckout> {
+type PricedCheckout = Awaited<ReturnType<typeof priceCheckout>>
+
+/**
+ * Reads what a checkout needs and prices it on the server, writing nothing: the buyer's class,
+ * the offers (each must be listed, all in one currency), and one priced order per producer.
+ */
+async function priceCheckout(trx: Transaction<DB>, input: PlaceOrderInput, now: string) {
+  checkLines(input.lines)
+  const decision = await reciprocityClass(trx, input.buyer, now)
+  const cls: ReciprocityClassName = decision.reciprocityClass
+  const offers = (
+    await run<OfferRow>(
+      trx,
+      selectOffersSql(input.lines.length),
+      input.lines.map((l) => l.offerId),
+    )
+  ).rows
+  const byId = new Map(offers.map((o) => [o.id, o]))
+  for (const line of input.lines) {
+    const offer = byId.get(line.offerId)
+    if (!offer) throw new AppError('not_found', 'One of these offers does not exist.')
+    if (offer.status !== 'active' || !offer.listed) throw new AppError('not_found', `“${offer.title}” is no longer offered.`)
+  }
+  const currency = offers[0]!.currency
+  if (offers.some((o) => o.currency !== currency)) {
+    throw new AppError('invalid_input', 'These offers are priced in different currencies: check out one currency at a time.')
+  }
+  if (offers[0]!.infrastructureFundId === null) throw new AppError('unavailable', `The marketplace cannot take orders in ${currency} yet.`)
+
+  // One order per producer, in the order their offers first appear.
+  const groups = new Map<number, { line: OrderLineRequest; offer: (typeof offers)[number] }[]>()
+  for (const line of input.lines) {
+    const offer = byId.get(line.offerId)!
+    const group = groups.get(offer.organisationId) ?? []
+    group.push({ line, offer })
+    groups.set(offer.organisationId, group)
+  }
+
+  let checkoutTotal = 0
+  const priced = [...groups].map(([organisationId, lines]) => {
+    const pricedLines = lines.map(({ line, offer }) => ({
+      line,
+      offer,
+      price: priceLine(
+        tierPriceInput(offer),
+        cls,
+        line.quantity,
+      ),
+    }))
+    const commonerTotal = pricedLines.reduce((sum, l) => sum + l.price.commonerAmount, 0)
+    const accessFeeTotal = pricedLines.reduce((sum, l) => sum + l.price.accessFee, 0)
+    checkoutTotal += commonerTotal + accessFeeTotal
+    return { organisationId, lines: pricedLines, commonerTotal, accessFeeTotal, total: commonerTotal + accessFeeTotal }
+  })
+  if (!Number.isSafeInteger(checkoutTotal)) throw new AppError('invalid_input', 'This order is too large to take in one payment.')
+
+  const provider: CheckoutProvider = checkoutTotal === 0 ? 'none' : input.paymentProvider
+  const expiresAt = provider === 'none' ? now : minutesAfter(now, paymentWindowMinutes[provider])
+  return { decision, cls, currency, priced, provider, expiresAt, checkoutTotal, byId }
+}
+
+async function existingCheckout(db: Db, personId: number, idempotencyKey: string): Promise<PlacedCheckout | null> {
   const checkout = await db
     .selectFrom('checkouts')
     .select(['id', 'provider', 'total', 'currency'])
     .where('buyerPersonId', '=', personId)
     .where('idempotencyKey', '=', idempotencyKey)
-    .executeTakeFirstOrThrow()
+    .executeTakeFirst()
+  if (!checkout) return null
   const orders = await db.selectFrom('orders').select('id').where('checkoutId', '=', checkout.id).orderBy('id').execute()
   return { checkoutId: checkout.id, created: false, provider: checkout.provider, total: checkout.total, currency: checkout.currency, orderIds: orders.map((o) => o.id) }
 }
