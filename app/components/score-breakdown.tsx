@@ -3,10 +3,29 @@ import { criterionLabel } from '~/modules/scoring/rules'
 import type { StoredScore } from '~/modules/scoring/scores.server'
 import { ScoreBadge } from './badges'
 
-/** Every point of the community score, one line each, linked to the evidence behind it. */
-export function ScoreBreakdown({ score, producerSlug, offerSlug }: { score: StoredScore; producerSlug: string; offerSlug: string }) {
+/**
+ * Every point of the community score, one line each, linked to the evidence behind it: on the
+ * public offer and organisation pages, or (`evidenceIn="workspace"`, for the producer's own
+ * members) in the organisation's workspace, which lists every claim, also those of a listing
+ * that is archived and so has no public page.
+ */
+export function ScoreBreakdown({
+  score,
+  producerSlug,
+  offerSlug,
+  evidenceIn = 'public pages',
+}: {
+  score: StoredScore
+  producerSlug: string
+  offerSlug: string
+  evidenceIn?: 'public pages' | 'workspace'
+}) {
   const evidenceHref = (claimId: number, onOffer: boolean) =>
-    onOffer ? `/offers/${offerSlug}#evidence-${claimId}` : `/organisations/${producerSlug}#evidence-${claimId}`
+    evidenceIn === 'workspace'
+      ? `/organisations/${producerSlug}/manage#evidence-${claimId}`
+      : onOffer
+        ? `/offers/${offerSlug}#evidence-${claimId}`
+        : `/organisations/${producerSlug}#evidence-${claimId}`
   return (
     <section aria-labelledby="score-title" className="breakdown">
       <h2 id="score-title">

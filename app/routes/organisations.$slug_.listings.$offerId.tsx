@@ -196,7 +196,7 @@ export default function EditListing() {
   const resourceReply = replyTo('resource-link', 'resource-file')
   const imageReply = replyTo('image-add', 'image-remove', 'image-earlier', 'image-later')
   const otherError = reply && !listingReply && !stockReply && !resourceReply && !imageReply ? reply.formError : null
-  const breakdown = score ? <ScoreBreakdown score={score} producerSlug={organisation.slug} offerSlug={offer.slug} /> : null
+  const breakdown = score ? <ScoreBreakdown score={score} producerSlug={organisation.slug} offerSlug={offer.slug} evidenceIn="workspace" /> : null
 
   return (
     <article aria-labelledby="listing-title" className="listing-page">

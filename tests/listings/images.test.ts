@@ -77,7 +77,7 @@ describe('adding an image', () => {
   ])('refuses %s and stores nothing', async (_, bytes) => {
     const error = await problem(async () => addOfferImage(m.db, actor(), m.towel.id, upload(await bytes()), uploads))
     expect(error).toMatchObject({ code: 'invalid_input', details: { image: NOT_AN_IMAGE } })
-    expect(NOT_AN_IMAGE).toBe('This file is not an image we can use (JPEG, PNG, WebP or GIF).')
+    expect(NOT_AN_IMAGE).toBe('This file is not an image we can use (JPEG, PNG, WebP, GIF or AVIF).')
     expect(filesOnDisk()).toEqual([])
     expect(await listOfferImages(m.db, m.towel.id)).toEqual([])
   })

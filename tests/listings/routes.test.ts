@@ -332,7 +332,7 @@ describe('images through the edit page', () => {
     const fake = new File(['just some words, not a picture'], 'photo.png', { type: 'image/png' })
     const notImage = await addImage(m.towel.id, fake)
     expect(notImage.status).toBe(400)
-    expect((notImage.body as { fieldErrors: Record<string, string> }).fieldErrors.image).toBe('This file is not an image we can use (JPEG, PNG, WebP or GIF).')
+    expect((notImage.body as { fieldErrors: Record<string, string> }).fieldErrors.image).toBe('This file is not an image we can use (JPEG, PNG, WebP, GIF or AVIF).')
 
     const svg = new File(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], 'photo.jpg', { type: 'image/jpeg' })
     expect(((await addImage(m.towel.id, svg)).body as { fieldErrors: Record<string, string> }).fieldErrors.image).toMatch(/not an image we can use/)

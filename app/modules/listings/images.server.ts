@@ -20,7 +20,7 @@ export const MAX_IMAGES_PER_OFFER = 8
 export const MAX_ALT_TEXT = 250
 export const LARGE_WIDTH = 1600
 export const THUMB_WIDTH = 400
-export const NOT_AN_IMAGE = 'This file is not an image we can use (JPEG, PNG, WebP or GIF).'
+export const NOT_AN_IMAGE = 'This file is not an image we can use (JPEG, PNG, WebP, GIF or AVIF).'
 
 export type ImageVariant = 'thumb' | 'large'
 const widthOf: Record<ImageVariant, number> = { thumb: THUMB_WIDTH, large: LARGE_WIDTH }
