@@ -14,6 +14,7 @@ import { AppError } from '../app/lib/errors'
 import { checkLedger } from '../app/modules/ledger/check.server'
 import { placeOrder, type PlaceOrderInput } from '../app/modules/orders/place-order.server'
 import { buildCatalogDb } from './support/catalog-data'
+import { mulberry32 } from '../db/seed/random'
 import { parseFlags, percentile, root } from './support/measure'
 
 const log = (line: string) => process.stderr.write(`[bench:checkout] ${line}\n`)
@@ -357,17 +358,6 @@ async function worker(input: WorkerInput) {
   result.units = [...units]
   await db.destroy()
   parentPort!.postMessage(result)
-}
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 function round3(n: number) {

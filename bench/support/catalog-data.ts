@@ -5,17 +5,7 @@ import path from 'node:path'
 import { kyselyFor, migrateToLatest, openSqlite } from '../../db/connection'
 import { legalForms, surplusPolicies } from '../../db/schema'
 import { refreshScores } from '../../app/modules/scoring/scores.server'
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../../db/seed/random'
 
 const adjectives = ['organic', 'hand-woven', 'refurbished', 'open-source', 'fair-trade', 'solar', 'recycled', 'heirloom', 'cooperative', 'modular', 'wild', 'stone-ground', 'repairable', 'local', 'seasonal', 'natural']
 const nouns = ['pasta', 'linen', 'laptop', 'beehive', 'bicycle', 'coffee', 'soap', 'honey', 'textbook', 'chair', 'lamp', 'seeds', 'toolkit', 'jacket', 'bread', 'router', 'tea', 'manual', 'course', 'dataset', 'pattern', 'cheese', 'wine', 'sensor']

@@ -15,6 +15,7 @@ import type {
   OrganisationsTable,
   PeopleTable,
 } from '../schema.js'
+import { mulberry32 } from './random.js'
 import {
   categories,
   commonsFunds,
@@ -628,18 +629,6 @@ interface Rng {
   next(): number
   int(min: number, max: number): number
   pick<T>(items: readonly T[]): T
-}
-
-/** mulberry32: a tiny, fast, well-distributed 32-bit PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** FNV-1a, to give every entity its own stream. */

@@ -17,8 +17,9 @@ import {
   signUp,
   wrongCredentials,
 } from '../../app/modules/accounts/accounts.server'
-import { testDb } from '../support/db'
+import { rowCount, testDb } from '../support/db'
 import { useAccountsTestEnv } from '../support/accounts'
+import type { DB } from '../../db/schema'
 
 useAccountsTestEnv()
 process.env.APP_URL = 'https://market.test'
@@ -42,8 +43,7 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
   throw new Error('expected an AppError')
 }
 
-const count = async (table: 'people' | 'sessions' | 'loginAttempts' | 'passwordResets') =>
-  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+const count = (table: keyof DB) => rowCount(db, table)
 
 describe('signing up', () => {
   it('creates an account with a lower-cased email and a hashed password', async () => {

@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import { sql } from 'kysely'
 import sharp from 'sharp'
 import { beforeEach, describe, expect, it } from 'vitest'
 import * as catalog from '../../app/routes/_index'
@@ -12,9 +11,10 @@ import { pricePreview } from '../../app/components/listing-form'
 import { createListing } from '../../app/modules/listings/listings.server'
 import { useAccountsTestEnv } from '../support/accounts'
 import { request, sessionCookieFor, statusOf } from '../support/auth'
-import { useAsAppDb } from '../support/db'
+import { rowCount, useAsAppDb } from '../support/db'
 import { smallMarket, type SmallMarket } from '../support/market'
 import { tempDir } from '../support/server'
+import type { DB } from '../../db/schema'
 
 useAccountsTestEnv()
 // Read once, on the app's first use of its configuration: set before any test runs.
@@ -58,7 +58,7 @@ const good = {
 }
 const commons = { ...good, kind: 'commons', title: 'Loom plans', licence: 'CC-BY-SA-4.0', unit: 'download', delivery: 'download', stock: '', commonerPrice: '0', forProfitPrice: '25', producerPercent: '0', commonsFundPercent: '90' }
 
-const count = async (table: 'offers' | 'offerImages' | 'stockAdjustments' | 'commonsResources') => Number((await m.db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)
+const count = (table: keyof DB) => rowCount(m.db, table)
 const towel = () => m.db.selectFrom('offers').selectAll().where('id', '=', m.towel.id).executeTakeFirstOrThrow()
 const filesOnDisk = () => fs.readdirSync(uploads)
 const post = (offerId: number, cookie: string, form: Record<string, string>) => statusOf(() => edit.action(args(editUrl(offerId), at(offerId), { cookie, form })))

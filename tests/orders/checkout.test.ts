@@ -10,6 +10,8 @@ import { expireUnpaidOrders } from '../../app/modules/orders/settlement.server'
 import { creditReclassifiedOrders, reciprocityCredits } from '../../app/modules/orders/reciprocity-credit.server'
 import { reviewEvidence, submitEvidence } from '../../app/modules/verification/verification.server'
 import { asPerson, forFirm, newKey, smallMarket, type SmallMarket } from '../support/market'
+import { rowCount, stockOf as stockOfOffer } from '../support/db'
+import type { DB } from '../../db/schema'
 
 const now = '2026-11-24T10:00:00.000Z'
 let m: SmallMarket
@@ -18,10 +20,8 @@ beforeEach(async () => {
   m = await smallMarket()
 })
 
-const stockOf = async (offerId: number) =>
-  (await m.db.selectFrom('offers').select('stock').where('id', '=', offerId).executeTakeFirstOrThrow()).stock
-const count = async (table: 'orders' | 'checkouts' | 'orderLines' | 'journalEntries' | 'postings' | 'payments') =>
-  Number((await m.db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)
+const stockOf = (offerId: number) => stockOfOffer(m.db, offerId)
+const count = (table: keyof DB) => rowCount(m.db, table)
 const fundBalance = (commonsFundId: number) => balanceOf(m.db, { kind: 'commons_fund', commonsFundId, currency: 'EUR' })
 
 const appError = appErrorOf

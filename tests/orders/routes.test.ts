@@ -11,15 +11,16 @@ import { checkLedger } from '../../app/modules/ledger/check.server'
 import { placeOrder } from '../../app/modules/orders/place-order.server'
 import { useAccountsTestEnv } from '../support/accounts'
 import { request, sessionCookieFor, statusOf } from '../support/auth'
-import { useAsAppDb } from '../support/db'
+import { rowCount, useAsAppDb } from '../support/db'
 import { asPerson, newKey, smallMarket, type SmallMarket } from '../support/market'
+import type { DB } from '../../db/schema'
 
 useAccountsTestEnv()
 let m: SmallMarket
 let cookies: { commoner: string; buyer: string; weaver: string; designer: string }
 
 const args = (url: string, params: Record<string, string> = {}, opts: Parameters<typeof request>[1] = {}) => ({ request: request(url, opts), params, context: {} })
-const count = async (table: 'cartLines' | 'checkouts' | 'orders' | 'postings') => Number((await m.db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)
+const count = (table: keyof DB) => rowCount(m.db, table)
 const add = (cookie: string, fields: Record<string, string>) => statusOf(() => cart.action(args('/cart', {}, { cookie, form: { intent: 'add', ...fields } })))
 
 beforeEach(async () => {

@@ -5,6 +5,8 @@ import { checkLedger } from '../../app/modules/ledger/check.server'
 import { placeOrder, type PlacedCheckout, type PlaceOrderInput } from '../../app/modules/orders/place-order.server'
 import { inWriteBatch } from '../../app/modules/orders/write-batch.server'
 import { asPerson, forFirm, newKey, smallMarket, type SmallMarket } from '../support/market'
+import { rowCount, stockOf as stockOfOffer } from '../support/db'
+import type { DB } from '../../db/schema'
 
 // Concurrent checkouts share one transaction, each in its own savepoint (write-batch.server.ts).
 // Calls started in the same event-loop turn land in the same batch.
@@ -16,10 +18,8 @@ beforeEach(async () => {
   m = await smallMarket()
 })
 
-const stockOf = async (offerId: number) =>
-  (await m.db.selectFrom('offers').select('stock').where('id', '=', offerId).executeTakeFirstOrThrow()).stock
-const count = async (table: 'orders' | 'checkouts' | 'orderLines' | 'journalEntries' | 'postings') =>
-  Number((await m.db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)
+const stockOf = (offerId: number) => stockOfOffer(m.db, offerId)
+const count = (table: keyof DB) => rowCount(m.db, table)
 const order = (offerId: number, quantity: number, idempotencyKey = newKey()): PlaceOrderInput => ({
   buyer: forFirm(m),
   lines: [{ offerId, quantity }],

@@ -1,6 +1,5 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { checkLedger } from '../../app/modules/ledger/check.server'
 import { balanceOf } from '../../app/modules/ledger/ledger.server'
@@ -12,9 +11,10 @@ import { action as webhookAction } from '../../app/routes/webhooks.stripe'
 import { newestMailTo } from '../../app/lib/mail.server'
 import { formRequest, outcome, useAccountsTestEnv } from '../support/accounts'
 import { sessionCookieFor } from '../support/auth'
-import { useAsAppDb } from '../support/db'
+import { rowCount, useAsAppDb } from '../support/db'
 import { newKey, smallMarket, type SmallMarket } from '../support/market'
 import { startLocalStripe, type LocalStripe } from '../support/stripe-server'
+import type { DB } from '../../db/schema'
 
 // Stripe Checkout end to end through the real SDK, against the local Stripe-compatible server;
 // its webhooks reach the app's webhook route through a small HTTP bridge.
@@ -47,7 +47,7 @@ beforeEach(async () => {
   useAsAppDb(m.db)
 })
 
-const count = async (table: 'stripeEvents' | 'payments' | 'refunds') => Number((await m.db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)
+const count = (table: keyof DB) => rowCount(m.db, table)
 const orderStatus = async () => (await m.db.selectFrom('orders').select('status').orderBy('id').execute()).map((o) => o.status)
 const fundBalance = () => balanceOf(m.db, { kind: 'commons_fund', commonsFundId: m.fund.id, currency: 'EUR' })
 

@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a tiny, fast, well-distributed 32-bit PRNG. The demo seed and the benchmarks'
+ * catalogs use it so that the same seed always builds the same data.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
