@@ -4,7 +4,7 @@ import { getDb } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
 import { getStripe } from '~/lib/stripe.server'
 import { sendOrderConfirmations } from '~/modules/orders/mail-out.server'
-import { handleStripeEvent, refundLatePayment } from '~/modules/payments/stripe.server'
+import { handleStripeEvent, refundUnacceptedPayment } from '~/modules/payments/stripe.server'
 
 // Stripe's webhook. The signature is checked on the raw body before anything is parsed;
 // each event id is handled once; the answer is 2xx for every event we recorded, so Stripe
@@ -34,12 +34,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const db = getDb()
   const result = await handleStripeEvent(db, event)
   if (result.outcome === 'paid' && result.checkoutId !== null) await sendOrderConfirmations(db, result.checkoutId, env().APP_URL)
+  if (result.outcome === 'amount_mismatch') {
+    console.error(`Stripe event ${event.id}: the amount paid does not match checkout ${result.checkoutId}; nothing was marked paid, and the payment is refunded.`)
+  }
   if (result.refundDue) {
-    // Money for lapsed orders goes straight back; the refund is recorded when Stripe reports it.
-    await refundLatePayment(stripe.stripe, result.refundDue).catch((error: unknown) =>
-      console.error(`Refunding a late payment for checkout ${result.refundDue!.checkoutId} failed; refund it from Stripe's dashboard:`, error),
+    // Money for lapsed orders, or not what we asked for, goes straight back.
+    const due = result.refundDue
+    await refundUnacceptedPayment(stripe.stripe, due).catch((error: unknown) =>
+      console.error(`Refunding payment ${due.paymentIntent} for checkout ${due.checkoutId} (${due.reason}) failed; refund it from Stripe's dashboard:`, error),
     )
   }
-  if (result.outcome === 'amount_mismatch') console.error(`Stripe event ${event.id}: the amount paid does not match checkout ${result.checkoutId}; nothing was marked paid.`)
   return data({ received: true, outcome: result.outcome })
 }

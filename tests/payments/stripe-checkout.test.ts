@@ -106,15 +106,24 @@ describe('Stripe Checkout', () => {
     expect(await orderStatus()).toEqual(['pending_payment'])
   })
 
-  it('does not mark an order paid when the amount or currency differs', async () => {
-    const { session } = await checkOutAsFirm()
+  it('does not mark an order paid when the amount or currency differs, and gives the money back', async () => {
+    const { checkout, session } = await checkOutAsFirm()
     const { event } = await local.pay(session.id, { deliver: false })
     const cheaper = local.event('checkout.session.completed', { ...event.data.object, amount_total: 100 })
     expect(await signedPost(cheaper)).toMatchObject({ status: 200, body: { outcome: 'amount_mismatch' } })
     const dollars = local.event('checkout.session.completed', { ...event.data.object, currency: 'usd' })
     expect(await signedPost(dollars)).toMatchObject({ status: 200, body: { outcome: 'amount_mismatch' } })
+    await local.settled()
     expect(await orderStatus()).toEqual(['pending_payment'])
     expect(await fundBalance()).toBe(0)
+    // All of what Stripe took goes back, once, however often the mismatch is reported.
+    const refunds = [...local.refunds.values()].filter((r) => r.payment_intent === session.payment_intent)
+    expect(refunds).toHaveLength(1)
+    expect(refunds[0]).toMatchObject({ amount: 3600, metadata: { checkout_id: String(checkout.id), reason: 'amount_mismatch' } })
+    // Nothing of it was booked, so neither is its refund, and the ledger still balances.
+    expect(await count('payments')).toBe(0)
+    expect(await count('refunds')).toBe(0)
+    expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
   })
 
   it('records an event for an unknown order without touching anything', async () => {

@@ -105,8 +105,8 @@ export type StripeEventOutcome =
 export interface StripeEventResult {
   outcome: StripeEventOutcome
   checkoutId: number | null
-  /** a payment that arrived for lapsed orders: the caller refunds it through Stripe */
-  refundDue: { paymentIntent: string; amount: number; checkoutId: number } | null
+  /** money we do not accept (see UnacceptedPayment): the caller refunds it through Stripe */
+  refundDue: UnacceptedPayment | null
   paidOrderIds: number[]
 }
 
@@ -159,9 +159,12 @@ export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now
           }
           if (s.payment_status !== 'paid') return result('not_paid_yet', checkout.id)
           const paymentIntent = idOf(s.payment_intent)
-          // Paid, but not what we asked for: record it, settle nothing, and let people look.
+          // Paid, but not what we asked for: settle nothing, and give the money back whole
+          // (the orders stay unpaid and lapse). The event's outcome records what happened.
           if (s.amount_total !== checkout.total || (s.currency ?? '').toUpperCase() !== checkout.currency || !paymentIntent) {
-            return result('amount_mismatch', checkout.id)
+            return result('amount_mismatch', checkout.id, {
+              refundDue: paymentIntent ? { paymentIntent, amount: null, checkoutId: checkout.id, reason: 'amount_mismatch' } : null,
+            })
           }
           const applied = await applyPayment(
             trx,
@@ -172,7 +175,7 @@ export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now
           if (applied.outcome === 'duplicate') return result('already_settled', checkout.id)
           return result(applied.outcome === 'applied' && applied.refundDue === 0 ? 'paid' : 'payment_to_refund', checkout.id, {
             paidOrderIds: applied.paidOrderIds,
-            refundDue: applied.refundDue > 0 ? { paymentIntent, amount: applied.refundDue, checkoutId: checkout.id } : null,
+            refundDue: applied.refundDue > 0 ? { paymentIntent, amount: applied.refundDue, checkoutId: checkout.id, reason: 'late_payment' } : null,
           })
         }
         case 'charge.refunded': {
@@ -218,14 +221,31 @@ export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now
 }
 
 /**
- * Gives back through Stripe money that arrived for lapsed orders. Called after the event's
- * transaction has committed; Stripe's idempotency key makes a repeat harmless, and the refund
- * is recorded when its `charge.refunded` event arrives.
+ * Money Stripe took that the marketplace does not accept: a payment that arrived after its
+ * orders lapsed (`amount` is what those orders came to), or one whose amount or currency is not
+ * the checkout's (`amount` null: all of it, as nothing of it was booked).
  */
-export async function refundLatePayment(stripe: Stripe, due: { paymentIntent: string; amount: number; checkoutId: number }): Promise<void> {
+export interface UnacceptedPayment {
+  paymentIntent: string
+  amount: number | null
+  checkoutId: number
+  reason: 'late_payment' | 'amount_mismatch'
+}
+
+/**
+ * Gives an unaccepted payment back through Stripe. Called after the event's transaction has
+ * committed; Stripe's idempotency key makes a repeat harmless. A late payment's refund is
+ * recorded against it when its `charge.refunded` event arrives; a mismatched payment was never
+ * booked, so neither is its refund.
+ */
+export async function refundUnacceptedPayment(stripe: Stripe, due: UnacceptedPayment): Promise<void> {
   await stripe.refunds.create(
-    { payment_intent: due.paymentIntent, amount: due.amount, metadata: { checkout_id: String(due.checkoutId), reason: 'late_payment' } },
-    { idempotencyKey: `late-payment-${due.paymentIntent}` },
+    {
+      payment_intent: due.paymentIntent,
+      ...(due.amount === null ? {} : { amount: due.amount }),
+      metadata: { checkout_id: String(due.checkoutId), reason: due.reason },
+    },
+    { idempotencyKey: `${due.reason.replace('_', '-')}-${due.paymentIntent}` },
   )
 }
 
