@@ -140,4 +140,3 @@ export function buildApp() {
   const r = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`npm run build failed: ${r.stderr}`)
 }
-

@@ -1,5 +1,6 @@
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { DB, LedgerAccountKind } from '../../../db/schema'
+import { placeholders, runPrebuilt } from '../../lib/prebuilt-sql.server'
 
 // The double-entry ledger (DESIGN.md, "Orders, payments and the ledger"). Postings are signed
 // integer minor units: a debit is positive, a credit negative, and every entry sums to zero in
@@ -69,22 +70,8 @@ export async function accountId(db: Db, ref: AccountRef): Promise<number> {
   return inserted?.id ?? (await find())!.id
 }
 
-// Every checkout posts entries, so accountIds and postEntries run prebuilt SQL rather than the
-// query builder, whose building, compiling and camel-casing cost more JavaScript than SQLite
-// spends running these statements (issue 5). The text depends only on the number of rows, so the
-// connection's statement cache prepares each shape once; the CamelCasePlugin still camel-cases
-// the rows that come back.
-
-/** Runs one prebuilt statement (see above). */
-function run<R>(db: Db, text: string, parameters: unknown[]) {
-  return db.executeQuery<R>(CompiledQuery.raw(text, parameters))
-}
-
-/** `(?, …, ?), …` — `count` rows of `width` placeholders, for a multi-row VALUES. */
-function placeholders(count: number, width: number): string {
-  const row = `(${Array.from({ length: width }, () => '?').join(', ')})`
-  return Array.from({ length: count }, () => row).join(', ')
-}
+// Every checkout posts entries, so accountIds and postEntries run prebuilt SQL
+// (app/lib/prebuilt-sql.server.ts says why).
 
 const entryColumns = 'kind, memo, checkout_id, order_id, payment_id, refund_id, created_at'
 
@@ -106,7 +93,7 @@ export async function accountIds(db: Db, refs: AccountRef[]): Promise<number[]> 
   const ids = new Map<string, number>()
   if (wanted.size > 0) {
     const term = '(kind = ? and ifnull(organisation_id, 0) = ? and ifnull(commons_fund_id, 0) = ? and currency = ?)'
-    const { rows } = await run<{ id: number; kind: LedgerAccountKind; organisationId: number | null; commonsFundId: number | null; currency: string }>(
+    const { rows } = await runPrebuilt<{ id: number; kind: LedgerAccountKind; organisationId: number | null; commonsFundId: number | null; currency: string }>(
       db,
       `select id, kind, organisation_id, commons_fund_id, currency from ledger_accounts
         where ${Array.from({ length: wanted.size }, () => term).join(' or ')}`,
@@ -171,7 +158,7 @@ export async function postEntries(db: Db, entries: EntryInput[], now: string): P
   if (written.length > 1 && new Set(keys).size === keys.length) {
     // One statement; each returned id is matched to its entry by the entry's own columns
     // (SQLite does not promise RETURNING rows in VALUES order).
-    const { rows: inserted } = await run<{ id: number; kind: string; memo: string; checkoutId: number | null; orderId: number | null; paymentId: number | null; refundId: number | null }>(
+    const { rows: inserted } = await runPrebuilt<{ id: number; kind: string; memo: string; checkoutId: number | null; orderId: number | null; paymentId: number | null; refundId: number | null }>(
       db,
       `insert into journal_entries (${entryColumns}) values ${placeholders(written.length, 7)}
         returning id, kind, memo, checkout_id, order_id, payment_id, refund_id`,
@@ -181,7 +168,7 @@ export async function postEntries(db: Db, entries: EntryInput[], now: string): P
     written.forEach((c, i) => ids.set(c, byKey.get(keys[i]!)!))
   } else {
     for (const c of written) {
-      const { rows } = await run<{ id: number }>(db, `insert into journal_entries (${entryColumns}) values ${placeholders(1, 7)} returning id`, [...row(c.entry), now])
+      const { rows } = await runPrebuilt<{ id: number }>(db, `insert into journal_entries (${entryColumns}) values ${placeholders(1, 7)} returning id`, [...row(c.entry), now])
       ids.set(c, rows[0]!.id)
     }
   }
@@ -205,7 +192,7 @@ export async function postEntries(db: Db, entries: EntryInput[], now: string): P
     for (const [accountId, p] of byAccount) if (p.amount !== 0) rows.push({ entryId, accountId, ...p })
   }
   if (rows.length) {
-    await run(
+    await runPrebuilt(
       db,
       `insert into postings (entry_id, account_id, amount, currency) values ${placeholders(rows.length, 4)}`,
       rows.flatMap((r) => [r.entryId, r.accountId, r.amount, r.currency]),

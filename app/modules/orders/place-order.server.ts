@@ -1,7 +1,8 @@
-import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely'
+import type { Kysely, Selectable, Transaction } from 'kysely'
 import type { CheckoutProvider, DB, OfferScoresTable, OffersTable, ReciprocityClassName } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { formatMoney } from '../../lib/money'
+import { placeholders, runPrebuilt } from '../../lib/prebuilt-sql.server'
 import { postEntries } from '../ledger/ledger.server'
 import { priceLine, tierPriceInput } from '../pricing/pricing'
 import { reciprocityClass, type DeclaredUse } from '../reciprocity/reciprocity.server'
@@ -46,22 +47,7 @@ export interface PlacedCheckout {
   orderIds: number[]
 }
 
-// The checkout's hot path runs prebuilt SQL rather than the query builder: building, compiling
-// and camel-casing a query with Kysely costs more JavaScript than SQLite spends running most of
-// these statements, and a checkout runs about ten of them (issue 5). The SQL text depends only
-// on the number of rows, so connection.ts's statement cache prepares each shape once. Columns
-// are snake_case here; the CamelCasePlugin still camel-cases the rows that come back.
-
-/** Runs one prebuilt statement on the transaction (see above). */
-function run<R>(trx: Transaction<DB>, text: string, parameters: readonly unknown[]) {
-  return trx.executeQuery<R>(CompiledQuery.raw(text, parameters as unknown[]))
-}
-
-/** `(?, …, ?), …` — `count` rows of `width` placeholders, for a multi-row VALUES or an IN list. */
-function placeholders(count: number, width: number): string {
-  const row = `(${Array.from({ length: width }, () => '?').join(', ')})`
-  return Array.from({ length: count }, () => row).join(', ')
-}
+// The hot statements are prebuilt SQL (app/lib/prebuilt-sql.server.ts says why).
 
 const insertCheckoutSql = `insert into checkouts
   (buyer_person_id, buyer_organisation_id, idempotency_key, reciprocity_class, class_reason, provider, currency, total, expires_at, created_at)
@@ -153,7 +139,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   }
   const { decision, cls, currency, priced, provider, expiresAt, checkoutTotal, byId } = checkout
   const [inserted] = (
-    await run<{ id: number }>(trx, insertCheckoutSql, [
+    await runPrebuilt<{ id: number }>(trx, insertCheckoutSql, [
       input.buyer.personId,
       input.buyer.use.kind === 'organisation' ? input.buyer.use.organisationId : null,
       input.idempotencyKey,
@@ -172,7 +158,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   for (const { line, offer } of input.lines.map((line) => ({ line, offer: byId.get(line.offerId)! }))) {
     if (offer.stock === null) continue
     // The guard is the whole defence against overselling: stock only moves when enough is left.
-    const taken = await run(trx, takeStockSql, [line.quantity, offer.id, line.quantity])
+    const taken = await runPrebuilt(trx, takeStockSql, [line.quantity, offer.id, line.quantity])
     if (taken.numAffectedRows === 0n) {
       throw new AppError(
         'conflict',
@@ -187,7 +173,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   // producers the checkout has. A checkout has one order per producer, so each returned id is
   // matched to its order by the producer (SQLite does not promise RETURNING rows in VALUES order).
   const placedOrders = (
-    await run<{ id: number; organisationId: number }>(
+    await runPrebuilt<{ id: number; organisationId: number }>(
       trx,
       insertOrdersSql(priced.length),
       priced.flatMap((group) => [
@@ -212,7 +198,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   const orderIdOf = new Map(placedOrders.map((o) => [o.organisationId, o.id]))
   const orderIds = priced.map((group) => orderIdOf.get(group.organisationId)!)
   const lineCount = priced.reduce((n, group) => n + group.lines.length, 0)
-  await run(
+  await runPrebuilt(
     trx,
     insertOrderLinesSql(lineCount),
     priced.flatMap((group, g) =>
@@ -268,7 +254,7 @@ async function priceCheckout(trx: Transaction<DB>, input: PlaceOrderInput, now: 
   const decision = await reciprocityClass(trx, input.buyer, now)
   const cls: ReciprocityClassName = decision.reciprocityClass
   const offers = (
-    await run<OfferRow>(
+    await runPrebuilt<OfferRow>(
       trx,
       selectOffersSql(input.lines.length),
       input.lines.map((l) => l.offerId),

@@ -1,7 +1,8 @@
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { DB, LegalForm } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { evidenceLevelLabel, legalFormLabel } from '../../lib/labels'
+import { runPrebuilt } from '../../lib/prebuilt-sql.server'
 import { legalFormEvidence } from '../verification/verification.server'
 
 type Db = Kysely<DB> | Transaction<DB>
@@ -53,11 +54,8 @@ export async function reciprocityClass(
     }
   }
   const organisationId = buyer.use.organisationId
-  // Prebuilt SQL: every checkout by an organisation asks this, and building the query costs
-  // more than running it (see place-order.server.ts).
-  const [row] = (await db.executeQuery<{ id: number; name: string; slug: string; legalForm: LegalForm }>(
-    CompiledQuery.raw(membershipSql, [buyer.personId, organisationId]),
-  )).rows
+  // Every checkout by an organisation asks this: prebuilt SQL (app/lib/prebuilt-sql.server.ts).
+  const [row] = (await runPrebuilt<{ id: number; name: string; slug: string; legalForm: LegalForm }>(db, membershipSql, [buyer.personId, organisationId])).rows
   if (!row) throw new AppError('forbidden', 'You can only buy on behalf of an organisation you are a member of.')
   const organisation = { id: row.id, name: row.name, slug: row.slug }
   const form = legalFormLabel[row.legalForm].toLowerCase()

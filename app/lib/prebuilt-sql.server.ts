@@ -1,0 +1,20 @@
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
+import type { DB } from '../../db/schema'
+
+// The checkout's hot path (placing orders, posting their ledger entries, deciding the buyer's
+// class) runs prebuilt SQL rather than the query builder: building, compiling and camel-casing
+// a query with Kysely costs more JavaScript than SQLite spends running most of these
+// statements, and a checkout runs about ten of them (issue 5). The SQL text depends only on
+// the number of rows, so connection.ts's statement cache prepares each shape once. Columns are
+// snake_case in the text; the CamelCasePlugin still camel-cases the rows that come back.
+
+/** Runs one prebuilt statement on `db` or a transaction (see above). */
+export function runPrebuilt<R>(db: Kysely<DB> | Transaction<DB>, text: string, parameters: readonly unknown[]) {
+  return db.executeQuery<R>(CompiledQuery.raw(text, parameters as unknown[]))
+}
+
+/** `(?, …, ?), …` — `count` rows of `width` placeholders, for a multi-row VALUES or an IN list. */
+export function placeholders(count: number, width: number): string {
+  const row = `(${Array.from({ length: width }, () => '?').join(', ')})`
+  return Array.from({ length: count }, () => row).join(', ')
+}
