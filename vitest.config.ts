@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: { alias: { '~': path.resolve(import.meta.dirname, 'app') } },
   test: {
     globals: true,
+    setupFiles: ['tests/support/setup.ts'],
     projects: [
       {
         extends: true,

@@ -1,3 +1,4 @@
+import { clock } from './clock'
 import fs from 'node:fs'
 import path from 'node:path'
 import nodemailer, { type Transporter } from 'nodemailer'
@@ -37,7 +38,7 @@ function fileSafe(address: string): string {
 
 function writeToOutbox(dir: string, to: string, message: Buffer): string {
   fs.mkdirSync(dir, { recursive: true })
-  const stamp = new Date().toISOString().replace(/:/g, '-')
+  const stamp = clock.now().replace(/:/g, '-')
   // Two messages to one address within a millisecond get .1, .2, … rather than overwrite.
   for (let n = 0; ; n++) {
     const file = path.join(dir, `${stamp}_${fileSafe(to)}${n ? `.${n}` : ''}.eml`)

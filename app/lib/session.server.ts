@@ -1,3 +1,4 @@
+import { clock } from './clock'
 import { createCookie, data, redirect, type Cookie } from '@remix-run/node'
 import { createSession, personForSession, revokeSession, SESSION_DAYS, type Account } from '../modules/accounts/accounts.server'
 import { getDb } from './db.server'
@@ -35,7 +36,7 @@ async function sessionId(request: Request): Promise<string | null> {
 
 export async function getOptionalUser(request: Request): Promise<CurrentUser | null> {
   const id = await sessionId(request)
-  return id ? personForSession(getDb(), id, new Date()) : null
+  return id ? personForSession(getDb(), id, clock.date()) : null
 }
 
 /** The signed-in person; anyone else is sent to log in and brought back here afterwards. */
@@ -65,14 +66,14 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
 
 /** Opens a session for the person and sends the browser on with the cookie set. */
 export async function startUserSession(personId: number, redirectTo: string): Promise<Response> {
-  const id = await createSession(getDb(), personId, new Date())
+  const id = await createSession(getDb(), personId, clock.date())
   return redirect(safeRedirect(redirectTo), { headers: { 'Set-Cookie': await sessionCookie().serialize(id) } })
 }
 
 /** Ends the request's session (in the database, not just in the browser) and goes home. */
 export async function endUserSession(request: Request): Promise<Response> {
   const id = await sessionId(request)
-  if (id) await revokeSession(getDb(), id, new Date())
+  if (id) await revokeSession(getDb(), id, clock.date())
   return redirect('/', { headers: { 'Set-Cookie': await sessionCookie().serialize('', { maxAge: 0, expires: new Date(0) }) } })
 }
 

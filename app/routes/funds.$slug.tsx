@@ -1,4 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { clock } from '~/lib/clock'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { StackedColumns } from '~/components/charts'
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...summary,
     ...activity,
     viewer: user ? { id: user.id, isSteward: user.isSteward, isFundAdmin: await isFundAdmin(db, user.id, summary.fund.id) } : null,
-    year: new Date().getUTCFullYear(),
+    year: clock.date().getUTCFullYear(),
   }
 }
 

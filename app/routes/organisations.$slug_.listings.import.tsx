@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { clock } from '~/lib/clock'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { z } from 'zod'
@@ -63,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!file || typeof file === 'string' || (file.name === '' && file.size === 0)) return reply({ formError: 'Choose a CSV file to import.' }, 400)
   if (file.size > MAX_IMPORT_BYTES) return tooLarge()
   const bytes = new Uint8Array(await file.arrayBuffer())
-  const result = await domain(() => importListingsCsv(db, { personId: user.id, organisationId: organisation.id }, bytes, new Date().toISOString()))
+  const result = await domain(() => importListingsCsv(db, { personId: user.id, organisationId: organisation.id }, bytes, clock.now()))
   if (!result.ok) {
     const fileLevel = result.problems.length === 1 && result.problems[0]!.row === null
     return reply(fileLevel ? { formError: result.problems[0]!.message } : { formError: 'Nothing was imported: fix the rows below and import the whole file again.', problems: result.problems, more: result.more }, 400)

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { clock } from '~/lib/clock'
 import { z } from 'zod'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
@@ -15,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb()
   const organisation = await domain(() => organisationBySlug(db, slug))
   const csv = await domain(() => exportListingsCsv(db, { personId: user.id, organisationId: organisation.id }))
-  const day = new Date().toISOString().slice(0, 10)
+  const day = clock.now().slice(0, 10)
   return new Response(csv, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',

@@ -15,6 +15,7 @@ import { useAccountsTestEnv } from '../support/accounts'
 import { request, sessionCookieFor, statusOf } from '../support/auth'
 import { useAsAppDb } from '../support/db'
 import { appErrorOf } from '../support/errors'
+import { setClock } from '../../app/lib/clock'
 import { forFirm, newKey, smallMarket, type SmallMarket } from '../support/market'
 
 useAccountsTestEnv()
@@ -76,6 +77,8 @@ describe('disbursements', () => {
 
 describe('fund pages and exports', () => {
   it('the page’s forms ask and decide, with the balance and trail shown to anyone', async () => {
+    // The payout is asked and decided the day after the purchase, in the same month.
+    setClock(later)
     const designer = await sessionCookieFor(m.designer.id)
     const res = await statusOf(() =>
       fundPage.action({ request: request('/funds/open-design-fund', { cookie: designer, form: { intent: 'request', amount: '12.50', recipient: 'Hive testers', purpose: 'Testing the new frame design' } }), params: { slug: 'open-design-fund' }, context: {} }),

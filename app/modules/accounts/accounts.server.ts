@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors'
 import { sendMail } from '../../lib/mail.server'
 import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './password.server'
 import { newSecret, secretHash } from '../../lib/tokens.server'
+import { clock } from '../../lib/clock'
 
 // People's accounts: sign-up, log-in with rate limits, sessions, password change and reset.
 // Secrets that open an account (session ids, reset tokens) are random, handed to the person
@@ -102,7 +103,7 @@ export const wrongCredentials = "That email address and password don't match an 
  * @throws AppError('rate_limited') with when to try again; AppError('invalid_input') for a wrong
  * email or password, the same message whether or not the account exists
  */
-export async function logIn(db: Kysely<DB>, input: { email: string; password: string; address: string }, now: Date = new Date()): Promise<Account> {
+export async function logIn(db: Kysely<DB>, input: { email: string; password: string; address: string }, now: Date = clock.date()): Promise<Account> {
   const email = normaliseEmail(input.email).slice(0, MAX_EMAIL_LENGTH)
   const address = input.address.slice(0, 100) || 'unknown'
   // The attempt is written as a failure before the (slow) password check, in the same
@@ -172,7 +173,7 @@ function tryAgainMessage(retryAt: Date, now: Date): string {
 // Sessions
 
 /** Opens a session and returns its id, the secret the cookie carries; only its hash is stored. */
-export async function createSession(db: Db, personId: number, now: Date = new Date()): Promise<string> {
+export async function createSession(db: Db, personId: number, now: Date = clock.date()): Promise<string> {
   const rawId = newSecret()
   await db
     .insertInto('sessions')
@@ -182,7 +183,7 @@ export async function createSession(db: Db, personId: number, now: Date = new Da
 }
 
 /** The person a session id belongs to; null when it is unknown, expired or revoked. */
-export async function personForSession(db: Db, rawId: string, now: Date = new Date()): Promise<Account | null> {
+export async function personForSession(db: Db, rawId: string, now: Date = clock.date()): Promise<Account | null> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('people', 'people.id', 'sessions.personId')
@@ -194,7 +195,7 @@ export async function personForSession(db: Db, rawId: string, now: Date = new Da
   return row ? toAccount(row) : null
 }
 
-export async function revokeSession(db: Db, rawId: string, now: Date = new Date()): Promise<void> {
+export async function revokeSession(db: Db, rawId: string, now: Date = clock.date()): Promise<void> {
   await db.updateTable('sessions').set({ revokedAt: iso(now) }).where('idHash', '=', secretHash(rawId)).where('revokedAt', 'is', null).execute()
 }
 
@@ -215,7 +216,7 @@ export async function changePassword(
   db: Kysely<DB>,
   personId: number,
   input: { currentPassword: string; newPassword: string },
-  now: Date = new Date(),
+  now: Date = clock.date(),
 ): Promise<Account> {
   const person = await db
     .selectFrom('people')
@@ -242,7 +243,7 @@ export const resetRequestedMessage = 'If an account exists for that address, we 
  * Mails a one-hour reset link to the account with `email`. An unknown address gets no mail and
  * the same (silent) result, so the form does not tell who has an account.
  */
-export async function requestPasswordReset(db: Kysely<DB>, email: string, now: Date = new Date()): Promise<void> {
+export async function requestPasswordReset(db: Kysely<DB>, email: string, now: Date = clock.date()): Promise<void> {
   const person = await findByEmail(db, email)
   if (!person) return
   const recent = await db
@@ -298,7 +299,7 @@ function usableReset(db: Db, token: string, now: Date) {
 }
 
 /** Whether a reset link can still be used, and for which address (to show on the form). */
-export async function checkResetToken(db: Db, token: string, now: Date = new Date()): Promise<{ email: string } | null> {
+export async function checkResetToken(db: Db, token: string, now: Date = clock.date()): Promise<{ email: string } | null> {
   const row = await usableReset(db, token, now)
   return row ? { email: row.email } : null
 }
@@ -308,7 +309,7 @@ export async function checkResetToken(db: Db, token: string, now: Date = new Dat
  * person) is used up, and every session ends.
  * @throws AppError('invalid_input') for an expired, used or unknown link, or a weak password
  */
-export async function resetPassword(db: Kysely<DB>, token: string, newPassword: string, now: Date = new Date()): Promise<Account> {
+export async function resetPassword(db: Kysely<DB>, token: string, newPassword: string, now: Date = clock.date()): Promise<Account> {
   const person = await usableReset(db, token, now)
   if (!person) throw new AppError('invalid_input', expiredLink)
   const problem = passwordProblem(newPassword, person.email)

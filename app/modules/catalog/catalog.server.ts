@@ -9,6 +9,7 @@ import { getStoredScore, type StoredScore } from '../scoring/scores.server'
 import { coverImages, listOfferImages, type CoverImage } from '../listings/images.server'
 import { catalogStats, rankByWeights } from './ranking-snapshot.server'
 import { CATALOG_PAGE_SIZE, COUNT_CAP, toFtsQuery, type CatalogQuery, type RankingView } from './query'
+import { clock } from '../../lib/clock'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -330,7 +331,7 @@ export function toEvidenceLine(
 const shownImage = ({ storageKey, altText, width, height }: CoverImage): CoverImage => ({ storageKey, altText, width, height })
 
 /** An active offer with everything its page shows. @throws AppError('not_found') */
-export async function getOffer(db: Db, slug: string, now = new Date().toISOString()): Promise<OfferDetail> {
+export async function getOffer(db: Db, slug: string, now = clock.now()): Promise<OfferDetail> {
   const row = await offerCardQuery(db)
     .innerJoin('commonsFunds as f', 'f.id', 'o.commonsFundId')
     .select([

@@ -4,6 +4,7 @@ import type { DB, EvidenceClaim } from '../../../db/schema'
 import { claimKinds, evidenceLevels } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { refreshScores } from '../scoring/scores.server'
+import { clock } from '../../lib/clock'
 
 const isoTime = z.iso.datetime({ offset: false })
 
@@ -26,7 +27,7 @@ export type NewClaimInput = z.input<typeof NewClaimInput>
  * Records an evidence claim and rescores what it is about, in one transaction.
  * @throws AppError('invalid_input' | 'not_found')
  */
-export async function addEvidenceClaim(db: Kysely<DB>, input: NewClaimInput, now = new Date().toISOString()): Promise<EvidenceClaim> {
+export async function addEvidenceClaim(db: Kysely<DB>, input: NewClaimInput, now = clock.now()): Promise<EvidenceClaim> {
   const parsed = NewClaimInput.safeParse(input)
   if (!parsed.success) throw new AppError('invalid_input', `This claim is not valid: ${parsed.error.issues[0]!.message}`)
   const claim = parsed.data
@@ -46,7 +47,7 @@ export async function addEvidenceClaim(db: Kysely<DB>, input: NewClaimInput, now
 }
 
 /** Withdraws a claim (e.g. a certification that lapsed) and rescores. @throws AppError('not_found') */
-export async function withdrawEvidenceClaim(db: Kysely<DB>, claimId: number, now = new Date().toISOString()): Promise<void> {
+export async function withdrawEvidenceClaim(db: Kysely<DB>, claimId: number, now = clock.now()): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const row = await trx.deleteFrom('evidenceClaims').where('id', '=', claimId).returning('organisationId').executeTakeFirst()
     if (!row) throw new AppError('not_found', 'There is no such claim.')

@@ -4,6 +4,7 @@ import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { formatMoney } from '../../lib/money'
 import { balanceOf, postEntry } from '../ledger/ledger.server'
+import { clock } from '../../lib/clock'
 
 // Money leaves a commons fund only through a disbursement: a fund admin asks, a steward who is
 // not the asker approves, and the approval posts to the ledger. Every step is in the fund's
@@ -61,7 +62,7 @@ export async function requestDisbursement(
   personId: number,
   commonsFundId: number,
   input: { amount: number; recipient: string; purpose: string },
-  now = new Date().toISOString(),
+  now = clock.now(),
 ) {
   const fund = await db.selectFrom('commonsFunds').select(['id', 'currency', 'name']).where('id', '=', commonsFundId).executeTakeFirst()
   if (!fund) throw new AppError('not_found', 'There is no such commons fund.')
@@ -94,7 +95,7 @@ export async function decideDisbursement(
   stewardId: number,
   disbursementId: number,
   decision: { approve: boolean; reason: string },
-  now = new Date().toISOString(),
+  now = clock.now(),
 ) {
   if (!(await isSteward(db, stewardId))) throw new AppError('forbidden', 'Only the marketplace’s stewards approve disbursements.')
   const reason = decision.reason.trim()

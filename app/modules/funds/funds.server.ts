@@ -3,6 +3,7 @@ import type { CommonsFundKind, DB, ReciprocityClassName } from '../../../db/sche
 import { AppError } from '../../lib/errors'
 import type { Money } from '../../lib/money'
 import { orderReference } from '../orders/place-order.server'
+import { clock } from '../../lib/clock'
 
 // A commons fund as the ledger sees it: everything here is summed from postings, never from
 // orders, so the page shows the books themselves.
@@ -103,7 +104,7 @@ export interface FundDisbursement {
 }
 
 /** The fund's disbursements (newest first), its audit trail, and monthly inflows and outflows. */
-export async function fundActivity(db: Kysely<DB>, fundId: number, currency: string, now = new Date().toISOString()) {
+export async function fundActivity(db: Kysely<DB>, fundId: number, currency: string, now = clock.now()) {
   const money = (amount: number): Money => ({ amount, currency })
   const [disbursements, audit, monthly] = await Promise.all([
     db

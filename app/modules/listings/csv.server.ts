@@ -7,6 +7,7 @@ import { requireMembership } from '../organisations/membership.server'
 import { defaultAccessFeeSplit } from '../pricing/pricing'
 import { refreshScores } from '../scoring/scores.server'
 import { insertListing, listingProblems, offerSlugAllocator, type Actor, type ListingInput } from './listings.server'
+import { clock } from '../../lib/clock'
 
 // An organisation's listings as a spreadsheet: exported to edit in bulk, imported back all or
 // nothing. A half-applied spreadsheet is worse than none (nobody can tell which rows took), so
@@ -427,7 +428,7 @@ async function orderedKindChanges(db: Db, planned: Planned[], report: Report) {
  * the stock of a good), all in one transaction, and the organisation is rescored once.
  * @throws AppError forbidden (not a member)
  */
-export async function importListingsCsv(db: Kysely<DB>, actor: Actor, bytes: Uint8Array, now = new Date().toISOString()): Promise<ImportResult> {
+export async function importListingsCsv(db: Kysely<DB>, actor: Actor, bytes: Uint8Array, now = clock.now()): Promise<ImportResult> {
   await requireMembership(db, actor.personId, actor.organisationId)
   const file = readCsv(bytes)
   if ('ok' in file) return file

@@ -6,6 +6,7 @@ import type { Metadata, Sharp, SharpOptions } from 'sharp'
 import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { ownListing, type Actor } from './listings.server'
+import { clock } from '../../lib/clock'
 
 // Offer images. An upload is trusted only once sharp has decoded it: the file's name and the
 // type the browser claims say nothing. What is stored is never the upload itself but two WebP
@@ -144,7 +145,7 @@ export interface ImageUpload {
  * under `uploadDir`, placed after the listing's other images.
  * @throws AppError forbidden, not_found, invalid_input (per field: image, altText), conflict (too many)
  */
-export async function addOfferImage(db: Kysely<DB>, actor: Actor, offerId: number, upload: ImageUpload, uploadDir: string, now = new Date().toISOString()): Promise<OfferImage> {
+export async function addOfferImage(db: Kysely<DB>, actor: Actor, offerId: number, upload: ImageUpload, uploadDir: string, now = clock.now()): Promise<OfferImage> {
   await ownListing(db, actor, offerId)
   const altText = upload.altText.replace(/\s+/g, ' ').trim()
   const details: Record<string, string> = {}

@@ -6,6 +6,7 @@ import { firstFreeSlug, slugify } from '../../lib/slug'
 import { requireMembership } from '../organisations/membership.server'
 import { accessFeeBounds, defaultAccessFeeSplit, MAX_UNIT_PRICE, tierPriceProblems } from '../pricing/pricing'
 import { refreshScores } from '../scoring/scores.server'
+import { clock } from '../../lib/clock'
 
 // An organisation's listings: what its members create, edit, archive and restock. Every
 // function checks membership against the stored organisation, validates with the same rules
@@ -174,7 +175,7 @@ export async function insertListing(
  * Lists a new good or commons item for the actor's organisation, scored at once.
  * @throws AppError forbidden (not a member), invalid_input (with a message per field)
  */
-export async function createListing(db: Kysely<DB>, actor: Actor, input: unknown, now = new Date().toISOString()) {
+export async function createListing(db: Kysely<DB>, actor: Actor, input: unknown, now = clock.now()) {
   await requireMembership(db, actor.personId, actor.organisationId)
   const checked = listingProblems(input)
   if (!checked.ok) throw checked.error
@@ -198,7 +199,7 @@ export async function ownListing(db: Db, actor: Actor, offerId: number) {
  * stock changes go through adjustStock so they have a history.
  * @throws AppError forbidden, not_found, invalid_input, conflict
  */
-export async function updateListing(db: Kysely<DB>, actor: Actor, offerId: number, input: unknown, now = new Date().toISOString()) {
+export async function updateListing(db: Kysely<DB>, actor: Actor, offerId: number, input: unknown, now = clock.now()) {
   const existing = await ownListing(db, actor, offerId)
   const checked = listingProblems({ ...(input as object), stock: existing.stock ?? undefined })
   if (!checked.ok) throw checked.error
@@ -217,7 +218,7 @@ export async function updateListing(db: Kysely<DB>, actor: Actor, offerId: numbe
 }
 
 /** Takes a listing out of the catalog, or puts it back. @throws AppError forbidden, not_found */
-export async function setListingStatus(db: Kysely<DB>, actor: Actor, offerId: number, status: 'active' | 'archived', now = new Date().toISOString()) {
+export async function setListingStatus(db: Kysely<DB>, actor: Actor, offerId: number, status: 'active' | 'archived', now = clock.now()) {
   await ownListing(db, actor, offerId)
   return db.transaction().execute(async (trx) => {
     await trx.updateTable('offers').set({ status, updatedAt: now }).where('id', '=', offerId).execute()
@@ -240,7 +241,7 @@ export const StockAdjustmentInput = z.object({
  * checkout racing it) and records who did it and why.
  * @throws AppError forbidden, not_found, invalid_input, conflict
  */
-export async function adjustStock(db: Kysely<DB>, actor: Actor, offerId: number, input: unknown, now = new Date().toISOString()) {
+export async function adjustStock(db: Kysely<DB>, actor: Actor, offerId: number, input: unknown, now = clock.now()) {
   const offer = await ownListing(db, actor, offerId)
   if (offer.stock === null) throw new AppError('invalid_input', 'A commons item has no stock: sharing does not use it up.')
   const parsed = StockAdjustmentInput.safeParse(input)

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { ownListing, type Actor } from './listings.server'
+import { clock } from '../../lib/clock'
 
 // What a buyer of a commons item receives: a file (kept in the database, so it travels with
 // backups and is served only to those who obtained it, see /downloads/:offerId) or a link.
@@ -45,7 +46,7 @@ export async function commonsResourceSummary(db: Db, offerId: number): Promise<C
 }
 
 /** Shares the item through a link. @throws AppError forbidden, not_found, invalid_input */
-export async function setCommonsResourceLink(db: Kysely<DB>, actor: Actor, offerId: number, url: string, now = new Date().toISOString()) {
+export async function setCommonsResourceLink(db: Kysely<DB>, actor: Actor, offerId: number, url: string, now = clock.now()) {
   await ownCommonsItem(db, actor, offerId)
   const parsed = ResourceLink.safeParse(url)
   if (!parsed.success) {
@@ -78,7 +79,7 @@ function cleanFileName(name: string): string {
 }
 
 /** Shares the item as a file of at most 20 MB. @throws AppError forbidden, not_found, invalid_input */
-export async function setCommonsResourceFile(db: Kysely<DB>, actor: Actor, offerId: number, upload: ResourceUpload, now = new Date().toISOString()) {
+export async function setCommonsResourceFile(db: Kysely<DB>, actor: Actor, offerId: number, upload: ResourceUpload, now = clock.now()) {
   await ownCommonsItem(db, actor, offerId)
   const fileName = cleanFileName(upload.fileName)
   let problem: string | null = null

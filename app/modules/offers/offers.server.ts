@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { refreshScores } from '../scoring/scores.server'
+import { clock } from '../../lib/clock'
 
 /**
  * Puts an offer under another licence (or none, for a good) and rescores the producer's
  * offers, whose open-licence share it changes. @throws AppError('not_found' | 'invalid_input')
  */
-export async function changeOfferLicence(db: Kysely<DB>, offerId: number, licenceCode: string | null, now = new Date().toISOString()) {
+export async function changeOfferLicence(db: Kysely<DB>, offerId: number, licenceCode: string | null, now = clock.now()) {
   return db.transaction().execute(async (trx) => {
     const offer = await trx.selectFrom('offers').select(['kind', 'organisationId']).where('id', '=', offerId).executeTakeFirst()
     if (!offer) throw new AppError('not_found', 'There is no such offer.')
@@ -22,7 +23,7 @@ export async function changeOfferLicence(db: Kysely<DB>, offerId: number, licenc
 }
 
 /** Archives an offer: it leaves the catalog and no longer counts in its producer's share. */
-export async function archiveOffer(db: Kysely<DB>, offerId: number, now = new Date().toISOString()) {
+export async function archiveOffer(db: Kysely<DB>, offerId: number, now = clock.now()) {
   return db.transaction().execute(async (trx) => {
     const offer = await trx
       .updateTable('offers')

@@ -6,6 +6,7 @@ import { offerPriceColumns, priceLine, tierPriceInput } from '../pricing/pricing
 import { buyingOptions, reciprocityClass, type DeclaredUse, type ReciprocityDecision } from '../reciprocity/reciprocity.server'
 import { MAX_LINES, MAX_QUANTITY, placeOrderIn, type PlacedCheckout } from './place-order.server'
 import { inWriteBatch } from './write-batch.server'
+import { clock } from '../../lib/clock'
 
 // A person's cart lives in the database: it follows them across devices, and checkout reads
 // the quantities from here, never prices or classes from the form.
@@ -48,7 +49,7 @@ async function ensureCart(db: Db, personId: number, now: string) {
   await db.insertInto('carts').values({ personId, updatedAt: now }).onConflict((oc) => oc.column('personId').doNothing()).execute()
 }
 
-export async function getCart(db: Kysely<DB>, personId: number, now = new Date().toISOString()): Promise<Cart> {
+export async function getCart(db: Kysely<DB>, personId: number, now = clock.now()): Promise<Cart> {
   const cart = await db.selectFrom('carts').select('buyingForOrganisationId').where('personId', '=', personId).executeTakeFirst()
   const options = await buyingOptions(db, personId, now)
   let buyingAs = options.find((o) => (o.use.kind === 'personal' ? null : o.use.organisationId) === (cart?.buyingForOrganisationId ?? null))
@@ -127,7 +128,7 @@ export async function getCart(db: Kysely<DB>, personId: number, now = new Date()
  * Adds units of an offer (to what is already there).
  * @throws AppError not_found (unknown or archived offer), invalid_input (quantity), conflict (stock)
  */
-export async function addToCart(db: Kysely<DB>, personId: number, input: { offerId: number; quantity: number }, now = new Date().toISOString()) {
+export async function addToCart(db: Kysely<DB>, personId: number, input: { offerId: number; quantity: number }, now = clock.now()) {
   checkQuantity(input.quantity)
   return db.transaction().execute(async (trx) => {
     const offer = await trx
@@ -185,7 +186,7 @@ export async function removeFromCart(db: Kysely<DB>, personId: number, offerId: 
  * Declares whom the cart is bought for: oneself (null) or an organisation one belongs to.
  * @throws AppError forbidden for an organisation the person is not a member of
  */
-export async function setBuyingFor(db: Kysely<DB>, personId: number, organisationId: number | null, now = new Date().toISOString()) {
+export async function setBuyingFor(db: Kysely<DB>, personId: number, organisationId: number | null, now = clock.now()) {
   const decision = await reciprocityClass(db, { personId, use: useFor(organisationId) }, now)
   await ensureCart(db, personId, now)
   await db.updateTable('carts').set({ buyingForOrganisationId: organisationId, updatedAt: now }).where('personId', '=', personId).execute()
@@ -205,7 +206,7 @@ export async function checkOutCart(
   db: Kysely<DB>,
   personId: number,
   input: { idempotencyKey: string; paymentProvider: 'stripe' | 'invoice' },
-  now = new Date().toISOString(),
+  now = clock.now(),
 ): Promise<PlacedCheckout> {
   // In a write batch with other concurrent checkouts, in its own savepoint (write-batch.server.ts).
   return inWriteBatch(db, async (trx) => {

@@ -6,6 +6,7 @@ import { requireMembership } from '../organisations/membership.server'
 import { refundStripeOrder } from '../payments/stripe.server'
 import { orderReference } from './place-order.server'
 import { applyPayment, recordRefund, releaseUnpaidOrder } from './settlement.server'
+import { clock } from '../../lib/clock'
 
 // What buyers and sellers do to an order after it is placed. Each function checks who may do
 // it against the stored order, never against anything the form says.
@@ -26,7 +27,7 @@ async function sellerOrder(db: Kysely<DB>, orderId: number, personId: number) {
  * A seller records that an invoice / bank transfer for its order arrived: the order is paid
  * and settled. @throws AppError forbidden (not a member), conflict (not awaiting payment)
  */
-export async function recordInvoicePayment(db: Kysely<DB>, input: { orderId: number; personId: number }, now = new Date().toISOString()) {
+export async function recordInvoicePayment(db: Kysely<DB>, input: { orderId: number; personId: number }, now = clock.now()) {
   const order = await sellerOrder(db, input.orderId, input.personId)
   if (order.provider !== 'invoice') throw new AppError('conflict', 'This order is paid by card: Stripe confirms its payment.')
   if (order.status !== 'pending_payment') {
@@ -55,7 +56,7 @@ export async function recordInvoicePayment(db: Kysely<DB>, input: { orderId: num
  * The buyer calls off everything in a checkout still awaiting payment; paid parts stay.
  * @throws AppError not_found (not theirs), conflict (nothing left to cancel)
  */
-export async function cancelUnpaidCheckout(db: Kysely<DB>, input: { checkoutId: number; personId: number }, now = new Date().toISOString()) {
+export async function cancelUnpaidCheckout(db: Kysely<DB>, input: { checkoutId: number; personId: number }, now = clock.now()) {
   const orders = await db
     .selectFrom('orders')
     .select('id')
@@ -83,7 +84,7 @@ export async function refundOrder(
   db: Kysely<DB>,
   stripe: Stripe | null,
   input: { orderId: number; personId: number; reason: string },
-  now = new Date().toISOString(),
+  now = clock.now(),
 ) {
   const order = await sellerOrder(db, input.orderId, input.personId)
   if (order.status !== 'paid' && order.status !== 'fulfilled') {
@@ -131,7 +132,7 @@ export async function refundOrder(
  * The seller has sent a paid order on its way; the note (a carrier and tracking number, or
  * "ready for pickup") is shown to the buyer. @throws AppError forbidden, conflict
  */
-export async function markShipped(db: Kysely<DB>, input: { orderId: number; personId: number; note: string }, now = new Date().toISOString()) {
+export async function markShipped(db: Kysely<DB>, input: { orderId: number; personId: number; note: string }, now = clock.now()) {
   const order = await sellerOrder(db, input.orderId, input.personId)
   if (order.status !== 'paid') throw new AppError('conflict', order.status === 'pending_payment' ? 'Ship an order once it is paid.' : 'Only a paid order that is not yet fulfilled can be marked shipped.')
   const note = input.note.trim().slice(0, 500)
@@ -139,7 +140,7 @@ export async function markShipped(db: Kysely<DB>, input: { orderId: number; pers
 }
 
 /** The buyer has what they ordered. @throws AppError forbidden, conflict */
-export async function markFulfilled(db: Kysely<DB>, input: { orderId: number; personId: number }, now = new Date().toISOString()) {
+export async function markFulfilled(db: Kysely<DB>, input: { orderId: number; personId: number }, now = clock.now()) {
   const order = await sellerOrder(db, input.orderId, input.personId)
   const moved = await db.updateTable('orders').set({ status: 'fulfilled', fulfilledAt: now }).where('id', '=', order.id).where('status', '=', 'paid').executeTakeFirst()
   if (moved.numUpdatedRows === 0n) {
@@ -156,7 +157,7 @@ export async function cancelOrderAsSeller(
   db: Kysely<DB>,
   stripe: Stripe | null,
   input: { orderId: number; personId: number; reason: string },
-  now = new Date().toISOString(),
+  now = clock.now(),
 ) {
   const order = await sellerOrder(db, input.orderId, input.personId)
   if (order.status === 'pending_payment') {

@@ -7,6 +7,7 @@ import { postEntries } from '../ledger/ledger.server'
 import { priceLine, tierPriceInput } from '../pricing/pricing'
 import { reciprocityClass, type DeclaredUse } from '../reciprocity/reciprocity.server'
 import { inWriteBatch } from './write-batch.server'
+import { clock } from '../../lib/clock'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -97,7 +98,7 @@ function minutesAfter(iso: string, minutes: number): string {
  *   not_found (unknown or archived offers), conflict (not enough stock), forbidden (buying for
  *   an organisation one is not a member of)
  */
-export async function placeOrder(db: Kysely<DB>, input: PlaceOrderInput, now = new Date().toISOString()): Promise<PlacedCheckout> {
+export async function placeOrder(db: Kysely<DB>, input: PlaceOrderInput, now = clock.now()): Promise<PlacedCheckout> {
   // Concurrent checkouts share one transaction (group commit), each in its own savepoint:
   // this one is still all-or-nothing, and resolves once it is committed (write-batch.server.ts).
   return inWriteBatch(db, (trx) => placeOrderIn(trx, input, now))

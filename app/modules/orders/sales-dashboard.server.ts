@@ -6,6 +6,7 @@ import { balanceOf } from '../ledger/ledger.server'
 import { requireMembership } from '../organisations/membership.server'
 import { orderReference } from './place-order.server'
 import { spreadsheetSafe } from '../../lib/spreadsheet'
+import { clock } from '../../lib/clock'
 
 // What a co-op sold: by buyer class, by offer and over time; the access fees its sales
 // generated and where they went; and what it is owed, read from the ledger itself.
@@ -42,7 +43,7 @@ function mondayOf(iso: string): string {
 }
 
 /** The default range: the last twelve weeks up to today. */
-export function defaultSalesRange(now = new Date().toISOString()): SalesRange {
+export function defaultSalesRange(now = clock.now()): SalesRange {
   const to = now.slice(0, 10)
   return { from: new Date(Date.parse(startOf(to)) - 83 * dayMs).toISOString().slice(0, 10), to }
 }

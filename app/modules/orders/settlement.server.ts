@@ -3,6 +3,7 @@ import type { DB, PaymentProvider } from '../../../db/schema'
 import { formatMoney } from '../../lib/money'
 import { postEntry, reverseOrderEntries, type PostingInput } from '../ledger/ledger.server'
 import { orderReference } from './place-order.server'
+import { clock } from '../../lib/clock'
 
 // What happens to orders once they exist: payment, settlement into producers' and funds'
 // accounts, lapse, cancellation and refund. Every change moves the order's status with a
@@ -179,7 +180,7 @@ export async function releaseUnpaidOrder(
 }
 
 /** Lapses every order whose payment window has closed. Returns how many lapsed. */
-export async function expireUnpaidOrders(db: Kysely<DB>, now = new Date().toISOString()): Promise<number> {
+export async function expireUnpaidOrders(db: Kysely<DB>, now = clock.now()): Promise<number> {
   const due = await db
     .selectFrom('orders')
     .select('id')

@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors'
 import { refreshScores } from '../scoring/scores.server'
 import { recordAudit } from '../verification/audit.server'
 import { requireMembership } from './membership.server'
+import { clock } from '../../lib/clock'
 
 /** The governance facts an organisation states about itself; each may be left unstated (null). */
 export const OrganisationFactsPatch = z
@@ -31,7 +32,7 @@ export async function updateOrganisationFacts(
   db: Kysely<DB>,
   organisationId: number,
   patch: OrganisationFactsPatch,
-  now = new Date().toISOString(),
+  now = clock.now(),
   actorId?: number,
 ) {
   const parsed = OrganisationFactsPatch.safeParse(patch)

@@ -7,6 +7,7 @@ import { firstFreeSlug, slugify } from '../../lib/slug'
 import { addDays } from '../../lib/time'
 import { newSecret, secretHash } from '../../lib/tokens.server'
 import { recordAudit } from '../verification/audit.server'
+import { clock } from '../../lib/clock'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -64,7 +65,7 @@ export async function organisationBySlug(db: Db, slug: string) {
  * evidence, peer attestations and a steward's review lift it (see verification).
  * @throws AppError('invalid_input')
  */
-export async function createOrganisation(db: Kysely<DB>, founderId: number, input: NewOrganisationInput, now = new Date().toISOString()) {
+export async function createOrganisation(db: Kysely<DB>, founderId: number, input: NewOrganisationInput, now = clock.now()) {
   const parsed = NewOrganisationInput.safeParse(input)
   if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]!.message)
   const data = parsed.data
@@ -95,7 +96,7 @@ export const InvitationInput = z.object({
  * Invites someone by email; the raw token goes into the link and only its hash is stored.
  * @throws AppError('forbidden' | 'invalid_input' | 'conflict')
  */
-export async function inviteMember(db: Kysely<DB>, actorId: number, organisationId: number, input: z.input<typeof InvitationInput>, now = new Date().toISOString()) {
+export async function inviteMember(db: Kysely<DB>, actorId: number, organisationId: number, input: z.input<typeof InvitationInput>, now = clock.now()) {
   const parsed = InvitationInput.safeParse(input)
   if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]!.message)
   return db.transaction().execute(async (trx) => {
@@ -120,7 +121,7 @@ export async function inviteMember(db: Kysely<DB>, actorId: number, organisation
 }
 
 /** What an invitation link offers, for its page. @throws AppError('not_found') */
-export async function invitationByToken(db: Db, token: string, now = new Date().toISOString()) {
+export async function invitationByToken(db: Db, token: string, now = clock.now()) {
   const row = await db
     .selectFrom('invitations as i')
     .innerJoin('organisations as o', 'o.id', 'i.organisationId')
@@ -135,7 +136,7 @@ export async function invitationByToken(db: Db, token: string, now = new Date().
  * Accepts an invitation for the signed-in person, once.
  * @throws AppError('not_found' | 'conflict' | 'forbidden')
  */
-export async function acceptInvitation(db: Kysely<DB>, personId: number, token: string, now = new Date().toISOString()) {
+export async function acceptInvitation(db: Kysely<DB>, personId: number, token: string, now = clock.now()) {
   return db.transaction().execute(async (trx) => {
     const invitation = await invitationByToken(trx, token, now)
     if (invitation.acceptedAt !== null) throw new AppError('conflict', 'This invitation has already been used.')
@@ -171,7 +172,7 @@ export async function organisationMembers(db: Db, organisationId: number) {
     .execute()
 }
 
-export async function pendingInvitations(db: Db, organisationId: number, now = new Date().toISOString()) {
+export async function pendingInvitations(db: Db, organisationId: number, now = clock.now()) {
   return db
     .selectFrom('invitations')
     .select(['id', 'email', 'role', 'expiresAt'])

@@ -3,6 +3,7 @@ import type { DB, LegalForm, SurplusPolicy } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { attestationsFor } from '../verification/verification.server'
 import { tierPrices, toEvidenceLine, type EvidenceLine, type TierPrices } from '../catalog/catalog.server'
+import { clock } from '../../lib/clock'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -28,7 +29,7 @@ export interface OrganisationProfile {
 const flag = (v: 0 | 1 | null) => (v === null ? null : v === 1)
 
 /** An organisation's public profile: facts, the evidence behind them and its active offers. @throws AppError('not_found') */
-export async function getOrganisation(db: Db, slug: string, now = new Date().toISOString()): Promise<OrganisationProfile> {
+export async function getOrganisation(db: Db, slug: string, now = clock.now()): Promise<OrganisationProfile> {
   const org = await db.selectFrom('organisations').selectAll().where('slug', '=', slug).executeTakeFirst()
   if (!org) throw new AppError('not_found', 'There is no organisation at this address.')
 

@@ -5,12 +5,13 @@ import { reciprocityClass } from '../reciprocity/reciprocity.server'
 import { auditTrail } from '../verification/audit.server'
 import { attestationsFor, legalFormEvidence } from '../verification/verification.server'
 import { organisationBySlug, organisationMembers, pendingInvitations, requireMembership } from './membership.server'
+import { clock } from '../../lib/clock'
 
 /**
  * Everything an organisation's members see in its workspace.
  * @throws AppError('not_found' | 'forbidden')
  */
-export async function organisationWorkspace(db: Kysely<DB>, personId: number, slug: string, now = new Date().toISOString()) {
+export async function organisationWorkspace(db: Kysely<DB>, personId: number, slug: string, now = clock.now()) {
   const org = await organisationBySlug(db, slug)
   const role = await requireMembership(db, personId, org.id)
   const [members, invitations, claims, attestations, audit, legalForm, buyingAs] = await Promise.all([

@@ -5,6 +5,7 @@ import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { applyPayment, recordRefund, releaseUnpaidOrder } from '../orders/settlement.server'
 import { orderReference, stripeSessionMinutes } from '../orders/place-order.server'
+import { clock } from '../../lib/clock'
 
 // Stripe Checkout. The order exists before Stripe hears of it; no database transaction is
 // ever open while we wait for Stripe; the webhook is the only thing that marks an order paid.
@@ -18,7 +19,7 @@ export async function stripeCheckoutUrl(
   db: Kysely<DB>,
   stripe: Stripe,
   input: { checkoutId: number; personId: number; buyerEmail: string; returnUrl: string },
-  now = new Date().toISOString(),
+  now = clock.now(),
 ): Promise<string> {
   const checkout = await db
     .selectFrom('checkouts')
@@ -116,7 +117,7 @@ const idOf = (v: string | { id: string } | null | undefined) => (v == null ? nul
  * Handles one verified Stripe event, once: the event id is recorded in the same transaction as
  * its effects, so a redelivery changes nothing. Events may arrive in any order.
  */
-export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now = new Date().toISOString()): Promise<StripeEventResult> {
+export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now = clock.now()): Promise<StripeEventResult> {
   return db.transaction().execute(async (trx) => {
     const result = (outcome: StripeEventOutcome, checkoutId: number | null = null, extra: Partial<StripeEventResult> = {}): StripeEventResult => ({
       outcome,
@@ -258,7 +259,7 @@ export async function refundStripeOrder(
   stripe: Stripe,
   order: { id: number; checkoutId: number; total: number; currency: string; paymentId: number; paymentIntent: string },
   actor: { personId: number; reason: string },
-  now = new Date().toISOString(),
+  now = clock.now(),
 ): Promise<void> {
   const refund = await stripe.refunds.create(
     {

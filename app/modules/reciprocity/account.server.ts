@@ -3,9 +3,10 @@ import type { DB } from '../../../db/schema'
 import { organisationsOf } from '../organisations/membership.server'
 import { buyingOptions } from './reciprocity.server'
 import { reciprocityCredits } from '../orders/reciprocity-credit.server'
+import { clock } from '../../lib/clock'
 
 /** What a person's account page shows: how they buy, their organisations, and credits owed to them. */
-export async function accountOverview(db: Kysely<DB>, personId: number, now = new Date().toISOString()) {
+export async function accountOverview(db: Kysely<DB>, personId: number, now = clock.now()) {
   const [buyingAs, organisations, credits] = await Promise.all([buyingOptions(db, personId, now), organisationsOf(db, personId), reciprocityCredits(db, personId)])
   return { buyingAs, organisations, credits }
 }

@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors'
 import { evidenceLevelLabel, legalFormLabel } from '../../lib/labels'
 import { runPrebuilt } from '../../lib/prebuilt-sql.server'
 import { legalFormEvidence } from '../verification/verification.server'
+import { clock } from '../../lib/clock'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -43,7 +44,7 @@ const membershipSql = `select o.id, o.name, o.slug, o.legal_form from membership
 export async function reciprocityClass(
   db: Db,
   buyer: { personId: number; use: DeclaredUse },
-  now = new Date().toISOString(),
+  now = clock.now(),
 ): Promise<ReciprocityDecision> {
   if (buyer.use.kind === 'personal') {
     return {
@@ -75,7 +76,7 @@ export async function reciprocityClass(
 }
 
 /** Every use this person may declare, with the class each gives. */
-export async function buyingOptions(db: Db, personId: number, now = new Date().toISOString()): Promise<ReciprocityDecision[]> {
+export async function buyingOptions(db: Db, personId: number, now = clock.now()): Promise<ReciprocityDecision[]> {
   const memberships = await db.selectFrom('memberships').select('organisationId').where('personId', '=', personId).orderBy('organisationId').execute()
   return Promise.all([
     reciprocityClass(db, { personId, use: { kind: 'personal' } }, now),

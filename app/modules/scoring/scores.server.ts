@@ -3,6 +3,7 @@ import type { DB, EvidenceLevel, LegalForm, OfferKind } from '../../../db/schema
 import { AppError } from '../../lib/errors'
 import { CommunityWeights, criteria, type Criterion, type Weights } from './rules'
 import { scoreOffer, type ClaimFact, type CriterionResult, type ScoreResult, type ScoringInput } from './score'
+import { clock } from '../../lib/clock'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -50,7 +51,7 @@ export async function listRules(db: Db): Promise<RulesDocument[]> {
 export async function publishRules(
   db: Kysely<DB>,
   input: { weights: unknown; note: string; publishedBy: string },
-  now = new Date().toISOString(),
+  now = clock.now(),
 ): Promise<RulesDocument> {
   const parsed = CommunityWeights.safeParse(input.weights)
   if (!parsed.success) throw new AppError('invalid_input', `These weights cannot be published: ${parsed.error.issues[0]!.message}.`)
@@ -82,7 +83,7 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
  * An offer's score depends on its producer's other offers (the open-licence share),
  * so offer scopes widen to the producer.
  */
-export async function refreshScores(db: Db, scope: ScoreScope, now = new Date().toISOString()): Promise<number> {
+export async function refreshScores(db: Db, scope: ScoreScope, now = clock.now()): Promise<number> {
   const rules = await currentRules(db)
   let organisationIds: number[]
   if (scope === 'all') organisationIds = (await db.selectFrom('organisations').select('id').orderBy('id').execute()).map((o) => o.id)
@@ -264,7 +265,7 @@ function toRow(offerId: number, active: boolean, result: ScoreResult, rulesVersi
 }
 
 /** Rescores offers whose evidence has expired since their score was computed. */
-export async function refreshExpiredScores(db: Kysely<DB>, now = new Date().toISOString()): Promise<number> {
+export async function refreshExpiredScores(db: Kysely<DB>, now = clock.now()): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const stale = await trx.selectFrom('offerScores').select('offerId').where('validUntil', '<=', now).execute()
     if (stale.length === 0) return 0

@@ -9,6 +9,7 @@ import { requireMembership } from '../organisations/membership.server'
 import { refreshScores } from '../scoring/scores.server'
 import { creditReclassifiedOrders } from '../orders/reciprocity-credit.server'
 import { recordAudit } from './audit.server'
+import { clock } from '../../lib/clock'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -44,7 +45,7 @@ export type EvidenceInput = z.input<typeof EvidenceInput>
  * stewards' review queue to become verified.
  * @throws AppError('forbidden' | 'invalid_input')
  */
-export async function submitEvidence(db: Kysely<DB>, actorId: number, organisationId: number, input: EvidenceInput, now = new Date().toISOString()) {
+export async function submitEvidence(db: Kysely<DB>, actorId: number, organisationId: number, input: EvidenceInput, now = clock.now()) {
   const parsed = EvidenceInput.safeParse(input)
   if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]!.message)
   const e = parsed.data
@@ -78,12 +79,12 @@ export async function submitEvidence(db: Kysely<DB>, actorId: number, organisati
 }
 
 /** An organisation counts as verified when its current legal form is verified and unexpired. */
-export async function isVerifiedOrganisation(db: Db, organisationId: number, now = new Date().toISOString()): Promise<boolean> {
+export async function isVerifiedOrganisation(db: Db, organisationId: number, now = clock.now()): Promise<boolean> {
   return (await legalFormEvidence(db, organisationId, now)) === 'verified'
 }
 
 /** The strongest current evidence for an organisation's stated legal form, or null if none. */
-export async function legalFormEvidence(db: Db, organisationId: number, now = new Date().toISOString()): Promise<EvidenceLevel | null> {
+export async function legalFormEvidence(db: Db, organisationId: number, now = clock.now()): Promise<EvidenceLevel | null> {
   const org = await db.selectFrom('organisations').select('legalForm').where('id', '=', organisationId).executeTakeFirst()
   if (!org) return null
   const claims = await db
@@ -118,7 +119,7 @@ export async function attestOrganisation(
   actorId: number,
   organisationId: number,
   input: z.input<typeof AttestationInput>,
-  now = new Date().toISOString(),
+  now = clock.now(),
 ) {
   const parsed = AttestationInput.safeParse(input)
   if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]!.message)
@@ -216,7 +217,7 @@ export async function reviewEvidence(
   stewardId: number,
   claimId: number,
   decision: { approve: boolean; reason: string },
-  now = new Date().toISOString(),
+  now = clock.now(),
 ) {
   const reason = DecisionReason.safeParse(decision.reason)
   if (!reason.success) throw new AppError('invalid_input', reason.error.issues[0]!.message)
@@ -244,7 +245,7 @@ export const ChallengeReason = z.string().trim().min(10, 'Explain what is wrong 
  * Anyone signed in may challenge a claim; a steward resolves it.
  * @throws AppError('not_found' | 'conflict' | 'invalid_input')
  */
-export async function challengeClaim(db: Kysely<DB>, personId: number, claimId: number, reasonText: string, now = new Date().toISOString()) {
+export async function challengeClaim(db: Kysely<DB>, personId: number, claimId: number, reasonText: string, now = clock.now()) {
   const reason = ChallengeReason.safeParse(reasonText)
   if (!reason.success) throw new AppError('invalid_input', reason.error.issues[0]!.message)
   return db.transaction().execute(async (trx) => {
@@ -279,7 +280,7 @@ export async function decideChallenge(
   stewardId: number,
   challengeId: number,
   decision: { uphold: boolean; reason: string },
-  now = new Date().toISOString(),
+  now = clock.now(),
 ) {
   const reason = DecisionReason.safeParse(decision.reason)
   if (!reason.success) throw new AppError('invalid_input', reason.error.issues[0]!.message)
@@ -367,7 +368,7 @@ export async function setSteward(db: Kysely<DB>, actorId: number | null, email: 
   })
 }
 
-export async function attestationsFor(db: Db, organisationId: number, now = new Date().toISOString()) {
+export async function attestationsFor(db: Db, organisationId: number, now = clock.now()) {
   const rows = await db
     .selectFrom('attestations as a')
     .innerJoin('organisations as o', 'o.id', 'a.attesterOrganisationId')
@@ -379,7 +380,7 @@ export async function attestationsFor(db: Db, organisationId: number, now = new 
 }
 
 /** The organisations this person may attest on behalf of (admin, verified), other than `excludeId`. */
-export async function attesterChoices(db: Db, personId: number, excludeId: number, now = new Date().toISOString()) {
+export async function attesterChoices(db: Db, personId: number, excludeId: number, now = clock.now()) {
   const admins = await db
     .selectFrom('memberships as m')
     .innerJoin('organisations as o', 'o.id', 'm.organisationId')
