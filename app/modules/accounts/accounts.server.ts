@@ -55,7 +55,7 @@ function isUniqueViolation(error: unknown): boolean {
 // Sign-up and log-in
 
 /** @throws AppError('conflict') for an address already taken, 'invalid_input' for a weak password */
-export async function signUp(db: Db, input: { email: string; displayName: string; password: string }): Promise<Account> {
+export async function signUp(db: Db, input: { email: string; displayName: string; password: string }, now: Date = clock.date()): Promise<Account> {
   const email = normaliseEmail(input.email)
   const displayName = input.displayName.trim()
   if (!email.includes('@') || email.length > MAX_EMAIL_LENGTH) throw invalid('email', 'Enter an email address like name@example.org.')
@@ -72,7 +72,7 @@ export async function signUp(db: Db, input: { email: string; displayName: string
   try {
     const row = await db
       .insertInto('people')
-      .values({ email, displayName, passwordHash })
+      .values({ email, displayName, passwordHash, createdAt: iso(now) })
       .returning(['id', 'email', 'displayName', 'isSteward'])
       .executeTakeFirstOrThrow()
     return toAccount(row)

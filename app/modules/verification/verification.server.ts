@@ -68,6 +68,7 @@ export async function submitEvidence(db: Kysely<DB>, actorId: number, organisati
         issuedAt: now,
         expiresAt,
         reviewStatus: 'requested',
+        createdAt: now,
       })
       .returningAll()
       .executeTakeFirstOrThrow()
@@ -195,7 +196,7 @@ async function promoteByAttestations(trx: Transaction<DB>, organisationId: numbe
   const expiresAt = valid.sort().reverse()[ATTESTATIONS_NEEDED - 1]!
   const claim = await trx
     .insertInto('evidenceClaims')
-    .values({ organisationId, claim: 'legal_form', value: org.legalForm, evidenceLevel: 'peer_attested', source: `${valid.length} peer attestations from verified organisations`, issuedAt: now, expiresAt })
+    .values({ organisationId, claim: 'legal_form', value: org.legalForm, evidenceLevel: 'peer_attested', source: `${valid.length} peer attestations from verified organisations`, issuedAt: now, expiresAt, createdAt: now })
     .returning('id')
     .executeTakeFirstOrThrow()
   await recordAudit(trx, { organisationId, actorId: null, action: 'legal_form_peer_attested', claimId: claim.id, detail: `${org.legalForm}, until ${expiresAt.slice(0, 10)}`, createdAt: now })
