@@ -6,7 +6,7 @@
 // SQLite's own clock (`strftime(…, 'now')`). Every domain insert whose time matters passes its
 // timestamp explicitly; the defaults only fill rows a person or a script writes by hand. The
 // whole-process boundary runs in CI (`faketime`) shift both clocks together. See
-// docs/decisions/0006-one-clock.md.
+// docs/decisions/0001-one-clock.md.
 
 let fixedAt: number | null = null
 
