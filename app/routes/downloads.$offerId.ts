@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
+import { contentTypeHeader, resourceContentType } from '~/modules/listings/resources.server'
 import { obtainedResource } from '~/modules/orders/receipts.server'
 
 const Params = z.object({ offerId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
@@ -14,9 +15,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const resource = await domain(() => obtainedResource(getDb(), user.id, offerId))
   if (resource.kind === 'link') return redirect(resource.url!)
   const fileName = resource.fileName!.replace(/["\\\r\n]/g, '_')
-  return new Response(new Uint8Array(resource.content!), {
+  const content = new Uint8Array(resource.content!)
+  // Decided again from the bytes, not read from the row: files stored before the server decided
+  // types carry whatever the uploader's browser claimed.
+  return new Response(content, {
     headers: {
-      'Content-Type': resource.contentType!,
+      'Content-Type': contentTypeHeader(resourceContentType(fileName, content)),
       'Content-Length': String(resource.byteSize),
       'Content-Disposition': `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
       'Cache-Control': 'private, no-store',

@@ -63,15 +63,52 @@ export async function setCommonsResourceLink(db: Kysely<DB>, actor: Actor, offer
 
 export interface ResourceUpload {
   fileName: string
-  contentType: string
+  /** what the browser said the file is: not trusted, see resourceContentType */
+  contentType?: string
   bytes: Uint8Array
 }
 
-/** A type as a browser reports it, if it looks like one; downloads are served as attachments whatever it says. */
-function cleanContentType(type: string): string {
-  const bare = type.split(';')[0]!.trim().toLowerCase()
-  return /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/.test(bare) ? bare : 'application/octet-stream'
+/** Magic numbers of the file types a resource is served as; everything else is application/octet-stream. */
+const signatures: { type: string; at?: number; bytes: number[] }[] = [
+  { type: 'application/pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // %PDF-
+  { type: 'application/zip', bytes: [0x50, 0x4b, 0x03, 0x04] }, // PK.. (also docx, odt, epub)
+  { type: 'application/zip', bytes: [0x50, 0x4b, 0x05, 0x06] }, // an empty zip
+  { type: 'application/gzip', bytes: [0x1f, 0x8b, 0x08] },
+  { type: 'image/png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { type: 'image/jpeg', bytes: [0xff, 0xd8, 0xff] },
+  { type: 'image/gif', bytes: [0x47, 0x49, 0x46, 0x38] }, // GIF8
+  { type: 'image/webp', at: 8, bytes: [0x57, 0x45, 0x42, 0x50] }, // RIFF....WEBP
+]
+
+/** Text subtypes a file name may choose for a text file; HTML, SVG, XML and scripts are plain text. */
+const textTypes: Record<string, string> = { md: 'text/markdown', markdown: 'text/markdown', csv: 'text/csv' }
+
+function isPlainText(bytes: Uint8Array): boolean {
+  // Control characters other than tab, line feed, form feed and carriage return mean binary.
+  for (const b of bytes) if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) return false
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    return true
+  } catch {
+    return false
+  }
 }
+
+/**
+ * The content type a resource file is stored and served with, decided from its bytes (and, for
+ * UTF-8 text, its name's extension among a few harmless text types), never from what the
+ * uploader's browser claimed: a file claiming text/html or image/svg+xml must not run script
+ * on our origin. Downloads are attachments with nosniff whatever this says.
+ */
+export function resourceContentType(fileName: string, bytes: Uint8Array): string {
+  const match = signatures.find((s) => s.bytes.every((b, i) => bytes[(s.at ?? 0) + i] === b))
+  if (match && (match.type !== 'image/webp' || String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF')) return match.type
+  if (bytes.byteLength > 0 && isPlainText(bytes)) return textTypes[fileName.split('.').pop()!.toLowerCase()] ?? 'text/plain'
+  return 'application/octet-stream'
+}
+
+/** The Content-Type header for a type from resourceContentType: text is UTF-8. */
+export const contentTypeHeader = (type: string) => (type.startsWith('text/') ? `${type}; charset=utf-8` : type)
 
 function cleanFileName(name: string): string {
   const base = name.split(/[/\\]/).pop() ?? ''
@@ -90,7 +127,7 @@ export async function setCommonsResourceFile(db: Kysely<DB>, actor: Actor, offer
     kind: 'file' as const,
     url: null,
     fileName,
-    contentType: cleanContentType(upload.contentType),
+    contentType: resourceContentType(fileName, upload.bytes),
     content: Buffer.from(upload.bytes.buffer, upload.bytes.byteOffset, upload.bytes.byteLength),
     byteSize: upload.bytes.byteLength,
     updatedAt: now,
