@@ -27,12 +27,27 @@ const RESET_MS = 60 * 60 * 1000
 /** At most this many reset mails to one person an hour, so the form cannot flood an inbox. */
 const RESETS_PER_HOUR = 3
 
+// Log-in limits slow guessing down without handing anyone a way to lock the owner out: the
+// failures that count against an attempt are those of the same account from the same network
+// address, so an attacker's guesses from one address never slow the owner down at another.
 export const loginLimits = {
-  windowMs: 15 * 60 * 1000,
-  /** failed attempts for one account in the window before the next one is refused */
-  perAccount: 5,
-  /** failed attempts from one network address in the window, across every account */
+  /** failures of one account from one address are remembered this long (a success there forgets them) */
+  pairWindowMs: 60 * 60 * 1000,
+  /** failures of one account from one address before attempts from there must wait */
+  freePerPair: 5,
+  /** the wait after the first failure beyond the free ones; it doubles with each further failure … */
+  firstDelayMs: 60 * 1000,
+  /** … up to this */
+  maxDelayMs: 15 * 60 * 1000,
+  /** failed attempts from one network address in `windowMs`, across every account, before it must wait */
   perAddress: 20,
+  windowMs: 15 * 60 * 1000,
+}
+
+/** How long attempts for one account from one address wait after `failures` recent failures there. */
+export function pairDelayMs(failures: number): number {
+  if (failures < loginLimits.freePerPair) return 0
+  return Math.min(loginLimits.firstDelayMs * 2 ** (failures - loginLimits.freePerPair), loginLimits.maxDelayMs)
 }
 
 export const MAX_EMAIL_LENGTH = 254
@@ -98,8 +113,10 @@ function findByEmail(db: Db, email: string) {
 export const wrongCredentials = "That email address and password don't match an account. Check them, or reset your password."
 
 /**
- * Checks an email and password. Every attempt is recorded in login_attempts; too many failures
- * for one account or from one address refuse further attempts for a while.
+ * Checks an email and password. Every attempt is recorded in login_attempts. After five failures
+ * for one account from one address, attempts from that address must wait (1, 2, 4, 8, then 15
+ * minutes after each further failure); other addresses are not slowed. Twenty failures from one
+ * address across accounts make that address wait until the oldest leaves the 15-minute window.
  * @throws AppError('rate_limited') with when to try again; AppError('invalid_input') for a wrong
  * email or password, the same message whether or not the account exists
  */
@@ -128,29 +145,44 @@ export async function logIn(db: Kysely<DB>, input: { email: string; password: st
 
 /** When the next attempt will be allowed, or null when it is allowed now. */
 async function lockedOutUntil(db: Db, email: string, address: string, now: Date): Promise<Date | null> {
-  const windowStart = iso(later(now, -loginLimits.windowMs))
-  // A successful log-in starts the account's count afresh; the address's count runs on, so one
-  // account an attacker controls cannot reset it.
+  const pairUntil = await pairWaitUntil(db, email, address, now)
+  const addressFailures = await failuresSince(db, 'address', address, iso(later(now, -loginLimits.windowMs)), loginLimits.perAddress)
+  const addressUntil = addressFailures ? later(new Date(addressFailures), loginLimits.windowMs) : null
+  const until = [pairUntil, addressUntil].filter((t): t is Date => t !== null && t > now).sort((a, b) => a.getTime() - b.getTime()).at(-1)
+  return until ?? null
+}
+
+/** When this account may be tried again from this address: its last failure there plus the back-off. */
+async function pairWaitUntil(db: Db, email: string, address: string, now: Date): Promise<Date | null> {
+  const windowStart = iso(later(now, -loginLimits.pairWindowMs))
+  // A successful log-in from this address starts its count afresh.
   const lastSuccess = await db
     .selectFrom('loginAttempts')
     .select('attemptedAt')
     .where('email', '=', email)
+    .where('address', '=', address)
     .where('succeeded', '=', 1)
     .where('attemptedAt', '>=', windowStart)
     .orderBy('attemptedAt', 'desc')
     .limit(1)
     .executeTakeFirst()
-  const accountFailures = await failuresSince(db, 'email', email, lastSuccess ? lastSuccess.attemptedAt : windowStart, loginLimits.perAccount)
-  const addressFailures = await failuresSince(db, 'address', address, windowStart, loginLimits.perAddress)
-  const until = [accountFailures, addressFailures].filter((t): t is string => t !== null).sort().at(-1)
-  return until ? later(new Date(until), loginLimits.windowMs) : null
+  const failures = await db
+    .selectFrom('loginAttempts')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('attemptedAt').as('last')])
+    .where('email', '=', email)
+    .where('address', '=', address)
+    .where('succeeded', '=', 0)
+    .where('attemptedAt', '>', lastSuccess ? lastSuccess.attemptedAt : windowStart)
+    .executeTakeFirstOrThrow()
+  const delay = pairDelayMs(Number(failures.n))
+  return delay > 0 && failures.last ? later(new Date(failures.last), delay) : null
 }
 
 /**
  * With at least `limit` failures since `since`, the time of the failure whose leaving the
  * window brings the count back under the limit; otherwise null.
  */
-async function failuresSince(db: Db, column: 'email' | 'address', value: string, since: string, limit: number): Promise<string | null> {
+async function failuresSince(db: Db, column: 'address', value: string, since: string, limit: number): Promise<string | null> {
   const recent = await db
     .selectFrom('loginAttempts')
     .select('attemptedAt')
@@ -164,9 +196,10 @@ async function failuresSince(db: Db, column: 'email' | 'address', value: string,
 }
 
 function tryAgainMessage(retryAt: Date, now: Date): string {
-  const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000))
-  const clock = retryAt.toISOString().slice(11, 16)
-  return `Too many failed log-in attempts. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'} (after ${clock} UTC), or reset your password.`
+  const seconds = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000))
+  const wait = seconds < 60 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? '' : 's'}`
+  const at = retryAt.toISOString().slice(11, 19)
+  return `Too many failed log-in attempts from your network. Please try again in ${wait} (after ${at} UTC), or reset your password: the link we mail logs you in.`
 }
 
 // ---------------------------------------------------------------------------------------------
