@@ -140,7 +140,13 @@ export interface AttestationsTable {
   statement: string
   createdAt: IsoTime
   expiresAt: IsoTime
+  /** set when the attestation stopped counting before it expired; see AttestationRetirement */
+  retiredAt: IsoTime | null
+  retiredReason: AttestationRetirement | null
 }
+
+/** Why an attestation stopped counting early: its two sides came to share a member, or a steward overturned the claim it carried. */
+export type AttestationRetirement = 'shared_member' | 'claim_overturned'
 
 export type ChallengeStatus = 'open' | 'upheld' | 'dismissed'
 

@@ -68,15 +68,18 @@ export function splitByBasisPoints(amount: number, basisPoints: readonly number[
 /**
  * Reads a price a person typed ("12", "12.5", "12.50", "1,234.50") as minor units of
  * `currency`, without float arithmetic; null when it is not a plain non-negative amount or
- * has more decimals than the currency allows.
+ * has more decimals than the currency allows. Prices are written as the site shows them: a
+ * point before the decimals, commas (or spaces) only between groups of three digits. So
+ * "1,5" is refused rather than read as 1.50, as are "0x10" and "1e2". `decimalComma` also reads
+ * "12,50" as 12.50: spreadsheets saved in languages that write decimal commas (CSV imports).
  */
-export function parseMinorUnits(text: string, currency: string): number | null {
-  const cleaned = text.trim().replace(/[\s,](?=\d{3}(\D|$))/g, '')
-  const match = /^(\d{1,12})(?:[.,](\d+))?$/.exec(cleaned)
+export function parseMinorUnits(text: string, currency: string, options: { decimalComma?: boolean } = {}): number | null {
+  const trimmed = text.trim()
+  const match = /^(\d{1,3}(?:[ ,]\d{3})+|\d{1,12})(?:\.(\d+))?$/.exec(trimmed) ?? (options.decimalComma ? /^(\d{1,12}),(\d+)$/.exec(trimmed) : null)
   if (!match) return null
   const digits = fractionDigits(currency)
   const fraction = match[2] ?? ''
   if (fraction.length > digits) return null
-  const amount = Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0')
+  const amount = Number(match[1]!.replace(/[ ,]/g, '')) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0')
   return Number.isSafeInteger(amount) ? amount : null
 }

@@ -7,6 +7,7 @@ import { Price } from '~/components/prices'
 import { ReciprocityBadge } from '~/components/reciprocity'
 import { field, idFrom } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
+import { decimalDigits } from '~/lib/numbers'
 import { formDomain, formReply, formValues, readForm } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { getStripe } from '~/lib/stripe.server'
@@ -22,11 +23,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { cart, idempotencyKey: randomUUID(), paysByCard: getStripe() !== null }
 }
 
-const Quantity = z.coerce
-  .number({ error: 'Enter a number of units.' })
-  .int('Enter a whole number of units.')
-  .min(0, 'Enter zero or more units.')
-  .max(MAX_QUANTITY, `At most ${MAX_QUANTITY} units of one offer fit in one order.`)
+const Quantity = decimalDigits(
+  z
+    .number({ error: 'Enter a number of units, in digits.' })
+    .int('Enter a whole number of units.')
+    .min(0, 'Enter zero or more units.')
+    .max(MAX_QUANTITY, `At most ${MAX_QUANTITY} units of one offer fit in one order.`),
+)
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)

@@ -52,6 +52,8 @@ const expected: { [T in keyof DB]: { [C in keyof DB[T]]-?: Nullability<DB[T][C]>
     statement: 'not null',
     createdAt: 'not null',
     expiresAt: 'not null',
+    retiredAt: 'nullable',
+    retiredReason: 'nullable',
   },
   challenges: {
     id: 'not null',

@@ -78,6 +78,11 @@ describe('listings', () => {
     expect(error).toMatchObject({ code: 'conflict', message: 'Stock cannot go below zero: there are 7 in stock.' })
     expect((await problem(() => adjustStock(m.db, actor(), offer.id, { delta: '0', reason: 'restock' }, now))).code).toBe('invalid_input')
     expect((await problem(() => adjustStock(m.db, actor(), offer.id, { delta: '1.5', reason: 'restock' }, now))).code).toBe('invalid_input')
+    // Only decimal digits are numbers: not 16, 100 or -256 units.
+    for (const delta of ['0x10', '1e2', '-0x100', '1,5']) {
+      expect(await problem(() => adjustStock(m.db, actor(), offer.id, { delta, reason: 'restock' }, now))).toMatchObject({ code: 'invalid_input', details: { delta: expect.stringMatching(/in digits/) } })
+    }
+    expect((await problem(() => createListing(m.db, actor(), { ...good, stock: '1e2' }, now))).details).toMatchObject({ stock: 'Stock must be a number, in digits.' })
     expect((await stockHistory(m.db, actor(), offer.id)).map((h) => [h.delta, h.stockAfter, h.reason])).toEqual([
       [-5, 7, 'damaged'],
       [12, 12, 'listed'],
@@ -90,9 +95,17 @@ describe('reading typed prices', () => {
     ['12', 1200],
     ['12.5', 1250],
     ['12.50', 1250],
-    ['12,50', 1250],
     ['1,234.50', 123450],
+    ['1 234', 123400],
     ['0', 0],
   ])('%s → %i', (text, minor) => expect(parseMinorUnits(text, 'EUR')).toBe(minor))
   it.each(['-1', '12.345', 'abc', '', '1e5', '12.'])('refuses %j', (text) => expect(parseMinorUnits(text, 'EUR')).toBeNull())
+  // Written as the site shows amounts: a comma only between groups of three digits.
+  it.each(['1,5', '12,50', '0x10', '1e2', '1,23.40', '+5', '١٢'])('refuses %j in a form', (text) => expect(parseMinorUnits(text, 'EUR')).toBeNull())
+  it('reads a decimal comma where the file says so (CSV from a spreadsheet in such a language)', () => {
+    expect(parseMinorUnits('12,50', 'EUR', { decimalComma: true })).toBe(1250)
+    expect(parseMinorUnits('1,5', 'EUR', { decimalComma: true })).toBe(150)
+    expect(parseMinorUnits('1,234', 'EUR', { decimalComma: true })).toBe(123400)
+    expect(parseMinorUnits('0x10', 'EUR', { decimalComma: true })).toBeNull()
+  })
 })

@@ -12,6 +12,7 @@ import { placeOrder } from '../../app/modules/orders/place-order.server'
 import { useAccountsTestEnv } from '../support/accounts'
 import { request, sessionCookieFor, statusOf } from '../support/auth'
 import { rowCount, useAsAppDb } from '../support/db'
+import { nonEmpty } from '../support/lists'
 import { asPerson, newKey, smallMarket, type SmallMarket } from '../support/market'
 import type { DB } from '../../db/schema'
 
@@ -57,6 +58,10 @@ describe('adding to the cart', () => {
     ['fractional', '1.5', /whole number/],
     ['huge', '1000000000', /At most 999/],
     ['text', 'many', /number/],
+    // Number() would read these as 16, 100 and (with coercion's help) 1.5 units.
+    ['hexadecimal', '0x10', /number of units, in digits/],
+    ['exponent', '1e2', /number of units, in digits/],
+    ['decimal-comma', '1,5', /number of units, in digits/],
   ])('refuses a %s quantity with a message, and adds nothing', async (_, quantity, message) => {
     const res = await add(cookies.commoner, { offerId: String(m.towel.id), quantity })
     expect(res.status).toBe(400)
@@ -145,7 +150,7 @@ describe('checking out', () => {
     const sold = (await m.db.selectFrom('orderLines').select(sql<number>`coalesce(sum(quantity), 0)`.as('n')).executeTakeFirstOrThrow()).n
     expect(sold).toBe(2)
     expect((await m.db.selectFrom('offers').select('stock').where('id', '=', m.blanket.id).executeTakeFirstOrThrow()).stock).toBe(0)
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'conflict')).toBe(true)
+    expect(nonEmpty(results.filter((r) => r.status === 'rejected'), 'refused orders').every((r) => (r as PromiseRejectedResult).reason.code === 'conflict')).toBe(true)
     expect(await checkLedger(m.db)).toMatchObject({ ok: true })
   })
 })

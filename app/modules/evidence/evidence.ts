@@ -1,4 +1,5 @@
 import type { EvidenceLevel } from '../../../db/schema'
+import { addDays } from '../../lib/time'
 
 /** How much a claim counts, by the strength of its evidence (DESIGN.md, "Organisations"). */
 export const evidenceFactor: Record<EvidenceLevel, number> = {
@@ -15,4 +16,16 @@ export function effectiveEvidenceLevel(
 ): EvidenceLevel {
   if (claim.expiresAt !== null && claim.expiresAt <= now) return 'self_declared'
   return claim.evidenceLevel
+}
+
+/** How long evidence counts before it must be renewed (DESIGN.md: two years by default). */
+export const EVIDENCE_YEARS = 2
+
+/**
+ * When evidence stops counting: the date its source states, but never later than two years
+ * from `from` (submission or a steward's approval), whatever date was typed into the form.
+ */
+export function cappedEvidenceExpiry(stated: string | null, from: string): string {
+  const latest = addDays(from, EVIDENCE_YEARS * 365)
+  return stated !== null && stated > from && stated < latest ? stated : latest
 }

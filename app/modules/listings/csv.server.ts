@@ -326,7 +326,7 @@ function checkRow(row: number, cells: string[], columns: Columns, context: Conte
   const price = (c: 'commoner_price' | 'for_profit_price', label: string) => {
     const text = cell(c)
     if (text === '') return problem(c, `Enter the ${label}, such as ${toDecimalString(1250, currency)} (0 when it is free).`)
-    const minor = parseMinorUnits(text, currency)
+    const minor = parseMinorUnits(text, currency, { decimalComma: true })
     if (minor === null) problem(c, `Write the ${label} as a plain amount in ${currency}, such as ${toDecimalString(1250, currency)}, without a currency sign.`)
     return minor ?? undefined
   }

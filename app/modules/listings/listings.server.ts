@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { deliveryModes, type DB, type StockAdjustmentReason } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { firstFreeSlug, slugify } from '../../lib/slug'
+import { decimalDigits } from '../../lib/numbers'
 import { requireMembership } from '../organisations/membership.server'
 import { accessFeeBounds, defaultAccessFeeSplit, MAX_UNIT_PRICE, tierPriceProblems } from '../pricing/pricing'
 import { refreshScores } from '../scoring/scores.server'
@@ -22,11 +23,13 @@ export interface Actor {
 
 export const MAX_STOCK = 1_000_000
 const whole = (label: string, max: number) =>
-  z.coerce
-    .number({ error: `${label} must be a number.` })
-    .int(`${label} must be a whole number.`)
-    .min(0, `${label} cannot be negative.`)
-    .max(max, `${label} is at most ${max.toLocaleString('en')}.`)
+  decimalDigits(
+    z
+      .number({ error: `${label} must be a number, in digits.` })
+      .int(`${label} must be a whole number.`)
+      .min(0, `${label} cannot be negative.`)
+      .max(max, `${label} is at most ${max.toLocaleString('en')}.`),
+  )
 const basisPoints = (label: string) => whole(label, 10_000)
 
 /**
@@ -227,11 +230,13 @@ export async function setListingStatus(db: Kysely<DB>, actor: Actor, offerId: nu
 }
 
 export const StockAdjustmentInput = z.object({
-  delta: z.coerce
-    .number({ error: 'Enter how many units to add (or, with a minus sign, take away).' })
-    .int('Enter a whole number of units.')
-    .refine((n) => n !== 0, 'Enter a change other than zero.')
-    .refine((n) => Math.abs(n) <= MAX_STOCK, `Change stock by at most ${MAX_STOCK.toLocaleString('en')} at a time.`),
+  delta: decimalDigits(
+    z
+      .number({ error: 'Enter how many units to add (or, with a minus sign, take away), in digits.' })
+      .int('Enter a whole number of units.')
+      .refine((n) => n !== 0, 'Enter a change other than zero.')
+      .refine((n) => Math.abs(n) <= MAX_STOCK, `Change stock by at most ${MAX_STOCK.toLocaleString('en')} at a time.`),
+  ),
   reason: z.enum(['restock', 'correction', 'damaged', 'returned'], { error: 'Choose why the stock changes.' }),
   note: z.string().trim().max(500, 'Keep the note under 500 characters.').default(''),
 })

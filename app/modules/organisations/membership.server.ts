@@ -7,6 +7,7 @@ import { firstFreeSlug, slugify } from '../../lib/slug'
 import { addDays } from '../../lib/time'
 import { newSecret, secretHash } from '../../lib/tokens.server'
 import { recordAudit } from '../verification/audit.server'
+import { retireAttestationsSharingMember } from '../verification/attestations.server'
 import { clock } from '../../lib/clock'
 
 type Db = Kysely<DB> | Transaction<DB>
@@ -76,6 +77,7 @@ export async function createOrganisation(db: Kysely<DB>, founderId: number, inpu
       .values({ slug, name: data.name, legalForm: data.legalForm, countryCode: data.countryCode, city: data.city, region: data.region, website: data.website, summary: data.summary, createdAt: now, updatedAt: now })
       .returningAll()
       .executeTakeFirstOrThrow()
+    // No attestation names a new organisation yet, so its founder cannot break one's independence.
     await trx.insertInto('memberships').values({ organisationId: org.id, personId: founderId, role: 'admin', createdAt: now }).execute()
     const claim = await trx
       .insertInto('evidenceClaims')
@@ -157,6 +159,8 @@ export async function acceptInvitation(db: Kysely<DB>, personId: number, token: 
       .onConflict((oc) => oc.columns(['organisationId', 'personId']).doNothing())
       .execute()
     await recordAudit(trx, { organisationId: invitation.organisationId, actorId: personId, action: 'member_joined', detail: `${invitation.email} as ${invitation.role}`, createdAt: now })
+    // A shared member ends the independence of attestations between the two organisations.
+    await retireAttestationsSharingMember(trx, invitation.organisationId, now)
     return { organisationSlug: invitation.organisationSlug, organisationName: invitation.organisationName }
   })
 }

@@ -14,6 +14,8 @@ export const auditActionLabel: Record<string, string> = {
   evidence_rejected: 'Evidence rejected by a steward',
   attestation_received: 'Peer attestation received',
   legal_form_peer_attested: 'Legal form peer-attested',
+  attestation_retired: 'Peer attestation no longer counts',
+  legal_form_attestation_withdrawn: 'Peer-attested legal form withdrawn',
   claim_challenged: 'Claim challenged',
   challenge_upheld: 'Challenge upheld: claim overturned',
   challenge_dismissed: 'Challenge dismissed',

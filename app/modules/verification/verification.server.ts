@@ -1,26 +1,29 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
-import type { DB, EvidenceLevel, LegalForm } from '../../../db/schema'
+import type { DB, LegalForm } from '../../../db/schema'
 import { claimKinds } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { addDays } from '../../lib/time'
-import { effectiveEvidenceLevel } from '../evidence/evidence'
+import { cappedEvidenceExpiry, EVIDENCE_YEARS } from '../evidence/evidence'
 import { requireMembership } from '../organisations/membership.server'
 import { refreshScores } from '../scoring/scores.server'
 import { creditReclassifiedOrders } from '../orders/reciprocity-credit.server'
 import { recordAudit } from './audit.server'
+import {
+  ATTESTATION_DAYS,
+  ATTESTATIONS_PER_YEAR,
+  isVerifiedOrganisation,
+  overturnedAttesterBar,
+  reevaluateAttestedBy,
+  reevaluatePeerAttestation,
+  retireAttestations,
+} from './attestations.server'
 import { clock } from '../../lib/clock'
 
 type Db = Kysely<DB> | Transaction<DB>
 
-/** How long evidence counts before it must be renewed (DESIGN.md: two years by default). */
-export const EVIDENCE_YEARS = 2
-/** A peer attestation lasts a year; an attester may give this many in any 365 days. */
-export const ATTESTATION_DAYS = 365
-export const ATTESTATIONS_PER_YEAR = 10
-export const ATTESTATIONS_NEEDED = 2
-
-const levelRank: Record<EvidenceLevel, number> = { self_declared: 0, documented: 1, peer_attested: 2, verified: 3 }
+export { EVIDENCE_YEARS }
+export { ATTESTATION_DAYS, ATTESTATIONS_NEEDED, ATTESTATIONS_PER_YEAR, isVerifiedOrganisation, legalFormEvidence } from './attestations.server'
 
 const isoDate = z
   .string()
@@ -49,8 +52,8 @@ export async function submitEvidence(db: Kysely<DB>, actorId: number, organisati
   const parsed = EvidenceInput.safeParse(input)
   if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]!.message)
   const e = parsed.data
-  const expiresAt = e.expiresOn ?? addDays(now, EVIDENCE_YEARS * 365)
-  if (expiresAt <= now) throw new AppError('invalid_input', 'This evidence has already expired; submit current evidence.')
+  if (e.expiresOn !== null && e.expiresOn <= now) throw new AppError('invalid_input', 'This evidence has already expired; submit current evidence.')
+  const expiresAt = cappedEvidenceExpiry(e.expiresOn, now)
   return db.transaction().execute(async (trx) => {
     await requireMembership(trx, actorId, organisationId, 'admin')
     const org = await trx.selectFrom('organisations').select('legalForm').where('id', '=', organisationId).executeTakeFirstOrThrow()
@@ -77,32 +80,6 @@ export async function submitEvidence(db: Kysely<DB>, actorId: number, organisati
     await creditReclassifiedOrders(trx, organisationId, now)
     return claim
   })
-}
-
-/** An organisation counts as verified when its current legal form is verified and unexpired. */
-export async function isVerifiedOrganisation(db: Db, organisationId: number, now = clock.now()): Promise<boolean> {
-  return (await legalFormEvidence(db, organisationId, now)) === 'verified'
-}
-
-/** The strongest current evidence for an organisation's stated legal form, or null if none. */
-export async function legalFormEvidence(db: Db, organisationId: number, now = clock.now()): Promise<EvidenceLevel | null> {
-  const org = await db.selectFrom('organisations').select('legalForm').where('id', '=', organisationId).executeTakeFirst()
-  if (!org) return null
-  const claims = await db
-    .selectFrom('evidenceClaims')
-    .select(['evidenceLevel', 'expiresAt'])
-    .where('organisationId', '=', organisationId)
-    .where('offerId', 'is', null)
-    .where('claim', '=', 'legal_form')
-    .where('value', '=', org.legalForm)
-    .where('status', '=', 'active')
-    .execute()
-  let best: EvidenceLevel | null = null
-  for (const c of claims) {
-    const level = effectiveEvidenceLevel(c, now)
-    if (best === null || levelRank[level] > levelRank[best]) best = level
-  }
-  return best
 }
 
 export const AttestationInput = z.object({
@@ -148,12 +125,19 @@ export async function attestOrganisation(
     if (sharedMember) throw new AppError('forbidden', 'Your organisation shares a member with this one, so it cannot attest it.')
     if (!(await isVerifiedOrganisation(trx, attesterOrganisationId, now)))
       throw new AppError('forbidden', 'Only organisations whose own legal form is verified can attest others.')
+    const barredUntil = await overturnedAttesterBar(trx, organisationId, attesterOrganisationId, now)
+    if (barredUntil)
+      throw new AppError(
+        'forbidden',
+        `A steward overturned ${applicant.name}'s legal form that your organisation had attested, so it cannot attest ${applicant.name} again before ${barredUntil.slice(0, 10)}.`,
+      )
     const current = await trx
       .selectFrom('attestations')
       .select('id')
       .where('organisationId', '=', organisationId)
       .where('attesterOrganisationId', '=', attesterOrganisationId)
       .where('expiresAt', '>', now)
+      .where('retiredAt', 'is', null)
       .executeTakeFirst()
     if (current) throw new AppError('conflict', 'Your organisation has already attested this one; the attestation is still current.')
     const given = await trx
@@ -171,35 +155,10 @@ export async function attestOrganisation(
       .execute()
     const attester = await trx.selectFrom('organisations').select('name').where('id', '=', attesterOrganisationId).executeTakeFirstOrThrow()
     await recordAudit(trx, { organisationId, actorId, action: 'attestation_received', detail: `From ${attester.name}: ${statement}`, createdAt: now })
-    await promoteByAttestations(trx, organisationId, now)
+    await reevaluatePeerAttestation(trx, organisationId, now)
     await refreshScores(trx, { organisationIds: [organisationId] }, now)
     await creditReclassifiedOrders(trx, organisationId, now)
   })
-}
-
-/** Lifts the legal form to peer-attested once enough current attestations from verified attesters exist. */
-async function promoteByAttestations(trx: Transaction<DB>, organisationId: number, now: string) {
-  const org = await trx.selectFrom('organisations').select('legalForm').where('id', '=', organisationId).executeTakeFirstOrThrow()
-  const current = await trx
-    .selectFrom('attestations')
-    .select(['attesterOrganisationId', 'expiresAt'])
-    .where('organisationId', '=', organisationId)
-    .where('legalForm', '=', org.legalForm)
-    .where('expiresAt', '>', now)
-    .execute()
-  const valid: string[] = []
-  for (const a of current) if (await isVerifiedOrganisation(trx, a.attesterOrganisationId, now)) valid.push(a.expiresAt)
-  if (valid.length < ATTESTATIONS_NEEDED) return
-  const level = await legalFormEvidence(trx, organisationId, now)
-  if (level !== null && levelRank[level] >= levelRank.peer_attested) return
-  // Lasts as long as the attestations that carry it: the second-longest still-valid one.
-  const expiresAt = valid.sort().reverse()[ATTESTATIONS_NEEDED - 1]!
-  const claim = await trx
-    .insertInto('evidenceClaims')
-    .values({ organisationId, claim: 'legal_form', value: org.legalForm, evidenceLevel: 'peer_attested', source: `${valid.length} peer attestations from verified organisations`, issuedAt: now, expiresAt, createdAt: now })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await recordAudit(trx, { organisationId, actorId: null, action: 'legal_form_peer_attested', claimId: claim.id, detail: `${org.legalForm}, until ${expiresAt.slice(0, 10)}`, createdAt: now })
 }
 
 async function requireStewardPerson(db: Db, personId: number) {
@@ -231,12 +190,14 @@ export async function reviewEvidence(
     if (member) throw new AppError('forbidden', 'Stewards do not review their own organisation’s evidence.')
     await trx
       .updateTable('evidenceClaims')
-      .set(decision.approve ? { reviewStatus: 'approved', evidenceLevel: 'verified', issuedAt: now, expiresAt: claim.expiresAt && claim.expiresAt > now ? claim.expiresAt : addDays(now, EVIDENCE_YEARS * 365) } : { reviewStatus: 'rejected' })
+      .set(decision.approve ? { reviewStatus: 'approved', evidenceLevel: 'verified', issuedAt: now, expiresAt: cappedEvidenceExpiry(claim.expiresAt, now) } : { reviewStatus: 'rejected' })
       .where('id', '=', claimId)
       .execute()
     await recordAudit(trx, { organisationId: claim.organisationId, actorId: stewardId, action: decision.approve ? 'evidence_approved' : 'evidence_rejected', claimId, detail: reason.data, createdAt: now })
     await refreshScores(trx, { organisationIds: [claim.organisationId] }, now)
     await creditReclassifiedOrders(trx, claim.organisationId, now)
+    // A renewed verification carries the attestations this organisation gave a while longer.
+    if (decision.approve && claim.claim === 'legal_form') await reevaluateAttestedBy(trx, claim.organisationId, now)
   })
 }
 
@@ -297,17 +258,19 @@ export async function decideChallenge(
       .execute()
     if (decision.uphold) {
       await trx.updateTable('evidenceClaims').set({ status: 'overturned' }).where('id', '=', challenge.claimId).execute()
-      // An overturned peer attestation takes the attestations behind it along: otherwise the
-      // next single attestation would lift the legal form again on their strength.
+      // An overturned peer attestation takes the attestations behind it along, and their
+      // attesters may not attest this organisation again for a year (see overturnedAttesterBar).
       const claim = await trx.selectFrom('evidenceClaims').select(['claim', 'value', 'evidenceLevel']).where('id', '=', challenge.claimId).executeTakeFirstOrThrow()
       if (claim.claim === 'legal_form' && claim.evidenceLevel === 'peer_attested') {
-        await trx
-          .updateTable('attestations')
-          .set({ expiresAt: now })
+        const behind = await trx
+          .selectFrom('attestations')
+          .select('id')
           .where('organisationId', '=', challenge.organisationId)
           .where('legalForm', '=', claim.value as LegalForm)
           .where('expiresAt', '>', now)
+          .where('retiredAt', 'is', null)
           .execute()
+        await retireAttestations(trx, behind.map((a) => a.id), 'claim_overturned', now)
       }
       // Other open challenges against the same claim are settled by this decision.
       await trx
@@ -326,6 +289,12 @@ export async function decideChallenge(
       createdAt: now,
     })
     await refreshScores(trx, { organisationIds: [challenge.organisationId] }, now)
+    if (decision.uphold) {
+      // The organisation's own peer-attested form no longer stands, and if it was an attester
+      // whose verification this overturned, what it attested is weighed again at once.
+      await reevaluatePeerAttestation(trx, challenge.organisationId, now)
+      await reevaluateAttestedBy(trx, challenge.organisationId, now)
+    }
   })
 }
 
@@ -373,11 +342,11 @@ export async function attestationsFor(db: Db, organisationId: number, now = cloc
   const rows = await db
     .selectFrom('attestations as a')
     .innerJoin('organisations as o', 'o.id', 'a.attesterOrganisationId')
-    .select(['a.id', 'a.legalForm', 'a.statement', 'a.createdAt', 'a.expiresAt', 'o.name as attesterName', 'o.slug as attesterSlug'])
+    .select(['a.id', 'a.legalForm', 'a.statement', 'a.createdAt', 'a.expiresAt', 'a.retiredReason', 'o.name as attesterName', 'o.slug as attesterSlug'])
     .where('a.organisationId', '=', organisationId)
     .orderBy('a.createdAt', 'desc')
     .execute()
-  return rows.map((r) => ({ ...r, current: r.expiresAt > now }))
+  return rows.map((r) => ({ ...r, current: r.expiresAt > now && r.retiredReason === null }))
 }
 
 /** The organisations this person may attest on behalf of (admin, verified), other than `excludeId`. */
