@@ -69,6 +69,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return formReply({ formError: 'Unknown action.', values: formValues(form) })
 }
 
+/** Why an attestation stopped counting before it expired, in the organisation's words. */
+const retiredLabel = {
+  shared_member: 'no longer counts: that organisation now shares a member with yours',
+  claim_overturned: 'no longer counts: a steward overturned the legal form it attested',
+} as const
+
 const notices: Record<string, string> = {
   created: 'Your organisation is registered. Add its governance facts and submit evidence so it can be verified.',
   facts: 'Governance facts saved; your offers were rescored.',
@@ -264,7 +270,7 @@ export default function Workspace() {
               <li key={a.id}>
                 <Link to={`/organisations/${a.attesterSlug}`}>{a.attesterName}</Link>: “{a.statement}”{' '}
                 <span className="muted">
-                  ({a.current ? `valid until ${a.expiresAt.slice(0, 10)}` : 'expired'})
+                  ({a.current ? `valid until ${a.expiresAt.slice(0, 10)}` : a.retiredReason ? retiredLabel[a.retiredReason] : 'expired'})
                 </span>
               </li>
             ))}

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../db/connection'
 import { setClock } from '../../app/lib/clock'
 import { addDays } from '../../app/lib/time'
+import { updateOrganisationFacts } from '../../app/modules/organisations/facts.server'
 import { acceptInvitation, inviteMember } from '../../app/modules/organisations/membership.server'
 import { reciprocityClass } from '../../app/modules/reciprocity/reciprocity.server'
 import { refreshExpiredScores } from '../../app/modules/scoring/scores.server'
@@ -167,6 +168,14 @@ describe('an attester that loses its own verification', () => {
     await decideChallenge(db, steward, challenge.id, { uphold: true, reason: 'The registry lists it as a limited company.' }, later(5))
     expect(await weaversClass(later(5))).toBe('for_profit')
     expect(await weaversAudit()).toContain('legal_form_attestation_withdrawn')
+  })
+
+  it('when it changes its legal form, its verification (and what it attested) goes with the old form', async () => {
+    const [v1, v2] = attesters as [(typeof attesters)[0], (typeof attesters)[0]]
+    await attest(v1)
+    await attest(v2)
+    await updateOrganisationFacts(db, v1.id, { legalForm: 'for_profit' }, later(5), v1.admin.id)
+    expect(await weaversClass(later(5))).toBe('for_profit')
   })
 
   it('when its verification expires, its attestations stop counting then, and the offers are rescored', async () => {

@@ -5,6 +5,7 @@ import { legalForms, surplusPolicies } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { refreshScores } from '../scoring/scores.server'
 import { recordAudit } from '../verification/audit.server'
+import { reevaluateAttestedBy } from '../verification/attestations.server'
 import { requireMembership } from './membership.server'
 import { clock } from '../../lib/clock'
 
@@ -52,6 +53,8 @@ export async function updateOrganisationFacts(
         .insertInto('evidenceClaims')
         .values({ organisationId, claim: 'legal_form', value: newForm, evidenceLevel: 'self_declared', source: 'Declared by the organisation', issuedAt: now, expiresAt: null })
         .execute()
+      // Its verification was for the old form: what it attested no longer rests on a verified attester.
+      await reevaluateAttestedBy(trx, organisationId, now)
     }
     if (actorId !== undefined) {
       const changed = Object.entries(parsed.data)
