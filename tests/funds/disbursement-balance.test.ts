@@ -5,6 +5,7 @@ import { balanceOf } from '../../app/modules/ledger/ledger.server'
 import { recordInvoicePayment } from '../../app/modules/orders/order-actions.server'
 import { placeOrder } from '../../app/modules/orders/place-order.server'
 import { appErrorOf } from '../support/errors'
+import { insertPerson } from '../support/auth'
 import { forFirm, newKey, smallMarket, type SmallMarket } from '../support/market'
 
 // A fund pays out only what it holds. Each request may fit the balance on its own; approving
@@ -23,8 +24,8 @@ beforeEach(async () => {
   m = await smallMarket()
   await m.db.updateTable('commonsFunds').set({ stewardOrganisationId: m.designers.id }).where('id', '=', m.fund.id).execute()
   stewards = [
-    await m.db.insertInto('people').values({ email: 's1@test.example.org', displayName: 'Sam Steward', isSteward: 1 }).returning('id').executeTakeFirstOrThrow(),
-    await m.db.insertInto('people').values({ email: 's2@test.example.org', displayName: 'Sol Steward', isSteward: 1 }).returning('id').executeTakeFirstOrThrow(),
+    await insertPerson(m.db, 'Sam Steward', { steward: true }),
+    await insertPerson(m.db, 'Sol Steward', { steward: true }),
   ]
   // A for-profit purchase of the beehive design puts 3600 into the fund.
   const placed = await placeOrder(m.db, { buyer: forFirm(m), lines: [{ offerId: m.beehive.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)

@@ -4,6 +4,7 @@ import { checkLedger } from '../../app/modules/ledger/check.server'
 import { accountId, type AccountRef } from '../../app/modules/ledger/ledger.server'
 import { recordInvoicePayment, refundOrder } from '../../app/modules/orders/order-actions.server'
 import { placeOrder } from '../../app/modules/orders/place-order.server'
+import { insertPerson } from '../support/auth'
 import { forFirm, newKey, smallMarket, type SmallMarket } from '../support/market'
 
 // `npm run ledger:check` is only worth running if each of its checks fires on a ledger broken
@@ -31,7 +32,7 @@ async function paidOrder(offerId: number, quantity: number) {
 beforeEach(async () => {
   m = await smallMarket()
   await m.db.updateTable('commonsFunds').set({ stewardOrganisationId: m.designers.id }).where('id', '=', m.fund.id).execute()
-  const steward = await m.db.insertInto('people').values({ email: 'steward@test.example.org', displayName: 'Sam Steward', isSteward: 1 }).returning('id').executeTakeFirstOrThrow()
+  const steward = await insertPerson(m.db, 'Sam Steward', { steward: true })
 
   towels = await paidOrder(m.towel.id, 2)
   beehive = await paidOrder(m.beehive.id, 1)

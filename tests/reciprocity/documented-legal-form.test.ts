@@ -3,6 +3,7 @@ import { addToCart, getCart, setBuyingFor } from '../../app/modules/orders/cart.
 import { placeOrder } from '../../app/modules/orders/place-order.server'
 import { buyingOptions, reciprocityClass } from '../../app/modules/reciprocity/reciprocity.server'
 import { legalFormEvidence, reviewEvidence, submitEvidence } from '../../app/modules/verification/verification.server'
+import { insertPerson } from '../support/auth'
 import { newKey, smallMarket, type SmallMarket } from '../support/market'
 
 // DESIGN.md: a co-op buys as a commoner once its legal form is peer-attested or verified.
@@ -57,7 +58,7 @@ describe('a co-op whose legal form is only documented (awaiting review)', () => 
   })
 
   it('buys as a commoner once a steward verifies the same evidence', async () => {
-    const steward = await m.db.insertInto('people').values({ email: 'steward@test.example.org', displayName: 'Steward', isSteward: 1 }).returning('id').executeTakeFirstOrThrow()
+    const steward = await insertPerson(m.db, 'Steward', { steward: true })
     await reviewEvidence(m.db, steward.id, claimId, { approve: true, reason: 'Checked the registry entry.' }, now)
     expect((await reciprocityClass(m.db, forCoop(), now)).reciprocityClass).toBe('commoner')
     const placed = await placeOrder(m.db, { buyer: forCoop(), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
