@@ -367,7 +367,20 @@ export interface OrdersTable {
   refundedAt: IsoTime | null
   shippedAt: IsoTime | null
   shippingNote: string | null
+  /** the buyer organisation's standing when the order was placed; null for orders placed before it was recorded */
+  classBasis: ClassBasis | null
+  /** the legal-form claim that carried a commoner price for an organisation */
+  classClaimId: number | null
+  /** set on a back-charge: the order, placed under a claim later overturned, whose difference it charges */
+  backChargeOfOrderId: number | null
 }
+
+/**
+ * Why an order got its class: a person's own purchase, an organisation with a for-profit legal
+ * form, a commons form declared and awaiting verification (its access fees come back as a
+ * credit once verified), a commons form whose claim was overturned, or evidenced (commoner).
+ */
+export type ClassBasis = 'personal' | 'for_profit_form' | 'awaiting_verification' | 'overturned_claim' | 'evidenced'
 
 export interface OrderLinesTable {
   id: Generated<number>

@@ -6,13 +6,15 @@ import { field, idFrom } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
 import { formatMoney } from '~/lib/money'
 import { pendingDisbursements } from '~/modules/funds/disbursements.server'
+import { resolveChallenge } from '~/modules/orders/back-charge.server'
+import { getStripe } from '~/lib/stripe.server'
 import { formDomain, formReply, formValues, readForm, type FormReply } from '~/lib/http.server'
 import { claimLabel, claimValueLabel } from '~/lib/labels'
 import { requireSteward } from '~/lib/session.server'
 import { WeightsParam } from '~/modules/catalog/query'
 import { criteria, criterionLabel } from '~/modules/scoring/rules'
 import { listRules, publishRules } from '~/modules/scoring/scores.server'
-import { decideChallenge, reviewEvidence, setSteward, stewardQueue } from '~/modules/verification/verification.server'
+import { reviewEvidence, setSteward, stewardQueue } from '~/modules/verification/verification.server'
 
 export const meta: MetaFunction = () => [{ title: 'Steward desk · Solidarity Market' }]
 
@@ -40,7 +42,10 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   if (intent === 'challenge') {
     if (id === null || !['uphold', 'dismiss'].includes(decision)) return bad('Choose uphold or dismiss for a listed challenge.')
-    const result = await formDomain(formValues(form), () => decideChallenge(db, steward.id, id, { uphold: decision === 'uphold', reason }))
+    const result = await formDomain(formValues(form), () =>
+      // upheld: the orders placed under the overturned claim are back-charged, payable like an order
+      resolveChallenge(db, steward.id, id, { uphold: decision === 'uphold', reason }, { provider: getStripe() ? 'stripe' : 'invoice' }),
+    )
     return result.ok ? redirect('/steward?notice=decided') : result.reply
   }
   if (intent === 'rules') {

@@ -4,6 +4,7 @@ import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { formatMoney } from '../../lib/money'
 import { balanceOf, postEntry } from '../ledger/ledger.server'
+import { pendingCreditsOwedBy } from '../orders/reciprocity-credit.server'
 import { clock } from '../../lib/clock'
 
 // Money leaves a commons fund only through a disbursement: a fund admin asks, a steward who is
@@ -54,6 +55,15 @@ function fieldProblems(error: z.ZodError): AppError {
 }
 
 /**
+ * What a fund may pay out: its balance less what it may owe back to buyers (reciprocity credits
+ * not yet posted), never below zero.
+ */
+export async function availableBalance(db: Db, commonsFundId: number, currency: string): Promise<{ balance: number; owed: number; available: number }> {
+  const [balance, owed] = await Promise.all([balanceOf(db, { kind: 'commons_fund', commonsFundId, currency }), pendingCreditsOwedBy(db, commonsFundId, currency)])
+  return { balance, owed, available: Math.max(0, balance - owed) }
+}
+
+/**
  * A fund admin asks for a payout. It is only a request: nothing moves until a steward approves.
  * @throws AppError forbidden (not a fund admin), not_found, invalid_input, conflict (more than the balance)
  */
@@ -71,9 +81,10 @@ export async function requestDisbursement(
   if (!parsed.success) throw fieldProblems(parsed.error)
   const { amount, recipient, purpose } = parsed.data
   return db.transaction().execute(async (trx) => {
-    const balance = await balanceOf(trx, { kind: 'commons_fund', commonsFundId: fund.id, currency: fund.currency })
-    if (amount > balance) {
-      throw new AppError('conflict', `The fund holds ${formatMoney(balance, fund.currency)}; ask for at most that.`, { amount: `At most ${formatMoney(balance, fund.currency)}.` })
+    const { available, owed } = await availableBalance(trx, fund.id, fund.currency)
+    if (amount > available) {
+      const why = owed > 0 ? ` (it may owe ${formatMoney(owed, fund.currency)} back to buyers awaiting verification)` : ''
+      throw new AppError('conflict', `The fund has ${formatMoney(available, fund.currency)} available${why}; ask for at most that.`, { amount: `At most ${formatMoney(available, fund.currency)}.` })
     }
     const { id } = await trx
       .insertInto('disbursements')
@@ -107,8 +118,8 @@ export async function decideDisbursement(
     if (d.status !== 'requested') throw new AppError('conflict', `This request was already ${d.status}.`)
     let journalEntryId: number | null = null
     if (decision.approve) {
-      const balance = await balanceOf(trx, { kind: 'commons_fund', commonsFundId: d.commonsFundId, currency: d.currency })
-      if (d.amount > balance) throw new AppError('conflict', `The fund now holds ${formatMoney(balance, d.currency)}, less than this request.`)
+      const { available } = await availableBalance(trx, d.commonsFundId, d.currency)
+      if (d.amount > available) throw new AppError('conflict', `The fund now has ${formatMoney(available, d.currency)} available, less than this request.`)
       journalEntryId = await postEntry(
         trx,
         {

@@ -6,6 +6,7 @@ import { placeholders, runPrebuilt } from '../../lib/prebuilt-sql.server'
 import { postEntries } from '../ledger/ledger.server'
 import { priceLine, tierPriceInput } from '../pricing/pricing'
 import { reciprocityClass, type DeclaredUse } from '../reciprocity/reciprocity.server'
+import { classStanding } from './class-basis.server'
 import { inWriteBatch } from './write-batch.server'
 import { clock } from '../../lib/clock'
 
@@ -78,8 +79,8 @@ const selectOffersSql = (count: number) => `select o.id, o.organisation_id, o.ti
 const takeStockSql = `update offers set stock = stock - ? where id = ? and stock >= ?`
 
 const orderColumns = `checkout_id, organisation_id, buyer_person_id, buyer_organisation_id, reciprocity_class, class_reason,
-  currency, commoner_total, access_fee_total, total, status, expires_at, created_at, paid_at`
-const insertOrdersSql = (count: number) => `insert into orders (${orderColumns}) values ${placeholders(count, 14)} returning id, organisation_id`
+  currency, commoner_total, access_fee_total, total, status, expires_at, created_at, paid_at, class_basis, class_claim_id`
+const insertOrdersSql = (count: number) => `insert into orders (${orderColumns}) values ${placeholders(count, 16)} returning id, organisation_id`
 
 const orderLineColumns = `order_id, offer_id, offer_title, offer_kind, unit, licence_code, quantity, commoner_price, for_profit_price,
   unit_price, producer_amount, commons_fund_id, commons_fund_amount, infrastructure_fund_id, infrastructure_amount, score,
@@ -138,7 +139,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
     }
     throw error
   }
-  const { decision, cls, currency, priced, provider, expiresAt, checkoutTotal, byId } = checkout
+  const { decision, standing, cls, currency, priced, provider, expiresAt, checkoutTotal, byId } = checkout
   const [inserted] = (
     await runPrebuilt<{ id: number }>(trx, insertCheckoutSql, [
       input.buyer.personId,
@@ -193,6 +194,8 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
         expiresAt,
         now,
         group.total === 0 ? now : null,
+        standing.basis,
+        standing.claimId,
       ]),
     )
   ).rows
@@ -253,6 +256,7 @@ type PricedCheckout = Awaited<ReturnType<typeof priceCheckout>>
 async function priceCheckout(trx: Transaction<DB>, input: PlaceOrderInput, now: string) {
   checkLines(input.lines)
   const decision = await reciprocityClass(trx, input.buyer, now)
+  const standing = await classStanding(trx, decision, now)
   const cls: ReciprocityClassName = decision.reciprocityClass
   const offers = (
     await runPrebuilt<OfferRow>(
@@ -302,7 +306,7 @@ async function priceCheckout(trx: Transaction<DB>, input: PlaceOrderInput, now: 
 
   const provider: CheckoutProvider = checkoutTotal === 0 ? 'none' : input.paymentProvider
   const expiresAt = provider === 'none' ? now : minutesAfter(now, paymentWindowMinutes[provider])
-  return { decision, cls, currency, priced, provider, expiresAt, checkoutTotal, byId }
+  return { decision, standing, cls, currency, priced, provider, expiresAt, checkoutTotal, byId }
 }
 
 async function existingCheckout(db: Db, personId: number, idempotencyKey: string): Promise<PlacedCheckout | null> {
