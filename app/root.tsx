@@ -17,7 +17,6 @@ import type { ReactNode } from 'react'
 import { getOptionalUser, type CurrentUser } from '~/lib/session.server'
 import { getDb } from '~/lib/db.server'
 import { cartCount } from '~/modules/orders/cart.server'
-import { useNonce } from '~/lib/nonce'
 import styles from '~/styles/app.css'
 
 export const links: LinksFunction = () => [
@@ -95,8 +94,6 @@ function AccountNav() {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
-  // The Content-Security-Policy allows inline scripts only with this page's nonce.
-  const nonce = useNonce()
   return (
     <html lang="en">
       <head>
@@ -137,8 +134,8 @@ export function Layout({ children }: { children: ReactNode }) {
             </p>
           </div>
         </footer>
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        <ScrollRestoration />
+        <Scripts />
       </body>
     </html>
   )
@@ -148,20 +145,13 @@ export default function App() {
   return <Outlet />
 }
 
-// Headings for refusals a person can act on; the message below says what to do.
-const errorTitles: Record<number, string> = {
-  400: 'That request did not make sense',
-  403: 'You cannot do that here',
-  413: 'That was more than we accept',
-}
-
 export function ErrorBoundary() {
   const error = useRouteError()
   if (isRouteErrorResponse(error)) {
     const notFound = error.status === 404
     return (
       <section className="error-page" aria-labelledby="error-title">
-        <h1 id="error-title">{notFound ? 'Page not found' : (errorTitles[error.status] ?? 'Something went wrong')}</h1>
+        <h1 id="error-title">{notFound ? 'Page not found' : error.status === 400 ? 'That request did not make sense' : 'Something went wrong'}</h1>
         <p>{typeof error.data === 'string' && error.data ? error.data : error.statusText}</p>
         <p>
           <Link to="/">Back to the catalog</Link>
