@@ -10,6 +10,8 @@ import { refreshExpiredScores } from './app/modules/scoring/scores.server'
 import { expireUnpaidOrders } from './app/modules/orders/settlement.server'
 import { createPageCache } from './app/lib/page-cache.server'
 import { createHttpApp } from './app/lib/http-app.server'
+import { gracefulStop } from './app/lib/graceful-stop.server'
+import { writeBatchesSettled } from './app/modules/orders/write-batch.server'
 
 function fail(message: string): never {
   console.error(message)
@@ -47,7 +49,7 @@ async function main() {
       (error) => console.error('Rescoring expired evidence failed:', error),
     )
   await rescoreExpired()
-  setInterval(rescoreExpired, 10 * 60 * 1000).unref()
+  const rescoreTimer = setInterval(rescoreExpired, 10 * 60 * 1000).unref()
   // Unpaid orders lapse with time too: their stock goes back on sale.
   const lapseUnpaid = () =>
     expireUnpaidOrders(db).then(
@@ -55,7 +57,7 @@ async function main() {
       (error) => console.error('Lapsing unpaid orders failed:', error),
     )
   await lapseUnpaid()
-  setInterval(lapseUnpaid, 60 * 1000).unref()
+  const lapseTimer = setInterval(lapseUnpaid, 60 * 1000).unref()
 
   // The Remix build reads this connection through getDb(), so there is one per process.
   globalThis.__solidarityDb = db
@@ -86,14 +88,33 @@ async function main() {
     fail(`The server stopped: ${error.message}`)
   })
 
+  // On SIGTERM/SIGINT: stop accepting, answer what is in flight (Connection: close), let the
+  // checkout write batch commit, checkpoint the WAL into the database file, close and exit.
+  const stop = gracefulStop(server, {
+    afterClose: async () => {
+      clearInterval(rescoreTimer)
+      clearInterval(lapseTimer)
+      await writeBatchesSettled(db)
+      await stopCheckpoints()
+      await db.destroy()
+    },
+  })
   const shutdown = () => {
-    server.close(() => {
-      void stopCheckpoints()
-        .then(() => db.destroy())
-        .finally(() => process.exit(0))
-    })
-    // Keep-alive connections may hold close() open; don't wait for them forever.
-    setTimeout(() => process.exit(0), 3000).unref()
+    // Should anything hang, the process still ends; the database is safe at any point (WAL).
+    setTimeout(() => {
+      console.error('Stopping took longer than 30 s; exiting anyway.')
+      process.exit(1)
+    }, 30_000).unref()
+    stop().then(
+      () => {
+        console.log('Stopped.')
+        process.exit(0)
+      },
+      (error) => {
+        console.error('Stopping failed:', error)
+        process.exit(1)
+      },
+    )
   }
   process.once('SIGTERM', shutdown)
   process.once('SIGINT', shutdown)

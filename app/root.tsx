@@ -17,6 +17,7 @@ import type { ReactNode } from 'react'
 import { getOptionalUser, type CurrentUser } from '~/lib/session.server'
 import { getDb } from '~/lib/db.server'
 import { cartCount } from '~/modules/orders/cart.server'
+import { useNonce } from '~/lib/nonce'
 import styles from '~/styles/app.css'
 
 export const links: LinksFunction = () => [
@@ -94,6 +95,8 @@ function AccountNav() {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  // The Content-Security-Policy allows inline scripts only with this page's nonce.
+  const nonce = useNonce()
   return (
     <html lang="en">
       <head>
@@ -134,8 +137,8 @@ export function Layout({ children }: { children: ReactNode }) {
             </p>
           </div>
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )
@@ -145,13 +148,20 @@ export default function App() {
   return <Outlet />
 }
 
+// Headings for refusals a person can act on; the message below says what to do.
+const errorTitles: Record<number, string> = {
+  400: 'That request did not make sense',
+  403: 'You cannot do that here',
+  413: 'That was more than we accept',
+}
+
 export function ErrorBoundary() {
   const error = useRouteError()
   if (isRouteErrorResponse(error)) {
     const notFound = error.status === 404
     return (
       <section className="error-page" aria-labelledby="error-title">
-        <h1 id="error-title">{notFound ? 'Page not found' : error.status === 400 ? 'That request did not make sense' : 'Something went wrong'}</h1>
+        <h1 id="error-title">{notFound ? 'Page not found' : (errorTitles[error.status] ?? 'Something went wrong')}</h1>
         <p>{typeof error.data === 'string' && error.data ? error.data : error.statusText}</p>
         <p>
           <Link to="/">Back to the catalog</Link>

@@ -1,9 +1,21 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
 
 const port = 'must be a whole number between 1 and 65535'
+
+const trustProxy = 'must be false, true, a number of proxies (1), or their addresses or subnets (10.0.0.1, 10.0.0.0/8, loopback, uniquelocal)'
+const namedSubnets = new Set(['loopback', 'linklocal', 'uniquelocal'])
+/** An address, a subnet (address/prefix) or one of express's names for the private ranges. */
+function proxyAddress(entry: string): boolean {
+  if (namedSubnets.has(entry)) return true
+  const [address, prefix, ...rest] = entry.split('/')
+  const family = net.isIP(address ?? '')
+  if (!family || rest.length) return false
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+}
 
 const EnvSchema = z
   .object({
@@ -40,6 +52,21 @@ const EnvSchema = z
       .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)')
       .optional(),
     STRIPE_WEBHOOK_SECRET: z.string().trim().regex(/^whsec_[A-Za-z0-9_]{8,}$/, 'must be the webhook signing secret (whsec_…)').optional(),
+    // Behind a reverse proxy: whom to believe about X-Forwarded-For/-Host/-Proto (express's
+    // `trust proxy`). Unset, those headers are ignored: anyone could send them.
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .transform((v, ctx): boolean | number | string => {
+        if (/^(false|no|0)$/i.test(v)) return false
+        if (/^(true|yes)$/i.test(v)) return true
+        if (/^\d{1,2}$/.test(v)) return Number(v)
+        const entries = v.split(',').map((e) => e.trim())
+        if (entries.every(proxyAddress)) return entries.join(',')
+        ctx.addIssue({ code: 'custom', message: trustProxy })
+        return z.NEVER
+      })
+      .default(false),
     // Where the Stripe API lives: only set it to reach a local Stripe-compatible server (tests).
     STRIPE_API_URL: z.url({ protocol: /^https?$/, error: 'must be a URL like http://127.0.0.1:12111' }).optional(),
   })

@@ -2,6 +2,48 @@ import { data } from '@remix-run/node'
 import type { z } from 'zod'
 import { isAppError } from './errors'
 
+// ---------------------------------------------------------------------------------------------
+// Resource routes (no page: webhooks, downloads, images, exports, health). With single fetch,
+// a `data(body, { status })` *returned* from one loses its status (Remix sends its body as a
+// 200), and a thrown one is logged as an object and answered with Remix's generic message. So
+// they answer with real Responses, and `resource()` turns whatever they throw into one.
+
+/** A JSON answer with a status that arrives as given. */
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers } })
+}
+
+function thrownAnswer(thrown: unknown): { status: number; message: string; headers?: HeadersInit } | null {
+  const d = thrown as { type?: string; data?: unknown; init?: ResponseInit | null }
+  if (d && d.type === 'DataWithResponseInit') return { status: d.init?.status ?? 500, message: String(d.data), headers: d.init?.headers }
+  if (isAppError(thrown)) return { status: thrown.status, message: thrown.message }
+  return null
+}
+
+/**
+ * Runs a resource route's loader or action. A thrown Response (a redirect to log in) passes as
+ * it is; a thrown `data(message, { status })` or AppError becomes a real Response with that
+ * status and the message, as JSON (`{ "error": message }`) or plain text; nothing is logged,
+ * since a refused request is the caller's mistake. Anything else is a real error and rethrown.
+ */
+export async function resource(run: () => Promise<Response>, format: 'json' | 'text' = 'text'): Promise<Response> {
+  try {
+    return await run()
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown
+    const answer = thrownAnswer(thrown)
+    if (!answer) throw thrown
+    const headers = new Headers(answer.headers)
+    headers.set('Cache-Control', 'no-store')
+    if (format === 'json') {
+      headers.set('Content-Type', 'application/json; charset=utf-8')
+      return new Response(JSON.stringify({ error: answer.message }), { status: answer.status, headers })
+    }
+    headers.set('Content-Type', 'text/plain; charset=utf-8')
+    return new Response(answer.message, { status: answer.status, headers })
+  }
+}
+
 function firstIssueMessage(error: z.ZodError): string {
   const issue = error.issues[0]
   if (!issue) return 'The request is not valid.'

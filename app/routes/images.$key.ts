@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
 import { env } from '~/lib/env.server'
-import { parseParams } from '~/lib/http.server'
+import { parseParams, resource } from '~/lib/http.server'
 import { IMAGE_FILE_NAME, readImageFile } from '~/modules/listings/images.server'
 
 // Offer images, `<storageKey>-thumb.webp` or `<storageKey>-large.webp`. A key is random and never
@@ -10,15 +10,17 @@ import { IMAGE_FILE_NAME, readImageFile } from '~/modules/listings/images.server
 const Params = z.object({ key: z.string().regex(IMAGE_FILE_NAME) })
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const { key } = parseParams(params, Params)
-  const file = await readImageFile(env().UPLOAD_DIR, key)
-  if (!file) throw data('There is no image at this address.', { status: 404 })
-  return new Response(new Uint8Array(file.buffer as ArrayBuffer, file.byteOffset, file.byteLength), {
-    headers: {
-      'Content-Type': 'image/webp',
-      'Content-Length': String(file.byteLength),
-      'Cache-Control': 'public, max-age=31536000, immutable',
-      'X-Content-Type-Options': 'nosniff',
-    },
+  return resource(async () => {
+    const { key } = parseParams(params, Params)
+    const file = await readImageFile(env().UPLOAD_DIR, key)
+    if (!file) throw data('There is no image at this address.', { status: 404 })
+    return new Response(new Uint8Array(file.buffer as ArrayBuffer, file.byteOffset, file.byteLength), {
+      headers: {
+        'Content-Type': 'image/webp',
+        'Content-Length': String(file.byteLength),
+        'Cache-Control': 'public, max-age=31536000, immutable',
+        'X-Content-Type-Options': 'nosniff',
+      },
+    })
   })
 }

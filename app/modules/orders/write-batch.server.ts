@@ -139,3 +139,13 @@ function writeWithSavepoints(db: Kysely<DB>, batch: Pending[]): Promise<Outcome[
     return done
   })
 }
+
+/**
+ * Resolves once no batch is being written or waiting on `db`: a graceful stop waits for this
+ * before closing the connection, so no caller's checkout is cut between its savepoint and the
+ * commit (callers whose client went away still get their batch written).
+ */
+export async function writeBatchesSettled(db: Kysely<DB>): Promise<void> {
+  const b = batchers.get(db)
+  while (b && (b.busy || b.queue.length > 0)) await new Promise((resolve) => setTimeout(resolve, 5))
+}
