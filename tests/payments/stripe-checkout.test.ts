@@ -9,9 +9,10 @@ import { action as checkoutAction } from '../../app/routes/checkout'
 import { action as salesAction } from '../../app/routes/organisations.$slug_.orders'
 import { action as webhookAction } from '../../app/routes/webhooks.stripe'
 import { newestMailTo } from '../../app/lib/mail.server'
+import { getStripe } from '../../app/lib/stripe.server'
 import { formRequest, outcome, useAccountsTestEnv } from '../support/accounts'
 import { sessionCookieFor } from '../support/auth'
-import { rowCount, useAsAppDb } from '../support/db'
+import { rowCount, stockOf, useAsAppDb } from '../support/db'
 import { newKey, smallMarket, type SmallMarket } from '../support/market'
 import { startLocalStripe, type LocalStripe } from '../support/stripe-server'
 import type { DB } from '../../db/schema'
@@ -130,6 +131,23 @@ describe('Stripe Checkout', () => {
     const stray = local.event('checkout.session.completed', { id: 'cs_test_unknown', object: 'checkout.session', client_reference_id: '99999', amount_total: 500, currency: 'eur', payment_status: 'paid', payment_intent: 'pi_unknown' })
     expect(await signedPost(stray)).toMatchObject({ status: 200, body: { outcome: 'unknown_checkout' } })
     expect(await count('payments')).toBe(0)
+  })
+
+  it('a session that expires unpaid releases its orders and puts their stock back', async () => {
+    const { checkout, session } = await checkOutAsFirm()
+    expect(await stockOf(m.db, m.towel.id)).toBe(3)
+    // Stripe expires the session (here asked for early, as the SDK allows) and tells us so.
+    await getStripe()!.stripe.checkout.sessions.expire(session.id)
+    await local.settled()
+    expect(await m.db.selectFrom('orders').select(['status', 'cancelReason']).execute()).toEqual([{ status: 'cancelled', cancelReason: 'expired' }])
+    expect(await stockOf(m.db, m.towel.id)).toBe(5)
+    expect(await m.db.selectFrom('stripeEvents').select(['type', 'outcome', 'checkoutId']).execute()).toEqual([
+      { type: 'checkout.session.expired', outcome: 'expired', checkoutId: checkout.id },
+    ])
+    expect(await balanceOf(m.db, { kind: 'orders_receivable', currency: 'EUR' })).toBe(0)
+    expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
+    // The expired page cannot be paid any more.
+    await expect(local.pay(session.id)).rejects.toThrow(/expired/)
   })
 
   it('ignores an expiry that arrives after the payment (events out of order)', async () => {
