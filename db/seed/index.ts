@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely'
+import { clock } from '../../app/lib/clock.js'
 import { hashPassword } from '../../app/modules/accounts/password.server.js'
 import { refreshScores } from '../../app/modules/scoring/scores.server.js'
 import type { Database } from '../connection.js'
@@ -34,10 +35,15 @@ import {
 // timestamps, legal-form and governance evidence) with a PRNG seeded per entity, so the same
 // rows come out on every run and editing one organisation does not reshuffle the others.
 
-/** The demo world is described as of this moment; every timestamp in it is earlier. */
+/**
+ * The demo world is described as of this moment; every timestamp in data.ts, orders.ts and this
+ * file is earlier. A seed at another time moves them all by the whole days in between (see
+ * `seedDemoMarketplace`), so the world a visitor sees is always this one, as of the seeding day.
+ */
 export const demoReferenceTime = '2026-11-24T00:00:00.000Z'
 /** Latest timestamp the seed writes (a few days before the reference time). */
 const latestSeedTime = '2026-11-20T17:00:00.000Z'
+const DAY_MS = 86_400_000
 
 const SEED = 0x5eed_2026
 const ROWS_PER_INSERT = 100
@@ -59,12 +65,29 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
   return row === undefined
 }
 
+export interface SeedOptions {
+  /**
+   * The moment the demo is seeded as of; default the clock's now. Tests pass demoReferenceTime
+   * so that they see the same rows and scores on any day.
+   */
+  at?: string
+}
+
 /**
  * Inserts the demo marketplace in one transaction. Meant for an empty, migrated database
  * (check with `isDatabaseEmpty`): the slugs, emails and licence codes it writes are unique.
+ *
+ * The demo is written as of `at`: every timestamp (joins, listings, evidence issued and expiring,
+ * purchases, payments) is moved by the whole days between demoReferenceTime and `at`, and scores
+ * are computed at `at`. So evidence that is valid in the demo stays valid and its orders stay
+ * recent however long after the reference day it is seeded, and the rows are the same on every
+ * run apart from that shift. Whole days keep date-only values (claims issued and expiring on a
+ * day) at midnight and purchases at their hour of the day; no expiry falls within a day after
+ * the reference time, so the part of a day left over changes no score.
  */
-export async function seedDemoMarketplace(db: Database): Promise<SeedCounts> {
-  const plan = planDemoMarketplace()
+export async function seedDemoMarketplace(db: Database, { at = clock.now() }: SeedOptions = {}): Promise<SeedCounts> {
+  const asOf = seedTimeShift(at)
+  const plan = shiftPlan(planDemoMarketplace(), asOf)
   // scrypt is slow on purpose: hashed once, outside the transaction, and shared by everyone
   // (salts are random, so this one column differs between runs).
   const passwordHash = await hashPassword(demoPassword)
@@ -119,10 +142,10 @@ export async function seedDemoMarketplace(db: Database): Promise<SeedCounts> {
     }))
     for (const rows of chunks(membershipRows)) await trx.insertInto('memberships').values(rows).execute()
 
-    // Scores are derived from everything above; computed now, so evidence expiry is current.
-    await refreshScores(trx, 'all')
+    // Scores are derived from everything above; computed at `at`, so evidence expiry is current.
+    await refreshScores(trx, 'all', at)
     const commonsResources = await seedCommonsResources(trx)
-    const orders = await seedDemoOrders(trx)
+    const orders = await seedDemoOrders(trx, asOf)
 
     return {
       organisations: plan.organisations.length,
@@ -135,6 +158,35 @@ export async function seedDemoMarketplace(db: Database): Promise<SeedCounts> {
       orders,
     }
   })
+}
+
+/** Moves a reference-time timestamp to the seeding day: `at`'s whole days after demoReferenceTime. */
+export type SeedTimeShift = (iso: string) => string
+
+function seedTimeShift(at: string): SeedTimeShift {
+  const atMs = Date.parse(at)
+  if (Number.isNaN(atMs)) throw new Error(`demo seed: not a time: ${at}`)
+  // Floor, so that a seed part-way through a day still has every timestamp before `at`.
+  const days = Math.floor((atMs - Date.parse(demoReferenceTime)) / DAY_MS)
+  return (iso) => addDays(iso, days)
+}
+
+/**
+ * Every `…At` column of every table in the plan (the schema's naming for timestamps), moved to
+ * the seeding day. By name rather than by list, so that a timestamp or table added to the plan
+ * later cannot be missed.
+ */
+function shiftPlan(plan: DemoPlan, asOf: SeedTimeShift): DemoPlan {
+  const shiftRow = (row: object): object => {
+    const out: Record<string, unknown> = { ...row }
+    for (const [key, value] of Object.entries(out)) {
+      if (key.endsWith('At') && typeof value === 'string') out[key] = asOf(value)
+    }
+    return out
+  }
+  const shifted: Record<string, object[]> = {}
+  for (const [table, rows] of Object.entries(plan) as [string, object[]][]) shifted[table] = rows.map(shiftRow)
+  return shifted as unknown as DemoPlan
 }
 
 // ---------------------------------------------------------------------------------------------

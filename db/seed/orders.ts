@@ -1,11 +1,13 @@
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import { placeOrderIn, orderReference } from '../../app/modules/orders/place-order.server.js'
 import { applyPayment } from '../../app/modules/orders/settlement.server.js'
 import type { DB } from '../schema.js'
+import type { SeedTimeShift } from './index.js'
 
 // The demo's commons resources and a short purchase history, so receipts, sales lists and
 // commons funds have something true to show on a first `npm start`. Orders go through the
-// same domain functions as real ones (prices, stock, ledger), at fixed past times.
+// same domain functions as real ones (prices, stock, ledger), at fixed times before the demo's
+// reference time, moved to the seeding day like every other seed timestamp.
 
 /** The text of a commons item's resource: a README that says what it is and how it may be used. */
 function resourceReadme(offer: { title: string; description: string; licenceName: string | null; producer: string }): string {
@@ -30,19 +32,23 @@ export async function seedCommonsResources(trx: Transaction<DB>): Promise<number
     .selectFrom('offers as o')
     .innerJoin('organisations as org', 'org.id', 'o.organisationId')
     .leftJoin('licences as l', 'l.code', 'o.licenceCode')
-    .select(['o.id', 'o.slug', 'o.title', 'o.description', 'o.delivery', 'org.name as producer', 'org.slug as producerSlug', 'l.name as licenceName'])
+    .select(['o.id', 'o.slug', 'o.title', 'o.description', 'o.delivery', 'o.createdAt', 'org.name as producer', 'org.slug as producerSlug', 'l.name as licenceName'])
     .where('o.kind', '=', 'commons')
     .orderBy('o.id')
     .execute()
   for (const o of offers) {
     if (o.delivery === 'link') {
-      await trx.insertInto('commonsResources').values({ offerId: o.id, kind: 'link', url: `https://commons.example.org/${o.producerSlug}/${o.slug}` }).execute()
+      await trx
+        .insertInto('commonsResources')
+        .values({ offerId: o.id, kind: 'link', url: `https://commons.example.org/${o.producerSlug}/${o.slug}`, updatedAt: o.createdAt })
+        .execute()
       continue
     }
     const content = Buffer.from(resourceReadme(o), 'utf8')
     await trx
       .insertInto('commonsResources')
-      .values({ offerId: o.id, kind: 'file', fileName: `${o.slug}.md`, contentType: 'text/markdown; charset=utf-8', content, byteSize: content.length })
+      // Uploaded with the listing: its time, not SQLite's clock (the column's default).
+      .values({ offerId: o.id, kind: 'file', fileName: `${o.slug}.md`, contentType: 'text/markdown; charset=utf-8', content, byteSize: content.length, updatedAt: o.createdAt })
       .execute()
   }
   return offers.length
@@ -68,8 +74,11 @@ const purchases: DemoPurchase[] = [
   { buyer: 'tom.hartley@example.org', for: 'northmoor-retail', at: '2026-11-18T11:45:00.000Z', goods: 1, commons: 1 },
 ]
 
-/** Places and pays the demo purchases. Returns how many producer orders were written. */
-export async function seedDemoOrders(trx: Transaction<DB>): Promise<number> {
+/**
+ * Places and pays the demo purchases, at their times moved by `asOf` to the seeding day.
+ * Returns how many producer orders were written.
+ */
+export async function seedDemoOrders(trx: Transaction<DB>, asOf: SeedTimeShift): Promise<number> {
   const listed = await trx
     .selectFrom('offers as o')
     .innerJoin('offerScores as s', 's.offerId', 'o.id')
@@ -92,6 +101,7 @@ export async function seedDemoOrders(trx: Transaction<DB>): Promise<number> {
       ...Array.from({ length: p.goods }, (_, i) => ({ offerId: goods[(nextGood++ * 7) % goods.length]!.id, quantity: 1 + ((index + i) % 3) })),
       ...Array.from({ length: p.commons }, () => ({ offerId: commons[(nextCommons++ * 5) % commons.length]!.id, quantity: 1 })),
     ]
+    const placedAt = asOf(p.at)
     const placed = await placeOrderIn(
       trx,
       {
@@ -100,10 +110,10 @@ export async function seedDemoOrders(trx: Transaction<DB>): Promise<number> {
         idempotencyKey: `demo-purchase-${index + 1}`,
         paymentProvider: 'invoice',
       },
-      p.at,
+      placedAt,
     )
     orders += placed.orderIds.length
-    const paidAt = new Date(Date.parse(p.at) + 2 * 86_400_000).toISOString()
+    const paidAt = new Date(Date.parse(placedAt) + 2 * 86_400_000).toISOString()
     const unpaid = await trx.selectFrom('orders').select(['id', 'total']).where('checkoutId', '=', placed.checkoutId).where('status', '=', 'pending_payment').execute()
     for (const order of unpaid) {
       await applyPayment(
@@ -120,5 +130,11 @@ export async function seedDemoOrders(trx: Transaction<DB>): Promise<number> {
       )
     }
   }
+  // The ledger opens an account on first use with SQLite's clock (the column's default), which
+  // would stamp the demo's accounts with the seeding run's second; they were opened by the demo's
+  // purchases, so they carry the time of their first entry.
+  await sql`update ledger_accounts set created_at = (
+      select min(e.created_at) from postings p join journal_entries e on e.id = p.entry_id where p.account_id = ledger_accounts.id)
+    where exists (select 1 from postings p where p.account_id = ledger_accounts.id)`.execute(trx)
   return orders
 }

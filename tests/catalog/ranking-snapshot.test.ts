@@ -4,12 +4,14 @@ import type { Database } from '../../db/connection'
 import { rankByWeights } from '../../app/modules/catalog/ranking-snapshot.server'
 import { updateOrganisationFacts } from '../../app/modules/organisations/facts.server'
 import { criteria, type Weights } from '../../app/modules/scoring/rules'
-import { seededDb } from '../support/db'
+import { atDemoTime, seededDb } from '../support/db'
+import { nonEmpty } from '../support/lists'
 
 let db: Database
 beforeAll(async () => {
   db = await seededDb()
 })
+atDemoTime()
 
 const columns = ['earned_ownership', 'earned_surplus', 'earned_open_knowledge', 'earned_fair_work', 'earned_transparency', 'earned_environment', 'earned_cooperation']
 
@@ -27,7 +29,7 @@ describe('ranking by a buyer’s own weights', () => {
     [{ ownership: 10, surplus: 10, openKnowledge: 30, fairWork: 20, transparency: 10, environment: 15, cooperation: 5 }],
     [{ ownership: 1, surplus: 2, openKnowledge: 3, fairWork: 4, transparency: 5, environment: 6, cooperation: 7 }],
   ])('orders every page exactly as a full SQL sort would (%o)', async (weights) => {
-    const expected = await bySql(weights)
+    const expected = nonEmpty(await bySql(weights), 'listed offers')
     for (const offset of [0, 24, 48, 200]) {
       const slice = await rankByWeights(db, weights, {}, offset, 24)
       expect(slice.total).toBe(expected.length)
@@ -38,7 +40,7 @@ describe('ranking by a buyer’s own weights', () => {
   it('applies every filter as SQL would', async () => {
     const weights = { ownership: 5, surplus: 5, openKnowledge: 5, fairWork: 40, transparency: 5, environment: 35, cooperation: 5 }
     const category = await db.selectFrom('categories').select('id').where('slug', '=', 'food-drink').executeTakeFirstOrThrow()
-    const expected = await bySql(weights, sql`kind = 'good' and category_id = ${category.id} and country_code = 'IT' and score >= 20`)
+    const expected = nonEmpty(await bySql(weights, sql`kind = 'good' and category_id = ${category.id} and country_code = 'IT' and score >= 20`), 'filtered offers')
     const slice = await rankByWeights(db, weights, { kind: 'good', categoryId: category.id, countryCode: 'IT', minScore: 20 }, 0, 24)
     expect(slice.total).toBe(expected.length)
     expect(slice.offerIds).toEqual(expected.slice(0, 24))

@@ -4,7 +4,7 @@ import { ScoreBreakdown } from '../../app/components/score-breakdown'
 import { organisationWorkspace } from '../../app/modules/organisations/workspace.server'
 import { getStoredScore } from '../../app/modules/scoring/scores.server'
 import type { Database } from '../../db/connection'
-import { seededDb } from '../support/db'
+import { atDemoTime, seededDb } from '../support/db'
 
 // The score breakdown links each line to the evidence behind it. A co-op's own listing page
 // links into the co-op's workspace, which lists every claim: an archived listing has no public
@@ -14,6 +14,7 @@ let db: Database
 beforeAll(async () => {
   db = await seededDb()
 })
+atDemoTime()
 
 const hrefsOf = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!)
 

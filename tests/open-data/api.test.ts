@@ -12,7 +12,8 @@ import { loader as ledgerLoader, action as ledgerAction } from '../../app/routes
 import { loader as unknownLoader } from '../../app/routes/api.v1.$'
 import { loader as catalogLoader } from '../../app/routes/_index'
 import { describedParameters, parameterNames } from '../../app/modules/open-data/schema'
-import { seededDb, useAsAppDb } from '../support/db'
+import { atDemoTime, seededDb, useAsAppDb } from '../support/db'
+import { nonEmpty } from '../support/lists'
 import { unwrap } from '../support/remix'
 import { call } from './support'
 
@@ -21,6 +22,7 @@ beforeAll(async () => {
   db = await seededDb()
   useAsAppDb(db)
 })
+atDemoTime()
 
 const offers = (qs = '', init?: RequestInit) => call(offersLoader, `/api/v1/offers${qs}`, {}, init)
 
@@ -66,7 +68,7 @@ describe('GET /api/v1/offers', () => {
   })
 
   it('gives the prices, access fee and its split exactly as stored', async () => {
-    for (const item of (await offers('?limit=100')).json.data) {
+    for (const item of nonEmpty((await offers('?limit=100')).json.data as any[])) {
       const row = await db.selectFrom('offers').selectAll().where('id', '=', item.id).executeTakeFirstOrThrow()
       expect(item.prices.commoner).toMatchObject({ amount: row.commonerPrice, currency: row.currency })
       expect(item.prices.for_profit).toMatchObject({ amount: row.forProfitPrice, currency: row.currency })
@@ -82,7 +84,7 @@ describe('GET /api/v1/offers', () => {
 
   it('walks the whole catalog by cursor without repeats or gaps, in ranking order', async () => {
     const seen = await walk('/api/v1/offers?limit=37', offersLoader)
-    expect(seen.map((o) => o.id)).toEqual(await listedIds())
+    expect(nonEmpty(seen).map((o) => o.id)).toEqual(await listedIds())
   })
 
   it.each([
@@ -91,8 +93,7 @@ describe('GET /api/v1/offers', () => {
     ['?legalForm=worker_coop&minScore=40', sql`s.legal_form = 'worker_coop' and s.score >= 40`],
   ])('walks the filtered set %s exactly', async (qs, where) => {
     const seen = await walk(`/api/v1/offers${qs}&limit=10`, offersLoader)
-    expect(seen.length).toBeGreaterThan(0)
-    expect(seen.map((o) => o.id)).toEqual(await listedIds(where))
+    expect(nonEmpty(seen, qs).map((o) => o.id)).toEqual(await listedIds(where))
   })
 
   it('filters and searches exactly as the catalog page does', async () => {
@@ -101,7 +102,7 @@ describe('GET /api/v1/offers', () => {
     for (const qs of ['q=organic', 'q=coffee&kind=good', `category=${category}`, `licence=${licence}`, 'minScore=50&country=IT']) {
       const page = unwrap(await catalogLoader({ request: new Request(`http://localhost/?${qs}`), params: {}, context: {} })).catalog
       const api = await offers(`?${qs}&limit=24`)
-      expect(api.json.data.map((o: any) => o.slug), qs).toEqual(page.offers.map((o) => o.slug))
+      expect(api.json.data.map((o: any) => o.slug), qs).toEqual(nonEmpty(page.offers, qs).map((o) => o.slug))
       expect(api.json.count_estimate, qs).toBe(page.total)
     }
   })
@@ -219,8 +220,7 @@ describe('GET /api/v1/organisations', () => {
     expect(all).toHaveLength(count.n)
     expect(new Set(all.map((o) => o.slug)).size).toBe(count.n)
     const coops = await walk('/api/v1/organisations?legalForm=worker_coop&country=it&limit=2', orgsLoader)
-    expect(coops.length).toBeGreaterThan(0)
-    expect(coops.every((o) => o.legalForm === 'worker_coop' && o.address.country === 'IT')).toBe(true)
+    expect(nonEmpty(coops, 'worker co-ops in IT').every((o) => o.legalForm === 'worker_coop' && o.address.country === 'IT')).toBe(true)
     expect(coops).toHaveLength(all.filter((o) => o.legalForm === 'worker_coop' && o.address.country === 'IT').length)
     const first = await call(orgsLoader, '/api/v1/organisations')
     expect(first.json.data[0]).toMatchObject({ slug: expect.any(String), url: expect.stringContaining('/organisations/'), legalForm: expect.any(String), address: { locality: expect.any(String), country: expect.stringMatching(/^[A-Z]{2}$/) } })
@@ -278,7 +278,7 @@ describe('GET /api/v1/offers.csv', () => {
       'id,slug,url,title,kind,category,licence,producer_slug,producer_name,producer_legal_form,producer_country,currency,commoner_price,commoner_price_minor,for_profit_price,for_profit_price_minor,access_fee_minor,producer_share_bp,commons_fund_share_bp,infrastructure_share_bp,commons_fund,score,confidence,rules_version,stock,updated_at',
     )
     const rows = parseCsv(r.text, { columns: true }) as Record<string, string>[]
-    expect(rows.map((row) => Number(row.id))).toEqual(await listedIds(sql`s.kind = 'good'`))
+    expect(nonEmpty(rows, 'CSV rows').map((row) => Number(row.id))).toEqual(await listedIds(sql`s.kind = 'good'`))
     const row = rows.find((x) => Number(x.id) === target.id)!
     expect(row.title).toBe(`'=HYPERLINK("x"), "quoted", comma`)
     const stored = await db.selectFrom('offers').selectAll().where('id', '=', target.id).executeTakeFirstOrThrow()

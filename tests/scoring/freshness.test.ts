@@ -9,6 +9,7 @@ import { reweigh } from '../../app/modules/scoring/score'
 import { getStoredScore, publishRules, refreshExpiredScores, refreshScores } from '../../app/modules/scoring/scores.server'
 import { testDb } from '../support/db'
 import { createOffer, createOrganisation } from '../support/fixtures'
+import { nonEmpty } from '../support/lists'
 
 // Two offers from two worker co-ops with the same stated facts: X ranks first only by the
 // tie-break (it was listed first). Each test changes one input of Y's score and expects the
@@ -130,7 +131,7 @@ describe('the explanation shown on an offer page', () => {
       const earned = Object.fromEntries(stored.criteria.map((c) => [c.criterion, c.earned])) as Record<Criterion, number>
       const weights = Object.fromEntries(stored.criteria.map((c) => [c.criterion, c.weight])) as Weights
       expect(reweigh(earned, weights)).toBe(score)
-      expect(stored.criteria.every((c) => c.lines.length > 0)).toBe(true)
+      expect(nonEmpty(stored.criteria, `criteria of offer ${offerId}`).every((c) => c.lines.length > 0)).toBe(true)
     }
   })
 })

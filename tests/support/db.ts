@@ -1,7 +1,9 @@
 import { sql } from 'kysely'
+import { beforeEach } from 'vitest'
+import { setClock } from '../../app/lib/clock'
 import { migrateToLatest, openDatabase, type Database } from '../../db/connection'
 import type { DB } from '../../db/schema'
-import { seedDemoMarketplace } from '../../db/seed/index'
+import { demoReferenceTime, seedDemoMarketplace } from '../../db/seed/index'
 
 /** A fresh in-memory SQLite database with every migration applied. */
 export async function testDb(): Promise<Database> {
@@ -10,11 +12,23 @@ export async function testDb(): Promise<Database> {
   return db
 }
 
-/** A fresh in-memory database holding the demo marketplace. */
+/**
+ * A fresh in-memory database holding the demo marketplace as of its reference time, so the rows,
+ * scores and evidence a test sees are the same on whatever day the suite runs. Code under test
+ * that reads the clock on it must be at that time too: call `atDemoTime()` in the file.
+ */
 export async function seededDb(): Promise<Database> {
   const db = await testDb()
-  await seedDemoMarketplace(db)
+  await seedDemoMarketplace(db, { at: demoReferenceTime })
   return db
+}
+
+/**
+ * Stops the app's clock at the demo's reference time before every test of the calling file (or
+ * describe block), for loaders and domain calls on a `seededDb()` that read "now" themselves.
+ */
+export function atDemoTime(): void {
+  beforeEach(() => setClock(demoReferenceTime))
 }
 
 /** Points the app's getDb() at `db` for tests that call loaders directly. */
