@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
-import type { DB } from '../../../db/schema'
+import type { DB, LedgerAccountKind } from '../../../db/schema'
+import { isDebitNormal } from './ledger.server'
 import { toDecimalString } from '../../lib/money'
 
 // `npm run ledger:check`: the books must balance, and they must say what the orders, payments
@@ -145,6 +146,23 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
     if (c.ledger !== received + disbursed) {
       problems.push(`Payment clearing in ${c.currency} holds ${amount(c.ledger, c.currency)}; payments less refunds and disbursements come to ${amount(received + disbursed, c.currency)}.`)
     }
+  }
+
+  // 6. No account's balance has the wrong sign: a fund, a producer or a buyer is never owed
+  // less than nothing, and clearing never holds less than nothing. (The receivables may dip
+  // below zero while money that arrived late waits to be refunded.)
+  const wrongSign = await sql<{ id: number; kind: string; name: string; currency: string; sum: number; fund: string | null; organisation: string | null }>`
+    select a.id, a.kind, a.name, a.currency, sum(p.amount) as sum, f.name as fund, o.name as organisation
+    from ledger_accounts a join postings p on p.account_id = a.id
+    left join commons_funds f on f.id = a.commons_fund_id left join organisations o on o.id = a.organisation_id
+    where a.kind in ('commons_fund', 'buyer_credit', 'producer_payable', 'payment_clearing', 'disbursements')
+    group by a.id
+    having (a.kind in ('commons_fund', 'buyer_credit', 'producer_payable') and sum(p.amount) > 0)
+        or (a.kind in ('payment_clearing', 'disbursements') and sum(p.amount) < 0)`.execute(db)
+  for (const w of wrongSign.rows) {
+    const balance = isDebitNormal(w.kind as LedgerAccountKind) ? w.sum : -w.sum
+    const owner = w.fund ?? w.organisation
+    problems.push(`Account ${w.id} (${w.name}${owner ? `, ${owner}` : ''}) has a balance of ${amount(balance, w.currency)}: it can never go below zero.`)
   }
 
   const [{ entries }] = await db.selectFrom('journalEntries').select(sql<number>`count(*)`.as('entries')).execute() as [{ entries: number }]

@@ -14,7 +14,7 @@ export type AccountRef =
   | { kind: 'producer_payable' | 'buyer_credit'; organisationId: number; currency: string }
   | { kind: 'commons_fund'; commonsFundId: number; currency: string }
 
-export type EntryKind = 'order_placed' | 'payment' | 'settlement' | 'refund' | 'reciprocity_credit' | 'disbursement'
+export type EntryKind = 'order_placed' | 'back_charge' | 'payment' | 'settlement' | 'refund' | 'reciprocity_credit' | 'credit_applied' | 'credit_paid_out' | 'disbursement'
 
 export interface PostingInput {
   account: AccountRef

@@ -143,8 +143,10 @@ async function settleOrder(
   await postEntry(trx, { kind: 'settlement', memo: `${reference} shared out: producer, commons fund, infrastructure`, checkoutId, orderId, paymentId, postings }, now)
 }
 
-/** Puts an order's goods back on the shelf (commons items have no stock to return). */
+/** Puts an order's goods back on the shelf (commons items have no stock to return; a back-charge took none). */
 async function restock(trx: Transaction<DB>, orderId: number) {
+  const order = await trx.selectFrom('orders').select('backChargeOfOrderId').where('id', '=', orderId).executeTakeFirst()
+  if (order?.backChargeOfOrderId != null) return
   const lines = await trx.selectFrom('orderLines').select(['offerId', 'quantity']).where('orderId', '=', orderId).execute()
   for (const line of lines) {
     await trx
@@ -171,6 +173,7 @@ export async function releaseUnpaidOrder(
     .set({ status: 'cancelled', cancelReason: reason, cancelledAt: now })
     .where('id', '=', orderId)
     .where('status', '=', 'pending_payment')
+    .where('backChargeOfOrderId', 'is', null)
     .executeTakeFirst()
   if (moved.numUpdatedRows === 0n) return false
   await restock(trx, orderId)
@@ -186,6 +189,8 @@ export async function expireUnpaidOrders(db: Kysely<DB>, now = clock.now()): Pro
     .select('id')
     .where('status', '=', 'pending_payment')
     .where('expiresAt', '<=', now)
+    // a back-charge is a debt, not a reservation: it does not lapse (its expiry is its due date)
+    .where('backChargeOfOrderId', 'is', null)
     .orderBy('expiresAt')
     .limit(1000)
     .execute()

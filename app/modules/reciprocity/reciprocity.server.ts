@@ -19,6 +19,8 @@ export interface ReciprocityDecision {
   because: string
   use: DeclaredUse
   organisation: { id: number; name: string; slug: string } | null
+  /** the organisation's legal form when it was decided (orders record the standing it gives) */
+  legalForm?: LegalForm
 }
 
 /** Legal forms that may buy as commoners once the form is peer-attested or verified (DESIGN.md). */
@@ -59,19 +61,21 @@ export async function reciprocityClass(
   const [row] = (await runPrebuilt<{ id: number; name: string; slug: string; legalForm: LegalForm }>(db, membershipSql, [buyer.personId, organisationId])).rows
   if (!row) throw new AppError('forbidden', 'You can only buy on behalf of an organisation you are a member of.')
   const organisation = { id: row.id, name: row.name, slug: row.slug }
+  const legalForm = row.legalForm
   const form = legalFormLabel[row.legalForm].toLowerCase()
   if (!commonsLegalForms.has(row.legalForm)) {
-    return { reciprocityClass: 'for_profit', because: `${row.name} is a ${form}, buying for commercial use`, use: buyer.use, organisation }
+    return { reciprocityClass: 'for_profit', because: `${row.name} is a ${form}, buying for commercial use`, use: buyer.use, organisation, legalForm }
   }
   const level = await legalFormEvidence(db, organisationId, now)
   if (level === 'peer_attested' || level === 'verified') {
-    return { reciprocityClass: 'commoner', because: `${row.name} is a ${form}, ${evidenceLevelLabel[level]}`, use: buyer.use, organisation }
+    return { reciprocityClass: 'commoner', because: `${row.name} is a ${form}, ${evidenceLevelLabel[level]}`, use: buyer.use, organisation, legalForm }
   }
   return {
     reciprocityClass: 'for_profit',
     because: `${row.name}'s legal form (${form}) is ${level ? evidenceLevelLabel[level] : 'not evidenced'}; it buys as a commoner once two verified organisations attest it or a steward verifies it`,
     use: buyer.use,
     organisation,
+    legalForm,
   }
 }
 
