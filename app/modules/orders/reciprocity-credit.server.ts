@@ -8,7 +8,7 @@ import { orderReference } from './place-order.server'
 
 // A co-op whose legal form was declared but not yet attested bought as for-profit and paid
 // access fees. Once its form is peer-attested or verified it is a commoner, and those fees
-// become a credit owed back to it (DESIGN.md, "Verification"): the shares leave the producer,
+// become a credit owed back to it (docs/design.md, "Credits and back-charges"): the shares leave the producer,
 // fund and infrastructure accounts for the organisation's buyer-credit account, in one entry
 // per order. Only orders placed while the commons form was awaiting verification qualify
 // (orders.class_basis): never those placed under a for-profit form, nor under an overturned
