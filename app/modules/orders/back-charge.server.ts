@@ -7,8 +7,8 @@ import { decideChallenge } from '../verification/verification.server'
 import { orderReference, paymentWindowMinutes } from './place-order.server'
 import { clock } from '../../lib/clock'
 
-// A wrong classification is corrected forward and back-charged through the ledger (DESIGN.md,
-// "Verification"). When a steward upholds a challenge against a legal form, every order that
+// A wrong classification is corrected forward and back-charged through the ledger (docs/design.md,
+// "Credits and back-charges"). When a steward upholds a challenge against a legal form, every order that
 // got the commoner price on the strength of that claim (orders.class_claim_id) is charged the
 // difference: a back-charge is an order of its own, owed by the buyer organisation (a receivable
 // in the ledger), paid by card or invoice like any order and shared out as the access fee would
