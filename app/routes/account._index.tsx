@@ -15,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, buyingAs, organisations, credits } = useLoaderData<typeof loader>()
+  const { user, buyingAs, organisations, credits, backCharges } = useLoaderData<typeof loader>()
   return (
     <article aria-labelledby="account-title" className="narrow">
       <h1 id="account-title">Hello, {user.displayName}</h1>
@@ -29,7 +29,13 @@ export default function Account() {
         {credits.map((c) => (
           <p key={`${c.organisation.slug}-${c.credit.currency}`} className="notice notice--success">
             <Amount value={c.credit} /> is owed back to <Link to={`/organisations/${c.organisation.slug}`}>{c.organisation.name}</Link>: access fees it paid before
-            its legal form was attested, now that it buys as a commoner. The marketplace's stewards pay it back.
+            its legal form was attested, now that it buys as a commoner. It stays on the books, owed to it, until it is paid back.
+          </p>
+        ))}
+        {backCharges.map((b) => (
+          <p key={b.reference} className="notice notice--error">
+            <Link to={`/organisations/${b.organisation.slug}`}>{b.organisation.name}</Link> owes <Amount value={b.amount} />: {b.reason}.{' '}
+            <Link to={`/orders/${b.checkoutId}`}>Pay back-charge {b.reference}</Link> by card or invoice.
           </p>
         ))}
         <p>

@@ -8,6 +8,7 @@ import { expireUnpaidOrders } from '../../app/modules/orders/settlement.server'
 import { recordInvoicePayment } from '../../app/modules/orders/order-actions.server'
 import { placeOrder } from '../../app/modules/orders/place-order.server'
 import { challengeClaim, reviewEvidence, submitEvidence } from '../../app/modules/verification/verification.server'
+import { accountOverview } from '../../app/modules/reciprocity/account.server'
 import { insertPerson } from '../support/auth'
 import { appErrorOf } from '../support/errors'
 import { forFirm, newKey, smallMarket, type SmallMarket } from '../support/market'
@@ -99,6 +100,10 @@ describe('back-charge when a challenge against a legal form is upheld', () => {
     expect(await m.db.selectFrom('orders').select(['status', 'total']).where('id', '=', commonerOrder.orderIds[0]!).executeTakeFirstOrThrow()).toEqual({ status: 'paid', total: 2400 })
     expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
 
+    // the buyer's account page says what is owed and why
+    expect((await accountOverview(m.db, m.commoner.id, later)).backCharges).toEqual([
+      expect.objectContaining({ amount: { amount: 1200, currency: 'EUR' }, organisation: { name: 'Riverside Bakers', slug: 'org-worker_coop' }, reason: expect.stringContaining('The registry lists a limited company.') }),
+    ])
     // it is a debt, not a reservation: it does not lapse when its due date passes
     expect(await expireUnpaidOrders(m.db, '2030-01-01T00:00:00.000Z')).toBe(0)
     // paid by invoice, it is shared out as the access fee would have been

@@ -174,3 +174,24 @@ export async function backChargeOverturnedClaim(
   }
   return written
 }
+
+/** Back-charges still to pay by the organisations this person belongs to, with the reason, oldest first. */
+export async function backChargesOwed(db: Kysely<DB> | Transaction<DB>, personId: number) {
+  const rows = await db
+    .selectFrom('orders as o')
+    .innerJoin('memberships as m', (j) => j.onRef('m.organisationId', '=', 'o.buyerOrganisationId').on('m.personId', '=', personId))
+    .innerJoin('organisations as b', 'b.id', 'o.buyerOrganisationId')
+    .select(['o.id', 'o.checkoutId', 'o.total', 'o.currency', 'o.classReason', 'o.expiresAt', 'b.name', 'b.slug'])
+    .where('o.backChargeOfOrderId', 'is not', null)
+    .where('o.status', '=', 'pending_payment')
+    .orderBy('o.id')
+    .execute()
+  return rows.map((r) => ({
+    checkoutId: r.checkoutId,
+    reference: orderReference(r.checkoutId, r.id),
+    organisation: { name: r.name, slug: r.slug },
+    amount: { amount: r.total, currency: r.currency },
+    reason: r.classReason,
+    dueBy: r.expiresAt,
+  }))
+}
