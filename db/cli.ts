@@ -2,6 +2,8 @@
 // npm run rules:list | rules:publish -- --weights 25,20,15,15,10,10,5 --by "Name" [--note "why"] | scores:refresh
 // npm run steward:grant -- someone@example.org | steward:grant -- --revoke someone@example.org
 // npm run ledger:check   (exits 1 when the books do not balance or disagree with orders and payments)
+// npm run db:backup -- FILE   (an online copy of the live database)
+// npm run db:restore -- FILE  (into a stopped instance: checks integrity and the migration level)
 import { ConfigError, parseEnv } from '../app/lib/env.server'
 import { migrateToLatest, openDatabase, rollbackAll, rollbackOne } from './connection'
 import { isDatabaseEmpty, seedDemoMarketplace } from './seed/index'
@@ -11,6 +13,7 @@ import { WeightsParam } from '../app/modules/catalog/query'
 import { isAppError } from '../app/lib/errors'
 import { setSteward } from '../app/modules/accounts/accounts.server'
 import { checkLedger } from '../app/modules/ledger/check.server'
+import { backupDatabase, BackupError, restoreDatabase } from './backup'
 
 function flag(flags: string[], name: string): string | undefined {
   const i = flags.indexOf(name)
@@ -20,6 +23,8 @@ function flag(flags: string[], name: string): string | undefined {
 async function main() {
   const [command, ...flags] = process.argv.slice(2)
   const { DATABASE_PATH } = parseEnv()
+  // These two must not open (or create) the database the ordinary way.
+  if (command === 'backup' || command === 'restore') return backupOrRestore(command, flags, DATABASE_PATH)
   const db = openDatabase(DATABASE_PATH)
   try {
     switch (command) {
@@ -105,7 +110,7 @@ async function main() {
       }
       default:
         console.error(
-          'usage: tsx db/cli.ts migrate | rollback [--all] | seed [--reset] | rules:list | rules:publish --weights … --by … [--note …] | scores:refresh [--expired] | steward:grant [--revoke] <email> | ledger:check',
+          'usage: tsx db/cli.ts migrate | rollback [--all] | seed [--reset] | rules:list | rules:publish --weights … --by … [--note …] | scores:refresh [--expired] | steward:grant [--revoke] <email> | ledger:check | backup FILE | restore FILE',
         )
         process.exitCode = 2
     }
@@ -114,7 +119,27 @@ async function main() {
   }
 }
 
+async function backupOrRestore(command: 'backup' | 'restore', flags: string[], databasePath: string) {
+  const file = flags.find((f) => !f.startsWith('--'))
+  if (!file) {
+    console.error(`usage: npm run db:${command} -- FILE`)
+    process.exitCode = 2
+    return
+  }
+  if (command === 'backup') {
+    const backup = await backupDatabase(databasePath, file)
+    console.log(
+      `Backed up ${databasePath} to ${backup.file}: ${(backup.bytes / 1024 / 1024).toFixed(1)} MB, ${backup.pages} pages, integrity ok, at migration ${backup.migration ?? '(none)'}.`,
+    )
+    return
+  }
+  const restored = await restoreDatabase(file, databasePath)
+  if (restored.migrated.length) console.log(`The backup was from an older version: applied ${restored.migrated.length} migration(s) (${restored.migrated.join(', ')}).`)
+  console.log(`Restored ${file} into ${databasePath} (integrity ok, at migration ${restored.migration}).`)
+  if (restored.previous) console.log(`The database it replaced is kept as ${restored.previous}.`)
+}
+
 main().catch((error) => {
-  console.error(error instanceof ConfigError || isAppError(error) ? error.message : error)
+  console.error(error instanceof ConfigError || error instanceof BackupError || isAppError(error) ? error.message : error)
   process.exit(1)
 })
