@@ -79,7 +79,12 @@ async function main() {
     varyCookies: ['catalog_view'],
     currentGeneration: catalogGenerationReader(sqlite),
   })
-  const app = createHttpApp(build, config.NODE_ENV, 'public', (request, render) => pageCache.serve(request, render))
+  const app = createHttpApp(build, config.NODE_ENV, 'public', (request, render) => pageCache.serve(request, render), {
+    trustProxy: config.TRUST_PROXY,
+    appUrl: config.APP_URL,
+    // A checkout without JavaScript is a form post that Stripe Checkout's address answers.
+    formActionOrigins: ['https://checkout.stripe.com', ...(config.STRIPE_API_URL ? [new URL(config.STRIPE_API_URL).origin] : [])],
+  })
   const server = app.listen(config.PORT, () => {
     console.log(`Solidarity Market is serving on http://localhost:${config.PORT}`)
   })

@@ -1,7 +1,7 @@
 import type { EvidenceLevel } from '../../../db/schema'
 import { addDays } from '../../lib/time'
 
-/** How much a claim counts, by the strength of its evidence (DESIGN.md, "Organisations"). */
+/** How much a claim counts, by the strength of its evidence (docs/design.md, "Organisations and evidence"). */
 export const evidenceFactor: Record<EvidenceLevel, number> = {
   self_declared: 0.25,
   documented: 0.5,
@@ -18,7 +18,7 @@ export function effectiveEvidenceLevel(
   return claim.evidenceLevel
 }
 
-/** How long evidence counts before it must be renewed (DESIGN.md: two years by default). */
+/** How long evidence counts before it must be renewed (docs/design.md, "Organisations and evidence": two years at most). */
 export const EVIDENCE_YEARS = 2
 
 /**

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { DB, LedgerAccountKind } from '../../../db/schema'
 import { placeholders, runPrebuilt } from '../../lib/prebuilt-sql.server'
 
-// The double-entry ledger (DESIGN.md, "Orders, payments and the ledger"). Postings are signed
+// The double-entry ledger (docs/design.md, "Orders, payments and the ledger"). Postings are signed
 // integer minor units: a debit is positive, a credit negative, and every entry sums to zero in
 // each currency. Nothing is ever updated or deleted (triggers refuse it); a mistake is
 // corrected by a reversing entry.

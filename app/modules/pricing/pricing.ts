@@ -2,7 +2,7 @@ import type { OfferKind, ReciprocityClassName } from '../../../db/schema'
 import { splitByBasisPoints } from '../../lib/money'
 import { MIN_COMMONS_FUND_BP } from '../scoring/score'
 
-// Reciprocal pricing (DESIGN.md, "Offers and price tiers"). Pure: the checkout, the listing
+// Reciprocal pricing (docs/design.md, "Offers and price tiers"). Pure: the checkout, the listing
 // forms and the tests all price through these functions, so a tier is computed one way only.
 
 /** The community's bounds on how a producer may split the access fee, in basis points. */

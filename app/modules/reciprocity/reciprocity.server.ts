@@ -23,7 +23,7 @@ export interface ReciprocityDecision {
   legalForm?: LegalForm
 }
 
-/** Legal forms that may buy as commoners once the form is peer-attested or verified (DESIGN.md). */
+/** Legal forms that may buy as commoners once the form is peer-attested or verified (docs/design.md, "Who is buying: the reciprocity class"). */
 export const commonsLegalForms: ReadonlySet<LegalForm> = new Set([
   'worker_coop',
   'producer_coop',

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-// The seven criteria of the ethical-preference score (DESIGN.md). Their weights are the
+// The seven criteria of the ethical-preference score (docs/design.md, "The ethical-preference score"). Their weights are the
 // community's, kept as a versioned rules document in the database; buyers may re-weight
 // their own view, never the public badge.
 

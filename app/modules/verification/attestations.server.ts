@@ -66,7 +66,7 @@ async function verifiedUntil(db: Db, organisationId: number, now: string): Promi
   return row?.until ?? null
 }
 
-/** The attestations two organisations exchanged while they share a member do not count (DESIGN.md: "neither a member of the applicant"). */
+/** The attestations two organisations exchanged while they share a member do not count (docs/design.md, "Peer attestation"). */
 const sharesMember = sql<SqlBool>`exists (select 1 from memberships as ma
   inner join memberships as mb on mb.person_id = ma.person_id
   where ma.organisation_id = a.attester_organisation_id and mb.organisation_id = a.organisation_id)`
