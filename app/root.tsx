@@ -1,3 +1,4 @@
+import '~/lib/zod-browser'
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import {
   Form,
