@@ -85,8 +85,10 @@ async function main() {
     // A checkout without JavaScript is a form post that Stripe Checkout's address answers.
     formActionOrigins: ['https://checkout.stripe.com', ...(config.STRIPE_API_URL ? [new URL(config.STRIPE_API_URL).origin] : [])],
   })
-  const server = app.listen(config.PORT, () => {
-    console.log(`Solidarity Market is serving on http://localhost:${config.PORT}`)
+  // A socket handed over already listening (LISTEN_FD) keeps its port held from before this
+  // process started, so nothing can take it in between (tests start servers side by side).
+  const server = app.listen(config.LISTEN_FD === undefined ? config.PORT : { fd: config.LISTEN_FD }, () => {
+    console.log(`Solidarity Market is serving on http://localhost:${(server.address() as { port: number }).port}`)
   })
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') fail(`PORT ${config.PORT} is already in use; set PORT to a free port.`)

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { z } from 'zod'
 
 const port = 'must be a whole number between 1 and 65535'
+const descriptor = 'must be the number of a file descriptor this process inherited (3 or more)'
 
 const trustProxy = 'must be false, true, a number of proxies (1), or their addresses or subnets (10.0.0.1, 10.0.0.0/8, loopback, uniquelocal)'
 const namedSubnets = new Set(['loopback', 'linklocal', 'uniquelocal'])
@@ -21,6 +22,9 @@ const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('production'),
     PORT: z.coerce.number({ error: port }).int(port).min(1, port).max(65535, port).default(3000),
+    // A socket already listening, handed over as this descriptor by whoever starts the server (a
+    // supervisor, the test harness): it is served instead of binding PORT, whose port it should be.
+    LISTEN_FD: z.coerce.number({ error: descriptor }).int(descriptor).min(3, descriptor).optional(),
     DATABASE_PATH: z
       .string()
       .trim()

@@ -22,6 +22,14 @@ describe('configuration read at boot', () => {
     }
   })
 
+  it('reads a handed-over listening socket as LISTEN_FD, never stdin, stdout or stderr', () => {
+    expect(parseEnv({}).LISTEN_FD).toBeUndefined()
+    expect(parseEnv({ LISTEN_FD: '3' }).LISTEN_FD).toBe(3)
+    for (const fd of ['0', '1', '2', 'three', '3.5']) {
+      expect(() => parseEnv({ LISTEN_FD: fd })).toThrow(`Invalid configuration: LISTEN_FD must be the number of a file descriptor this process inherited (3 or more) (got "${fd}")`)
+    }
+  })
+
   it('rejects a DATABASE_PATH that names a folder', () => {
     expect(() => parseEnv({ DATABASE_PATH: 'data/' })).toThrow('Invalid configuration: DATABASE_PATH must name a file, not a folder (got "data/")')
   })

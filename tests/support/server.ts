@@ -7,13 +7,24 @@ import { startLocalStripe, type LocalStripe } from './stripe-server'
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..')
 
-export async function freePort(): Promise<number> {
+/**
+ * A TCP socket listening on 127.0.0.1 at a port the kernel chose, to hand to a child server as
+ * its fd 3 (LISTEN_FD=3). The port is held from the moment it is chosen until the child closes
+ * it: picking a free number, closing it and telling the child to bind it would leave a gap in
+ * which another process (a parallel test file, anything on the machine) could take it.
+ */
+function heldPort(): Promise<{ port: number; fd: number; release: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo
-      srv.close(() => resolve(port))
+    const socket = net.createServer()
+    socket.once('error', reject)
+    socket.listen(0, '127.0.0.1', () => {
+      const { port } = socket.address() as net.AddressInfo
+      // Node has no public accessor for a listening socket's descriptor; on Unix the handle has it.
+      const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd
+      if (!(fd > 2)) return reject(new Error(`cannot read the descriptor of the socket listening on port ${port}`))
+      // Once the child has its copy, this process lets go of its own so that it accepts nothing.
+      const release = () => new Promise<void>((done) => socket.close(() => done()))
+      resolve({ port, fd, release })
     })
   })
 }
@@ -54,32 +65,39 @@ export interface RunningServer {
   stop: () => Promise<void>
 }
 
-/** Starts the production server (build must exist) and waits until /healthz answers 200. */
-export async function startServer(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<RunningServer> {
-  const port = await freePort()
+/**
+ * Starts the production server (build must exist) on a socket this process holds and hands over,
+ * and waits until /healthz answers 200.
+ */
+export async function startServer(env: Record<string, string> = {}, timeoutMs = 120_000): Promise<RunningServer> {
+  const held = await heldPort()
+  const url = `http://127.0.0.1:${held.port}`
   const databasePath = env.DATABASE_PATH ?? path.join(tempDir('sm-server'), 'market.db')
   const child = spawn(process.execPath, ['build/server.js'], {
     cwd: projectRoot,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_PATH: databasePath, APP_URL: `http://127.0.0.1:${port}`, ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(held.port), LISTEN_FD: '3', DATABASE_PATH: databasePath, APP_URL: url, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', held.fd],
   })
+  await held.release()
   let output = ''
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))
-  const url = `http://127.0.0.1:${port}`
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve()
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
       child.once('exit', () => resolve())
       child.kill('SIGTERM')
     })
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output}`)
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited with ${child.exitCode ?? child.signalCode}: ${output}`)
     try {
-      const res = await fetch(`${url}/healthz`)
+      // The held socket queues this connection while the server still migrates and seeds, so
+      // the answer comes once it serves; the deadline bounds that wait too.
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) })
       if (res.status === 200) return { url, process: child, output: () => output, stop }
     } catch {
-      // not listening yet
+      // the server exited (its socket closed with it) or the deadline passed: the loop says which
     }
     await new Promise((r) => setTimeout(r, 100))
   }
