@@ -12,9 +12,11 @@ export default defineConfig({
         test: { name: 'unit', include: ['tests/**/*.test.{ts,tsx}'], exclude: ['tests/e2e/**'] },
       },
       {
-        // Browser journeys against the production build; they start their own server.
+        // Browser journeys against the production build; they start their own server. A journey
+        // is dozens of waits, each bounded by WAIT_MS (tests/support/browser.ts); on a loaded
+        // 2-core machine one can take minutes, so these bound only a hang.
         extends: true,
-        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 },
+        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 },
       },
     ],
   },

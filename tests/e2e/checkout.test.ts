@@ -1,27 +1,26 @@
 import fs from 'node:fs'
-import path from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../../db/connection'
 import { demoLogins, demoPassword } from '../../db/seed/data'
 import { checkLedger } from '../../app/modules/ledger/check.server'
 import { formatMoney } from '../../app/lib/money'
-import { launchBrowser, logInAs, screenshotDir } from '../support/browser'
+import { launchBrowser, logInAs, openPage, poll, screenshot } from '../support/browser'
 import { startServerWithStripe, type RunningServer } from '../support/server'
 import type { LocalStripe } from '../support/stripe-server'
 
 // Issue 5's journey in Debian's Chromium against the production build, with Stripe Checkout
 // served by the local Stripe-compatible server: a commoner gets a commons item free and buys a
 // good at the commoner price; a for-profit buyer pays the access fee by card, and the commons
-// fund's balance rises by exactly its share.
+// fund's balance rises by exactly its share. The journeys share one server; each buys with
+// people and stock no other journey here touches, so they pass in any order and alone.
 
 let server: RunningServer
-let browser: BrowserContext
+let browser: Browser
 let stripe: LocalStripe
 let db: Database
 
 beforeAll(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
   const [started, context] = await Promise.all([startServerWithStripe('sm-checkout'), launchBrowser()])
   ;({ server, stripe } = started)
   browser = context
@@ -37,69 +36,75 @@ afterAll(async () => {
 
 const logIn = (page: Page, email: string, password = demoPassword) => logInAs(page, server.url, email, password)
 
-/** A listed offer of this kind with stock to spare, and (for commons) a downloadable file. */
-async function pickOffer(kind: 'good' | 'commons', fundSlug?: string) {
+/**
+ * A listed offer of this kind with stock to spare, and (for commons) a downloadable file: the
+ * first one, or with `last` the last one (a good whose stock a journey spends, apart from the
+ * others').
+ */
+async function pickOffer(kind: 'good' | 'commons', { last = false } = {}) {
   let query = db
     .selectFrom('offers as o')
     .innerJoin('offerScores as s', 's.offerId', 'o.id')
     .innerJoin('commonsFunds as f', 'f.id', 'o.commonsFundId')
     .leftJoin('commonsResources as r', 'r.offerId', 'o.id')
-    .select(['o.id', 'o.slug', 'o.title', 'o.commonerPrice', 'o.forProfitPrice', 'o.stock', 'f.slug as fundSlug', 'f.id as fundId', 'r.fileName'])
+    .select(['o.id', 'o.slug', 'o.title', 'o.organisationId', 'o.commonerPrice', 'o.forProfitPrice', 'o.stock', 'f.slug as fundSlug', 'f.id as fundId', 'r.fileName'])
     .where('o.kind', '=', kind)
     .where('o.status', '=', 'active')
     .where('s.listed', '=', 1)
-    .orderBy('o.id')
+    .orderBy('o.id', last ? 'desc' : 'asc')
   query = kind === 'good' ? query.where('o.stock', '>=', 3) : query.where('r.kind', '=', 'file').where('o.forProfitPrice', '>', 0)
-  if (fundSlug) query = query.where('f.slug', '=', fundSlug)
   return query.executeTakeFirstOrThrow()
 }
 
 async function payOnStripe(page: Page, expectedTotal: string, shot: string) {
   await page.waitForURL((url) => url.href.startsWith(stripe.url))
-  await expect.poll(() => page.locator('body').textContent()).toContain(expectedTotal)
-  await page.screenshot({ path: path.join(screenshotDir, shot), fullPage: true })
+  await poll(() => page.locator('body').textContent()).toContain(expectedTotal)
+  await screenshot(page, shot, { fullPage: true })
   await page.getByRole('button', { name: 'Pay' }).click()
   await page.waitForURL((url) => url.href.startsWith(server.url) && url.pathname.startsWith('/orders/'))
 }
 
+/** The checkout whose receipt the page shows (/orders/<checkout id>). */
+const checkoutOnPage = (page: Page) => Number(/^\/orders\/(\d+)/.exec(new URL(page.url()).pathname)![1])
+
 describe('checkout in a real browser', () => {
   it('a commoner gets a commons item free and buys a good at the commoner price', async () => {
-    const page = await browser.newPage()
+    const page = await openPage(browser)
     await logIn(page, demoLogins.commoner)
     const commons = await pickOffer('commons')
     await page.goto(`${server.url}/offers/${commons.slug}`)
     await page.getByRole('button', { name: 'Get this commons item' }).click()
     await page.waitForURL(`${server.url}/cart?notice=added`)
-    await expect.poll(() => page.locator('.cart-total').textContent()).toContain('Free')
+    await poll(() => page.locator('.cart-total').textContent()).toContain('Free')
     await page.getByRole('button', { name: 'Get it now, free' }).click()
     await page.waitForURL(/\/orders\/\d+\?notice=placed$/)
-    await expect.poll(() => page.locator('.receipt__order .status').first().textContent()).toBe('Paid')
+    await poll(() => page.locator('.receipt__order .status').first().textContent()).toBe('Paid')
     const download = page.getByRole('link', { name: `Download ${commons.fileName}` })
     const [file] = await Promise.all([page.waitForEvent('download'), download.click()])
     expect(file.suggestedFilename()).toBe(commons.fileName)
     expect(fs.readFileSync((await file.path())!, 'utf8')).toContain(`# ${commons.title}`)
-    await page.screenshot({ path: path.join(screenshotDir, 'receipt-commons-free.png'), fullPage: true })
+    await screenshot(page, 'receipt-commons-free', { fullPage: true })
 
     const good = await pickOffer('good')
     await page.goto(`${server.url}/offers/${good.slug}`)
     await page.getByLabel(/Quantity/).fill('2')
-    await page.screenshot({ path: path.join(screenshotDir, 'offer-add-to-cart.png'), fullPage: true })
+    await screenshot(page, 'offer-add-to-cart', { fullPage: true })
     await page.getByRole('button', { name: 'Add to cart' }).click()
     await page.waitForURL(`${server.url}/cart?notice=added`)
     const total = formatMoney(good.commonerPrice * 2, 'EUR')
-    await expect.poll(() => page.locator('.cart-total').textContent()).toContain(total)
-    await page.screenshot({ path: path.join(screenshotDir, 'cart-commoner.png'), fullPage: true })
+    await poll(() => page.locator('.cart-total').textContent()).toContain(total)
+    await screenshot(page, 'cart-commoner', { fullPage: true })
     await page.getByRole('button', { name: 'Check out and pay by card' }).click()
-    await payOnStripe(page, total, 'stripe-checkout-commoner.png')
+    await payOnStripe(page, total, 'stripe-commoner')
     // The webhook has been answered before Stripe's page redirects back.
     await page.reload()
-    await expect.poll(() => page.locator('.receipt__order .status').first().textContent()).toBe('Paid')
-    const order = await db.selectFrom('orders').selectAll().where('status', '=', 'paid').orderBy('id', 'desc').executeTakeFirstOrThrow()
-    expect(order).toMatchObject({ reciprocityClass: 'commoner', total: good.commonerPrice * 2, accessFeeTotal: 0 })
+    await poll(() => page.locator('.receipt__order .status').first().textContent()).toBe('Paid')
+    const order = await db.selectFrom('orders').selectAll().where('checkoutId', '=', checkoutOnPage(page)).executeTakeFirstOrThrow()
+    expect(order).toMatchObject({ status: 'paid', reciprocityClass: 'commoner', total: good.commonerPrice * 2, accessFeeTotal: 0 })
   })
 
   it('a for-profit buyer pays the access fee through Stripe Checkout and the fund rises by exactly its share', async () => {
-    const page = await browser.newPage()
+    const page = await openPage(browser)
     await logIn(page, demoLogins.forProfitBuyer)
     const commons = await pickOffer('commons')
     const fundPage = `${server.url}/funds/${commons.fundSlug}`
@@ -119,35 +124,46 @@ describe('checkout in a real browser', () => {
     await page.getByRole('button', { name: 'Show my prices' }).click()
     await page.waitForURL(`${server.url}/cart?notice=buying-for`)
     const price = formatMoney(commons.forProfitPrice, 'EUR')
-    await expect.poll(() => page.locator('.cart-total').textContent()).toContain(price)
-    await page.screenshot({ path: path.join(screenshotDir, 'cart-for-profit.png'), fullPage: true })
+    await poll(() => page.locator('.cart-total').textContent()).toContain(price)
+    await screenshot(page, 'cart-for-profit', { fullPage: true })
     await page.getByRole('button', { name: 'Check out and pay by card' }).click()
-    await payOnStripe(page, price, 'stripe-checkout-for-profit.png')
+    await payOnStripe(page, price, 'stripe-for-profit')
     await page.reload()
-    await expect.poll(() => page.locator('.receipt__order .status').first().textContent()).toBe('Paid')
+    await poll(() => page.locator('.receipt__order .status').first().textContent()).toBe('Paid')
     await expect(page.getByRole('heading', { name: 'Where your access fee went' }).isVisible()).resolves.toBe(true)
-    await page.screenshot({ path: path.join(screenshotDir, 'receipt-for-profit.png'), fullPage: true })
+    await screenshot(page, 'receipt-for-profit', { fullPage: true })
 
     const line = await db
       .selectFrom('orderLines as l')
       .innerJoin('orders as o', 'o.id', 'l.orderId')
       .select(['l.commonsFundAmount', 'o.reciprocityClass', 'o.status'])
       .where('l.offerId', '=', commons.id)
-      .orderBy('l.id', 'desc')
+      .where('o.checkoutId', '=', checkoutOnPage(page))
       .executeTakeFirstOrThrow()
     expect(line).toMatchObject({ reciprocityClass: 'for_profit', status: 'paid' })
     expect(line.commonsFundAmount).toBeGreaterThan(0)
     expect(await balance()).toBe(formatMoney(ledgerBefore + line.commonsFundAmount, 'EUR'))
-    await expect.poll(() => page.locator('section[aria-labelledby="movements-title"] tbody tr').first().textContent()).toContain(commons.title)
-    await page.screenshot({ path: path.join(screenshotDir, 'fund-after-purchase.png'), fullPage: true })
+    await poll(() => page.locator('section[aria-labelledby="movements-title"] tbody tr').first().textContent()).toContain(commons.title)
+    await screenshot(page, 'fund-after-purchase', { fullPage: true })
     expect(await checkLedger(db)).toMatchObject({ ok: true, problems: [] })
   })
 })
 
 describe('the last units under a rush of checkouts', () => {
   it('many simultaneous checkouts over HTTP for the last 3 units sell exactly 3, and the ledger balances', async () => {
-    const people = await db.selectFrom('people').select('email').orderBy('id').limit(10).execute()
-    const good = await pickOffer('good')
+    // Ten buyers whose carts no other journey here fills, none of them of the selling
+    // organisation, for a good the other journeys do not buy.
+    const good = await pickOffer('good', { last: true })
+    expect(good.id).not.toBe((await pickOffer('good')).id)
+    const people = await db
+      .selectFrom('people')
+      .select('email')
+      .where('email', 'not in', [demoLogins.commoner, demoLogins.forProfitBuyer])
+      .where('id', 'not in', (eb) => eb.selectFrom('memberships').select('personId').where('organisationId', '=', good.organisationId))
+      .orderBy('id')
+      .limit(10)
+      .execute()
+    expect(people).toHaveLength(10)
     await db.updateTable('offers').set({ stock: 3 }).where('id', '=', good.id).execute()
     const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' as const })
     const cookies = await Promise.all(

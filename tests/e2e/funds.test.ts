@@ -1,12 +1,10 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../../db/connection'
 import { demoLogins, demoPassword } from '../../db/seed/data'
 import { checkLedger } from '../../app/modules/ledger/check.server'
 import { formatMoney } from '../../app/lib/money'
-import { launchBrowser, logInAs, screenshotDir } from '../support/browser'
+import { launchBrowser, logInAs, openPage, poll, screenshot } from '../support/browser'
 import { startServerWithStripe, type RunningServer } from '../support/server'
 import type { LocalStripe } from '../support/stripe-server'
 
@@ -15,12 +13,11 @@ import type { LocalStripe } from '../support/stripe-server'
 // a steward approves it, and the balance drops by exactly that amount.
 
 let server: RunningServer
-let browser: BrowserContext
+let browser: Browser
 let stripe: LocalStripe
 let db: Database
 
 beforeAll(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
   const [started, context] = await Promise.all([startServerWithStripe('sm-funds'), launchBrowser()])
   ;({ server, stripe } = started)
   browser = context
@@ -54,7 +51,7 @@ describe('commons funds in a real browser', () => {
       .where('p.isSteward', '=', 0)
       .orderBy('o.id')
       .executeTakeFirstOrThrow()
-    const page = await browser.newPage()
+    const page = await openPage(browser)
     await page.goto(`${server.url}/funds/${offer.fundSlug}`)
     const before = await balanceText(page)
 
@@ -65,6 +62,7 @@ describe('commons funds in a real browser', () => {
     await page.getByLabel('Buying for').selectOption({ label: 'Northmoor Retail Group Ltd' })
     await page.getByRole('button', { name: 'Show my prices' }).click()
     await page.waitForURL(/notice=buying-for/)
+    await poll(() => page.locator('.cart-total').textContent()).toContain(formatMoney(offer.forProfitPrice, 'EUR'))
     await page.getByRole('button', { name: 'Check out and pay by card' }).click()
     await page.waitForURL((url) => url.href.startsWith(stripe.url))
     await page.getByRole('button', { name: 'Pay' }).click()
@@ -79,8 +77,8 @@ describe('commons funds in a real browser', () => {
       .orderBy('l.id', 'desc')
       .executeTakeFirstOrThrow()
     expect(line.status).toBe('paid')
-    await expect.poll(() => page.locator('h2', { hasText: formatMoney(line.commonsFundAmount, 'EUR') }).count()).toBe(1)
-    await page.screenshot({ path: path.join(screenshotDir, 'fee-trail.png'), fullPage: true })
+    await poll(() => page.locator('h2', { hasText: formatMoney(line.commonsFundAmount, 'EUR') }).count()).toBe(1)
+    await screenshot(page, 'fee-trail', { fullPage: true })
 
     // The fund page: the new inflow on top, and in this month's column of the chart.
     await page.goto(`${server.url}/funds/${offer.fundSlug}`)
@@ -103,7 +101,7 @@ describe('commons funds in a real browser', () => {
     expect(await bar.textContent()).toContain(formatMoney(-Number(monthInflow.s), 'EUR'))
     const afterPurchase = await balanceText(page)
     expect(afterPurchase).not.toBe(before)
-    await page.screenshot({ path: path.join(screenshotDir, 'fund-after-purchase.png'), fullPage: true })
+    await screenshot(page, 'after-purchase', { fullPage: true })
 
     // The fund's admin asks for a payout; a steward approves it.
     await logIn(page, offer.fundAdmin)
@@ -114,6 +112,7 @@ describe('commons funds in a real browser', () => {
     await page.getByLabel('What it is for').fill('Test-knitting the new winter patterns')
     await page.getByRole('button', { name: 'Ask a steward to approve it' }).click()
     await page.waitForURL(/notice=requested/)
+    await page.getByText(/^Requested\. A steward other than you decides/).waitFor()
     expect(await balanceText(page)).toBe(afterPurchase)
 
     await logIn(page, demoLogins.steward)
@@ -125,16 +124,16 @@ describe('commons funds in a real browser', () => {
     await page.waitForURL(/notice=approved/)
     const ledgerBalance = -Number((await db.selectFrom('postings').select((eb) => eb.fn.sum<number>('amount').as('s')).where('accountId', '=', account.id).executeTakeFirstOrThrow()).s)
     // the client-side navigation updates the address a moment before the page shows the new data
-    await expect.poll(() => balanceText(page)).toBe(formatMoney(ledgerBalance, 'EUR'))
+    await poll(() => balanceText(page)).toBe(formatMoney(ledgerBalance, 'EUR'))
     const afterText = afterPurchase.replace(/[^\d.]/g, '')
     expect(Math.round(Number(afterText) * 100) - 500).toBe(ledgerBalance)
-    await expect.poll(() => page.locator('.audit li').first().textContent()).toContain('disbursement approved')
-    await page.screenshot({ path: path.join(screenshotDir, 'fund-after-payout.png'), fullPage: true })
+    await poll(() => page.locator('.audit li').first().textContent()).toContain('disbursement approved')
+    await screenshot(page, 'after-payout', { fullPage: true })
     await page.getByRole('link', { name: /annual report/ }).click()
     await page.waitForURL(/\/report\/\d{4}$/)
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/annual report/)
-    await expect.poll(() => page.locator('.report').textContent()).toContain('Pattern testers’ circle')
-    await page.screenshot({ path: path.join(screenshotDir, 'fund-annual-report.png'), fullPage: true })
+    await poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/annual report/)
+    await poll(() => page.locator('.report').textContent()).toContain('Pattern testers’ circle')
+    await screenshot(page, 'annual-report', { fullPage: true })
     expect(await checkLedger(db)).toMatchObject({ ok: true, problems: [] })
   })
 })

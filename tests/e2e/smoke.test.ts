@@ -1,15 +1,14 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import type { BrowserContext } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, screenshotDir } from '../support/browser'
+import { launchBrowser, openPage, phone, screenshot } from '../support/browser'
 import { startServer, type RunningServer } from '../support/server'
 
+// Both journeys only read the demo catalog, each in a browser context of its own (the ranking
+// a visitor chose is a cookie), so they pass in any order and alone.
 describe('browsing the catalog in a real browser', () => {
   let server: RunningServer
-  let browser: BrowserContext
+  let browser: Browser
   beforeAll(async () => {
-    fs.mkdirSync(screenshotDir, { recursive: true })
     ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
   })
   afterAll(async () => {
@@ -18,12 +17,12 @@ describe('browsing the catalog in a real browser', () => {
   })
 
   it('opens the catalog, follows an offer and shows what each buyer pays', async () => {
-    const page = await browser.newPage()
+    const page = await openPage(browser)
     await page.goto(`${server.url}/`)
     await expect(page.title()).resolves.toBe('Catalog · Solidarity Market')
     const cards = page.locator('.card')
     expect(await cards.count()).toBe(24)
-    await page.screenshot({ path: path.join(screenshotDir, 'catalog.png'), fullPage: false })
+    await screenshot(page, 'catalog')
 
     // Follow the first commons item: it must be free for commoners.
     const commonsCard = cards.filter({ hasText: 'Commons item' }).first()
@@ -38,13 +37,13 @@ describe('browsing the catalog in a real browser', () => {
     // The score breakdown explains each criterion and links to evidence.
     await page.getByRole('heading', { name: /Ethical-preference score/ }).waitFor()
     expect(await page.locator('.breakdown tbody tr').count()).toBe(7)
-    await page.screenshot({ path: path.join(screenshotDir, 'offer.png'), fullPage: true })
+    await screenshot(page, 'offer', { fullPage: true })
 
     // The producer link leads to the organisation page with its governance facts.
     await page.locator('.offer__producer a').first().click()
     await page.waitForURL(/\/organisations\//)
     await page.getByRole('heading', { name: 'Governance' }).waitFor()
-    await page.screenshot({ path: path.join(screenshotDir, 'organisation.png'), fullPage: true })
+    await screenshot(page, 'organisation', { fullPage: true })
 
     // Back to the catalog, then page 2 through the pagination links.
     await page.getByRole('link', { name: '← Back to the catalog' }).click()
@@ -55,42 +54,37 @@ describe('browsing the catalog in a real browser', () => {
     const missing = await page.goto(`${server.url}/offers/does-not-exist`)
     expect(missing?.status()).toBe(404)
     await expect(page.locator('h1').textContent()).resolves.toBe('Page not found')
-    await page.setViewportSize({ width: 390, height: 844 })
+    await page.setViewportSize(phone)
     await page.goto(`${server.url}/`)
-    await page.screenshot({ path: path.join(screenshotDir, 'catalog-mobile.png') })
+    await screenshot(page, 'catalog-mobile')
   })
 
   it('searches, filters and re-ranks without JavaScript, every state a shareable URL', async () => {
-    const noJs = await launchBrowser({ javaScriptEnabled: false })
-    try {
-      const page = await noJs.newPage()
-      await page.goto(`${server.url}/`)
-      await page.getByLabel('Search offers and producers').fill('pasta')
-      await page.getByLabel('Kind').selectOption('good')
-      await page.getByRole('button', { name: 'Search' }).click()
-      await page.waitForURL(/q=pasta/)
-      expect(page.url()).toContain('kind=good')
-      const summary = await page.locator('#results-title').textContent()
-      expect(summary).toMatch(/of \d+ offers/)
-      const kinds = await page.locator('.card .badge--good, .card .badge--commons').allTextContents()
-      expect(kinds.length).toBeGreaterThan(0)
-      expect(kinds.every((k) => k === 'Good')).toBe(true)
+    const page = await openPage(browser, { javaScriptEnabled: false })
+    await page.goto(`${server.url}/`)
+    await page.getByLabel('Search offers and producers').fill('pasta')
+    await page.getByLabel('Kind').selectOption('good')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await page.waitForURL(/q=pasta/)
+    expect(page.url()).toContain('kind=good')
+    const summary = await page.locator('#results-title').textContent()
+    expect(summary).toMatch(/of \d+ offers/)
+    const kinds = await page.locator('.card .badge--good, .card .badge--commons').allTextContents()
+    expect(kinds.length).toBeGreaterThan(0)
+    expect(kinds.every((k) => k === 'Good')).toBe(true)
 
-      // Re-rank with a preset; the choice is remembered on the next visit.
-      await page.getByLabel('Fair work first').check()
-      await page.getByRole('button', { name: 'Apply' }).click()
-      await page.waitForURL(/view=fair_work_first/)
-      await page.locator('.card__view-score').first().waitFor()
-      await page.screenshot({ path: path.join(screenshotDir, 'catalog-search.png'), fullPage: false })
-      await page.goto(`${server.url}/`)
-      await expect(page.locator('#results-title').textContent()).resolves.toContain('ranked by fair work first')
+    // Re-rank with a preset; the choice is remembered on the next visit.
+    await page.getByLabel('Fair work first').check()
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await page.waitForURL(/view=fair_work_first/)
+    await page.locator('.card__view-score').first().waitFor()
+    await screenshot(page, 'catalog-search')
+    await page.goto(`${server.url}/`)
+    await expect(page.locator('#results-title').textContent()).resolves.toContain('ranked by fair work first')
 
-      // Hostile input gets a readable 400, not a 500.
-      const bad = await page.goto(`${server.url}/?minScore=lots`)
-      expect(bad?.status()).toBe(400)
-      await expect(page.locator('h1').textContent()).resolves.toBe('That request did not make sense')
-    } finally {
-      await noJs.close()
-    }
+    // Hostile input gets a readable 400, not a 500.
+    const bad = await page.goto(`${server.url}/?minScore=lots`)
+    expect(bad?.status()).toBe(400)
+    await expect(page.locator('h1').textContent()).resolves.toBe('That request did not make sense')
   })
 })

@@ -1,23 +1,21 @@
-import fs from 'node:fs'
 import path from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/connection'
 import { demoPassword } from '../../db/seed/data'
 import { isVerifiedOrganisation } from '../../app/modules/verification/verification.server'
 import { startServer, tempDir, type RunningServer } from '../support/server'
-import { launchBrowser, logInAs, screenshotDir } from '../support/browser'
+import { launchBrowser, logInAs, openPage, screenshot } from '../support/browser'
 
 // The journey of DESIGN.md's "Verification": a new worker co-op buys as for-profit until two
 // verified co-ops attest it; a steward overturns the attested claim after a challenge.
 
 let server: RunningServer
-let browser: BrowserContext
+let browser: Browser
 let attesters: string[]
 let challenger: string
 
 beforeAll(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
   const databasePath = path.join(tempDir('sm-verify'), 'market.db')
   ;[server, browser] = await Promise.all([startServer({ DATABASE_PATH: databasePath }), launchBrowser()])
   // Two admins of different verified organisations, and someone with no organisation.
@@ -67,8 +65,8 @@ async function classOnAccount(page: Page, organisation: string) {
 
 describe('verification in a real browser', () => {
   it('a new worker co-op becomes a commoner through two attestations, and back after an upheld challenge', async () => {
-    const page = await browser.newPage()
-    const email = `founder-${Date.now()}@example.org`
+    const page = await openPage(browser)
+    const email = 'fiorella.founder@example.org'
     const password = 'a long enough passphrase'
     const organisation = 'Officina Comune Bologna'
 
@@ -100,7 +98,7 @@ describe('verification in a real browser', () => {
     }
     await logIn(page, email, password)
     expect(await classOnAccount(page, organisation)).toBe('commoner')
-    await page.screenshot({ path: path.join(screenshotDir, 'account-commoner.png'), fullPage: true })
+    await screenshot(page, 'account-commoner', { fullPage: true })
 
     // Someone challenges the peer-attested legal form; a steward upholds the challenge.
     await logIn(page, challenger)
@@ -116,12 +114,13 @@ describe('verification in a real browser', () => {
     await item.getByLabel('Reason the organisation will read').fill('The attesters confirmed they never saw the statutes.')
     await item.getByRole('button', { name: 'Uphold: overturn the claim' }).click()
     await page.waitForURL(/notice=decided/)
-    await page.screenshot({ path: path.join(screenshotDir, 'steward-desk.png'), fullPage: true })
+    await page.getByText('Decision recorded in the organisation’s audit trail.').waitFor()
+    await screenshot(page, 'steward-desk', { fullPage: true })
 
     await logIn(page, email, password)
     expect(await classOnAccount(page, organisation)).toBe('for-profit')
     await page.goto(`${server.url}/organisations/${slug}/manage`)
     await expect(page.locator('.audit').textContent()).resolves.toContain('Challenge upheld: claim overturned')
-    await page.screenshot({ path: path.join(screenshotDir, 'workspace.png'), fullPage: true })
+    await screenshot(page, 'workspace', { fullPage: true })
   })
 })
