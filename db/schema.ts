@@ -87,6 +87,8 @@ export interface PeopleTable {
   /** scrypt, see app/modules/accounts/password.server.ts; null: no login yet */
   passwordHash: string | null
   isSteward: Generated<Flag>
+  /** when the person confirmed their email address through a mailed link; null: not yet */
+  emailConfirmedAt: IsoTime | null
 }
 
 export interface SessionsTable {
@@ -113,6 +115,30 @@ export interface PasswordResetsTable {
   createdAt: CreatedAt
   expiresAt: IsoTime
   usedAt: IsoTime | null
+}
+
+export interface EmailConfirmationsTable {
+  tokenHash: string
+  personId: number
+  /** the address the link was mailed to */
+  email: string
+  createdAt: CreatedAt
+  expiresAt: IsoTime
+  usedAt: IsoTime | null
+}
+
+export type StewardAppointmentStatus = 'proposed' | 'approved' | 'rejected'
+
+/** A steward proposes someone; a second steward approves or rejects (never the proposer). */
+export interface StewardAppointmentsTable {
+  id: Generated<number>
+  personId: number
+  proposedBy: number
+  proposedAt: IsoTime
+  reason: string
+  status: Generated<StewardAppointmentStatus>
+  decidedBy: number | null
+  decidedAt: IsoTime | null
 }
 
 export interface InvitationsTable {
@@ -228,6 +254,8 @@ export interface OffersTable {
   status: Generated<OfferStatus>
   createdAt: CreatedAt
   updatedAt: UpdatedAt
+  /** at most this many units per person for personal use; null: no cap */
+  personalUseCap: number | null
 }
 
 export interface EvidenceClaimsTable {
@@ -343,6 +371,10 @@ export interface CheckoutsTable {
   stripePaymentIntentId: string | null
   expiresAt: IsoTime
   createdAt: CreatedAt
+  /** the use the buyer signed, in the words they confirmed; null before buyers were asked */
+  declaredUse: string | null
+  /** personal use declared by a member of these for-profit organisations (names), else null */
+  forProfitAffiliation: string | null
 }
 
 export interface OrdersTable {
@@ -538,6 +570,8 @@ export interface DB {
   sessions: SessionsTable
   loginAttempts: LoginAttemptsTable
   passwordResets: PasswordResetsTable
+  emailConfirmations: EmailConfirmationsTable
+  stewardAppointments: StewardAppointmentsTable
   invitations: InvitationsTable
   attestations: AttestationsTable
   challenges: ChallengesTable

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { LegalFormBadge } from '~/components/badges'
 import { BuyingAs } from '~/components/reciprocity'
+import { ConfirmEmailNotice } from '~/components/confirm-email'
 import { getDb } from '~/lib/db.server'
 import { requireUser } from '~/lib/session.server'
 import { Amount } from '~/components/prices'
@@ -19,6 +20,7 @@ export default function Account() {
   return (
     <article aria-labelledby="account-title" className="narrow">
       <h1 id="account-title">Hello, {user.displayName}</h1>
+      {user.emailConfirmed ? null : <ConfirmEmailNotice email={user.email} redirectTo="/account" />}
       <section aria-labelledby="class-title">
         <h2 id="class-title">How you buy</h2>
         <p className="muted">

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { ConfirmEmailNotice } from '~/components/confirm-email'
 import { FormError } from '~/components/form'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams, formDomain } from '~/lib/http.server'
@@ -15,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { token } = parseParams(params, Params)
   const [user, invitation] = await Promise.all([getOptionalUser(request), domain(() => invitationByToken(getDb(), token))])
   return {
-    user: user ? { email: user.email } : null,
+    user: user ? { email: user.email, emailConfirmed: user.emailConfirmed } : null,
     invitation: { organisationName: invitation.organisationName, role: invitation.role, email: invitation.email, usable: invitation.usable, used: invitation.acceptedAt !== null },
     path: new URL(request.url).pathname,
   }
@@ -37,6 +38,14 @@ export default function Invitation() {
       <h1 id="inv-title">Join {invitation.organisationName}</h1>
       {!invitation.usable ? (
         <p>{invitation.used ? 'This invitation has already been used.' : 'This invitation has expired. Ask the organisation for a new one.'}</p>
+      ) : user && !user.emailConfirmed && user.email.toLowerCase() === invitation.email.toLowerCase() ? (
+        <>
+          <p>
+            You are invited as {invitation.role === 'admin' ? 'an admin' : 'a member'} ({invitation.email}). Confirm your address first, then
+            come back to this page to accept.
+          </p>
+          <ConfirmEmailNotice email={user.email} redirectTo={path} />
+        </>
       ) : user ? (
         <Form method="post" className="form">
           <p>

@@ -14,15 +14,16 @@ import { requireSteward } from '~/lib/session.server'
 import { WeightsParam } from '~/modules/catalog/query'
 import { criteria, criterionLabel } from '~/modules/scoring/rules'
 import { listRules, publishRules } from '~/modules/scoring/scores.server'
-import { reviewEvidence, setSteward, stewardQueue } from '~/modules/verification/verification.server'
+import { reviewEvidence, stewardQueue } from '~/modules/verification/verification.server'
+import { decideStewardProposal, openStewardProposals, proposeSteward } from '~/modules/accounts/stewards.server'
 
 export const meta: MetaFunction = () => [{ title: 'Steward desk · Solidarity Market' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireSteward(request)
   const db = getDb()
-  const [queue, rules, disbursements] = await Promise.all([stewardQueue(db), listRules(db), pendingDisbursements(db)])
-  return { ...queue, rules: rules.slice(0, 10), disbursements }
+  const steward = await requireSteward(request)
+  const [queue, rules, disbursements, proposals] = await Promise.all([stewardQueue(db), listRules(db), pendingDisbursements(db), openStewardProposals(db)])
+  return { ...queue, rules: rules.slice(0, 10), disbursements, proposals, me: steward.id }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -54,9 +55,14 @@ export async function action({ request }: ActionFunctionArgs) {
     const result = await formDomain(formValues(form), () => publishRules(db, { weights: weights.data, note: field(form, 'note'), publishedBy: steward.displayName }))
     return result.ok ? redirect('/steward?notice=published') : result.reply
   }
-  if (intent === 'grant') {
-    const result = await formDomain(formValues(form), () => setSteward(db, steward.id, field(form, 'email'), true))
-    return result.ok ? redirect('/steward?notice=granted') : result.reply
+  if (intent === 'propose-steward') {
+    const result = await formDomain(formValues(form), () => proposeSteward(db, steward.id, { email: field(form, 'email'), reason }))
+    return result.ok ? redirect('/steward?notice=proposed') : result.reply
+  }
+  if (intent === 'appoint') {
+    if (id === null || !['approve', 'reject'].includes(decision)) return bad('Choose approve or reject for a listed proposal.')
+    const result = await formDomain(formValues(form), () => decideStewardProposal(db, steward.id, id, decision === 'approve'))
+    return result.ok ? redirect(`/steward?notice=${decision === 'approve' ? 'appointed' : 'not-appointed'}`) : result.reply
   }
   return bad('Unknown action.')
 }
@@ -64,7 +70,9 @@ export async function action({ request }: ActionFunctionArgs) {
 const notices: Record<string, string> = {
   reviewed: 'Review recorded in the organisation’s audit trail.',
   decided: 'Decision recorded in the organisation’s audit trail.',
-  granted: 'They are now a steward.',
+  proposed: 'Proposal recorded: another steward approves or rejects it.',
+  appointed: 'They are now a steward.',
+  'not-appointed': 'Proposal rejected; they are not a steward.',
   published: 'New score rules published; every offer was rescored with them.',
 }
 
@@ -219,15 +227,55 @@ export default function StewardDesk() {
       </section>
       <section aria-labelledby="grant-title">
         <h2 id="grant-title">Appoint a steward</h2>
-        <Form method="post" className="form form--inline">
-          <input type="hidden" name="intent" value="grant" />
-          {failed?.values.intent === 'grant' ? <FormError message={failed.formError} /> : null}
+        <p className="muted small">
+          One steward proposes, a second approves: nobody becomes a steward on one person’s word. They need an account with a
+          confirmed email address.
+        </p>
+        {queue.proposals.length === 0 ? (
+          <p className="muted">No proposal waits for a second steward.</p>
+        ) : (
+          <ul className="queue">
+            {queue.proposals.map((p) => {
+              const mine = failed?.values.intent === 'appoint' && failed.values.id === String(p.id)
+              return (
+                <li key={p.id} className="card">
+                  <p>
+                    <strong>{p.displayName}</strong> ({p.email}), proposed by {p.proposerName} on {p.proposedAt.slice(0, 10)}
+                  </p>
+                  <blockquote>{p.reason}</blockquote>
+                  {p.proposedBy === queue.me ? (
+                    <p className="muted small">You proposed them: another steward approves or rejects.</p>
+                  ) : (
+                    <Form method="post" className="form form--inline">
+                      <input type="hidden" name="intent" value="appoint" />
+                      <input type="hidden" name="id" value={p.id} />
+                      {mine ? <FormError message={failed.formError} /> : null}
+                      <button type="submit" name="decision" value="approve" className="button">
+                        Approve: make steward
+                      </button>
+                      <button type="submit" name="decision" value="reject" className="button button--secondary">
+                        Reject
+                      </button>
+                    </Form>
+                  )}
+                </li>
+              )
+            })}
+          </ul>
+        )}
+        <Form method="post" className="form">
+          <input type="hidden" name="intent" value="propose-steward" />
+          {failed?.values.intent === 'propose-steward' ? <FormError message={failed.formError} /> : null}
           <label className="field">
             Their account’s email
-            <input name="email" type="email" required maxLength={254} />
+            <input name="email" type="email" required maxLength={254} defaultValue={failed?.values.intent === 'propose-steward' ? failed.values.email : undefined} />
+          </label>
+          <label className="field">
+            Why they should be a steward
+            <input name="reason" required minLength={5} maxLength={1000} defaultValue={failed?.values.intent === 'propose-steward' ? failed.values.reason : undefined} />
           </label>
           <button type="submit" className="button">
-            Make steward
+            Propose as steward
           </button>
         </Form>
       </section>

@@ -7,6 +7,7 @@ import * as cooperativeWorkspace from './2026_11_24_0700_cooperative_workspace'
 import * as stockOutsideGeneration from './2026_11_24_0800_stock_outside_generation'
 import * as disbursements from './2026_11_24_0900_disbursements'
 import * as attestationRetirement from './2026_11_24_1000_attestation_retirement'
+import * as confirmedEmailsStewardsDeclaredUse from './2026_11_24_1100_confirmed_emails_stewards_declared_use'
 import * as reciprocityMoney from './2026_11_24_1200_reciprocity_money'
 
 // Listed statically so the migrations travel inside any bundle and run the same from the CLI,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0800_stock_outside_generation': stockOutsideGeneration,
   '2026_11_24_0900_disbursements': disbursements,
   '2026_11_24_1000_attestation_retirement': attestationRetirement,
+  '2026_11_24_1100_confirmed_emails_stewards_declared_use': confirmedEmailsStewardsDeclaredUse,
   '2026_11_24_1200_reciprocity_money': reciprocityMoney,
 }
 

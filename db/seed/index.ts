@@ -128,7 +128,8 @@ export async function seedDemoMarketplace(db: Database, { at = clock.now() }: Se
     )
     for (const rows of chunks(claimRows)) await trx.insertInto('evidenceClaims').values(rows).execute()
 
-    const personRows = plan.people.map((person) => ({ ...person, passwordHash }))
+    // Demo people are set up by the marketplace itself: their addresses count as confirmed.
+    const personRows = plan.people.map((person) => ({ ...person, passwordHash, emailConfirmedAt: person.createdAt }))
     for (const rows of chunks(personRows)) await trx.insertInto('people').values(rows).execute()
     const personIds = await trx.selectFrom('people').select(['id', 'email']).execute()
     const personId = idLookup(

@@ -1,11 +1,17 @@
 import type { Database } from '../../db/connection'
 import { startUserSession } from '../../app/lib/session.server'
 
-/** A person in the database (no password needed for session-based tests). */
-export async function insertPerson(db: Database, name: string, opts: { steward?: boolean } = {}) {
+/** A person in the database (no password needed for session-based tests), with a confirmed address unless `unconfirmed`. */
+export async function insertPerson(db: Database, name: string, opts: { steward?: boolean; unconfirmed?: boolean } = {}) {
   const row = await db
     .insertInto('people')
-    .values({ email: `${name.toLowerCase().replace(/\W+/g, '.')}@test.example.org`, displayName: name, isSteward: opts.steward ? 1 : 0 })
+    .values({
+      email: `${name.toLowerCase().replace(/\W+/g, '.')}@test.example.org`,
+      displayName: name,
+      isSteward: opts.steward ? 1 : 0,
+      // Confirmed unless a test says otherwise, like the people an administrator sets up.
+      emailConfirmedAt: opts.unconfirmed ? null : '2026-01-01T00:00:00.000Z',
+    })
     .returning(['id', 'email'])
     .executeTakeFirstOrThrow()
   return row

@@ -27,7 +27,8 @@ let verifiedB: number
 async function person(name: string, steward = false) {
   const row = await db
     .insertInto('people')
-    .values({ email: `${name}@example.org`, displayName: name, isSteward: steward ? 1 : 0 })
+    // confirmed addresses, as an administrator sets people up: joining, attesting and challenging need one
+    .values({ email: `${name}@example.org`, displayName: name, isSteward: steward ? 1 : 0, emailConfirmedAt: now })
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id

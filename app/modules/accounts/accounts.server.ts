@@ -19,11 +19,18 @@ export interface Account {
   email: string
   displayName: string
   isSteward: boolean
+  /** whether the person confirmed their address through a mailed link */
+  emailConfirmed: boolean
 }
 
 export const SESSION_DAYS = 30
 const SESSION_MS = SESSION_DAYS * 24 * 60 * 60 * 1000
 const RESET_MS = 60 * 60 * 1000
+/** How long an address-confirmation link works; a new one can be asked for at any time. */
+export const CONFIRMATION_HOURS = 48
+const CONFIRMATION_MS = CONFIRMATION_HOURS * 60 * 60 * 1000
+/** At most this many confirmation mails an hour, so the resend button cannot flood an inbox. */
+const CONFIRMATIONS_PER_HOUR = 3
 /** At most this many reset mails to one person an hour, so the form cannot flood an inbox. */
 const RESETS_PER_HOUR = 3
 
@@ -58,8 +65,10 @@ const later = (t: Date, ms: number) => new Date(t.getTime() + ms)
 /** Email addresses compare case-insensitively (the column is COLLATE NOCASE too). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase()
 
-function toAccount(row: { id: number; email: string; displayName: string; isSteward: 0 | 1 }): Account {
-  return { id: row.id, email: row.email, displayName: row.displayName, isSteward: row.isSteward === 1 }
+const accountColumns = ['id', 'email', 'displayName', 'isSteward', 'emailConfirmedAt'] as const
+
+function toAccount(row: { id: number; email: string; displayName: string; isSteward: 0 | 1; emailConfirmedAt: string | null }): Account {
+  return { id: row.id, email: row.email, displayName: row.displayName, isSteward: row.isSteward === 1, emailConfirmed: row.emailConfirmedAt !== null }
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -87,14 +96,25 @@ export async function signUp(db: Db, input: { email: string; displayName: string
   try {
     const row = await db
       .insertInto('people')
-      .values({ email, displayName, passwordHash, createdAt: iso(now) })
-      .returning(['id', 'email', 'displayName', 'isSteward'])
+      // Unconfirmed until the person opens the link mailed below.
+      .values({ email, displayName, passwordHash, createdAt: iso(now), emailConfirmedAt: null })
+      .returning(accountColumns)
       .executeTakeFirstOrThrow()
+    await mailConfirmationLink(db, row, now)
     return toAccount(row)
   } catch (error) {
     // Two sign-ups for one address at once: the unique index decides.
     if (isUniqueViolation(error)) throw taken()
     throw error
+  }
+}
+
+/** Sends a mail the person can ask for again: a failure is logged, not shown to them. */
+async function sendOrLog(mail: { to: string; subject: string; text: string }, what: string): Promise<void> {
+  try {
+    await sendMail(mail)
+  } catch (error) {
+    console.error(`Could not send the ${what} mail to ${mail.to}:`, error)
   }
 }
 
@@ -105,7 +125,7 @@ function invalid(field: string, message: string): AppError {
 function findByEmail(db: Db, email: string) {
   return db
     .selectFrom('people')
-    .select(['id', 'email', 'displayName', 'isSteward', 'passwordHash'])
+    .select([...accountColumns, 'passwordHash'])
     .where('email', '=', normaliseEmail(email))
     .executeTakeFirst()
 }
@@ -220,7 +240,7 @@ export async function personForSession(db: Db, rawId: string, now: Date = clock.
   const row = await db
     .selectFrom('sessions')
     .innerJoin('people', 'people.id', 'sessions.personId')
-    .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward'])
+    .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward', 'people.emailConfirmedAt'])
     .where('sessions.idHash', '=', secretHash(rawId))
     .where('sessions.revokedAt', 'is', null)
     .where('sessions.expiresAt', '>', iso(now))
@@ -253,7 +273,7 @@ export async function changePassword(
 ): Promise<Account> {
   const person = await db
     .selectFrom('people')
-    .select(['id', 'email', 'displayName', 'isSteward', 'passwordHash'])
+    .select([...accountColumns, 'passwordHash'])
     .where('id', '=', personId)
     .executeTakeFirst()
   if (!person) throw new AppError('not_found', 'This account no longer exists.')
@@ -309,13 +329,9 @@ export async function requestPasswordReset(db: Kysely<DB>, email: string, now: D
       '— Solidarity Market',
     ].join('\n'),
   }
-  try {
-    await sendMail(mail)
-  } catch (error) {
-    // An error page here would tell that the address has an account (unknown ones never
-    // reach the mail server); the person can ask again once mail works.
-    console.error(`Could not send the password-reset mail to ${person.email}:`, error)
-  }
+  // An error page here would tell that the address has an account (unknown ones never reach
+  // the mail server); the person can ask again once mail works.
+  await sendOrLog(mail, 'password-reset')
 }
 
 const expiredLink = 'This reset link has expired or was already used. Ask for a new one below.'
@@ -324,7 +340,7 @@ function usableReset(db: Db, token: string, now: Date) {
   return db
     .selectFrom('passwordResets')
     .innerJoin('people', 'people.id', 'passwordResets.personId')
-    .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward'])
+    .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward', 'people.emailConfirmedAt'])
     .where('passwordResets.tokenHash', '=', secretHash(token))
     .where('passwordResets.usedAt', 'is', null)
     .where('passwordResets.expiresAt', '>', iso(now))
@@ -365,6 +381,108 @@ export async function resetPassword(db: Kysely<DB>, token: string, newPassword: 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Confirming the email address
+//
+// A new account proves it holds its address by opening a mailed link. Until then it can browse
+// and buy for itself, but nothing that speaks for others: joining an organisation, attesting,
+// challenging, being a steward (each of those calls requireConfirmedEmail).
+
+/** Where a person asks for a new confirmation link. */
+export const CONFIRM_EMAIL_PATH = '/confirm-email'
+
+/** @throws AppError('forbidden') unless the person has confirmed their email address */
+export async function requireConfirmedEmail(db: Db, personId: number, what: string): Promise<void> {
+  const row = await db.selectFrom('people').select('emailConfirmedAt').where('id', '=', personId).executeTakeFirst()
+  if (row?.emailConfirmedAt == null) {
+    throw new AppError(
+      'forbidden',
+      `Confirm your email address first: ${what} needs an account whose address is confirmed. Open the link we mailed you, or ask for a new one on ${CONFIRM_EMAIL_PATH}.`,
+    )
+  }
+}
+
+async function mailConfirmationLink(db: Db, person: { id: number; email: string; displayName: string }, now: Date): Promise<void> {
+  const token = newSecret()
+  await db
+    .insertInto('emailConfirmations')
+    .values({ tokenHash: secretHash(token), personId: person.id, email: person.email, createdAt: iso(now), expiresAt: iso(later(now, CONFIRMATION_MS)) })
+    .execute()
+  const mail = {
+    to: person.email,
+    subject: 'Confirm your email address for Solidarity Market',
+    text: [
+      `Hello ${person.displayName},`,
+      '',
+      'Please confirm that this is your address by opening this link:',
+      '',
+      `${env().APP_URL}${CONFIRM_EMAIL_PATH}/${token}`,
+      '',
+      `The link works for ${CONFIRMATION_HOURS} hours. Until you confirm, you can browse and buy for yourself,`,
+      'but you cannot join an organisation, attest or challenge one, or become a steward.',
+      '',
+      'If you did not create an account, ignore this mail.',
+      '',
+      '— Solidarity Market',
+    ].join('\n'),
+  }
+  // The account stands; the person asks for a new link once mail works.
+  await sendOrLog(mail, 'confirmation')
+}
+
+/**
+ * Mails a fresh confirmation link (the "send it again" button). Earlier links keep working
+ * until they expire.
+ * @throws AppError('conflict') when the address is already confirmed, 'rate_limited' after three links in an hour
+ */
+export async function resendEmailConfirmation(db: Kysely<DB>, personId: number, now: Date = clock.date()): Promise<{ email: string }> {
+  const person = await db.selectFrom('people').select(accountColumns).where('id', '=', personId).executeTakeFirst()
+  if (!person) throw new AppError('not_found', 'This account no longer exists.')
+  if (person.emailConfirmedAt !== null) throw new AppError('conflict', 'Your email address is already confirmed.')
+  const recent = await db
+    .selectFrom('emailConfirmations')
+    .select('createdAt')
+    .where('personId', '=', personId)
+    .where('createdAt', '>', iso(later(now, -RESET_MS)))
+    .orderBy('createdAt')
+    .execute()
+  if (recent.length >= CONFIRMATIONS_PER_HOUR) {
+    const retryAt = later(new Date(recent[recent.length - CONFIRMATIONS_PER_HOUR]!.createdAt), RESET_MS)
+    throw new AppError(
+      'rate_limited',
+      `We sent you ${CONFIRMATIONS_PER_HOUR} links in the past hour. Use the newest one, or ask again after ${retryAt.toISOString().slice(11, 16)} UTC.`,
+    )
+  }
+  await mailConfirmationLink(db, person, now)
+  return { email: person.email }
+}
+
+export type ConfirmationOutcome = 'confirmed' | 'already_used' | 'expired'
+
+/**
+ * Confirms the address a link was mailed to. Opening it again says it was already used; an
+ * expired link confirms nothing (the page offers a new one).
+ * @throws AppError('not_found') for a link that was never issued
+ */
+export async function confirmEmail(db: Kysely<DB>, token: string, now: Date = clock.date()): Promise<{ outcome: ConfirmationOutcome; email: string }> {
+  return db.transaction().execute(async (trx) => {
+    const link = await trx
+      .selectFrom('emailConfirmations as c')
+      .innerJoin('people as p', 'p.id', 'c.personId')
+      .select(['c.personId', 'c.email', 'c.expiresAt', 'c.usedAt', 'p.email as currentEmail'])
+      .where('c.tokenHash', '=', secretHash(token))
+      .executeTakeFirst()
+    if (!link) throw new AppError('not_found', 'This confirmation link is not one we sent. Check that you copied all of it.')
+    if (link.usedAt !== null) return { outcome: 'already_used' as const, email: link.email }
+    // A link confirms the address it was mailed to, and only while that is still the account's.
+    if (link.expiresAt <= iso(now) || normaliseEmail(link.currentEmail) !== normaliseEmail(link.email)) return { outcome: 'expired' as const, email: link.email }
+    // Every outstanding link of the person is used up with this one.
+    await trx.updateTable('emailConfirmations').set({ usedAt: iso(now) }).where('personId', '=', link.personId).where('usedAt', 'is', null).execute()
+    await trx.updateTable('people').set({ emailConfirmedAt: iso(now) }).where('id', '=', link.personId).where('emailConfirmedAt', 'is', null).execute()
+    return { outcome: 'confirmed' as const, email: link.email }
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
 // Stewards
 
 /** Makes the person with `email` a steward, or (with `isSteward` false) no longer one. */
@@ -373,7 +491,7 @@ export async function setSteward(db: Db, email: string, isSteward: boolean): Pro
     .updateTable('people')
     .set({ isSteward: isSteward ? 1 : 0 })
     .where('email', '=', normaliseEmail(email))
-    .returning(['id', 'email', 'displayName', 'isSteward'])
+    .returning(accountColumns)
     .executeTakeFirst()
   if (!row) throw new AppError('not_found', `No one has the email address ${email.trim()}; they need to sign up first.`)
   return toAccount(row)

@@ -4,6 +4,7 @@ import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { formatMoney } from '../../lib/money'
 import { balanceOf, postEntry } from '../ledger/ledger.server'
+import { refuseOwnOrganisation } from '../accounts/stewards.server'
 import { pendingCreditsOwedBy } from '../orders/reciprocity-credit.server'
 import { clock } from '../../lib/clock'
 
@@ -116,6 +117,9 @@ export async function decideDisbursement(
     if (!d) throw new AppError('not_found', 'There is no such disbursement.')
     if (d.requestedBy === stewardId) throw new AppError('forbidden', 'You asked for this payout, so another steward must decide on it.')
     if (d.status !== 'requested') throw new AppError('conflict', `This request was already ${d.status}.`)
+    // The fund's own stewarding organisation asks; none of its members may also approve.
+    const fund = await trx.selectFrom('commonsFunds').select('stewardOrganisationId').where('id', '=', d.commonsFundId).executeTakeFirstOrThrow()
+    if (fund.stewardOrganisationId !== null) await refuseOwnOrganisation(trx, stewardId, fund.stewardOrganisationId, 'decide on this fund’s payouts')
     let journalEntryId: number | null = null
     if (decision.approve) {
       const { available } = await availableBalance(trx, d.commonsFundId, d.currency)

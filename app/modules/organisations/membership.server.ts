@@ -7,6 +7,7 @@ import { firstFreeSlug, slugify } from '../../lib/slug'
 import { addDays } from '../../lib/time'
 import { newSecret, secretHash } from '../../lib/tokens.server'
 import { recordAudit } from '../verification/audit.server'
+import { requireConfirmedEmail } from '../accounts/accounts.server'
 import { retireAttestationsSharingMember } from '../verification/attestations.server'
 import { clock } from '../../lib/clock'
 
@@ -146,6 +147,9 @@ export async function acceptInvitation(db: Kysely<DB>, personId: number, token: 
     const person = await trx.selectFrom('people').select('email').where('id', '=', personId).executeTakeFirstOrThrow()
     if (person.email.toLowerCase() !== invitation.email.toLowerCase())
       throw new AppError('forbidden', `This invitation was sent to ${invitation.email}; sign in with that address to accept it.`)
+    // Holding an account with that address is not enough: its owner must have shown they read
+    // mail sent there, or anyone could sign up with the address and take the seat.
+    await requireConfirmedEmail(trx, personId, 'joining an organisation')
     const accepted = await trx
       .updateTable('invitations')
       .set({ acceptedAt: now, acceptedBy: personId })

@@ -6,6 +6,8 @@ import { AppError } from '../../lib/errors'
 import { addDays } from '../../lib/time'
 import { cappedEvidenceExpiry, EVIDENCE_YEARS } from '../evidence/evidence'
 import { requireMembership } from '../organisations/membership.server'
+import { requireConfirmedEmail } from '../accounts/accounts.server'
+import { refuseOwnOrganisation } from '../accounts/stewards.server'
 import { refreshScores } from '../scoring/scores.server'
 import { creditReclassifiedOrders } from '../orders/reciprocity-credit.server'
 import { recordAudit } from './audit.server'
@@ -107,6 +109,7 @@ export async function attestOrganisation(
     if (!applicant) throw new AppError('not_found', 'There is no such organisation.')
     if (attesterOrganisationId === organisationId) throw new AppError('forbidden', 'An organisation cannot attest itself.')
     await requireMembership(trx, actorId, attesterOrganisationId, 'admin')
+    await requireConfirmedEmail(trx, actorId, 'attesting an organisation')
     const actorInApplicant = await trx
       .selectFrom('memberships')
       .select('personId')
@@ -186,8 +189,7 @@ export async function reviewEvidence(
     const claim = await trx.selectFrom('evidenceClaims').selectAll().where('id', '=', claimId).executeTakeFirst()
     if (!claim) throw new AppError('not_found', 'There is no such claim.')
     if (claim.reviewStatus !== 'requested') throw new AppError('conflict', 'This evidence has already been reviewed.')
-    const member = await trx.selectFrom('memberships').select('personId').where('organisationId', '=', claim.organisationId).where('personId', '=', stewardId).executeTakeFirst()
-    if (member) throw new AppError('forbidden', 'Stewards do not review their own organisation’s evidence.')
+    await refuseOwnOrganisation(trx, stewardId, claim.organisationId, 'review its evidence')
     await trx
       .updateTable('evidenceClaims')
       .set(decision.approve ? { reviewStatus: 'approved', evidenceLevel: 'verified', issuedAt: now, expiresAt: cappedEvidenceExpiry(claim.expiresAt, now) } : { reviewStatus: 'rejected' })
@@ -211,6 +213,7 @@ export async function challengeClaim(db: Kysely<DB>, personId: number, claimId: 
   const reason = ChallengeReason.safeParse(reasonText)
   if (!reason.success) throw new AppError('invalid_input', reason.error.issues[0]!.message)
   return db.transaction().execute(async (trx) => {
+    await requireConfirmedEmail(trx, personId, 'challenging a claim')
     const claim = await trx.selectFrom('evidenceClaims').select(['id', 'organisationId', 'status', 'claim', 'value']).where('id', '=', claimId).executeTakeFirst()
     if (!claim) throw new AppError('not_found', 'There is no such claim.')
     if (claim.status !== 'active') throw new AppError('conflict', 'This claim has already been overturned.')
@@ -251,6 +254,7 @@ export async function decideChallenge(
     const challenge = await trx.selectFrom('challenges').selectAll().where('id', '=', challengeId).executeTakeFirst()
     if (!challenge) throw new AppError('not_found', 'There is no such challenge.')
     if (challenge.status !== 'open') throw new AppError('conflict', 'This challenge has already been decided.')
+    await refuseOwnOrganisation(trx, stewardId, challenge.organisationId, 'decide challenges against it')
     await trx
       .updateTable('challenges')
       .set({ status: decision.uphold ? 'upheld' : 'dismissed', decidedAt: now, decidedBy: stewardId, decisionReason: reason.data })

@@ -1,0 +1,109 @@
+import type { Kysely, Transaction } from 'kysely'
+import { z } from 'zod'
+import type { DB } from '../../../db/schema'
+import { AppError } from '../../lib/errors'
+import { clock } from '../../lib/clock'
+import { normaliseEmail, requireConfirmedEmail } from './accounts.server'
+
+// Stewards hold the marketplace's trust: they verify organisations, decide challenges and
+// approve payouts. So no one becomes a steward on one person's word: a steward proposes, a
+// second steward approves (the command line remains for the first steward of a fresh install).
+// And no steward acts on anything concerning an organisation they belong to.
+
+type Db = Kysely<DB> | Transaction<DB>
+
+async function requireSteward(db: Db, personId: number): Promise<void> {
+  const person = await db.selectFrom('people').select('isSteward').where('id', '=', personId).executeTakeFirst()
+  if (person?.isSteward !== 1) throw new AppError('forbidden', 'Only stewards can do this.')
+}
+
+/**
+ * @throws AppError('forbidden') when the steward is a member of the organisation: someone else
+ * decides on it
+ */
+export async function refuseOwnOrganisation(db: Db, stewardId: number, organisationId: number, what: string): Promise<void> {
+  const member = await db
+    .selectFrom('memberships as m')
+    .innerJoin('organisations as o', 'o.id', 'm.organisationId')
+    .select('o.name')
+    .where('m.organisationId', '=', organisationId)
+    .where('m.personId', '=', stewardId)
+    .executeTakeFirst()
+  if (member) throw new AppError('forbidden', `You are a member of ${member.name}, so another steward must ${what}.`)
+}
+
+export const StewardProposal = z.object({
+  email: z.string().trim().min(3, 'Enter the email address of their account.').max(254, 'An email address has at most 254 characters.'),
+  reason: z.string().trim().min(5, 'Say in a few words why they should be a steward (the other stewards read it).').max(1000, 'Keep the reason under 1,000 characters.'),
+})
+
+/**
+ * A steward proposes someone as a steward; nothing changes until another steward approves.
+ * @throws AppError forbidden (not a steward, or proposing oneself), not_found (no such account),
+ *   conflict (already a steward, or already proposed), invalid_input
+ */
+export async function proposeSteward(db: Kysely<DB>, proposerId: number, input: z.input<typeof StewardProposal>, now = clock.now()) {
+  const parsed = StewardProposal.safeParse(input)
+  if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]!.message)
+  return db.transaction().execute(async (trx) => {
+    await requireSteward(trx, proposerId)
+    const person = await trx
+      .selectFrom('people')
+      .select(['id', 'displayName', 'isSteward'])
+      .where('email', '=', normaliseEmail(parsed.data.email))
+      .executeTakeFirst()
+    if (!person) throw new AppError('not_found', `Nobody has an account with ${parsed.data.email}; they need to sign up first.`)
+    if (person.isSteward === 1) throw new AppError('conflict', `${person.displayName} is already a steward.`)
+    await requireConfirmedEmail(trx, person.id, `${person.displayName} has not confirmed their address yet; being a steward`)
+    const open = await trx.selectFrom('stewardAppointments').select('id').where('personId', '=', person.id).where('status', '=', 'proposed').executeTakeFirst()
+    if (open) throw new AppError('conflict', `${person.displayName} is already proposed; another steward approves or rejects the proposal.`)
+    const { id } = await trx
+      .insertInto('stewardAppointments')
+      .values({ personId: person.id, proposedBy: proposerId, proposedAt: now, reason: parsed.data.reason })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return { id, displayName: person.displayName }
+  })
+}
+
+/**
+ * A second steward approves (the person becomes a steward) or rejects a proposal.
+ * @throws AppError forbidden (not a steward, or the proposer), not_found, conflict (already decided)
+ */
+export async function decideStewardProposal(db: Kysely<DB>, stewardId: number, proposalId: number, approve: boolean, now = clock.now()) {
+  return db.transaction().execute(async (trx) => {
+    await requireSteward(trx, stewardId)
+    const proposal = await trx
+      .selectFrom('stewardAppointments as a')
+      .innerJoin('people as p', 'p.id', 'a.personId')
+      .select(['a.id', 'a.personId', 'a.proposedBy', 'a.status', 'p.displayName'])
+      .where('a.id', '=', proposalId)
+      .executeTakeFirst()
+    if (!proposal) throw new AppError('not_found', 'There is no such proposal.')
+    if (proposal.status !== 'proposed') throw new AppError('conflict', `This proposal was already ${proposal.status}.`)
+    if (proposal.proposedBy === stewardId) throw new AppError('forbidden', 'You proposed this appointment, so another steward must decide on it.')
+    if (proposal.personId === stewardId) throw new AppError('forbidden', 'Another steward decides on your own appointment.')
+    if (approve) await requireConfirmedEmail(trx, proposal.personId, `${proposal.displayName} has not confirmed their address; being a steward`)
+    const decided = await trx
+      .updateTable('stewardAppointments')
+      .set({ status: approve ? 'approved' : 'rejected', decidedBy: stewardId, decidedAt: now })
+      .where('id', '=', proposal.id)
+      .where('status', '=', 'proposed')
+      .executeTakeFirst()
+    if (Number(decided.numUpdatedRows) !== 1) throw new AppError('conflict', 'This proposal was already decided.')
+    if (approve) await trx.updateTable('people').set({ isSteward: 1 }).where('id', '=', proposal.personId).execute()
+    return { displayName: proposal.displayName, status: approve ? ('approved' as const) : ('rejected' as const) }
+  })
+}
+
+/** Proposals waiting for a second steward, oldest first. */
+export async function openStewardProposals(db: Db) {
+  return db
+    .selectFrom('stewardAppointments as a')
+    .innerJoin('people as p', 'p.id', 'a.personId')
+    .innerJoin('people as by', 'by.id', 'a.proposedBy')
+    .select(['a.id', 'a.reason', 'a.proposedAt', 'a.proposedBy', 'p.displayName', 'p.email', 'by.displayName as proposerName'])
+    .where('a.status', '=', 'proposed')
+    .orderBy('a.id')
+    .execute()
+}
