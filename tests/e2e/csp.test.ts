@@ -1,5 +1,6 @@
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, openPage, poll } from '../support/browser'
 import { startServer, type RunningServer } from '../support/server'
 
 // The Content-Security-Policy is on (every answer carries it); the pages must still work under
@@ -12,10 +13,7 @@ describe('pages under the Content-Security-Policy', () => {
   let server: RunningServer
   let browser: Browser
   beforeAll(async () => {
-    ;[server, browser] = await Promise.all([
-      startServer(),
-      chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] }),
-    ])
+    ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
   })
   afterAll(async () => {
     await browser?.close()
@@ -24,17 +22,17 @@ describe('pages under the Content-Security-Policy', () => {
 
   /** A page that records every CSP violation (the DOM event and the console's report). */
   async function watchedPage(): Promise<{ page: Page; violations: string[] }> {
-    const context = await browser.newContext()
-    context.setDefaultTimeout(30_000)
+    const page = await openPage(browser)
+    const context = page.context()
     const violations: string[] = []
     await context.exposeFunction('reportCspViolation', (text: string) => violations.push(text))
-    // Injected by the browser's debugging protocol, so the policy does not apply to it.
+    // Injected by the browser's debugging protocol, so the policy does not apply to it; it runs
+    // in every document the page loads from here on.
     await context.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
         ;(window as unknown as { reportCspViolation: (t: string) => void }).reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`)
       })
     })
-    const page = await context.newPage()
     page.on('console', (message) => {
       if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text())
     })
@@ -59,7 +57,7 @@ describe('pages under the Content-Security-Policy', () => {
     const title = (await offerLink.textContent())!.trim()
     await offerLink.click()
     await page.waitForURL(/\/offers\//)
-    await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 30_000 }).toContain(title)
+    await poll(() => page.locator('h1').first().textContent()).toContain(title)
     expect(await stayed(page)).toBe(true)
 
     // Log in through the form (JavaScript submits it with fetch), then back to the offer.
@@ -79,10 +77,10 @@ describe('pages under the Content-Security-Policy', () => {
     await page.locator('.card h3 a').first().click()
     await page.waitForURL(/\/offers\//)
     await page.getByRole('button', { name: 'Add to cart' }).click()
-    await expect.poll(() => page.locator('.cart-count').textContent(), { timeout: 30_000 }).toContain('1')
+    await poll(() => page.locator('.cart-count').textContent()).toContain('1')
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Cart/ }).click()
     await page.waitForURL(/\/cart/)
-    await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 30_000 }).toMatch(/cart/i)
+    await poll(() => page.locator('h1').first().textContent()).toMatch(/cart/i)
     expect(await stayed(page)).toBe(true)
 
     expect(violations).toEqual([])
