@@ -274,6 +274,14 @@ export async function balanceOf(db: Db, ref: AccountRef): Promise<number> {
   return isDebitNormal(ref.kind) ? row.sum : 0 - row.sum + 0 // never -0
 }
 
+/**
+ * Whether a database error is the ledger refusing a posting that would take a fund, a buyer's
+ * credit or a producer's balance below zero (the postings_no_overdraft trigger).
+ */
+export function isOverdraft(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('overdraft:')
+}
+
 export function isDebitNormal(kind: LedgerAccountKind): boolean {
   return kind === 'payment_clearing' || kind === 'orders_receivable' || kind === 'disbursements'
 }

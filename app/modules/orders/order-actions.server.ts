@@ -5,7 +5,8 @@ import { AppError } from '../../lib/errors'
 import { requireMembership } from '../organisations/membership.server'
 import { refundStripeOrder } from '../payments/stripe.server'
 import { orderReference } from './place-order.server'
-import { applyPayment, recordRefund, releaseUnpaidOrder } from './settlement.server'
+import { isOverdraft } from '../ledger/ledger.server'
+import { applyPayment, recordRefund, releaseUnpaidOrder, type RefundInput } from './settlement.server'
 import { clock } from '../../lib/clock'
 
 // What buyers and sellers do to an order after it is placed. Each function checks who may do
@@ -100,6 +101,8 @@ export async function refundOrder(
     .orderBy('id')
     .executeTakeFirst()
   if (!payment) throw new AppError('conflict', 'No payment is recorded for this order.')
+  // Refused before any money moves: once Stripe has returned the payment it cannot be taken back.
+  await requireRefundBookable(db, { paymentId: payment.id, orderId: order.id, providerReference: `trial-refund:${order.id}`, amount: order.total, currency: order.currency, reason: input.reason, createdBy: input.personId }, now)
   if (order.provider === 'stripe') {
     if (!stripe) throw new AppError('unavailable', 'Card refunds need Stripe, which is not configured on this server.')
     await refundStripeOrder(
@@ -126,6 +129,31 @@ export async function refundOrder(
       now,
     ),
   )
+}
+
+/**
+ * Books the refund in a transaction that is always rolled back, to learn whether the ledger
+ * accepts it: reversing an order takes its shares back from the producer and the funds, and a
+ * fund that has already paid them out (or a producer already paid) cannot give them back.
+ * @throws AppError conflict
+ */
+async function requireRefundBookable(db: Kysely<DB>, refund: RefundInput, now: string) {
+  const rolledBack = new Error('trial booking')
+  try {
+    await db.transaction().execute(async (trx) => {
+      await recordRefund(trx, refund, now)
+      throw rolledBack
+    })
+  } catch (error) {
+    if (error === rolledBack) return
+    if (isOverdraft(error)) {
+      throw new AppError(
+        'conflict',
+        'This order cannot be refunded in full: its access-fee share has already been paid out of a commons fund (or its producer share paid to the producer), so the ledger has nothing to return it from. Ask a steward to settle it.',
+      )
+    }
+    throw error
+  }
 }
 
 /**
