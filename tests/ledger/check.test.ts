@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { decideDisbursement, requestDisbursement } from '../../app/modules/funds/disbursements.server'
 import { checkLedger } from '../../app/modules/ledger/check.server'
@@ -151,6 +152,22 @@ describe('ledger:check', () => {
       .execute()
     const { problems } = await checkLedger(m.db)
     expect(problems).toContain(`Payment ${towels.paymentId}: 29.00 EUR received less refunded, but the ledger holds 36.00 EUR for it.`)
+  })
+
+  it('finds an account whose balance has the wrong sign', async () => {
+    // The database refuses such a posting today (a trigger); books written before it, or a
+    // hand edit with the trigger dropped, are what this check is for.
+    await sql`drop trigger if exists postings_no_overdraft`.execute(m.db)
+    const producer = await account({ kind: 'producer_payable', organisationId: m.weavers.id, ...eur })
+    await rawEntry({ kind: 'settlement' }, [
+      { accountId: producer, amount: 3000 },
+      { accountId: await account({ kind: 'orders_receivable', ...eur }), amount: -3000 },
+    ])
+    // the weavers were owed 2 × 14.70 for the towels; 30.00 paid to them leaves -0.60
+    expect(await checkLedger(m.db)).toMatchObject({
+      ok: false,
+      problems: [`Account ${producer} (Owed to the producer, Weavers Co-op) has a balance of -0.60 EUR: it can never go below zero.`],
+    })
   })
 
   it('finds money in payment clearing that no payment brought in and no payout took out', async () => {
