@@ -193,8 +193,27 @@ export default function CartPage() {
                   Includes <Price value={fee} /> in access fees, shared between the producers, their commons funds and the marketplace's infrastructure fund.
                 </p>
               ) : null}
+              {cart.forProfitAffiliations.length > 0 ? (
+                <div className="notice notice--info declared-use-warning" role="note">
+                  <p>
+                    <strong>You are a member of {cart.forProfitAffiliations.join(', ')}</strong>, a for-profit organisation. You pay the
+                    commoner price because you declare that you buy for your own, non-commercial use.
+                  </p>
+                  <p>
+                    The licence then forbids using what you buy in {cart.forProfitAffiliations.length === 1 ? 'its' : 'their'} work, reselling
+                    it, or passing it on for anyone’s commercial use. If it is for {cart.forProfitAffiliations.length === 1 ? 'its' : 'their'} work,
+                    choose the organisation under “Buying for” and pay its price. The producer sees that this order was bought for personal use by
+                    a member of a for-profit organisation.
+                  </p>
+                </div>
+              ) : null}
               <Form method="post" action="/checkout">
                 <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+                <input type="hidden" name="declaredUse" value={cart.declaredUse.value} />
+                <label className="declared-use">
+                  <input type="checkbox" name="confirmUse" value="yes" required disabled={!cart.canCheckOut} />{' '}
+                  I confirm that I buy these {cart.declaredUse.statement}.
+                </label>
                 <button type="submit" className="button" disabled={!cart.canCheckOut}>
                   {total.amount === 0 ? 'Get it now, free' : paysByCard ? 'Check out and pay by card' : 'Place order (pay by bank transfer)'}
                 </button>

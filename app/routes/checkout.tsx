@@ -12,7 +12,12 @@ import { checkOutCart } from '~/modules/orders/cart.server'
 import { sendOrderConfirmations } from '~/modules/orders/mail-out.server'
 import { stripeCheckoutUrl } from '~/modules/payments/stripe.server'
 
-const CheckoutForm = z.object({ idempotencyKey: z.string().regex(/^[A-Za-z0-9-]{8,100}$/) })
+const CheckoutForm = z.object({
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9-]{8,100}$/),
+  // The use the buyer signed (`personal` or `organisation:<id>`), and the ticked statement.
+  declaredUse: z.string().regex(/^(personal|organisation:\d{1,15})$/),
+  confirmUse: z.literal('yes').optional(),
+})
 
 // The checkout has no page of its own: the cart posts here, and we go on to the receipt or to
 // Stripe's payment page.
@@ -24,10 +29,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const db = getDb()
   const form = await readForm(request)
-  const parsed = CheckoutForm.safeParse({ idempotencyKey: field(form, 'idempotencyKey') })
+  const parsed = CheckoutForm.safeParse({
+    idempotencyKey: field(form, 'idempotencyKey'),
+    declaredUse: field(form, 'declaredUse'),
+    confirmUse: form.get('confirmUse') ?? undefined,
+  })
   if (!parsed.success) throw data('This checkout form is out of date: go back to your cart and check out again.', { status: 400 })
   const stripe = getStripe()
-  const placed = await domain(() => checkOutCart(db, user.id, { idempotencyKey: parsed.data.idempotencyKey, paymentProvider: stripe ? 'stripe' : 'invoice' }))
+  const placed = await domain(() =>
+    checkOutCart(db, user.id, {
+      idempotencyKey: parsed.data.idempotencyKey,
+      paymentProvider: stripe ? 'stripe' : 'invoice',
+      declaredUse: { value: parsed.data.declaredUse, confirmed: parsed.data.confirmUse === 'yes' },
+    }),
+  )
   const { APP_URL } = env()
   // Card payments are confirmed (and mailed) by Stripe's webhook; the rest are confirmed now.
   if (placed.created && placed.provider !== 'stripe') await sendOrderConfirmations(db, placed.checkoutId, APP_URL)

@@ -172,6 +172,10 @@ export default function ReceiptPage() {
                           <a className="button button--secondary" href={l.download.href}>
                             {l.download.label}
                           </a>
+                          {' '}
+                          <a className="small" href={`${l.download.href}/licence-notice.txt`}>
+                            Licence notice
+                          </a>
                         </p>
                       ) : null}
                     </td>

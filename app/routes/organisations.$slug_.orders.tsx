@@ -160,6 +160,7 @@ export default function SalesPage() {
                 <div className="muted small">
                   <When iso={s.createdAt} /> · {s.buyer}
                   {s.buyingFor ? ` for ${s.buyingFor}` : ''} as <ReciprocityBadge decision={s} />
+                  {s.declaredUse ? <span className="muted small"> · declared “{s.declaredUse}”</span> : null}
                   {s.accessFeeTotal.amount > 0 ? (
                     <>
                       {' '}
@@ -169,6 +170,12 @@ export default function SalesPage() {
                   · {s.provider === 'stripe' ? 'card' : s.provider === 'invoice' ? 'bank transfer' : 'free'}
                   {s.status === 'cancelled' && s.cancelReason ? ` · ${cancelReasonLabel[s.cancelReason] ?? s.cancelReason}` : ''}
                 </div>
+                {s.forProfitAffiliation ? (
+                  <p className="order-flag small" role="note">
+                    <strong>Flag: personal use by a member of a for-profit organisation</strong> ({s.forProfitAffiliation}). The buyer signed that
+                    this is for their own non-commercial use, so the commoner price applied; the licence forbids its use in that organisation’s work.
+                  </p>
+                ) : null}
                 <ul className="small">
                   {s.lines.map((l, i) => (
                     <li key={i}>

@@ -76,6 +76,7 @@ describe('checkout in a real browser', () => {
     await page.getByRole('button', { name: 'Get this commons item' }).click()
     await page.waitForURL(`${server.url}/cart?notice=added`)
     await poll(() => page.locator('.cart-total').textContent()).toContain('Free')
+    await page.getByLabel(/I confirm that I buy these/).check()
     await page.getByRole('button', { name: 'Get it now, free' }).click()
     await page.waitForURL(/\/orders\/\d+\?notice=placed$/)
     await poll(() => page.locator('.receipt__order .status').first().textContent()).toBe('Paid')
@@ -94,6 +95,7 @@ describe('checkout in a real browser', () => {
     const total = formatMoney(good.commonerPrice * 2, 'EUR')
     await poll(() => page.locator('.cart-total').textContent()).toContain(total)
     await screenshot(page, 'cart-commoner', { fullPage: true })
+    await page.getByLabel(/I confirm that I buy these/).check()
     await page.getByRole('button', { name: 'Check out and pay by card' }).click()
     await payOnStripe(page, total, 'stripe-commoner')
     // The webhook has been answered before Stripe's page redirects back.
@@ -126,6 +128,7 @@ describe('checkout in a real browser', () => {
     const price = formatMoney(commons.forProfitPrice, 'EUR')
     await poll(() => page.locator('.cart-total').textContent()).toContain(price)
     await screenshot(page, 'cart-for-profit', { fullPage: true })
+    await page.getByLabel(/I confirm that I buy these/).check()
     await page.getByRole('button', { name: 'Check out and pay by card' }).click()
     await payOnStripe(page, price, 'stripe-for-profit')
     await page.reload()
@@ -176,7 +179,7 @@ describe('the last units under a rush of checkouts', () => {
       }),
     )
     const results = await Promise.all(
-      cookies.map((cookie, i) => fetch(`${server.url}/checkout`, { ...form({ idempotencyKey: `rush-${Date.now()}-${i}` }), headers: { Cookie: cookie } })),
+      cookies.map((cookie, i) => fetch(`${server.url}/checkout`, { ...form({ idempotencyKey: `rush-${Date.now()}-${i}`, declaredUse: 'personal', confirmUse: 'yes' }), headers: { Cookie: cookie } })),
     )
     const statuses = results.map((r) => r.status)
     expect(statuses.filter((s) => s === 302)).toHaveLength(3)

@@ -63,6 +63,7 @@ describe('commons funds in a real browser', () => {
     await page.getByRole('button', { name: 'Show my prices' }).click()
     await page.waitForURL(/notice=buying-for/)
     await poll(() => page.locator('.cart-total').textContent()).toContain(formatMoney(offer.forProfitPrice, 'EUR'))
+    await page.getByLabel(/I confirm that I buy these/).check()
     await page.getByRole('button', { name: 'Check out and pay by card' }).click()
     await page.waitForURL((url) => url.href.startsWith(stripe.url))
     await page.getByRole('button', { name: 'Pay' }).click()

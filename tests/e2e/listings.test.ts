@@ -185,6 +185,7 @@ describe('listing an offer in a real browser', () => {
     await page.getByLabel(/Quantity/).fill('2')
     await page.getByRole('button', { name: 'Add to cart' }).click()
     await page.waitForURL(`${server.url}/cart?notice=added`)
+    await page.getByLabel(/I confirm that I buy these/).check()
     await page.getByRole('button', { name: 'Place order (pay by bank transfer)' }).click()
     await page.waitForURL(/\/orders\/\d+\?notice=placed$/)
     const reference = (await page.locator('.receipt__order h2 .small').first().textContent())!.trim()

@@ -232,11 +232,11 @@ describe('the cart', () => {
     expect(cart.buyingAs.reciprocityClass).toBe('for_profit')
     expect(cart.totals).toEqual([{ amount: 3600 + 4000, currency: 'EUR' }])
     const key = newKey()
-    const placed = await checkOutCart(m.db, m.buyer.id, { idempotencyKey: key, paymentProvider: 'invoice' }, now)
+    const placed = await checkOutCart(m.db, m.buyer.id, { idempotencyKey: key, paymentProvider: 'invoice', declaredUse: { value: `organisation:${m.firm.id}`, confirmed: true } }, now)
     expect(placed.total).toBe(7600)
     expect((await getCart(m.db, m.buyer.id, now)).lines).toHaveLength(0)
     // the double-submitted form gets the same checkout, even though the cart is now empty
-    expect(await checkOutCart(m.db, m.buyer.id, { idempotencyKey: key, paymentProvider: 'invoice' }, now)).toMatchObject({ checkoutId: placed.checkoutId, created: false })
+    expect(await checkOutCart(m.db, m.buyer.id, { idempotencyKey: key, paymentProvider: 'invoice', declaredUse: { value: `organisation:${m.firm.id}`, confirmed: true } }, now)).toMatchObject({ checkoutId: placed.checkoutId, created: false })
   })
 
   it('refuses to declare an organisation one does not belong to, and more than the stock', async () => {

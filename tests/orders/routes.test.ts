@@ -81,7 +81,7 @@ describe('adding to the cart', () => {
   it('ignores prices, tiers and classes posted by the client', async () => {
     await add(cookies.buyer, { offerId: String(m.towel.id), quantity: '1', unitPrice: '1', price: '0', reciprocityClass: 'commoner', total: '1' })
     await statusOf(() => cart.action(args('/cart', {}, { cookie: cookies.buyer, form: { intent: 'buying-for', buyingFor: String(m.firm.id), reciprocityClass: 'commoner' } })))
-    const res = await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.buyer, form: { idempotencyKey: newKey(), total: '1', reciprocityClass: 'commoner' } })))
+    const res = await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.buyer, form: { idempotencyKey: newKey(), declaredUse: `organisation:${m.firm.id}`, confirmUse: 'yes', total: '1', reciprocityClass: 'commoner' } })))
     expect(res.status).toBe(302)
     const order = await m.db.selectFrom('orders').selectAll().executeTakeFirstOrThrow()
     expect(order).toMatchObject({ reciprocityClass: 'for_profit', total: 1800 })
@@ -98,9 +98,12 @@ describe('adding to the cart', () => {
   })
 })
 
+/** The statement a buyer for themselves ticks at checkout. */
+const personalUse = { declaredUse: 'personal', confirmUse: 'yes' }
+
 describe('checking out', () => {
   it('an empty cart and a malformed key are 400s that write nothing', async () => {
-    expect((await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: newKey() } })))).status).toBe(400)
+    expect((await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: newKey(), ...personalUse } })))).status).toBe(400)
     expect((await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: '<script>' } })))).status).toBe(400)
     expect(await count('checkouts')).toBe(0)
   })
@@ -109,8 +112,8 @@ describe('checking out', () => {
     await add(cookies.commoner, { offerId: String(m.towel.id), quantity: '2' })
     const key = newKey()
     const [a, b] = await Promise.all([
-      statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: key } }))),
-      statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: key } }))),
+      statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: key, ...personalUse } }))),
+      statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: key, ...personalUse } }))),
     ])
     expect(a.location).toBe(b.location)
     expect(a.location).toMatch(/^\/orders\/\d+\?notice=placed$/)
@@ -124,7 +127,7 @@ describe('checking out', () => {
       .execute()
     expect((await statusOf(() => downloads.loader(args(`/downloads/${m.beehive.id}`, { offerId: String(m.beehive.id) }, { cookie: cookies.commoner })))).status).toBe(403)
     await add(cookies.commoner, { offerId: String(m.beehive.id) })
-    const res = await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: newKey() } })))
+    const res = await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: newKey(), ...personalUse } })))
     const checkoutId = res.location!.match(/\/orders\/(\d+)/)![1]!
     const page = (await receipt.loader(args(`/orders/${checkoutId}`, { id: checkoutId }, { cookie: cookies.commoner }))) as Awaited<ReturnType<typeof receipt.loader>>
     expect(page.receipt.total.amount).toBe(0)

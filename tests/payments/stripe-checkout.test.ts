@@ -57,7 +57,7 @@ async function checkOutAsFirm() {
   await addToCart(m.db, m.buyer.id, { offerId: m.towel.id, quantity: 2 })
   await setBuyingFor(m.db, m.buyer.id, m.firm.id)
   const cookie = await sessionCookieFor(m.buyer.id)
-  const res = await outcome(() => checkoutAction({ request: formRequest('/checkout', { idempotencyKey: newKey() }, { cookie }), params: {}, context: {} }))
+  const res = await outcome(() => checkoutAction({ request: formRequest('/checkout', { idempotencyKey: newKey(), declaredUse: `organisation:${m.firm.id}`, confirmUse: 'yes' }, { cookie }), params: {}, context: {} }))
   expect(res.status).toBe(302)
   const checkout = await m.db.selectFrom('checkouts').selectAll().executeTakeFirstOrThrow()
   expect(res.location).toBe(checkout.stripeSessionUrl)

@@ -4,7 +4,16 @@ import { AppError } from '../../lib/errors'
 import type { Money } from '../../lib/money'
 import { offerPriceColumns, priceLine, tierPriceInput } from '../pricing/pricing'
 import { buyingOptions, reciprocityClass, type DeclaredUse, type ReciprocityDecision } from '../reciprocity/reciprocity.server'
-import { MAX_LINES, MAX_QUANTITY, placeOrderIn, type PlacedCheckout } from './place-order.server'
+import {
+  declaredUseStatement,
+  forProfitAffiliations,
+  MAX_LINES,
+  MAX_QUANTITY,
+  personalUseCapProblem,
+  personalUseTaken,
+  placeOrderIn,
+  type PlacedCheckout,
+} from './place-order.server'
 import { inWriteBatch } from './write-batch.server'
 import { clock } from '../../lib/clock'
 
@@ -39,10 +48,19 @@ export interface Cart {
   totals: Money[]
   accessFeeTotals: Money[]
   canCheckOut: boolean
+  /** the use the buyer signs at checkout, in words: "for my own non-commercial use", "on behalf of X, for its work" */
+  declaredUse: { value: string; statement: string }
+  /** buying for oneself while a member of these for-profit organisations: the page explains what the licence forbids */
+  forProfitAffiliations: string[]
 }
 
 function useFor(organisationId: number | null): DeclaredUse {
   return organisationId === null ? { kind: 'personal' } : { kind: 'organisation', organisationId }
+}
+
+/** How the checkout form names the use it signs: `personal` or `organisation:<id>`. */
+function useValue(use: DeclaredUse): string {
+  return use.kind === 'personal' ? 'personal' : `organisation:${use.organisationId}`
 }
 
 async function ensureCart(db: Db, personId: number, now: string) {
@@ -69,6 +87,7 @@ export async function getCart(db: Kysely<DB>, personId: number, now = clock.now(
       'o.status',
       ...offerPriceColumns,
       's.listed',
+      'o.personalUseCap',
       'org.id as producerId',
       'org.name as producerName',
       'org.slug as producerSlug',
@@ -77,6 +96,8 @@ export async function getCart(db: Kysely<DB>, personId: number, now = clock.now(
     .orderBy('org.name')
     .orderBy('c.addedAt')
     .execute()
+  const personal = buyingAs.use.kind === 'personal'
+  const taken = personal ? await personalUseTaken(db, personId, rows.filter((r) => r.personalUseCap !== null).map((r) => r.offerId)) : new Map<number, number>()
   const lines: CartLine[] = rows.map((r) => {
     const price = priceLine(
       tierPriceInput(r),
@@ -91,7 +112,9 @@ export async function getCart(db: Kysely<DB>, personId: number, now = clock.now(
           ? r.stock === 0
             ? 'Sold out: remove it to check out.'
             : `Only ${r.stock} left: lower the quantity to check out.`
-          : null
+          : personal
+            ? personalUseCapProblem(r, r.quantity, taken.get(r.offerId) ?? 0)
+            : null
     return {
       offerId: r.offerId,
       slug: r.slug,
@@ -121,6 +144,8 @@ export async function getCart(db: Kysely<DB>, personId: number, now = clock.now(
     totals,
     accessFeeTotals: sumBy((l) => l.accessFee),
     canCheckOut: lines.length > 0 && totals.length === 1 && lines.every((l) => l.problem === null),
+    declaredUse: { value: useValue(buyingAs.use), statement: declaredUseStatement(buyingAs) },
+    forProfitAffiliations: personal ? await forProfitAffiliations(db, personId) : [],
   }
 }
 
@@ -205,16 +230,32 @@ export async function cartCount(db: Kysely<DB>, personId: number): Promise<numbe
 export async function checkOutCart(
   db: Kysely<DB>,
   personId: number,
-  input: { idempotencyKey: string; paymentProvider: 'stripe' | 'invoice' },
+  input: {
+    idempotencyKey: string
+    paymentProvider: 'stripe' | 'invoice'
+    /** the use the buyer signed on the page (`personal`, `organisation:<id>`), and that they ticked the statement */
+    declaredUse: { value: string; confirmed: boolean }
+  },
   now = clock.now(),
 ): Promise<PlacedCheckout> {
   // In a write batch with other concurrent checkouts, in its own savepoint (write-batch.server.ts).
   return inWriteBatch(db, async (trx) => {
     const cart = await trx.selectFrom('carts').select('buyingForOrganisationId').where('personId', '=', personId).executeTakeFirst()
     const lines = await trx.selectFrom('cartLines').select(['offerId', 'quantity']).where('personId', '=', personId).orderBy('addedAt').execute()
+    const use = useFor(cart?.buyingForOrganisationId ?? null)
+    // A second submission of a placed checkout is answered with it, whatever the form says now.
+    const signed = input.declaredUse.confirmed && input.declaredUse.value === useValue(use)
+    if (!signed) {
+      const existing = await trx.selectFrom('checkouts').select('id').where('buyerPersonId', '=', personId).where('idempotencyKey', '=', input.idempotencyKey).executeTakeFirst()
+      if (!existing) {
+        if (!input.declaredUse.confirmed) throw new AppError('invalid_input', 'Confirm the use you buy for (tick the statement above the button) to check out.')
+        // The statement on the page is not the use the cart is set to (changed in another tab).
+        throw new AppError('conflict', 'Whom you buy for changed since this page was shown. Check the cart and confirm the use again.')
+      }
+    }
     const placed = await placeOrderIn(
       trx,
-      { buyer: { personId, use: useFor(cart?.buyingForOrganisationId ?? null) }, lines, idempotencyKey: input.idempotencyKey, paymentProvider: input.paymentProvider },
+      { buyer: { personId, use }, lines, idempotencyKey: input.idempotencyKey, paymentProvider: input.paymentProvider },
       now,
     )
     if (placed.created) await trx.deleteFrom('cartLines').where('personId', '=', personId).execute()

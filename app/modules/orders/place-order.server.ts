@@ -5,7 +5,7 @@ import { formatMoney } from '../../lib/money'
 import { placeholders, runPrebuilt } from '../../lib/prebuilt-sql.server'
 import { postEntries } from '../ledger/ledger.server'
 import { priceLine, tierPriceInput } from '../pricing/pricing'
-import { reciprocityClass, type DeclaredUse } from '../reciprocity/reciprocity.server'
+import { commonsLegalForms, reciprocityClass, type DeclaredUse, type ReciprocityDecision } from '../reciprocity/reciprocity.server'
 import { classStanding } from './class-basis.server'
 import { inWriteBatch } from './write-batch.server'
 import { clock } from '../../lib/clock'
@@ -52,15 +52,16 @@ export interface PlacedCheckout {
 // The hot statements are prebuilt SQL (app/lib/prebuilt-sql.server.ts says why).
 
 const insertCheckoutSql = `insert into checkouts
-  (buyer_person_id, buyer_organisation_id, idempotency_key, reciprocity_class, class_reason, provider, currency, total, expires_at, created_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  (buyer_person_id, buyer_organisation_id, idempotency_key, reciprocity_class, class_reason, provider, currency, total, expires_at, created_at,
+   declared_use, for_profit_affiliation)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   on conflict (buyer_person_id, idempotency_key) do nothing
   returning id`
 
 type OfferRow = Pick<
   Selectable<OffersTable>,
   | 'id' | 'organisationId' | 'title' | 'unit' | 'licenceCode' | 'stock' | 'status' | 'kind' | 'currency' | 'commonerPrice'
-  | 'forProfitPrice' | 'accessFeeProducerBp' | 'accessFeeCommonsFundBp' | 'accessFeeInfrastructureBp' | 'commonsFundId'
+  | 'forProfitPrice' | 'accessFeeProducerBp' | 'accessFeeCommonsFundBp' | 'accessFeeInfrastructureBp' | 'commonsFundId' | 'personalUseCap'
 > &
   Pick<Selectable<OfferScoresTable>, 'score' | 'confidence' | 'rulesVersion' | 'listed'> & {
     /** the marketplace's infrastructure fund in the offer's currency, if it has one */
@@ -69,7 +70,7 @@ type OfferRow = Pick<
 
 const selectOffersSql = (count: number) => `select o.id, o.organisation_id, o.title, o.unit, o.licence_code, o.stock, o.status,
     o.kind, o.currency, o.commoner_price, o.for_profit_price, o.access_fee_producer_bp, o.access_fee_commons_fund_bp,
-    o.access_fee_infrastructure_bp, o.commons_fund_id, s.score, s.confidence, s.rules_version, s.listed,
+    o.access_fee_infrastructure_bp, o.commons_fund_id, o.personal_use_cap, s.score, s.confidence, s.rules_version, s.listed,
     (select f.id from commons_funds as f where f.kind = 'infrastructure' and f.currency = o.currency order by f.id limit 1)
       as infrastructure_fund_id
   from offers as o inner join offer_scores as s on s.offer_id = o.id
@@ -152,6 +153,8 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
       checkoutTotal,
       expiresAt,
       now,
+      declaredUseStatement(decision),
+      checkout.forProfitAffiliation,
     ])
   ).rows
   if (!inserted) return (await existingCheckout(trx, input.buyer.personId, input.idempotencyKey))!
@@ -277,6 +280,22 @@ async function priceCheckout(trx: Transaction<DB>, input: PlaceOrderInput, now: 
   }
   if (offers[0]!.infrastructureFundId === null) throw new AppError('unavailable', `The marketplace cannot take orders in ${currency} yet.`)
 
+  // Personal use: the producer's cap per person holds across this person's standing orders, and
+  // a member of a for-profit organisation is named on the order, so its producer sees it.
+  let forProfitAffiliation: string | null = null
+  if (input.buyer.use.kind === 'personal') {
+    const capped = offers.filter((o) => o.personalUseCap !== null)
+    if (capped.length > 0) {
+      const taken = await personalUseTaken(trx, input.buyer.personId, capped.map((o) => o.id))
+      for (const line of input.lines) {
+        const offer = byId.get(line.offerId)!
+        const problem = personalUseCapProblem(offer, line.quantity, taken.get(offer.id) ?? 0)
+        if (problem) throw new AppError('conflict', problem)
+      }
+    }
+    forProfitAffiliation = (await forProfitAffiliations(trx, input.buyer.personId)).join(', ') || null
+  }
+
   // One order per producer, in the order their offers first appear.
   const groups = new Map<number, { line: OrderLineRequest; offer: (typeof offers)[number] }[]>()
   for (const line of input.lines) {
@@ -306,7 +325,52 @@ async function priceCheckout(trx: Transaction<DB>, input: PlaceOrderInput, now: 
 
   const provider: CheckoutProvider = checkoutTotal === 0 ? 'none' : input.paymentProvider
   const expiresAt = provider === 'none' ? now : minutesAfter(now, paymentWindowMinutes[provider])
-  return { decision, standing, cls, currency, priced, provider, expiresAt, checkoutTotal, byId }
+  return { decision, standing, cls, currency, priced, provider, expiresAt, checkoutTotal, byId, forProfitAffiliation }
+}
+
+/** The use the buyer signs at checkout, in the words the receipt and the licence notice repeat. */
+export function declaredUseStatement(decision: Pick<ReciprocityDecision, 'use' | 'organisation'>): string {
+  return decision.use.kind === 'personal' ? 'for my own non-commercial use' : `on behalf of ${decision.organisation?.name ?? 'my organisation'}, for its work`
+}
+
+/** The for-profit organisations (by name) this person is a member of. */
+export async function forProfitAffiliations(db: Db, personId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('memberships as m')
+    .innerJoin('organisations as o', 'o.id', 'm.organisationId')
+    .select(['o.name', 'o.legalForm'])
+    .where('m.personId', '=', personId)
+    .orderBy('o.name')
+    .execute()
+  return rows.filter((r) => !commonsLegalForms.has(r.legalForm)).map((r) => r.name)
+}
+
+/** Units of each offer this person has in standing (unpaid, paid or fulfilled) personal-use orders. */
+export async function personalUseTaken(db: Db, personId: number, offerIds: number[]): Promise<Map<number, number>> {
+  if (offerIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('orderLines as l')
+    .innerJoin('orders as o', 'o.id', 'l.orderId')
+    .select(['l.offerId', (eb) => eb.fn.sum<number>('l.quantity').as('units')])
+    .where('o.buyerPersonId', '=', personId)
+    .where('o.buyerOrganisationId', 'is', null)
+    .where('o.status', 'in', ['pending_payment', 'paid', 'fulfilled'])
+    .where('l.offerId', 'in', offerIds)
+    .groupBy('l.offerId')
+    .execute()
+  return new Map(rows.map((r) => [r.offerId, Number(r.units)]))
+}
+
+/** Why `quantity` more units for personal use break the offer's cap per person, or null. */
+export function personalUseCapProblem(offer: { title: string; personalUseCap: number | null }, quantity: number, alreadyTaken: number): string | null {
+  const cap = offer.personalUseCap
+  if (cap === null || alreadyTaken + quantity <= cap) return null
+  const left = Math.max(0, cap - alreadyTaken)
+  return (
+    `The producer sells at most ${cap} ${cap === 1 ? 'unit' : 'units'} of “${offer.title}” to one person for personal use` +
+    (alreadyTaken > 0 ? `; you already have ${alreadyTaken} in earlier orders, so ${left} more at most` : '') +
+    '. Lower the quantity, or buy on behalf of your organisation.'
+  )
 }
 
 async function existingCheckout(db: Db, personId: number, idempotencyKey: string): Promise<PlacedCheckout | null> {

@@ -270,6 +270,10 @@ export interface SaleSummary {
   reciprocityClass: ReciprocityClassName
   buyer: string
   buyingFor: string | null
+  /** the use the buyer signed at checkout, in their words; null for orders placed before buyers signed one */
+  declaredUse: string | null
+  /** personal use declared by a member of these for-profit organisations: the order is flagged */
+  forProfitAffiliation: string | null
   total: Money
   accessFeeTotal: Money
   expiresAt: string
@@ -331,6 +335,8 @@ export async function listSales(
       'o.shippingNote',
       'o.fulfilledAt',
       'c.provider',
+      'c.declaredUse',
+      'c.forProfitAffiliation',
       'p.displayName as buyer',
       'bo.name as buyingFor',
     ])
@@ -361,6 +367,8 @@ export async function listSales(
       reciprocityClass: r.reciprocityClass,
       buyer: r.buyer,
       buyingFor: r.buyingFor,
+      declaredUse: r.declaredUse,
+      forProfitAffiliation: r.forProfitAffiliation,
       total: money(r.total, r.currency),
       accessFeeTotal: money(r.accessFeeTotal, r.currency),
       expiresAt: r.expiresAt,
