@@ -1,3 +1,4 @@
+import { clock } from '../../lib/clock'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { DB, LedgerAccountKind } from '../../../db/schema'
 import { placeholders, runPrebuilt } from '../../lib/prebuilt-sql.server'
@@ -63,7 +64,7 @@ export async function accountId(db: Db, ref: AccountRef): Promise<number> {
   if (found) return found.id
   const inserted = await db
     .insertInto('ledgerAccounts')
-    .values({ kind: ref.kind, ...owner, currency: ref.currency, name: accountNames[ref.kind] })
+    .values({ kind: ref.kind, ...owner, currency: ref.currency, name: accountNames[ref.kind], createdAt: clock.now() })
     .onConflict((oc) => oc.doNothing())
     .returning('id')
     .executeTakeFirst()
