@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
+import { contentTypeHeader, resourceContentType } from '~/modules/listings/resources.server'
 import { licenceNotice, licenceNoticeHeader } from '~/modules/orders/licence-notice.server'
 import { obtainedResource } from '~/modules/orders/receipts.server'
 
@@ -25,9 +26,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   if (resource.kind === 'link') return redirect(resource.url!, { headers: licenceHeaders })
   const fileName = resource.fileName!.replace(/["\\\r\n]/g, '_')
-  return new Response(new Uint8Array(resource.content!), {
+  const content = new Uint8Array(resource.content!)
+  // Decided again from the bytes, not read from the row: files stored before the server decided
+  // types carry whatever the uploader's browser claimed.
+  return new Response(content, {
     headers: {
-      'Content-Type': resource.contentType!,
+      'Content-Type': contentTypeHeader(resourceContentType(fileName, content)),
       'Content-Length': String(resource.byteSize),
       'Content-Disposition': `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
       'Cache-Control': 'private, no-store',
