@@ -55,6 +55,7 @@ export function newListingValues(kind: OfferKind = 'good'): ListingFormValues {
     unit: '',
     delivery: deliveryFor[kind][0]!,
     stock: kind === 'good' ? '0' : '',
+    personalUseCap: '',
     commonerPrice: kind === 'commons' ? '0' : '',
     forProfitPrice: '',
     producerPercent: percentText(split.producerBp),
@@ -80,6 +81,7 @@ export function listingFormValues(l: ListingFields): ListingFormValues {
     commonsFundPercent: percentText(l.commonsFundBp),
     infrastructurePercent: percentText(l.infrastructureBp),
     commonsFund: l.commonsFund,
+    personalUseCap: l.personalUseCap === null ? '' : String(l.personalUseCap),
   }
 }
 
@@ -112,6 +114,8 @@ export function readListingForm(values: ListingFormValues, currency: string): { 
     commonsFund: values.commonsFund,
   }
   if (values.stock !== undefined && values.stock.trim() !== '') input.stock = values.stock.trim()
+  // An empty cap field means no cap; a form without the field leaves the cap as it is.
+  if (values.personalUseCap !== undefined) input.personalUseCap = values.personalUseCap.trim() === '' ? null : values.personalUseCap.trim()
   for (const field of ['commonerPrice', 'forProfitPrice'] as const) {
     const amount = parseMinorUnits(values[field] ?? '', currency)
     if (amount === null) fieldErrors[field] = (values[field] ?? '').trim() === '' ? 'Enter a price (0 for free).' : amountProblem(currency)
@@ -330,6 +334,17 @@ export function ListingForm({
           {showStock ? (
             <Slot name="stock" label="Initial stock" error={error('stock')} hint={hydrated ? 'How many you have now; change it later with a reason.' : 'Goods only: how many you have now.'}>
               {(aria) => <input {...aria} name="stock" inputMode="numeric" value={values.stock ?? ''} onChange={set('stock')} />}
+            </Slot>
+          ) : null}
+          {!hydrated || kind === 'good' ? (
+            <Slot
+              name="personalUseCap"
+              optional
+              label="Most one person buys for personal use"
+              error={error('personalUseCap')}
+              hint="Goods only. Leave empty for no cap; organisations buying for their work are not capped."
+            >
+              {(aria) => <input {...aria} name="personalUseCap" inputMode="numeric" value={values.personalUseCap ?? ''} onChange={set('personalUseCap')} />}
             </Slot>
           ) : null}
         </div>

@@ -258,6 +258,24 @@ describe('editing a listing', () => {
     expect((await post(m.towel.id, cookies.weaver, { intent: 'launch' })).status).toBe(400)
   })
 
+  it('sets, refuses and clears a cap on what one person buys for personal use', async () => {
+    expect((await post(m.towel.id, cookies.weaver, { ...good, personalUseCap: '2' })).status).toBe(302)
+    expect((await towel()).personalUseCap).toBe(2)
+    for (const bad of ['0', '-1', '1.5', 'two', '1000']) {
+      const refused = await post(m.towel.id, cookies.weaver, { ...good, title: 'Changed', personalUseCap: bad })
+      expect(refused.status).toBe(400)
+      expect(JSON.stringify(refused.body)).toMatch(/cap per person/)
+    }
+    expect(await towel()).toMatchObject({ title: 'Hemp rope, 10 m', personalUseCap: 2 })
+    // a form that leaves the field out keeps the cap; an empty field clears it
+    expect((await post(m.towel.id, cookies.weaver, good)).status).toBe(302)
+    expect((await towel()).personalUseCap).toBe(2)
+    expect((await post(m.towel.id, cookies.weaver, { ...good, personalUseCap: '' })).status).toBe(302)
+    expect((await towel()).personalUseCap).toBeNull()
+    const created = await create({ ...good, personalUseCap: '3' })
+    expect((await m.db.selectFrom('offers').select('personalUseCap').where('id', '=', createdId(created.location)).executeTakeFirstOrThrow()).personalUseCap).toBe(3)
+  })
+
   it('adjusts stock with a reason, never below zero, and shows the history', async () => {
     expect((await post(m.towel.id, cookies.weaver, { intent: 'stock', delta: '-3', reason: 'damaged', note: 'Moth holes' })).location).toBe(`${editUrl(m.towel.id)}?notice=stock#stock`)
     expect((await towel()).stock).toBe(2)

@@ -110,6 +110,8 @@ export interface ListingFields {
   commonsFundBp: number
   infrastructureBp: number
   commonsFund: string
+  /** units one person may buy for personal use; null: no cap */
+  personalUseCap: number | null
 }
 
 export interface ListingForEditing {
@@ -157,6 +159,7 @@ export async function listingForEditing(db: Db, actor: Actor, offerId: number): 
       commonsFundBp: offer.accessFeeCommonsFundBp,
       infrastructureBp: offer.accessFeeInfrastructureBp,
       commonsFund: refs.commonsFund,
+      personalUseCap: offer.personalUseCap,
     },
     score,
     stockHistory: history,

@@ -31,6 +31,8 @@ const whole = (label: string, max: number) =>
       .max(max, `${label} is at most ${max.toLocaleString('en')}.`),
   )
 const basisPoints = (label: string) => whole(label, 10_000)
+/** The largest cap on personal-use units (the most one order line holds). */
+export const PERSONAL_USE_CAP_MAX = 999
 
 /**
  * A listing as forms and CSV rows give it: prices already in minor units, shares in basis
@@ -52,6 +54,11 @@ export const ListingInput = z
     commonsFundBp: basisPoints('The commons fund share').optional(),
     infrastructureBp: basisPoints('The infrastructure share').optional(),
     commonsFund: z.string().trim().min(1, 'Choose the commons fund that receives the access fee.'),
+    // Units one person may buy for personal use: null clears the cap; absent (a CSV row) keeps it.
+    personalUseCap: whole('The cap per person', PERSONAL_USE_CAP_MAX)
+      .refine((n) => n >= 1, 'The cap per person is at least 1 (leave it empty for no cap).')
+      .nullable()
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if (v.kind === 'commons' && !v.licence) ctx.addIssue({ code: 'custom', path: ['licence'], message: 'A commons item needs a licence.' })
@@ -123,6 +130,7 @@ function offerValues(listing: ListingInput) {
     accessFeeProducerBp: split.producerBp,
     accessFeeCommonsFundBp: split.commonsFundBp,
     accessFeeInfrastructureBp: split.infrastructureBp,
+    ...(listing.personalUseCap === undefined ? {} : { personalUseCap: listing.kind === 'good' ? listing.personalUseCap : null }),
   }
 }
 
