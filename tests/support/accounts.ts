@@ -40,7 +40,9 @@ export async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
     result = thrown
   }
   if (result instanceof Response) {
-    return { status: result.status, location: result.headers.get('Location'), setCookie: result.headers.get('Set-Cookie'), body: null }
+    // A resource route answers with a real Response (so its status survives single fetch): its JSON is the reply.
+    const body = result.headers.get('Content-Type')?.includes('application/json') ? await result.clone().json() : null
+    return { status: result.status, location: result.headers.get('Location'), setCookie: result.headers.get('Set-Cookie'), body }
   }
   const r = result as { type?: string; init?: { status?: number } | null; data?: unknown }
   if (r && r.type === 'DataWithResponseInit') return { status: r.init?.status ?? 200, location: null, setCookie: null, body: r.data }
