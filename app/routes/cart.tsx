@@ -143,10 +143,10 @@ export default function CartPage() {
                       </div>
                       {line.problem ? <p className="field-error">{line.problem}</p> : null}
                     </td>
-                    <td>
+                    <td data-label="Price">
                       <Price value={line.unitPrice} /> <span className="muted">/ {line.unit}</span>
                     </td>
-                    <td>
+                    <td data-label="Quantity">
                       {line.stock === null ? (
                         <span>{line.quantity}</span>
                       ) : (
@@ -163,7 +163,7 @@ export default function CartPage() {
                         </Form>
                       )}
                     </td>
-                    <td>
+                    <td data-label="Total">
                       <Price value={line.lineTotal} />
                     </td>
                     <td>
