@@ -62,6 +62,11 @@ describe('listing an offer in a real browser', () => {
     await screenshot(page, 'list-mobile', { fullPage: true, on: phone })
     await page.getByRole('link', { name: 'New listing' }).click()
     await page.waitForURL(`${server.url}/organisations/${slug}/listings/new`)
+    await page.getByRole('heading', { name: 'New listing', level: 1 }).waitFor()
+    // The form's fields are React state once it runs: what is typed before that is reset when it
+    // takes over (and the empty required title then stops the form). The server-side preview
+    // button goes at that moment, so its absence says the form is live.
+    await page.getByRole('button', { name: 'Update the preview' }).waitFor({ state: 'detached' })
 
     await page.getByLabel('Title').fill(title)
     await page.getByLabel('Description').fill('Heavy linen, dyed with organic indigo in our Biella workshop. Adjustable neck strap, two deep pockets.')
