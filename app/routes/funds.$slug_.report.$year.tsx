@@ -6,8 +6,9 @@ import { Amount } from '~/components/prices'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
 import { fundAnnualReport } from '~/modules/funds/funds.server'
+import { decimalDigits } from '~/lib/numbers'
 
-const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/), year: z.coerce.number().int().min(2000).max(2100) })
+const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/), year: decimalDigits(z.number().int().min(2000).max(2100)) })
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.fund.name}: ${data.year} annual report` : 'Annual report' }]
 

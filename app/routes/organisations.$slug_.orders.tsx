@@ -17,13 +17,14 @@ import { organisationBySlug } from '~/modules/organisations/membership.server'
 import { cancelOrderAsSeller, markFulfilled, markShipped, recordInvoicePayment, refundOrder } from '~/modules/orders/order-actions.server'
 import { DateRangeQuery } from '~/lib/date-range'
 import { listSales } from '~/modules/orders/receipts.server'
+import { decimalDigits } from '~/lib/numbers'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 const Query = z.object({
   status: z.enum(orderStatuses, { error: `status must be one of ${orderStatuses.join(', ')}` }).optional(),
   class: z.enum(['commoner', 'for_profit'], { error: 'class must be commoner or for_profit' }).optional(),
   q: z.string().trim().max(100, 'search is at most 100 characters').optional(),
-  page: z.coerce.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').max(10_000, 'page is too large').default(1),
+  page: decimalDigits(z.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').max(10_000, 'page is too large')).default(1),
 })
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? data.organisation.name : 'Organisation'} orders · Solidarity Market` }]

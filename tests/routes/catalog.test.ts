@@ -51,10 +51,16 @@ describe('catalog home', () => {
     expect(page.page).toBe(9999)
   })
 
-  it.each(['abc', '0', '-3', '1.5', '99999999999'])('rejects page=%s with a 400 and a message', async (value) => {
+  it.each(['abc', '0', '-3', '1.5', '99999999999', '0x2', '1e1'])('rejects page=%s with a 400 and a message', async (value) => {
     const { status, message } = await thrownStatus(() => catalogPage(`/?page=${value}`))
     expect(status).toBe(400)
     expect(String(message)).toMatch(/page/)
+  })
+
+  it.each(['0x10', '1e1', '5,5'])('reads minScore=%s as no number at all: a 400, not a filter at some other score', async (value) => {
+    const { status, message } = await thrownStatus(() => catalogPage(`/?minScore=${value}`))
+    expect(status).toBe(400)
+    expect(String(message)).toMatch(/minScore/)
   })
 
   it('leaves archived and excluded offers out', async () => {

@@ -105,8 +105,16 @@ describe('the right person, and bad input', () => {
       manage.action(args(`/organisations/${slug}/manage`, { slug }, { cookie: admin.cookie, form: { intent: 'facts', legalForm: 'worker_coop', oneMemberOneVote: 'yes', memberCount: '12', surplusPolicy: 'reinvested', payRatio: 'lots', openBooks: 'yes' } })),
     )
     expect(badRatio.status).toBe(400)
+    // Numbers mean what they say: no hex, no exponent, no comma read as a point, no fraction of a member.
+    for (const [memberCount, payRatio] of [['0x10', ''], ['1e2', ''], ['12.5', ''], ['12', '2,5'], ['12', '1e1']]) {
+      const refused = await statusOf(() =>
+        manage.action(args(`/organisations/${slug}/manage`, { slug }, { cookie: admin.cookie, form: { intent: 'facts', legalForm: 'worker_coop', oneMemberOneVote: 'yes', memberCount: memberCount!, surplusPolicy: 'reinvested', payRatio: payRatio!, openBooks: 'yes' } })),
+      )
+      expect(refused.status, `${memberCount} members, ratio ${payRatio}`).toBe(400)
+      expect(refused.body).toMatchObject({ formError: expect.stringMatching(/in digits/) })
+    }
     const ok = await statusOf(() =>
-      manage.action(args(`/organisations/${slug}/manage`, { slug }, { cookie: admin.cookie, form: { intent: 'facts', legalForm: 'worker_coop', oneMemberOneVote: 'yes', memberCount: '12', surplusPolicy: 'reinvested', payRatio: '2,5', openBooks: 'yes' } })),
+      manage.action(args(`/organisations/${slug}/manage`, { slug }, { cookie: admin.cookie, form: { intent: 'facts', legalForm: 'worker_coop', oneMemberOneVote: 'yes', memberCount: '12', surplusPolicy: 'reinvested', payRatio: '2.5', openBooks: 'yes' } })),
     )
     expect(ok).toMatchObject({ status: 302, location: `/organisations/${slug}/manage?notice=facts` })
     expect(await db.selectFrom('organisations').select(['memberCount', 'payRatio', 'oneMemberOneVote']).where('id', '=', orgId).executeTakeFirstOrThrow()).toEqual({

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { legalForms, offerKinds } from '../../../db/schema'
 import { BuyerWeights, criteria, presetNames, presets, type PresetName, type Weights } from '../scoring/rules'
+import { decimalDigits } from '../../lib/numbers'
 
 export const CATALOG_PAGE_SIZE = 24
 /** Counting matches stops here; beyond it the catalog says "more than 10,000". */
@@ -12,11 +13,13 @@ const optionalText = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional())
 
 const wholeNumber = (name: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `${name} must be a whole number` })
-    .int(`${name} must be a whole number`)
-    .min(min, `${name} must be at least ${min}`)
-    .max(max, `${name} must be at most ${max}`)
+  decimalDigits(
+    z
+      .number({ error: `${name} must be a whole number` })
+      .int(`${name} must be a whole number`)
+      .min(min, `${name} must be at least ${min}`)
+      .max(max, `${name} must be at most ${max}`),
+  )
 
 /** "25,20,15,15,10,10,5": a buyer's weights in criterion order, as they travel in a URL or a cookie. */
 export const WeightsParam = z

@@ -67,13 +67,14 @@ export async function updateOrganisationFacts(
 }
 
 const triState = z.enum(['', 'yes', 'no'], { error: 'Choose yes, no or not stated.' }).transform((v) => (v === '' ? null : v === 'yes' ? 1 : 0))
-const optionalNumber = (message: string) =>
+const optionalNumber = (message: string, whole = false) =>
   z
     .string()
     .trim()
     .transform((v, ctx) => {
       if (v === '') return null
-      const n = Number(v.replace(',', '.'))
+      // Plain decimal digits only: Number() would read "0x10" as 16 and "1e2" as 100.
+      const n = (whole ? /^\d{1,9}$/ : /^\d{1,9}(?:\.\d{1,6})?$/).test(v) ? Number(v) : Number.NaN
       if (!Number.isFinite(n)) {
         ctx.addIssue({ code: 'custom', message })
         return z.NEVER
@@ -85,8 +86,8 @@ const optionalNumber = (message: string) =>
 export const FactsForm = z.object({
   legalForm: z.enum(legalForms, { error: 'Choose a legal form.' }),
   oneMemberOneVote: triState,
-  memberCount: optionalNumber('Members must be a whole number.'),
+  memberCount: optionalNumber('Members must be a whole number, in digits.', true),
   surplusPolicy: z.union([z.literal('').transform(() => null), z.enum(surplusPolicies, { error: 'Choose a surplus policy.' })]),
-  payRatio: optionalNumber('The pay ratio must be a number such as 2.5.'),
+  payRatio: optionalNumber('The pay ratio must be a number in digits, such as 2.5.'),
   openBooks: triState,
 })
