@@ -9,7 +9,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/**/*.test.{ts,tsx}'], exclude: ['tests/e2e/**'] },
+        // Some of these start the built server, a worker thread or the CLI; on a loaded 2-core
+        // machine (or under faketime in the date-boundary run) that takes far longer than
+        // vitest's 5 s / 10 s defaults. The timeouts bound a hang, not the speed.
+        test: { name: 'unit', include: ['tests/**/*.test.{ts,tsx}'], exclude: ['tests/e2e/**'], testTimeout: 60_000, hookTimeout: 120_000 },
       },
       {
         // Browser journeys against the production build; they start their own server. A journey
