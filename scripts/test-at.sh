@@ -37,7 +37,13 @@ else
   mapfile -t times < <(boundaries)
 fi
 
+# Every boundary runs even when an earlier one fails; the exit status says whether any did.
+failed=()
 for at in "${times[@]}"; do
   echo "--- unit and integration tests at ${at} UTC"
-  faketime "$at" npx vitest run --project unit "$@"
+  faketime "$at" npx vitest run --project unit "$@" || failed+=("$at")
 done
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'failed at: %s\n' "${failed[@]}" >&2
+  exit 1
+fi
