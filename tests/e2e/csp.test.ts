@@ -2,12 +2,12 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, openPage, poll } from '../support/browser'
 import { startServer, type RunningServer } from '../support/server'
+import { demoPassword } from '../../db/seed/data'
 
 // The Content-Security-Policy is on (every answer carries it); the pages must still work under
 // it: Remix's inline scripts carry the page's nonce, its bundles come from this site, client-side
 // navigation and a form posted with JavaScript go through. Any violation fails the test.
 
-const demoPassword = 'solidarity-demo-2026'
 
 describe('pages under the Content-Security-Policy', () => {
   let server: RunningServer

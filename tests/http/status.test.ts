@@ -2,11 +2,11 @@ import http from 'node:http'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../support/server'
+import { demoPassword } from '../../db/seed/data'
 
 // Statuses as they leave the production server (build/server.js, single fetch on): a route
 // can hand Remix a status that never reaches the wire, so these ask over real HTTP.
 
-const demoPassword = 'solidarity-demo-2026'
 const fund = 'community-care-commons'
 const coop = 'cooperativa-tessile-aurora'
 

@@ -6,9 +6,9 @@ import * as notice from '../../app/routes/downloads.$offerId_.licence-notice[.]t
 import * as sales from '../../app/routes/organisations.$slug_.orders'
 import { getCart } from '../../app/modules/orders/cart.server'
 import { useAccountsTestEnv } from '../support/accounts'
-import { request, sessionCookieFor, statusOf } from '../support/auth'
+import { request, statusOf } from '../support/auth'
 import { rowCount, useAsAppDb } from '../support/db'
-import { newKey, smallMarket, type SmallMarket } from '../support/market'
+import { marketCookies, newKey, smallMarket, type SmallMarket } from '../support/market'
 
 // Declared use is a signed statement: the buyer confirms it in words at checkout, it is stored
 // with the checkout, a for-profit member buying for themselves is told what the licence then
@@ -17,7 +17,7 @@ import { newKey, smallMarket, type SmallMarket } from '../support/market'
 
 useAccountsTestEnv()
 let m: SmallMarket
-let cookies: { commoner: string; buyer: string; weaver: string; designer: string }
+let cookies: Awaited<ReturnType<typeof marketCookies>>
 
 const args = (url: string, params: Record<string, string> = {}, opts: Parameters<typeof request>[1] = {}) => ({ request: request(url, opts), params, context: {} })
 const add = (cookie: string, offerId: number, quantity = 1) =>
@@ -28,12 +28,7 @@ const personal = { declaredUse: 'personal', confirmUse: 'yes' }
 beforeEach(async () => {
   m = await smallMarket()
   useAsAppDb(m.db)
-  cookies = {
-    commoner: await sessionCookieFor(m.commoner.id),
-    buyer: await sessionCookieFor(m.buyer.id),
-    weaver: await sessionCookieFor(m.weaver.id),
-    designer: await sessionCookieFor(m.designer.id),
-  }
+  cookies = await marketCookies(m)
 })
 
 describe('signing the declared use at checkout', () => {

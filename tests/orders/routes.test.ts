@@ -10,15 +10,15 @@ import * as sales from '../../app/routes/organisations.$slug_.orders'
 import { checkLedger } from '../../app/modules/ledger/check.server'
 import { placeOrder } from '../../app/modules/orders/place-order.server'
 import { useAccountsTestEnv } from '../support/accounts'
-import { request, sessionCookieFor, statusOf } from '../support/auth'
+import { request, statusOf } from '../support/auth'
 import { rowCount, useAsAppDb } from '../support/db'
 import { nonEmpty } from '../support/lists'
-import { asPerson, newKey, smallMarket, type SmallMarket } from '../support/market'
+import { asPerson, marketCookies, newKey, smallMarket, type SmallMarket } from '../support/market'
 import type { DB } from '../../db/schema'
 
 useAccountsTestEnv()
 let m: SmallMarket
-let cookies: { commoner: string; buyer: string; weaver: string; designer: string }
+let cookies: Awaited<ReturnType<typeof marketCookies>>
 
 const args = (url: string, params: Record<string, string> = {}, opts: Parameters<typeof request>[1] = {}) => ({ request: request(url, opts), params, context: {} })
 const count = (table: keyof DB) => rowCount(m.db, table)
@@ -27,12 +27,7 @@ const add = (cookie: string, fields: Record<string, string>) => statusOf(() => c
 beforeEach(async () => {
   m = await smallMarket()
   useAsAppDb(m.db)
-  cookies = {
-    commoner: await sessionCookieFor(m.commoner.id),
-    buyer: await sessionCookieFor(m.buyer.id),
-    weaver: await sessionCookieFor(m.weaver.id),
-    designer: await sessionCookieFor(m.designer.id),
-  }
+  cookies = await marketCookies(m)
 })
 
 describe('anonymous visitors are sent to log in', () => {

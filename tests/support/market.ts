@@ -1,6 +1,6 @@
 import type { Database } from '../../db/connection'
 import { refreshScores } from '../../app/modules/scoring/scores.server'
-import { insertPerson } from './auth'
+import { insertPerson, sessionCookieFor } from './auth'
 import { createOffer, createOrganisation } from './fixtures'
 import { testDb } from './db'
 
@@ -39,6 +39,16 @@ export async function smallMarket(existing?: Database) {
 }
 
 export type SmallMarket = Awaited<ReturnType<typeof smallMarket>>
+
+/** A signed-in session cookie for each of the small market's people (the app's db must be `useAsAppDb`'d). */
+export async function marketCookies(m: SmallMarket) {
+  return {
+    commoner: await sessionCookieFor(m.commoner.id),
+    buyer: await sessionCookieFor(m.buyer.id),
+    weaver: await sessionCookieFor(m.weaver.id),
+    designer: await sessionCookieFor(m.designer.id),
+  }
+}
 
 export const forFirm = (m: SmallMarket) => ({ personId: m.buyer.id, use: { kind: 'organisation' as const, organisationId: m.firm.id } })
 export const asPerson = (personId: number) => ({ personId, use: { kind: 'personal' as const } })
