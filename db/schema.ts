@@ -405,6 +405,8 @@ export interface OrdersTable {
   classClaimId: number | null
   /** set on a back-charge: the order, placed under a claim later overturned, whose difference it charges */
   backChargeOfOrderId: number | null
+  /** the part of the total paid from a credit the marketplace owed the buyer organisation; the rest is paid by card or invoice */
+  creditApplied: Generated<number>
 }
 
 /**
@@ -545,6 +547,24 @@ export interface DisbursementsTable {
   journalEntryId: number | null
 }
 
+export type CreditPayoutStatus = 'requested' | 'approved' | 'rejected'
+
+export interface CreditPayoutsTable {
+  id: Generated<number>
+  organisationId: number
+  amount: number
+  currency: string
+  /** where the money goes: an account the organisation names (an IBAN, a payee) */
+  payTo: string
+  status: CreditPayoutStatus
+  requestedBy: number
+  requestedAt: IsoTime
+  decidedBy: number | null
+  decidedAt: IsoTime | null
+  decisionReason: string | null
+  journalEntryId: number | null
+}
+
 export interface FundAuditEventsTable {
   id: Generated<number>
   commonsFundId: number
@@ -591,6 +611,7 @@ export interface DB {
   offerImages: OfferImagesTable
   stockAdjustments: StockAdjustmentsTable
   disbursements: DisbursementsTable
+  creditPayouts: CreditPayoutsTable
   fundAuditEvents: FundAuditEventsTable
 }
 

@@ -31,7 +31,8 @@ export default function Account() {
         {credits.map((c) => (
           <p key={`${c.organisation.slug}-${c.credit.currency}`} className="notice notice--success">
             <Amount value={c.credit} /> is owed back to <Link to={`/organisations/${c.organisation.slug}`}>{c.organisation.name}</Link>: access fees it paid before
-            its legal form was attested, now that it buys as a commoner. It stays on the books, owed to it, until it is paid back.
+            its legal form was attested, now that it buys as a commoner. It pays its next checkout automatically, or an admin can ask for it to be paid out.{' '}
+            <Link to={`/organisations/${c.organisation.slug}/credit`}>See why, and what it has paid</Link>
           </p>
         ))}
         {backCharges.map((b) => (

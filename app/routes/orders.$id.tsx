@@ -115,7 +115,13 @@ export default function ReceiptPage() {
                   .filter((o) => o.status === 'pending_payment')
                   .map((o) => (
                     <li key={o.id}>
-                      <Price value={o.total} /> to {o.producer.name}, reference <strong>{o.reference}</strong>
+                      <Price value={{ amount: o.total.amount - o.creditApplied.amount, currency: o.total.currency }} /> to {o.producer.name}, reference <strong>{o.reference}</strong>
+                      {o.creditApplied.amount > 0 ? (
+                        <>
+                          {' '}
+                          (<Price value={o.total} /> less <Price value={o.creditApplied} /> from your credit)
+                        </>
+                      ) : null}
                     </li>
                   ))}
               </ul>
@@ -209,6 +215,14 @@ export default function ReceiptPage() {
             <Price value={r.accessFeeTotal} />
           </dd>
         </div>
+        {r.creditApplied.amount > 0 ? (
+          <div>
+            <dt>Paid from {r.buyingFor?.name ?? 'your organisation'}’s credit</dt>
+            <dd>
+              <Price value={r.creditApplied} />
+            </dd>
+          </div>
+        ) : null}
         {awaiting ? (
           <div>
             <dt>Still to pay</dt>

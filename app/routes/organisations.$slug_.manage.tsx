@@ -103,7 +103,8 @@ export default function Workspace() {
         <span className="muted">
           legal form {w.legalFormEvidence ? w.legalFormEvidence.replace('_', '-') : 'not evidenced'} · you are {w.role === 'admin' ? 'an admin' : 'a member'} ·{' '}
           <Link to={`/organisations/${org.slug}`}>public page</Link> · <Link to={`/organisations/${org.slug}/listings`}>listings</Link> ·{' '}
-          <Link to={`/organisations/${org.slug}/orders`}>orders</Link> · <Link to={`/organisations/${org.slug}/dashboard`}>sales</Link>
+          <Link to={`/organisations/${org.slug}/orders`}>orders</Link> · <Link to={`/organisations/${org.slug}/dashboard`}>sales</Link> ·{' '}
+          <Link to={`/organisations/${org.slug}/credit`}>credit owed to it</Link>
         </span>
       </p>
       {notice ? <Notice tone="success">{notice}</Notice> : null}

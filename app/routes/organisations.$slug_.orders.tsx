@@ -168,7 +168,14 @@ export default function SalesPage() {
                       · access fee <Price value={s.accessFeeTotal} />
                     </>
                   ) : null}{' '}
-                  · {s.provider === 'stripe' ? 'card' : s.provider === 'invoice' ? 'bank transfer' : 'free'}
+                  · {s.provider === 'stripe' ? 'card' : s.provider === 'invoice' ? 'bank transfer' : s.creditApplied.amount > 0 ? 'buyer’s credit' : 'free'}
+                  {s.creditApplied.amount > 0 && s.provider !== 'none' ? (
+                    <>
+                      {' '}
+                      (<Price value={s.creditApplied} /> of it from the buyer’s credit, the rest{' '}
+                      <Price value={{ amount: s.total.amount - s.creditApplied.amount, currency: s.total.currency }} />)
+                    </>
+                  ) : null}
                   {s.status === 'cancelled' && s.cancelReason ? ` · ${cancelReasonLabel[s.cancelReason] ?? s.cancelReason}` : ''}
                 </div>
                 {s.forProfitAffiliation ? (

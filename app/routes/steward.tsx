@@ -7,6 +7,7 @@ import { getDb } from '~/lib/db.server'
 import { formatMoney } from '~/lib/money'
 import { pendingDisbursements } from '~/modules/funds/disbursements.server'
 import { resolveChallenge } from '~/modules/orders/back-charge.server'
+import { decideCreditPayout, pendingCreditPayouts } from '~/modules/orders/buyer-credit.server'
 import { getStripe } from '~/lib/stripe.server'
 import { formDomain, formReply, formValues, readForm, type FormReply } from '~/lib/http.server'
 import { claimLabel, claimValueLabel } from '~/lib/labels'
@@ -22,8 +23,14 @@ export const meta: MetaFunction = () => [{ title: 'Steward desk · Solidarity Ma
 export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb()
   const steward = await requireSteward(request)
-  const [queue, rules, disbursements, proposals] = await Promise.all([stewardQueue(db), listRules(db), pendingDisbursements(db), openStewardProposals(db)])
-  return { ...queue, rules: rules.slice(0, 10), disbursements, proposals, me: steward.id }
+  const [queue, rules, disbursements, creditPayouts, proposals] = await Promise.all([
+    stewardQueue(db),
+    listRules(db),
+    pendingDisbursements(db),
+    pendingCreditPayouts(db),
+    openStewardProposals(db),
+  ])
+  return { ...queue, rules: rules.slice(0, 10), disbursements, creditPayouts, proposals, me: steward.id }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -48,6 +55,11 @@ export async function action({ request }: ActionFunctionArgs) {
       resolveChallenge(db, steward.id, id, { uphold: decision === 'uphold', reason }, { provider: getStripe() ? 'stripe' : 'invoice' }),
     )
     return result.ok ? redirect('/steward?notice=decided') : result.reply
+  }
+  if (intent === 'credit-payout') {
+    if (id === null || !['approve', 'reject'].includes(decision)) return bad('Choose approve or reject for a listed payout request.')
+    const result = await formDomain(formValues(form), () => decideCreditPayout(db, steward.id, id, { approve: decision === 'approve', reason }))
+    return result.ok ? redirect(`/steward?notice=${decision === 'approve' ? 'credit-paid' : 'credit-refused'}`) : result.reply
   }
   if (intent === 'rules') {
     const weights = WeightsParam.safeParse(criteria.map((c) => field(form, `w_${c}`).trim() || '0').join(','))
@@ -74,6 +86,8 @@ const notices: Record<string, string> = {
   appointed: 'They are now a steward.',
   'not-appointed': 'Proposal rejected; they are not a steward.',
   published: 'New score rules published; every offer was rescored with them.',
+  'credit-paid': 'Payout approved and posted to the ledger: send the money to the account it names.',
+  'credit-refused': 'Payout request rejected; the credit stays owed to the organisation.',
 }
 
 function Decision({ intent, id, options, failed }: { intent: string; id: number; options: [string, string][]; failed: FormReply | undefined }) {
@@ -117,6 +131,29 @@ export default function StewardDesk() {
                   {d.fund}: {formatMoney(d.amount, d.currency)} to {d.recipient}
                 </Link>{' '}
                 <span className="muted small">asked by {d.requester}; decide on the fund’s page (another steward than the asker)</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="credit-payouts-title">
+        <h2 id="credit-payouts-title">Credits to pay out ({queue.creditPayouts.length})</h2>
+        {queue.creditPayouts.length === 0 ? (
+          <p className="muted">No organisation has asked for its credit to be paid out.</p>
+        ) : (
+          <ul className="queue">
+            {queue.creditPayouts.map((c) => (
+              <li key={c.id} className="card">
+                <p>
+                  <Link to={`/organisations/${c.organisationSlug}/credit`}>{c.organisation}</Link> asks for{' '}
+                  <strong>{formatMoney(c.amount.amount, c.amount.currency)}</strong> of the credit it is owed, paid to: {c.payTo}
+                </p>
+                <p className="muted small">
+                  Asked by {c.requester}. Another steward than the asker, and not one of its members, decides.
+                </p>
+                {c.requestedBy === queue.me ? null : (
+                  <Decision intent="credit-payout" id={c.id} options={[['approve', 'Approve and post the payout'], ['reject', 'Reject']]} failed={failed} />
+                )}
               </li>
             ))}
           </ul>

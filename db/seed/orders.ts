@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely'
-import { placeOrderIn, orderReference } from '../../app/modules/orders/place-order.server.js'
+import { placeOrderIn } from '../../app/modules/orders/place-order.server.js'
+import { orderReference } from '../../app/modules/orders/reference.js'
 import { applyPayment } from '../../app/modules/orders/settlement.server.js'
 import type { DB } from '../schema.js'
 import type { SeedTimeShift } from './index.js'

@@ -180,7 +180,7 @@ describe('ledger:check', () => {
     expect(await checkLedger(m.db)).toMatchObject({
       ok: false,
       // 36 + 40 (the blanket's 120 came in and went back) less the 10.00 payout
-      problems: ['Payment clearing in EUR holds 76.00 EUR; payments less refunds and disbursements come to 66.00 EUR.'],
+      problems: ['Payment clearing in EUR holds 76.00 EUR; payments less refunds and payouts come to 66.00 EUR.'],
     })
   })
 })

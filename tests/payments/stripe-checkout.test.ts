@@ -10,8 +10,12 @@ import { action as salesAction } from '../../app/routes/organisations.$slug_.ord
 import { action as webhookAction } from '../../app/routes/webhooks.stripe'
 import { newestMailTo } from '../../app/lib/mail.server'
 import { getStripe } from '../../app/lib/stripe.server'
+import { recordInvoicePayment } from '../../app/modules/orders/order-actions.server'
+import { placeOrder } from '../../app/modules/orders/place-order.server'
+import { reviewEvidence, submitEvidence } from '../../app/modules/verification/verification.server'
+
 import { formRequest, outcome, useAccountsTestEnv } from '../support/accounts'
-import { sessionCookieFor } from '../support/auth'
+import { insertPerson, sessionCookieFor } from '../support/auth'
 import { rowCount, stockOf, useAsAppDb } from '../support/db'
 import { newKey, smallMarket, type SmallMarket } from '../support/market'
 import { startLocalStripe, type LocalStripe } from '../support/stripe-server'
@@ -208,5 +212,33 @@ describe('Stripe Checkout', () => {
     }
     expect(local.refunds.size).toBe(refundsBefore)
     expect(await orderStatus()).toEqual(['paid'])
+  })
+
+  it('charges only what a buyer organisation’s credit leaves to pay, and says so on Stripe’s page', async () => {
+    // A worker co-op bought two towels awaiting verification (2 × 600 access fee), then was verified: 1200 is owed to it.
+    const coop = await m.db.insertInto('organisations').values({ slug: 'riverside', name: 'Riverside Bakers', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' }).returning('id').executeTakeFirstOrThrow()
+    await m.db.insertInto('memberships').values({ organisationId: coop.id, personId: m.commoner.id, role: 'admin' }).execute()
+    const first = await placeOrder(m.db, { buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: coop.id } }, lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' })
+    await recordInvoicePayment(m.db, { orderId: first.orderIds[0]!, personId: m.weaver.id })
+    const steward = await insertPerson(m.db, 'Sam Steward', { steward: true })
+    const claim = await submitEvidence(m.db, m.commoner.id, coop.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro imprese TO-123' })
+    await reviewEvidence(m.db, steward.id, claim.id, { approve: true, reason: 'Checked the registry entry.' })
+
+    // Now three towels at the commoner price (3600): the credit pays 1200, the card 2400.
+    await addToCart(m.db, m.commoner.id, { offerId: m.towel.id, quantity: 3 })
+    await setBuyingFor(m.db, m.commoner.id, coop.id)
+    const cookie = await sessionCookieFor(m.commoner.id)
+    const res = await outcome(() => checkoutAction({ request: formRequest('/checkout', { idempotencyKey: newKey(), declaredUse: `organisation:${coop.id}`, confirmUse: 'yes' }, { cookie }), params: {}, context: {} }))
+    expect(res.status).toBe(302)
+    const checkout = await m.db.selectFrom('checkouts').selectAll().where('provider', '=', 'stripe').executeTakeFirstOrThrow()
+    const session = local.sessions.get(checkout.stripeSessionId!)
+    expect(session.amount_total).toBe(2400)
+    const items = await getStripe()!.stripe.checkout.sessions.listLineItems(session.id)
+    expect(items.data.map((i) => [i.description, i.amount_total])).toEqual([[expect.stringMatching(/^Order SM-\d+-\d+ \(Weavers Co-op\): €36\.00 less €12\.00 credit$/), 2400]])
+    await local.pay(session.id)
+    const placed = await m.db.selectFrom('orders').select(['status', 'total', 'creditApplied']).where('checkoutId', '=', checkout.id).executeTakeFirstOrThrow()
+    expect(placed).toEqual({ status: 'paid', total: 3600, creditApplied: 1200 })
+    expect(await balanceOf(m.db, { kind: 'buyer_credit', organisationId: coop.id, currency: 'EUR' })).toBe(0)
+    expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
   })
 })

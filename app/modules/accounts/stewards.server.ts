@@ -18,6 +18,19 @@ async function requireSteward(db: Db, personId: number): Promise<void> {
 }
 
 /**
+ * A steward's decision on a payout (a fund's disbursement, a buyer's credit): who decides must
+ * be a steward, and the reason, which the asker reads, is a few words at least.
+ * @returns the reason, trimmed. @throws AppError forbidden, invalid_input
+ */
+export async function payoutDecisionReason(db: Db, stewardId: number, reason: string): Promise<string> {
+  const person = await db.selectFrom('people').select('isSteward').where('id', '=', stewardId).executeTakeFirst()
+  if (person?.isSteward !== 1) throw new AppError('forbidden', 'Only the marketplace’s stewards approve payouts.')
+  const trimmed = reason.trim()
+  if (trimmed.length < 5 || trimmed.length > 1000) throw new AppError('invalid_input', 'Give a reason of at least a few words (the asker reads it).', { reason: 'At least a few words.' })
+  return trimmed
+}
+
+/**
  * @throws AppError('forbidden') when the steward is a member of the organisation: someone else
  * decides on it
  */

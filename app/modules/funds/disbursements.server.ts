@@ -4,7 +4,7 @@ import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { formatMoney } from '../../lib/money'
 import { balanceOf, postEntry } from '../ledger/ledger.server'
-import { refuseOwnOrganisation } from '../accounts/stewards.server'
+import { payoutDecisionReason, refuseOwnOrganisation } from '../accounts/stewards.server'
 import { pendingCreditsOwedBy } from '../orders/reciprocity-credit.server'
 import { clock } from '../../lib/clock'
 
@@ -109,9 +109,7 @@ export async function decideDisbursement(
   decision: { approve: boolean; reason: string },
   now = clock.now(),
 ) {
-  if (!(await isSteward(db, stewardId))) throw new AppError('forbidden', 'Only the marketplace’s stewards approve disbursements.')
-  const reason = decision.reason.trim()
-  if (reason.length < 5 || reason.length > 1000) throw new AppError('invalid_input', 'Give a reason of at least a few words (the fund’s page shows it).', { reason: 'At least a few words.' })
+  const reason = await payoutDecisionReason(db, stewardId, decision.reason)
   return db.transaction().execute(async (trx) => {
     const d = await trx.selectFrom('disbursements').selectAll().where('id', '=', disbursementId).executeTakeFirst()
     if (!d) throw new AppError('not_found', 'There is no such disbursement.')

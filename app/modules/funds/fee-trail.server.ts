@@ -3,7 +3,7 @@ import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import type { Money } from '../../lib/money'
 import { balanceOf } from '../ledger/ledger.server'
-import { orderReference } from '../orders/place-order.server'
+import { orderReference } from '../orders/reference'
 
 // "Where did my fee go": a for-profit buyer follows one purchase's access fee into the funds
 // it fed, and sees what those funds have paid out since.

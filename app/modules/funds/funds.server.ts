@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { CommonsFundKind, DB, ReciprocityClassName } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import type { Money } from '../../lib/money'
-import { orderReference } from '../orders/place-order.server'
+import { orderReference } from '../orders/reference'
 import { clock } from '../../lib/clock'
 
 // A commons fund as the ledger sees it: everything here is summed from postings, never from

@@ -57,7 +57,7 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
   for (const r of badReversals.rows) problems.push(`Entry ${r.id} claims to reverse another entry but does not mirror it.`)
 
   // 3. Each order's net postings say what its status says.
-  const orders = await db.selectFrom('orders').select(['id', 'status', 'total', 'currency']).execute()
+  const orders = await db.selectFrom('orders').select(['id', 'status', 'total', 'creditApplied', 'currency']).execute()
   const netRows = await sql<{ orderId: number; kind: string; net: number }>`
     select e.order_id as "orderId", a.kind as kind, sum(p.amount) as net
     from postings p join journal_entries e on e.id = p.entry_id join ledger_accounts a on a.id = p.account_id
@@ -82,11 +82,14 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
     const m = net.get(o.id) ?? new Map<string, number>()
     const of = (kind: string) => m.get(kind) ?? 0
     if ((lineSums.get(o.id) ?? 0) !== o.total) problems.push(`Order ${o.id}: its lines add up to ${amount(lineSums.get(o.id) ?? 0, o.currency)}, its total says ${amount(o.total, o.currency)}.`)
+    // A credit the buyer organisation was owed pays `credit` of the order: that part never passes
+    // through clearing, it comes out of the buyer's credit (counted with the shares).
+    const credit = o.creditApplied
     const expected: Record<string, number> =
       o.status === 'pending_payment'
-        ? { orders_receivable: o.total, orders_awaiting_settlement: -o.total, payment_clearing: 0, shares: 0 }
+        ? { orders_receivable: o.total - credit, orders_awaiting_settlement: -o.total, payment_clearing: 0, shares: credit }
         : o.status === 'paid' || o.status === 'fulfilled'
-          ? { orders_receivable: 0, orders_awaiting_settlement: 0, payment_clearing: o.total, shares: -o.total }
+          ? { orders_receivable: 0, orders_awaiting_settlement: 0, payment_clearing: o.total - credit, shares: credit - o.total }
           : { orders_receivable: 0, orders_awaiting_settlement: 0, payment_clearing: 0, shares: 0 }
     const actual: Record<string, number> = {
       orders_receivable: of('orders_receivable'),
@@ -124,7 +127,8 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
     if (expected !== actual) problems.push(`Payment ${p.id}: ${amount(expected, p.currency)} received less refunded, but the ledger holds ${amount(actual, p.currency)} for it.`)
   }
 
-  // 5. Clearing as a whole: what came in, less what went back and what the funds paid out.
+  // 5. Clearing as a whole: what came in, less what went back, what the funds paid out and the
+  // credits paid out to buyers.
   const clearing = await sql<{ currency: string; ledger: number; outside: number }>`
     select a.currency as currency, sum(p.amount) as ledger,
       sum(case when e.payment_id is null then p.amount else 0 end) as outside
@@ -140,11 +144,11 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
         .select(sql<number>`coalesce(sum(p.amount), 0)`.as('sum'))
         .where('a.kind', '=', 'payment_clearing')
         .where('a.currency', '=', c.currency)
-        .where('e.kind', '=', 'disbursement')
+        .where('e.kind', 'in', ['disbursement', 'credit_paid_out'])
         .executeTakeFirstOrThrow()
     ).sum
     if (c.ledger !== received + disbursed) {
-      problems.push(`Payment clearing in ${c.currency} holds ${amount(c.ledger, c.currency)}; payments less refunds and disbursements come to ${amount(received + disbursed, c.currency)}.`)
+      problems.push(`Payment clearing in ${c.currency} holds ${amount(c.ledger, c.currency)}; payments less refunds and payouts come to ${amount(received + disbursed, c.currency)}.`)
     }
   }
 

@@ -4,7 +4,8 @@ import { formatMoney } from '../../lib/money'
 import { postEntry } from '../ledger/ledger.server'
 import { priceLine, tierPriceInput } from '../pricing/pricing'
 import { decideChallenge } from '../verification/verification.server'
-import { orderReference, paymentWindowMinutes } from './place-order.server'
+import { paymentWindowMinutes } from './place-order.server'
+import { orderReference } from './reference'
 import { clock } from '../../lib/clock'
 
 // A wrong classification is corrected forward and back-charged through the ledger (docs/design.md,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
-import { orderReference } from './place-order.server'
+import { orderReference } from './reference'
 
 // A commons resource travels with its licence notice: who the licensee is, the use they signed
 // at checkout and the order that granted it. The notice is served beside the file (and linked

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../../db/schema'
 import type { Mail } from '../../lib/mail.server'
 import { formatMoney } from '../../lib/money'
-import { paymentWindowMinutes, orderReference } from './place-order.server'
+import { paymentWindowMinutes } from './place-order.server'
+import { orderReference } from './reference'
 
 // The confirmation mails of a checkout: one to the buyer, one to each producer's members.
 // Built here, sent by the route once the orders are committed (no transaction waits on mail).
@@ -19,7 +20,7 @@ export async function orderConfirmationMails(db: Kysely<DB>, checkoutId: number,
   const orders = await db
     .selectFrom('orders as o')
     .innerJoin('organisations as org', 'org.id', 'o.organisationId')
-    .select(['o.id', 'o.status', 'o.total', 'o.organisationId', 'org.name', 'org.slug'])
+    .select(['o.id', 'o.status', 'o.total', 'o.creditApplied', 'o.organisationId', 'org.name', 'org.slug'])
     .where('o.checkoutId', '=', checkoutId)
     .orderBy('o.id')
     .execute()
@@ -42,18 +43,23 @@ export async function orderConfirmationMails(db: Kysely<DB>, checkoutId: number,
   const reference = orderReference(checkout.id)
   const receiptUrl = `${appUrl}/orders/${checkout.id}`
   const unpaid = orders.filter((o) => o.status === 'pending_payment')
+  // what is still to pay once the buyer organisation's credit has paid its part
+  const due = (o: (typeof orders)[number]) => o.total - o.creditApplied
+  const credit = orders.reduce((s, o) => s + o.creditApplied, 0)
   const payment =
     unpaid.length === 0
       ? checkout.total === 0
         ? 'Nothing to pay: commons are free to commoners. Your downloads are on your receipt.'
-        : 'Paid in full. Thank you.'
+        : credit > 0
+          ? `Paid in full, ${money(credit)} of it from the credit the marketplace owed your organisation. Thank you.`
+          : 'Paid in full. Thank you.'
       : checkout.provider === 'invoice'
         ? [
             `To pay: by bank transfer within ${paymentWindowMinutes.invoice / 1440} days, one transfer per producer, quoting the reference:`,
-            ...unpaid.map((o) => `  ${money(o.total)} to ${o.name}, reference ${orderReference(checkout.id, o.id)}`),
+            ...unpaid.map((o) => `  ${money(due(o))} to ${o.name}, reference ${orderReference(checkout.id, o.id)}`),
             'Each producer sends its bank details with its invoice and confirms here when the money arrives.',
           ].join('\n')
-        : `To pay: ${money(unpaid.reduce((s, o) => s + o.total, 0))} by card; the payment page is linked from your receipt.`
+        : `To pay: ${money(unpaid.reduce((s, o) => s + due(o), 0))} by card; the payment page is linked from your receipt.`
 
   const buyerMail: Mail = {
     to: checkout.email,
@@ -65,6 +71,7 @@ export async function orderConfirmationMails(db: Kysely<DB>, checkoutId: number,
       '',
       ...orders.flatMap((o) => [`From ${o.name} (${orderReference(checkout.id, o.id)}), ${money(o.total)}:`, describe(o.id), '']),
       `Total: ${money(checkout.total)}`,
+      ...(credit > 0 && unpaid.length > 0 ? [`Paid from your organisation's credit: ${money(credit)}`] : []),
       '',
       payment,
       '',
@@ -95,7 +102,13 @@ export async function orderConfirmationMails(db: Kysely<DB>, checkoutId: number,
             '',
             describe(o.id),
             '',
-            `Total: ${money(o.total)} — ${o.status === 'pending_payment' ? (checkout.provider === 'invoice' ? 'to be paid by bank transfer; mark it received when it arrives' : 'awaiting card payment') : 'paid'}.`,
+            `Total: ${money(o.total)} — ${
+              o.status === 'pending_payment'
+                ? `${o.creditApplied > 0 ? `${money(o.creditApplied)} paid from the buyer's credit, ${money(due(o))} ` : ''}${checkout.provider === 'invoice' ? 'to be paid by bank transfer; mark it received when it arrives' : 'awaiting card payment'}`
+                : o.creditApplied > 0
+                  ? `paid${o.creditApplied === o.total ? '' : ' in part'} from the buyer's credit; you are paid it all the same`
+                  : 'paid'
+            }.`,
             '',
             `Your orders: ${appUrl}/organisations/${o.slug}/orders`,
           ].join('\n'),

@@ -1,12 +1,12 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type Stripe from 'stripe'
 import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { requireMembership } from '../organisations/membership.server'
 import { refundStripeOrder } from '../payments/stripe.server'
-import { orderReference } from './place-order.server'
+import { orderReference } from './reference'
 import { isOverdraft } from '../ledger/ledger.server'
-import { applyPayment, recordRefund, releaseUnpaidOrder, type RefundInput } from './settlement.server'
+import { applyPayment, recordRefund, releaseUnpaidOrder, returnToCredit, type RefundInput } from './settlement.server'
 import { clock } from '../../lib/clock'
 
 // What buyers and sellers do to an order after it is placed. Each function checks who may do
@@ -16,7 +16,7 @@ async function sellerOrder(db: Kysely<DB>, orderId: number, personId: number) {
   const order = await db
     .selectFrom('orders as o')
     .innerJoin('checkouts as c', 'c.id', 'o.checkoutId')
-    .select(['o.id', 'o.checkoutId', 'o.organisationId', 'o.status', 'o.total', 'o.currency', 'c.provider', 'c.stripePaymentIntentId'])
+    .select(['o.id', 'o.checkoutId', 'o.organisationId', 'o.status', 'o.total', 'o.creditApplied', 'o.currency', 'c.provider', 'c.stripePaymentIntentId'])
     .where('o.id', '=', orderId)
     .executeTakeFirst()
   if (!order) throw new AppError('not_found', 'There is no such order.')
@@ -41,7 +41,8 @@ export async function recordInvoicePayment(db: Kysely<DB>, input: { orderId: num
         checkoutId: order.checkoutId,
         provider: 'invoice',
         providerReference: `invoice:${orderReference(order.checkoutId, order.id)}`,
-        amount: order.total,
+        // a credit the buyer was owed may have paid part of it
+        amount: order.total - order.creditApplied,
         currency: order.currency,
         recordedBy: input.personId,
         orderIds: [order.id],
@@ -92,6 +93,15 @@ export async function refundOrder(
     throw new AppError('conflict', order.status === 'refunded' ? 'This order is already refunded.' : 'Only a paid order can be refunded.')
   }
   if (order.total === 0) throw new AppError('conflict', 'This order was free: there is nothing to refund.')
+  // What the buyer paid from a credit goes back to that credit (reversing the order restores it);
+  // only the rest goes back by card or transfer.
+  const paid = order.total - order.creditApplied
+  if (paid === 0) {
+    const giveBack = (trx: Transaction<DB>) => returnToCredit(trx, { orderId: order.id, reason: input.reason }, now)
+    await requireBookable(db, giveBack)
+    await db.transaction().execute(giveBack)
+    return
+  }
   const payment = await db
     .selectFrom('payments')
     .select(['id', 'providerReference'])
@@ -102,13 +112,14 @@ export async function refundOrder(
     .executeTakeFirst()
   if (!payment) throw new AppError('conflict', 'No payment is recorded for this order.')
   // Refused before any money moves: once Stripe has returned the payment it cannot be taken back.
-  await requireRefundBookable(db, { paymentId: payment.id, orderId: order.id, providerReference: `trial-refund:${order.id}`, amount: order.total, currency: order.currency, reason: input.reason, createdBy: input.personId }, now)
+  const trial: RefundInput = { paymentId: payment.id, orderId: order.id, providerReference: `trial-refund:${order.id}`, amount: paid, currency: order.currency, reason: input.reason, createdBy: input.personId }
+  await requireBookable(db, (trx) => recordRefund(trx, trial, now))
   if (order.provider === 'stripe') {
     if (!stripe) throw new AppError('unavailable', 'Card refunds need Stripe, which is not configured on this server.')
     await refundStripeOrder(
       db,
       stripe,
-      { id: order.id, checkoutId: order.checkoutId, total: order.total, currency: order.currency, paymentId: payment.id, paymentIntent: payment.providerReference },
+      { id: order.id, checkoutId: order.checkoutId, total: paid, currency: order.currency, paymentId: payment.id, paymentIntent: payment.providerReference },
       { personId: input.personId, reason: input.reason },
       now,
     )
@@ -121,7 +132,7 @@ export async function refundOrder(
         paymentId: payment.id,
         orderId: order.id,
         providerReference: `invoice-refund:${orderReference(order.checkoutId, order.id)}`,
-        amount: order.total,
+        amount: paid,
         currency: order.currency,
         reason: input.reason,
         createdBy: input.personId,
@@ -137,11 +148,11 @@ export async function refundOrder(
  * fund that has already paid them out (or a producer already paid) cannot give them back.
  * @throws AppError conflict
  */
-async function requireRefundBookable(db: Kysely<DB>, refund: RefundInput, now: string) {
+async function requireBookable(db: Kysely<DB>, book: (trx: Transaction<DB>) => Promise<unknown>) {
   const rolledBack = new Error('trial booking')
   try {
     await db.transaction().execute(async (trx) => {
-      await recordRefund(trx, refund, now)
+      await book(trx)
       throw rolledBack
     })
   } catch (error) {

@@ -8,7 +8,9 @@ import { priceLine, tierPriceInput } from '../pricing/pricing'
 import { commonsLegalForms, reciprocityClass, type DeclaredUse, type ReciprocityDecision } from '../reciprocity/reciprocity.server'
 import { classStanding } from './class-basis.server'
 import { inWriteBatch } from './write-batch.server'
+import { allocateCredit, bookCreditApplied, creditAvailable } from './buyer-credit.server'
 import { clock } from '../../lib/clock'
+import { orderReference } from './reference'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -80,8 +82,8 @@ const selectOffersSql = (count: number) => `select o.id, o.organisation_id, o.ti
 const takeStockSql = `update offers set stock = stock - ? where id = ? and stock >= ?`
 
 const orderColumns = `checkout_id, organisation_id, buyer_person_id, buyer_organisation_id, reciprocity_class, class_reason,
-  currency, commoner_total, access_fee_total, total, status, expires_at, created_at, paid_at, class_basis, class_claim_id`
-const insertOrdersSql = (count: number) => `insert into orders (${orderColumns}) values ${placeholders(count, 16)} returning id, organisation_id`
+  currency, commoner_total, access_fee_total, total, status, expires_at, created_at, paid_at, class_basis, class_claim_id, credit_applied`
+const insertOrdersSql = (count: number) => `insert into orders (${orderColumns}) values ${placeholders(count, 17)} returning id, organisation_id`
 
 const orderLineColumns = `order_id, offer_id, offer_title, offer_kind, unit, licence_code, quantity, commoner_price, for_profit_price,
   unit_price, producer_amount, commons_fund_id, commons_fund_amount, infrastructure_fund_id, infrastructure_amount, score,
@@ -192,13 +194,15 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
         group.commonerTotal,
         group.accessFeeTotal,
         group.total,
-        // A free part (a commons item for a commoner) is delivered at once, whatever else is bought.
-        group.total === 0 ? 'paid' : 'pending_payment',
+        // A free part (a commons item for a commoner), or one the buyer's credit pays in full, is
+        // delivered at once, whatever else is bought.
+        group.total === group.creditApplied ? 'paid' : 'pending_payment',
         expiresAt,
         now,
-        group.total === 0 ? now : null,
+        group.total === group.creditApplied ? now : null,
         standing.basis,
         standing.claimId,
+        group.creditApplied,
       ]),
     )
   ).rows
@@ -247,6 +251,13 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
     })),
     now,
   )
+  if (decision.organisation && checkout.creditApplied > 0) {
+    await bookCreditApplied(
+      trx,
+      { checkoutId, organisationId: decision.organisation.id, currency, orders: priced.map((group, g) => ({ id: orderIds[g]!, total: group.total, creditApplied: group.creditApplied })) },
+      now,
+    )
+  }
   return { checkoutId, created: true, provider, total: checkoutTotal, currency, orderIds }
 }
 
@@ -323,9 +334,15 @@ async function priceCheckout(trx: Transaction<DB>, input: PlaceOrderInput, now: 
   })
   if (!Number.isSafeInteger(checkoutTotal)) throw new AppError('invalid_input', 'This order is too large to take in one payment.')
 
-  const provider: CheckoutProvider = checkoutTotal === 0 ? 'none' : input.paymentProvider
+  // A credit the marketplace owes the buyer organisation pays first (buyer-credit.server.ts).
+  const credit = decision.organisation && checkoutTotal > 0 ? await creditAvailable(trx, decision.organisation.id, currency) : 0
+  const credits = allocateCredit(credit, priced.map((group) => group.total))
+  const pricedWithCredit = priced.map((group, g) => ({ ...group, creditApplied: credits[g]! }))
+  const creditApplied = credits.reduce((sum, c) => sum + c, 0)
+
+  const provider: CheckoutProvider = checkoutTotal === creditApplied ? 'none' : input.paymentProvider
   const expiresAt = provider === 'none' ? now : minutesAfter(now, paymentWindowMinutes[provider])
-  return { decision, standing, cls, currency, priced, provider, expiresAt, checkoutTotal, byId, forProfitAffiliation }
+  return { decision, standing, cls, currency, priced: pricedWithCredit, provider, expiresAt, checkoutTotal, creditApplied, byId, forProfitAffiliation }
 }
 
 /** The use the buyer signs at checkout, in the words the receipt and the licence notice repeat. */
@@ -383,9 +400,4 @@ async function existingCheckout(db: Db, personId: number, idempotencyKey: string
   if (!checkout) return null
   const orders = await db.selectFrom('orders').select('id').where('checkoutId', '=', checkout.id).orderBy('id').execute()
   return { checkoutId: checkout.id, created: false, provider: checkout.provider, total: checkout.total, currency: checkout.currency, orderIds: orders.map((o) => o.id) }
-}
-
-/** The reference a buyer and a producer quote: the checkout, and the producer's part of it. */
-export function orderReference(checkoutId: number, orderId?: number): string {
-  return orderId === undefined ? `SM-${checkoutId}` : `SM-${checkoutId}-${orderId}`
 }

@@ -3,7 +3,7 @@ import type { CheckoutProvider, DB, OrderStatus, ReciprocityClassName } from '..
 import { AppError } from '../../lib/errors'
 import type { Money } from '../../lib/money'
 import { requireMembership } from '../organisations/membership.server'
-import { orderReference } from './place-order.server'
+import { orderReference } from './reference'
 
 // What buyers and sellers read about orders: purchase history, receipts, incoming orders and
 // the commons resources a buyer has obtained.
@@ -40,6 +40,8 @@ export interface ReceiptOrder {
   cancelReason: string | null
   total: Money
   accessFeeTotal: Money
+  /** the part of the total paid from a credit the buyer organisation was owed (given back if the order is cancelled or refunded) */
+  creditApplied: Money
   paidAt: string | null
   refundedAt: string | null
   cancelledAt: string | null
@@ -60,6 +62,9 @@ export interface Receipt {
   buyingFor: { name: string; slug: string } | null
   total: Money
   accessFeeTotal: Money
+  /** paid from the buyer organisation's credit, on orders that still stand */
+  creditApplied: Money
+  /** still to pay by card or invoice */
   awaitingPayment: Money
   orders: ReceiptOrder[]
   /** where this purchase's access fees went, per fund */
@@ -82,7 +87,7 @@ export async function getReceipt(db: Kysely<DB>, personId: number, checkoutId: n
   const orders = await db
     .selectFrom('orders as o')
     .innerJoin('organisations as org', 'org.id', 'o.organisationId')
-    .select(['o.id', 'o.status', 'o.cancelReason', 'o.total', 'o.accessFeeTotal', 'o.currency', 'o.paidAt', 'o.refundedAt', 'o.cancelledAt', 'o.shippedAt', 'o.shippingNote', 'o.fulfilledAt', 'org.id as orgId', 'org.name as orgName', 'org.slug as orgSlug'])
+    .select(['o.id', 'o.status', 'o.cancelReason', 'o.total', 'o.accessFeeTotal', 'o.creditApplied', 'o.currency', 'o.paidAt', 'o.refundedAt', 'o.cancelledAt', 'o.shippedAt', 'o.shippingNote', 'o.fulfilledAt', 'org.id as orgId', 'org.name as orgName', 'org.slug as orgSlug'])
     .where('o.checkoutId', '=', checkoutId)
     .orderBy('o.id')
     .execute()
@@ -178,8 +183,12 @@ export async function getReceipt(db: Kysely<DB>, personId: number, checkoutId: n
       orders.reduce((s, o) => s + o.accessFeeTotal, 0),
       currency,
     ),
+    creditApplied: money(
+      orders.filter((o) => o.status !== 'cancelled' && o.status !== 'refunded').reduce((s, o) => s + o.creditApplied, 0),
+      currency,
+    ),
     awaitingPayment: money(
-      orders.filter((o) => o.status === 'pending_payment').reduce((s, o) => s + o.total, 0),
+      orders.filter((o) => o.status === 'pending_payment').reduce((s, o) => s + o.total - o.creditApplied, 0),
       currency,
     ),
     orders: orders.map((o) => ({
@@ -190,6 +199,7 @@ export async function getReceipt(db: Kysely<DB>, personId: number, checkoutId: n
       cancelReason: o.cancelReason,
       total: money(o.total, o.currency),
       accessFeeTotal: money(o.accessFeeTotal, o.currency),
+      creditApplied: money(o.creditApplied, o.currency),
       paidAt: o.paidAt,
       refundedAt: o.refundedAt,
       cancelledAt: o.cancelledAt,
@@ -276,6 +286,8 @@ export interface SaleSummary {
   forProfitAffiliation: string | null
   total: Money
   accessFeeTotal: Money
+  /** paid from a credit the marketplace owed the buyer organisation: the seller is paid it all the same */
+  creditApplied: Money
   expiresAt: string
   shippedAt: string | null
   shippingNote: string | null
@@ -329,6 +341,7 @@ export async function listSales(
       'o.reciprocityClass',
       'o.total',
       'o.accessFeeTotal',
+      'o.creditApplied',
       'o.currency',
       'o.expiresAt',
       'o.shippedAt',
@@ -371,6 +384,7 @@ export async function listSales(
       forProfitAffiliation: r.forProfitAffiliation,
       total: money(r.total, r.currency),
       accessFeeTotal: money(r.accessFeeTotal, r.currency),
+      creditApplied: money(r.creditApplied, r.currency),
       expiresAt: r.expiresAt,
       shippedAt: r.shippedAt,
       shippingNote: r.shippingNote,

@@ -4,7 +4,7 @@ import type { Money } from '../../lib/money'
 import { balanceOf, postEntry, type PostingInput } from '../ledger/ledger.server'
 import { commonsLegalForms } from '../reciprocity/reciprocity.server'
 import { legalFormEvidence } from '../verification/verification.server'
-import { orderReference } from './place-order.server'
+import { orderReference } from './reference'
 
 // A co-op whose legal form was declared but not yet attested bought as for-profit and paid
 // access fees. Once its form is peer-attested or verified it is a commoner, and those fees

@@ -4,7 +4,7 @@ import type { DB, ReciprocityClassName } from '../../../db/schema'
 import { toDecimalString, type Money } from '../../lib/money'
 import { balanceOf } from '../ledger/ledger.server'
 import { requireMembership } from '../organisations/membership.server'
-import { orderReference } from './place-order.server'
+import { orderReference } from './reference'
 import { spreadsheetSafe } from '../../lib/spreadsheet'
 import { clock } from '../../lib/clock'
 

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { DB, PaymentProvider } from '../../../db/schema'
 import { formatMoney } from '../../lib/money'
 import { postEntry, reverseOrderEntries, type PostingInput } from '../ledger/ledger.server'
-import { orderReference } from './place-order.server'
+import { orderReference } from './reference'
 import { clock } from '../../lib/clock'
 
 // What happens to orders once they exist: payment, settlement into producers' and funds'
@@ -40,14 +40,15 @@ export interface PaymentOutcome {
 export async function applyPayment(trx: Transaction<DB>, payment: PaymentInput, now: string): Promise<PaymentOutcome> {
   let orders = await trx
     .selectFrom('orders')
-    .select(['id', 'total', 'currency', 'status'])
+    .select(['id', 'total', 'creditApplied', 'currency', 'status'])
     .where('checkoutId', '=', payment.checkoutId)
     .where('status', '=', 'pending_payment')
     .orderBy('id')
     .execute()
   if (payment.orderIds) orders = orders.filter((o) => payment.orderIds!.includes(o.id))
   const payable = orders.filter((o) => o.currency === payment.currency)
-  const settledTotal = payable.reduce((sum, o) => sum + o.total, 0)
+  // What is still to pay: a credit the buyer organisation was owed may have paid part of it.
+  const settledTotal = payable.reduce((sum, o) => sum + o.total - o.creditApplied, 0)
   // A payment pays whole orders or none: one that covers less than the orders is not applied.
   const applies = settledTotal > 0 && settledTotal <= payment.amount
   const inserted = await trx
@@ -79,7 +80,7 @@ export async function applyPayment(trx: Transaction<DB>, payment: PaymentInput, 
         .where('status', '=', 'pending_payment')
         .executeTakeFirst()
       if (moved.numUpdatedRows === 0n) continue
-      await settleOrder(trx, { checkoutId: payment.checkoutId, orderId: order.id, paymentId, total: order.total, currency: order.currency }, now)
+      await settleOrder(trx, { checkoutId: payment.checkoutId, orderId: order.id, paymentId, total: order.total, paid: order.total - order.creditApplied, currency: order.currency }, now)
       paidOrderIds.push(order.id)
     }
   }
@@ -106,26 +107,39 @@ export async function applyPayment(trx: Transaction<DB>, payment: PaymentInput, 
 
 async function settleOrder(
   trx: Transaction<DB>,
-  order: { checkoutId: number; orderId: number; paymentId: number; total: number; currency: string },
+  order: { checkoutId: number; orderId: number; paymentId: number; total: number; paid: number; currency: string },
   now: string,
 ) {
-  const { checkoutId, orderId, paymentId, total, currency } = order
-  const reference = orderReference(checkoutId, orderId)
+  const { checkoutId, orderId, paymentId, paid, currency } = order
   await postEntry(
     trx,
     {
       kind: 'payment',
-      memo: `Payment received for ${reference}`,
+      memo: `Payment received for ${orderReference(checkoutId, orderId)}`,
       checkoutId,
       orderId,
       paymentId,
       postings: [
-        { account: { kind: 'payment_clearing', currency }, amount: total },
-        { account: { kind: 'orders_receivable', currency }, amount: -total },
+        { account: { kind: 'payment_clearing', currency }, amount: paid },
+        { account: { kind: 'orders_receivable', currency }, amount: -paid },
       ],
     },
     now,
   )
+  await shareOut(trx, order, now)
+}
+
+/**
+ * Shares a paid order out: its producer's, commons fund's and infrastructure's parts leave
+ * "awaiting settlement" for their accounts. Called once the order is paid, whether by a
+ * payment or wholly from a credit the buyer was owed (then paymentId is null).
+ */
+export async function shareOut(
+  trx: Transaction<DB>,
+  order: { checkoutId: number; orderId: number; paymentId: number | null; total: number; currency: string },
+  now: string,
+) {
+  const { checkoutId, orderId, paymentId, total, currency } = order
   const [seller] = await trx.selectFrom('orders').select('organisationId').where('id', '=', orderId).execute()
   const lines = await trx
     .selectFrom('orderLines')
@@ -140,7 +154,7 @@ async function settleOrder(
       { account: { kind: 'commons_fund', commonsFundId: line.infrastructureFundId, currency }, amount: -line.infrastructureAmount },
     )
   }
-  await postEntry(trx, { kind: 'settlement', memo: `${reference} shared out: producer, commons fund, infrastructure`, checkoutId, orderId, paymentId, postings }, now)
+  await postEntry(trx, { kind: 'settlement', memo: `${orderReference(checkoutId, orderId)} shared out: producer, commons fund, infrastructure`, checkoutId, orderId, paymentId, postings }, now)
 }
 
 /** Puts an order's goods back on the shelf (commons items have no stock to return; a back-charge took none). */
@@ -260,4 +274,23 @@ export async function recordRefund(trx: Transaction<DB>, refund: RefundInput, no
     )
   }
   return 'recorded'
+}
+
+/**
+ * Refunds an order its buyer paid wholly from a credit the marketplace owed them: no money moves
+ * outside, so the order's entries are reversed, which gives the credit back (and the producer's
+ * and funds' shares with it). Returns false when the order was not paid.
+ */
+export async function returnToCredit(trx: Transaction<DB>, refund: { orderId: number; reason: string }, now: string): Promise<boolean> {
+  const order = await trx.selectFrom('orders').select(['status', 'checkoutId']).where('id', '=', refund.orderId).executeTakeFirstOrThrow()
+  const moved = await trx
+    .updateTable('orders')
+    .set({ status: 'refunded', refundedAt: now })
+    .where('id', '=', refund.orderId)
+    .where('status', 'in', ['paid', 'fulfilled'])
+    .executeTakeFirst()
+  if (moved.numUpdatedRows === 0n) return false
+  if (order.status === 'paid') await restock(trx, refund.orderId)
+  await reverseOrderEntries(trx, refund.orderId, { memo: `${orderReference(order.checkoutId, refund.orderId)} refunded to the buyer's credit: ${refund.reason}` }, now)
+  return true
 }

@@ -3,8 +3,10 @@ import type Stripe from 'stripe'
 import { z } from 'zod'
 import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
+import { formatMoney } from '../../lib/money'
 import { applyPayment, recordRefund, releaseUnpaidOrder } from '../orders/settlement.server'
-import { orderReference, stripeSessionMinutes } from '../orders/place-order.server'
+import { stripeSessionMinutes } from '../orders/place-order.server'
+import { orderReference } from '../orders/reference'
 import { clock } from '../../lib/clock'
 
 // Stripe Checkout. The order exists before Stripe hears of it; no database transaction is
@@ -44,18 +46,39 @@ export async function stripeCheckoutUrl(
     .innerJoin('organisations as org', 'org.id', 'o.organisationId')
     .select(['l.offerTitle', 'l.unitPrice', 'l.quantity', 'org.name as producer'])
     .where('o.checkoutId', '=', checkout.id)
+    .where('o.status', '=', 'pending_payment')
+    .where('o.creditApplied', '=', 0)
     .where('l.unitPrice', '>', 0)
     .orderBy('l.id')
     .execute()
+  // An order the buyer's credit paid in part is one line for what is left, saying so: Stripe
+  // takes no negative lines, and the buyer sees exactly what the receipt says they owe.
+  const partlyCredited = await db
+    .selectFrom('orders as o')
+    .innerJoin('organisations as org', 'org.id', 'o.organisationId')
+    .select(['o.id', 'o.total', 'o.creditApplied', 'org.name as producer'])
+    .where('o.checkoutId', '=', checkout.id)
+    .where('o.status', '=', 'pending_payment')
+    .where('o.creditApplied', '>', 0)
+    .orderBy('o.id')
+    .execute()
+  const items = [
+    ...lines.map((l) => ({ quantity: l.quantity, amount: l.unitPrice, name: `${l.offerTitle} (${l.producer})` })),
+    ...partlyCredited.map((o) => ({
+      quantity: 1,
+      amount: o.total - o.creditApplied,
+      name: `Order ${orderReference(checkout.id, o.id)} (${o.producer}): ${formatMoney(o.total, checkout.currency)} less ${formatMoney(o.creditApplied, checkout.currency)} credit`,
+    })),
+  ]
   const session = await stripe.checkout.sessions.create(
     {
       mode: 'payment',
       client_reference_id: String(checkout.id),
       customer_email: input.buyerEmail,
       metadata: { checkout_id: String(checkout.id), reference: orderReference(checkout.id) },
-      line_items: lines.map((l) => ({
-        quantity: l.quantity,
-        price_data: { currency: checkout.currency.toLowerCase(), unit_amount: l.unitPrice, product_data: { name: `${l.offerTitle} (${l.producer})` } },
+      line_items: items.map((i) => ({
+        quantity: i.quantity,
+        price_data: { currency: checkout.currency.toLowerCase(), unit_amount: i.amount, product_data: { name: i.name } },
       })),
       success_url: `${input.returnUrl}?session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: input.returnUrl,
@@ -145,6 +168,14 @@ export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now
           const checkout = await trx
             .selectFrom('checkouts')
             .select(['id', 'total', 'currency', 'stripeSessionId'])
+            // what the card was asked for: the total less what the buyer organisation's credit paid
+            .select((eb) =>
+              eb
+                .selectFrom('orders as o')
+                .select((o) => o.fn.coalesce(o.fn.sum<number>('o.creditApplied'), o.val(0)).as('credit'))
+                .whereRef('o.checkoutId', '=', 'checkouts.id')
+                .as('credit'),
+            )
             .where((eb) =>
               eb.or([
                 eb('stripeSessionId', '=', s.id),
@@ -162,7 +193,7 @@ export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now
           const paymentIntent = idOf(s.payment_intent)
           // Paid, but not what we asked for: settle nothing, and give the money back whole
           // (the orders stay unpaid and lapse). The event's outcome records what happened.
-          if (s.amount_total !== checkout.total || (s.currency ?? '').toUpperCase() !== checkout.currency || !paymentIntent) {
+          if (s.amount_total !== checkout.total - Number(checkout.credit ?? 0) || (s.currency ?? '').toUpperCase() !== checkout.currency || !paymentIntent) {
             return result('amount_mismatch', checkout.id, {
               refundDue: paymentIntent ? { paymentIntent, amount: null, checkoutId: checkout.id, reason: 'amount_mismatch' } : null,
             })
@@ -194,13 +225,13 @@ export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now
             if (refund.status && refund.status !== 'succeeded') continue
             const orderId = Number(refund.metadata?.order_id ?? '') || null
             const order = orderId
-              ? await trx.selectFrom('orders').select(['id', 'total']).where('id', '=', orderId).where('checkoutId', '=', payment.checkoutId).executeTakeFirst()
+              ? await trx.selectFrom('orders').select(['id', 'total', 'creditApplied']).where('id', '=', orderId).where('checkoutId', '=', payment.checkoutId).executeTakeFirst()
               : undefined
             await recordRefund(
               trx,
               {
                 paymentId: payment.id,
-                orderId: order && order.total === refund.amount ? order.id : null,
+                orderId: order && order.total - order.creditApplied === refund.amount ? order.id : null,
                 providerReference: refund.id,
                 amount: refund.amount,
                 currency: refund.currency.toUpperCase(),
