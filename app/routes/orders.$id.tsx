@@ -13,7 +13,7 @@ import { domain, formDomain, formReply, formValues, parseParams, readForm } from
 import { cancelReasonLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { getStripe } from '~/lib/stripe.server'
-import { cancelUnpaidCheckout } from '~/modules/orders/order-actions.server'
+import { cancelUnpaidCheckout, chooseBackChargePayment } from '~/modules/orders/order-actions.server'
 import { getReceipt } from '~/modules/orders/receipts.server'
 import { stripeCheckoutUrl } from '~/modules/payments/stripe.server'
 
@@ -39,9 +39,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const result = await formDomain(values, () => cancelUnpaidCheckout(db, { checkoutId: id, personId: user.id }))
     return result.ok ? redirect(`/orders/${id}?notice=cancelled`) : result.reply
   }
+  if (intent === 'pay-by-transfer') {
+    const result = await formDomain(values, () => chooseBackChargePayment(db, { checkoutId: id, personId: user.id, provider: 'invoice' }))
+    return result.ok ? redirect(`/orders/${id}?notice=by-transfer`) : result.reply
+  }
   if (intent === 'pay') {
     const stripe = getStripe()
     if (!stripe) return formReply({ formError: 'Card payments are not available on this server right now.', values }, 503)
+    if (field(form, 'backCharge') === 'yes') {
+      // a back-charge may be paid by card even when transfer was chosen before
+      const chosen = await formDomain(values, () => chooseBackChargePayment(db, { checkoutId: id, personId: user.id, provider: 'stripe' }))
+      if (!chosen.ok) return chosen.reply
+    }
     try {
       const url = await stripeCheckoutUrl(db, stripe.stripe, { checkoutId: id, personId: user.id, buyerEmail: user.email, returnUrl: `${env().APP_URL}/orders/${id}` })
       return redirect(url)
@@ -58,6 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const notices: Record<string, { tone: 'success' | 'info' | 'error'; text: string }> = {
   placed: { tone: 'success', text: 'Thank you: your order is placed. A confirmation is on its way by email.' },
   cancelled: { tone: 'success', text: 'Cancelled. Nothing is owed, and the goods are back on sale.' },
+  'by-transfer': { tone: 'success', text: 'You will pay by bank transfer: the producer sends its bank details and marks the payment received here.' },
   'card-unavailable': { tone: 'error', text: 'Your order is placed, but Stripe did not answer. Try “Pay by card” again in a minute.' },
 }
 
@@ -90,7 +100,33 @@ export default function ReceiptPage() {
         . You bought as <ReciprocityBadge decision={r} />, because {r.classReason}.
       </p>
 
-      {anyPending ? (
+      {r.backCharge ? (
+        <p className="notice notice--error" role="note">
+          This is a back-charge for {r.backCharge.corrects}: the access fee that order did not pay, because the claim that gave it the commoner price was overturned.
+        </p>
+      ) : null}
+      {anyPending && r.backCharge ? (
+        <section className="payment-box" aria-labelledby="pay-title">
+          <h2 id="pay-title">Payment</h2>
+          <p>
+            <Price value={r.awaitingPayment} /> due by <When iso={r.expiresAt} />. It does not lapse: it stays owed until it is paid. Pay it by card, or by bank transfer to{' '}
+            {r.orders[0]?.producer.name} quoting <strong>{r.orders[0]?.reference}</strong>
+            {r.provider === 'invoice' ? ' (your choice so far: the producer marks the payment received here when it arrives)' : ''}.
+          </p>
+          <Form method="post" className="form--inline">
+            <input type="hidden" name="backCharge" value="yes" />
+            <button type="submit" name="intent" value="pay" className="button">
+              Pay by card
+            </button>
+            {r.provider === 'invoice' ? null : (
+              <button type="submit" name="intent" value="pay-by-transfer" className="button button--secondary">
+                Pay by bank transfer instead
+              </button>
+            )}
+          </Form>
+        </section>
+      ) : null}
+      {anyPending && !r.backCharge ? (
         <section className="payment-box" aria-labelledby="pay-title">
           <h2 id="pay-title">Payment</h2>
           {r.provider === 'stripe' ? (

@@ -5,7 +5,8 @@ import { balanceOf, postEntry } from '../../app/modules/ledger/ledger.server'
 import { decideDisbursement, requestDisbursement } from '../../app/modules/funds/disbursements.server'
 import { backChargeOverturnedClaim, resolveChallenge } from '../../app/modules/orders/back-charge.server'
 import { expireUnpaidOrders } from '../../app/modules/orders/settlement.server'
-import { recordInvoicePayment } from '../../app/modules/orders/order-actions.server'
+import { chooseBackChargePayment, recordInvoicePayment } from '../../app/modules/orders/order-actions.server'
+import { getReceipt } from '../../app/modules/orders/receipts.server'
 import { placeOrder } from '../../app/modules/orders/place-order.server'
 import { challengeClaim, reviewEvidence, submitEvidence } from '../../app/modules/verification/verification.server'
 import { accountOverview } from '../../app/modules/reciprocity/account.server'
@@ -31,6 +32,7 @@ beforeEach(async () => {
 
 const fund = () => balanceOf(m.db, { kind: 'commons_fund', commonsFundId: m.fund.id, currency: 'EUR' })
 const infrastructure = () => balanceOf(m.db, { kind: 'commons_fund', commonsFundId: m.infrastructure.id, currency: 'EUR' })
+const stock = async () => (await m.db.selectFrom('offers').select('stock').where('id', '=', m.towel.id).executeTakeFirstOrThrow()).stock
 const creditOf = (organisationId: number) => balanceOf(m.db, { kind: 'buyer_credit', organisationId, currency: 'EUR' })
 
 /** An organisation the commoner runs, buying towels on its behalf and paying by invoice. */
@@ -113,6 +115,43 @@ describe('back-charge when a challenge against a legal form is upheld', () => {
     expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
     // never charged twice
     expect(await m.db.transaction().execute((trx) => backChargeOverturnedClaim(trx, claim.id, { reason: 'again', provider: 'invoice' }, latest))).toEqual([])
+  })
+})
+
+describe('after an upheld challenge, unpaid orders and how a back-charge is paid', () => {
+  it('calls off orders placed under the claim that are not paid yet, and puts their goods back on sale', async () => {
+    const org = await organisation('worker_coop')
+    const claim = await verify(org.id, now)
+    const unpaid = await placeOrder(m.db, { buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: org.id } }, lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+    expect(await stock()).toBe(3)
+    const challenge = await challengeClaim(m.db, m.buyer.id, claim.id, 'This bakery is a limited company, see its registry entry.', later)
+    const { backCharges } = await resolveChallenge(m.db, steward2.id, challenge.id, { uphold: true, reason: 'The registry lists a limited company.' }, {}, later)
+    expect(backCharges).toEqual([])
+    expect(await m.db.selectFrom('orders').select(['status', 'cancelReason']).where('id', '=', unpaid.orderIds[0]!).executeTakeFirstOrThrow()).toEqual({ status: 'cancelled', cancelReason: 'claim_overturned' })
+    expect(await stock()).toBe(5)
+    // a late invoice payment can no longer settle it at the commoner price
+    expect(await appErrorOf(() => recordInvoicePayment(m.db, { orderId: unpaid.orderIds[0]!, personId: m.weaver.id }, later))).toMatchObject({ code: 'conflict' })
+    expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
+  })
+
+  it('any member of the buyer organisation sees the back-charge and chooses card or transfer; nobody else can', async () => {
+    const org = await organisation('worker_coop')
+    const colleague = await insertPerson(m.db, 'Ada Colleague')
+    await m.db.insertInto('memberships').values({ organisationId: org.id, personId: colleague.id, role: 'member' }).execute()
+    const claim = await verify(org.id, now)
+    const original = await buyTowels(org.id, 1, now)
+    const challenge = await challengeClaim(m.db, m.buyer.id, claim.id, 'This bakery is a limited company, see its registry entry.', later)
+    const { backCharges } = await resolveChallenge(m.db, steward2.id, challenge.id, { uphold: true, reason: 'The registry lists a limited company.' }, { provider: 'stripe' }, later)
+    const charge = backCharges[0]!
+    const receipt = await getReceipt(m.db, colleague.id, charge.checkoutId)
+    expect(receipt).toMatchObject({ provider: 'stripe', backCharge: { corrects: `SM-${original.checkoutId}-${original.orderIds[0]}` }, awaitingPayment: { amount: 600, currency: 'EUR' } })
+    await chooseBackChargePayment(m.db, { checkoutId: charge.checkoutId, personId: colleague.id, provider: 'invoice' })
+    expect((await getReceipt(m.db, m.commoner.id, charge.checkoutId)).provider).toBe('invoice')
+    expect(await appErrorOf(() => chooseBackChargePayment(m.db, { checkoutId: charge.checkoutId, personId: m.buyer.id, provider: 'stripe' }))).toMatchObject({ code: 'not_found' })
+    expect(await appErrorOf(() => getReceipt(m.db, m.buyer.id, charge.checkoutId))).toMatchObject({ code: 'not_found' })
+    expect(await appErrorOf(() => chooseBackChargePayment(m.db, { checkoutId: original.checkoutId, personId: m.commoner.id, provider: 'stripe' }))).toMatchObject({ code: 'conflict' })
+    await recordInvoicePayment(m.db, { orderId: charge.orderId, personId: m.weaver.id }, later)
+    expect(await appErrorOf(() => chooseBackChargePayment(m.db, { checkoutId: charge.checkoutId, personId: m.commoner.id, provider: 'stripe' }))).toMatchObject({ code: 'conflict' })
   })
 })
 

@@ -12,7 +12,9 @@ import { newestMailTo } from '../../app/lib/mail.server'
 import { getStripe } from '../../app/lib/stripe.server'
 import { recordInvoicePayment } from '../../app/modules/orders/order-actions.server'
 import { placeOrder } from '../../app/modules/orders/place-order.server'
-import { reviewEvidence, submitEvidence } from '../../app/modules/verification/verification.server'
+import { challengeClaim, reviewEvidence, submitEvidence } from '../../app/modules/verification/verification.server'
+import { resolveChallenge } from '../../app/modules/orders/back-charge.server'
+import { action as receiptAction } from '../../app/routes/orders.$id'
 
 import { formRequest, outcome, useAccountsTestEnv } from '../support/accounts'
 import { insertPerson, sessionCookieFor } from '../support/auth'
@@ -239,6 +241,40 @@ describe('Stripe Checkout', () => {
     const placed = await m.db.selectFrom('orders').select(['status', 'total', 'creditApplied']).where('checkoutId', '=', checkout.id).executeTakeFirstOrThrow()
     expect(placed).toEqual({ status: 'paid', total: 3600, creditApplied: 1200 })
     expect(await balanceOf(m.db, { kind: 'buyer_credit', organisationId: coop.id, currency: 'EUR' })).toBe(0)
+    expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
+  })
+
+  it('a back-charge can be paid by card after its first card page expired: a new page is made', async () => {
+    const coop = await m.db.insertInto('organisations').values({ slug: 'riverside', name: 'Riverside Bakers', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' }).returning('id').executeTakeFirstOrThrow()
+    await m.db.insertInto('memberships').values({ organisationId: coop.id, personId: m.commoner.id, role: 'admin' }).execute()
+    const steward = await insertPerson(m.db, 'Sam Steward', { steward: true })
+    const claim = await submitEvidence(m.db, m.commoner.id, coop.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro imprese TO-123' })
+    await reviewEvidence(m.db, steward.id, claim.id, { approve: true, reason: 'Checked the registry entry.' })
+    const bought = await placeOrder(m.db, { buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: coop.id } }, lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' })
+    await recordInvoicePayment(m.db, { orderId: bought.orderIds[0]!, personId: m.weaver.id })
+    const challenge = await challengeClaim(m.db, m.buyer.id, claim.id, 'This bakery is a limited company, see its registry entry.')
+    const other = await insertPerson(m.db, 'Kim Steward', { steward: true })
+    const { backCharges } = await resolveChallenge(m.db, other.id, challenge.id, { uphold: true, reason: 'The registry lists a limited company.' }, { provider: 'invoice' })
+    const checkoutId = backCharges[0]!.checkoutId
+
+    const cookie = await sessionCookieFor(m.commoner.id)
+    const pay = () => outcome(() => receiptAction({ request: formRequest(`/orders/${checkoutId}`, { intent: 'pay', backCharge: 'yes' }, { cookie }), params: { id: String(checkoutId) }, context: {} }))
+    const first = await pay()
+    expect(first.status).toBe(302)
+    const firstSession = (await m.db.selectFrom('checkouts').select(['provider', 'stripeSessionId']).where('id', '=', checkoutId).executeTakeFirstOrThrow())
+    expect(firstSession.provider).toBe('stripe')
+    await getStripe()!.stripe.checkout.sessions.expire(firstSession.stripeSessionId!)
+    await local.settled()
+    // a back-charge is a debt: the expired page does not call it off
+    expect((await m.db.selectFrom('orders').select('status').where('id', '=', backCharges[0]!.orderId).executeTakeFirstOrThrow()).status).toBe('pending_payment')
+    const second = await pay()
+    const renewed = await m.db.selectFrom('checkouts').select(['stripeSessionId', 'stripeSessionUrl']).where('id', '=', checkoutId).executeTakeFirstOrThrow()
+    expect(renewed.stripeSessionId).not.toBe(firstSession.stripeSessionId)
+    expect(second.location).toBe(renewed.stripeSessionUrl)
+    const session = local.sessions.get(renewed.stripeSessionId!)
+    expect(session.amount_total).toBe(600)
+    await local.pay(session.id)
+    expect((await m.db.selectFrom('orders').select('status').where('id', '=', backCharges[0]!.orderId).executeTakeFirstOrThrow()).status).toBe('paid')
     expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
   })
 })

@@ -7,6 +7,7 @@ import { decideChallenge } from '../verification/verification.server'
 import { paymentWindowMinutes } from './place-order.server'
 import { orderReference } from './reference'
 import { clock } from '../../lib/clock'
+import { releaseUnpaidOrder } from './settlement.server'
 
 // A wrong classification is corrected forward and back-charged through the ledger (docs/design.md,
 // "Credits and back-charges"). When a steward upholds a challenge against a legal form, every order that
@@ -60,6 +61,16 @@ export async function backChargeOverturnedClaim(
 ): Promise<BackCharge[]> {
   const claim = await trx.selectFrom('evidenceClaims').select(['status', 'value']).where('id', '=', claimId).executeTakeFirst()
   if (claim?.status !== 'overturned') return []
+  // Orders not yet paid are not owed at a price the claim no longer carries: they are called
+  // off (stock back on sale) and the buyer orders again at the price that applies now.
+  const unpaid = await trx
+    .selectFrom('orders')
+    .select('id')
+    .where('classClaimId', '=', claimId)
+    .where('reciprocityClass', '=', 'commoner')
+    .where('status', '=', 'pending_payment')
+    .execute()
+  for (const o of unpaid) await releaseUnpaidOrder(trx, o.id, 'claim_overturned', now)
   const orders = await trx
     .selectFrom('orders as o')
     .innerJoin('organisations as b', 'b.id', 'o.buyerOrganisationId')

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors'
 import { requireMembership } from '../organisations/membership.server'
 import { refundStripeOrder } from '../payments/stripe.server'
 import { orderReference } from './reference'
+import { visibleTo } from './receipts.server'
 import { isOverdraft } from '../ledger/ledger.server'
 import { applyPayment, recordRefund, releaseUnpaidOrder, returnToCredit, type RefundInput } from './settlement.server'
 import { clock } from '../../lib/clock'
@@ -75,6 +76,28 @@ export async function cancelUnpaidCheckout(db: Kysely<DB>, input: { checkoutId: 
     for (const o of orders) if (await releaseUnpaidOrder(trx, o.id, 'cancelled_by_buyer', now)) cancelled += 1
     return cancelled
   })
+}
+
+/**
+ * The buyer organisation chooses how to pay a back-charge: by card (Stripe) or by bank transfer
+ * to the producer. A back-charge is a debt the buyer did not choose to take on, so unlike a
+ * checkout its payment method stays open until it is paid.
+ * @throws AppError not_found (not the buyer's, nor a member's of the buyer organisation), conflict (not a back-charge, or paid)
+ */
+export async function chooseBackChargePayment(db: Kysely<DB>, input: { checkoutId: number; personId: number; provider: 'stripe' | 'invoice' }) {
+  const checkout = await db
+    .selectFrom('checkouts as c')
+    .innerJoin('orders as o', 'o.checkoutId', 'c.id')
+    .select(['c.id', 'c.provider', 'o.status', 'o.backChargeOfOrderId'])
+    .where('c.id', '=', input.checkoutId)
+    .where((eb) => visibleTo(eb, input.personId))
+    .executeTakeFirst()
+  if (!checkout) throw new AppError('not_found', 'There is no such order among yours.')
+  if (checkout.backChargeOfOrderId === null) throw new AppError('conflict', 'Only a back-charge can change how it is paid; place a new order to pay another way.')
+  if (checkout.status !== 'pending_payment') throw new AppError('conflict', 'This back-charge is already paid.')
+  if (checkout.provider === input.provider) return
+  // A card session already opened stays known, so a payment made on it still finds this checkout.
+  await db.updateTable('checkouts').set({ provider: input.provider }).where('id', '=', checkout.id).execute()
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
 import type { CheckoutProvider, DB, OrderStatus, ReciprocityClassName } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import type { Money } from '../../lib/money'
@@ -60,6 +60,8 @@ export interface Receipt {
   reciprocityClass: ReciprocityClassName
   classReason: string
   buyingFor: { name: string; slug: string } | null
+  /** set when this checkout is a back-charge: the order it corrects, and the buyer may choose card or transfer */
+  backCharge: { corrects: string } | null
   total: Money
   accessFeeTotal: Money
   /** paid from the buyer organisation's credit, on orders that still stand */
@@ -72,6 +74,17 @@ export interface Receipt {
 }
 
 const money = (amount: number, currency: string): Money => ({ amount, currency })
+
+/**
+ * Who may read a checkout: the person who placed it and, for a purchase made for an
+ * organisation, its members (a back-charge, say, is the organisation's to pay).
+ */
+export function visibleTo(eb: ExpressionBuilder<DB & { c: DB['checkouts'] }, 'c'>, personId: number) {
+  return eb.or([
+    eb('c.buyerPersonId', '=', personId),
+    eb('c.buyerOrganisationId', 'in', eb.selectFrom('memberships').select('organisationId').where('personId', '=', personId)),
+  ])
+}
 const isDelivered = (status: OrderStatus) => status === 'paid' || status === 'fulfilled'
 
 /** A buyer's receipt for one checkout. @throws AppError not_found when it is not theirs */
@@ -81,12 +94,14 @@ export async function getReceipt(db: Kysely<DB>, personId: number, checkoutId: n
     .leftJoin('organisations as bo', 'bo.id', 'c.buyerOrganisationId')
     .select(['c.id', 'c.createdAt', 'c.expiresAt', 'c.provider', 'c.reciprocityClass', 'c.classReason', 'c.currency', 'bo.name as buyerOrgName', 'bo.slug as buyerOrgSlug'])
     .where('c.id', '=', checkoutId)
-    .where('c.buyerPersonId', '=', personId)
+    .where((eb) => visibleTo(eb, personId))
     .executeTakeFirst()
   if (!checkout) throw new AppError('not_found', 'There is no such order among yours.')
   const orders = await db
     .selectFrom('orders as o')
     .innerJoin('organisations as org', 'org.id', 'o.organisationId')
+    .leftJoin('orders as corrected', 'corrected.id', 'o.backChargeOfOrderId')
+    .select(['corrected.id as correctsId', 'corrected.checkoutId as correctsCheckoutId'])
     .select(['o.id', 'o.status', 'o.cancelReason', 'o.total', 'o.accessFeeTotal', 'o.creditApplied', 'o.currency', 'o.paidAt', 'o.refundedAt', 'o.cancelledAt', 'o.shippedAt', 'o.shippingNote', 'o.fulfilledAt', 'org.id as orgId', 'org.name as orgName', 'org.slug as orgSlug'])
     .where('o.checkoutId', '=', checkoutId)
     .orderBy('o.id')
@@ -175,6 +190,7 @@ export async function getReceipt(db: Kysely<DB>, personId: number, checkoutId: n
     reciprocityClass: checkout.reciprocityClass,
     classReason: checkout.classReason,
     buyingFor: checkout.buyerOrgName && checkout.buyerOrgSlug ? { name: checkout.buyerOrgName, slug: checkout.buyerOrgSlug } : null,
+    backCharge: orders[0]?.correctsId != null ? { corrects: orderReference(orders[0].correctsCheckoutId!, orders[0].correctsId) } : null,
     total: money(
       orders.reduce((s, o) => s + o.total, 0),
       currency,

@@ -179,7 +179,7 @@ async function restock(trx: Transaction<DB>, orderId: number) {
 export async function releaseUnpaidOrder(
   trx: Transaction<DB>,
   orderId: number,
-  reason: 'expired' | 'cancelled_by_buyer' | 'cancelled_by_seller',
+  reason: 'expired' | 'cancelled_by_buyer' | 'cancelled_by_seller' | 'claim_overturned',
   now: string,
 ): Promise<boolean> {
   const moved = await trx
@@ -191,7 +191,12 @@ export async function releaseUnpaidOrder(
     .executeTakeFirst()
   if (moved.numUpdatedRows === 0n) return false
   await restock(trx, orderId)
-  const memo = reason === 'expired' ? 'lapsed unpaid' : reason === 'cancelled_by_buyer' ? 'cancelled by the buyer before payment' : 'cancelled by the seller before payment'
+  const memo = {
+    expired: 'lapsed unpaid',
+    cancelled_by_buyer: 'cancelled by the buyer before payment',
+    cancelled_by_seller: 'cancelled by the seller before payment',
+    claim_overturned: 'cancelled before payment: the claim that gave it the commoner price was overturned',
+  }[reason]
   await reverseOrderEntries(trx, orderId, { memo: `Order ${orderId} ${memo}` }, now)
   return true
 }

@@ -7,6 +7,7 @@ import { formatMoney } from '../../lib/money'
 import { applyPayment, recordRefund, releaseUnpaidOrder } from '../orders/settlement.server'
 import { stripeSessionMinutes } from '../orders/place-order.server'
 import { orderReference } from '../orders/reference'
+import { visibleTo } from '../orders/receipts.server'
 import { clock } from '../../lib/clock'
 
 // Stripe Checkout. The order exists before Stripe hears of it; no database transaction is
@@ -24,10 +25,10 @@ export async function stripeCheckoutUrl(
   now = clock.now(),
 ): Promise<string> {
   const checkout = await db
-    .selectFrom('checkouts')
-    .select(['id', 'provider', 'total', 'currency', 'stripeSessionUrl', 'expiresAt', 'idempotencyKey'])
-    .where('id', '=', input.checkoutId)
-    .where('buyerPersonId', '=', input.personId)
+    .selectFrom('checkouts as c')
+    .select(['c.id', 'c.provider', 'c.total', 'c.currency', 'c.stripeSessionId', 'c.stripeSessionUrl', 'c.expiresAt', 'c.idempotencyKey'])
+    .where('c.id', '=', input.checkoutId)
+    .where((eb) => visibleTo(eb, input.personId))
     .executeTakeFirst()
   if (!checkout) throw new AppError('not_found', 'There is no such order among yours.')
   if (checkout.provider !== 'stripe') throw new AppError('conflict', 'This order is not paid by card.')
@@ -38,7 +39,13 @@ export async function stripeCheckoutUrl(
     .where('status', '=', 'pending_payment')
     .executeTakeFirst()
   if (!pending) throw new AppError('conflict', 'Nothing in this order is awaiting payment any more.')
-  if (checkout.stripeSessionUrl) return checkout.stripeSessionUrl
+  // A session lives half an hour, a back-charge waits two weeks: an expired session is replaced.
+  let renewal = ''
+  if (checkout.stripeSessionUrl && checkout.stripeSessionId) {
+    const open = await stripe.checkout.sessions.retrieve(checkout.stripeSessionId)
+    if (open.status === 'open' || open.status === 'complete') return checkout.stripeSessionUrl
+    renewal = `-after-${checkout.stripeSessionId}`
+  }
 
   const lines = await db
     .selectFrom('orderLines as l')
@@ -86,7 +93,7 @@ export async function stripeCheckoutUrl(
     },
     // A retried request (or a double click) gets the same session back from Stripe; the
     // buyer's own key keeps two databases (a restored backup, a test run) from colliding.
-    { idempotencyKey: `checkout-${checkout.id}-${checkout.idempotencyKey}` },
+    { idempotencyKey: `checkout-${checkout.id}-${checkout.idempotencyKey}${renewal}` },
   )
   if (!session.url) throw new AppError('unavailable', 'Stripe did not return a payment page; please try again.')
   await db.updateTable('checkouts').set({ stripeSessionId: session.id, stripeSessionUrl: session.url }).where('id', '=', checkout.id).execute()
