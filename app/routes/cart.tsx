@@ -193,6 +193,12 @@ export default function CartPage() {
                   Includes <Price value={fee} /> in access fees, shared between the producers, their commons funds and the marketplace's infrastructure fund.
                 </p>
               ) : null}
+              {cart.creditToApply ? (
+                <p className="notice notice--success" role="note">
+                  {cart.buyingAs.organisation?.name ?? 'Your organisation'}’s credit pays <Price value={cart.creditToApply} /> of it; you pay{' '}
+                  <Price value={{ amount: total.amount - cart.creditToApply.amount, currency: total.currency }} />.
+                </p>
+              ) : null}
               {cart.forProfitAffiliations.length > 0 ? (
                 <div className="notice notice--info declared-use-warning" role="note">
                   <p>
@@ -215,7 +221,13 @@ export default function CartPage() {
                   I confirm that I buy these {cart.declaredUse.statement}.
                 </label>
                 <button type="submit" className="button" disabled={!cart.canCheckOut}>
-                  {total.amount === 0 ? 'Get it now, free' : paysByCard ? 'Check out and pay by card' : 'Place order (pay by bank transfer)'}
+                  {total.amount === 0
+                    ? 'Get it now, free'
+                    : cart.creditToApply?.amount === total.amount
+                      ? 'Place order (paid from the credit)'
+                      : paysByCard
+                        ? 'Check out and pay by card'
+                        : 'Place order (pay by bank transfer)'}
                 </button>
               </Form>
               <p className="muted small">

@@ -16,6 +16,7 @@ import {
 } from './place-order.server'
 import { inWriteBatch } from './write-batch.server'
 import { clock } from '../../lib/clock'
+import { creditAvailable } from './buyer-credit.server'
 
 // A person's cart lives in the database: it follows them across devices, and checkout reads
 // the quantities from here, never prices or classes from the form.
@@ -52,6 +53,8 @@ export interface Cart {
   declaredUse: { value: string; statement: string }
   /** buying for oneself while a member of these for-profit organisations: the page explains what the licence forbids */
   forProfitAffiliations: string[]
+  /** the part of the total the buyer organisation's credit will pay at checkout; null when none */
+  creditToApply: Money | null
 }
 
 function useFor(organisationId: number | null): DeclaredUse {
@@ -137,6 +140,8 @@ export async function getCart(db: Kysely<DB>, personId: number, now = clock.now(
     return [...sums].map(([currency, amount]) => ({ currency, amount }))
   }
   const totals = sumBy((l) => l.lineTotal)
+  const use = buyingAs.use
+  const credit = use.kind === 'organisation' && totals.length === 1 && totals[0]!.amount > 0 ? await creditAvailable(db, use.organisationId, totals[0]!.currency) : 0
   return {
     lines,
     buyingAs,
@@ -146,6 +151,7 @@ export async function getCart(db: Kysely<DB>, personId: number, now = clock.now(
     canCheckOut: lines.length > 0 && totals.length === 1 && lines.every((l) => l.problem === null),
     declaredUse: { value: useValue(buyingAs.use), statement: declaredUseStatement(buyingAs) },
     forProfitAffiliations: personal ? await forProfitAffiliations(db, personId) : [],
+    creditToApply: credit > 0 ? { amount: Math.min(credit, totals[0]!.amount), currency: totals[0]!.currency } : null,
   }
 }
 
