@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely'
 
 // The Kysely view of the schema the migrations build (camelCase through CamelCasePlugin).
 // tests/db/schema.test.ts checks that every table and column here exists in the migrated
@@ -623,3 +623,6 @@ export type NewOffer = Insertable<OffersTable>
 export type EvidenceClaim = Selectable<EvidenceClaimsTable>
 export type Person = Selectable<PeopleTable>
 export type NewEvidenceClaim = Insertable<EvidenceClaimsTable>
+
+/** What a module function takes first: the database, or a transaction the caller holds. */
+export type Db = Kysely<DB> | Transaction<DB>

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
-import type { DB } from '../../db/schema'
+import type { DB, Db } from '../../db/schema'
 
 // The checkout's hot path (placing orders, posting their ledger entries, deciding the buyer's
 // class) runs prebuilt SQL rather than the query builder: building, compiling and camel-casing
@@ -9,7 +9,7 @@ import type { DB } from '../../db/schema'
 // snake_case in the text; the CamelCasePlugin still camel-cases the rows that come back.
 
 /** Runs one prebuilt statement on `db` or a transaction (see above). */
-export function runPrebuilt<R>(db: Kysely<DB> | Transaction<DB>, text: string, parameters: readonly unknown[]) {
+export function runPrebuilt<R>(db: Db, text: string, parameters: readonly unknown[]) {
   return db.executeQuery<R>(CompiledQuery.raw(text, parameters as unknown[]))
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 import { env } from '../../lib/env.server'
 import { AppError } from '../../lib/errors'
 import { sendMail } from '../../lib/mail.server'
@@ -11,7 +11,6 @@ import { clock } from '../../lib/clock'
 // Secrets that open an account (session ids, reset tokens) are random, handed to the person
 // once, and stored only as their sha256: a copy of the database opens nothing.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 /** A signed-in person, as every page sees them. */
 export interface Account {

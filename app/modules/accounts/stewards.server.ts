@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { clock } from '../../lib/clock'
 import { normaliseEmail, requireConfirmedEmail } from './accounts.server'
@@ -10,7 +10,6 @@ import { normaliseEmail, requireConfirmedEmail } from './accounts.server'
 // second steward approves (the command line remains for the first steward of a fresh install).
 // And no steward acts on anything concerning an organisation they belong to.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 async function requireSteward(db: Db, personId: number): Promise<void> {
   const person = await db.selectFrom('people').select('isSteward').where('id', '=', personId).executeTakeFirst()

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB, DeliveryMode, EvidenceLevel, ClaimKind, LegalForm, LicenceOpenness, OfferKind } from '../../../db/schema'
+import type { DB, DeliveryMode, EvidenceLevel, ClaimKind, LegalForm, LicenceOpenness, OfferKind, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import type { Money } from '../../lib/money'
 import { accessFeeShares } from '../pricing/pricing'
@@ -11,7 +11,6 @@ import { catalogStats, rankByWeights } from './ranking-snapshot.server'
 import { CATALOG_PAGE_SIZE, COUNT_CAP, toFtsQuery, type CatalogQuery, type RankingView } from './query'
 import { clock } from '../../lib/clock'
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export interface ProducerRef {
   slug: string

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 import { criteria, type Weights } from '../scoring/rules'
 import { earnedColumn } from '../scoring/scores.server'
 
@@ -8,7 +8,6 @@ import { earnedColumn } from '../scoring/scores.server'
 // listed score in typed arrays instead (about 90 bytes an offer) and ranks them in a tight loop;
 // the copy is rebuilt whenever catalog_stats.generation (bumped by triggers) has moved.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 interface Snapshot {
   generation: number

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { formatMoney } from '../../lib/money'
 import { balanceOf, postEntry } from '../ledger/ledger.server'
@@ -12,7 +12,6 @@ import { clock } from '../../lib/clock'
 // not the asker approves, and the approval posts to the ledger. Every step is in the fund's
 // audit trail, which its public page shows.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 /**
  * Who may ask for a fund's money: the admins of the organisation that stewards it, or, for a

@@ -1,6 +1,6 @@
 import { clock } from '../../lib/clock'
 import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB, LedgerAccountKind } from '../../../db/schema'
+import type { DB, LedgerAccountKind, Db } from '../../../db/schema'
 import { placeholders, runPrebuilt } from '../../lib/prebuilt-sql.server'
 
 // The double-entry ledger (docs/design.md, "Orders, payments and the ledger"). Postings are signed
@@ -8,7 +8,6 @@ import { placeholders, runPrebuilt } from '../../lib/prebuilt-sql.server'
 // each currency. Nothing is ever updated or deleted (triggers refuse it); a mistake is
 // corrected by a reversing entry.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export type AccountRef =
   | { kind: 'payment_clearing' | 'orders_receivable' | 'orders_awaiting_settlement' | 'disbursements'; currency: string }

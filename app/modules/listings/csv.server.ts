@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import type { Kysely, Transaction } from 'kysely'
-import type { DB, OfferKind, OfferStatus } from '../../../db/schema'
+import type { DB, OfferKind, OfferStatus, Db } from '../../../db/schema'
 import { parseMinorUnits, toDecimalString } from '../../lib/money'
 import { requireMembership } from '../organisations/membership.server'
 import { defaultAccessFeeSplit } from '../pricing/pricing'
@@ -13,7 +13,6 @@ import { clock } from '../../lib/clock'
 // nothing. A half-applied spreadsheet is worse than none (nobody can tell which rows took), so
 // every row is checked before the first write, and the writes share one transaction.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 /** The columns, in the order the export writes them; an import may give them in any order. */
 export const CSV_COLUMNS = [

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Metadata, Sharp, SharpOptions } from 'sharp'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { ownListing, type Actor } from './listings.server'
 import { clock } from '../../lib/clock'
@@ -13,7 +13,6 @@ import { clock } from '../../lib/clock'
 // files re-encoded from its pixels (no scripts, no metadata such as a phone's GPS position),
 // named by a random key; the offer_images row is the truth about them.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024
 export const MAX_IMAGE_SIDE = 8000

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { z } from 'zod'
-import type { DB, DeliveryMode, OfferKind, OfferStatus } from '../../../db/schema'
+import type { DB, DeliveryMode, OfferKind, OfferStatus, Db } from '../../../db/schema'
 import { tierPrices, type TierPrices } from '../catalog/catalog.server'
 import { organisationBySlug, requireMembership } from '../organisations/membership.server'
 import { getStoredScore, type StoredScore } from '../scoring/scores.server'
@@ -11,7 +11,6 @@ import { commonsResourceSummary, type CommonsResourceSummary } from './resources
 // What the listings pages read: an organisation's listings, a listing as its editors see it,
 // and who may act for the organisation. Every function checks membership first.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export const LISTINGS_PAGE_SIZE = 24
 

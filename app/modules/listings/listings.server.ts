@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { z } from 'zod'
-import { deliveryModes, type DB, type StockAdjustmentReason } from '../../../db/schema'
+import { deliveryModes, type DB, type Db, type StockAdjustmentReason } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { firstFreeSlug, slugify } from '../../lib/slug'
 import { decimalDigits } from '../../lib/numbers'
@@ -14,7 +14,6 @@ import { clock } from '../../lib/clock'
 // the database enforces (in words a person reads), and rescores in the same transaction so
 // the score and its explanation are there as soon as the listing is saved.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export interface Actor {
   personId: number

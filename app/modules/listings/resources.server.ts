@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { ownListing, type Actor } from './listings.server'
 import { clock } from '../../lib/clock'
@@ -9,7 +9,6 @@ import { clock } from '../../lib/clock'
 // backups and is served only to those who obtained it, see /downloads/:offerId) or a link.
 // One per commons item; setting one replaces the other.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export const MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { balanceOf } from '../ledger/ledger.server'
 import { orderReference } from '../orders/reference'
@@ -8,7 +8,6 @@ import { badParameter } from './http.server'
 import { apiMoney } from './offers.server'
 import { DEFAULT_LIMIT, type LedgerQuery } from './schema'
 
-type Db = Kysely<DB> | Transaction<DB>
 
 // A commons fund's books as open data: its account's postings, oldest first, read by
 // (entry id, posting id) through the account's posting index. The ledger is append-only, so a

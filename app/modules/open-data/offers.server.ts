@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { stringify } from 'csv-stringify/sync'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 import { toDecimalString } from '../../lib/money'
 import { spreadsheetSafe } from '../../lib/spreadsheet'
 import { accessFeeShares } from '../pricing/pricing'
@@ -10,7 +10,6 @@ import { decodeCursor, encodeCursor, fingerprintOf } from './cursor.server'
 import { badParameter } from './http.server'
 import { CSV_ROW_LIMIT, DEFAULT_LIMIT, type OfferFilters, type OffersQuery } from './schema'
 
-type Db = Kysely<DB> | Transaction<DB>
 
 // The catalog as open data: the catalog page's ranking (community score, highest first, ties
 // by offer id), its filters and its FTS search, read by keyset instead of by page so a mirror

@@ -1,11 +1,10 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB, LegalForm } from '../../../db/schema'
+import type { DB, LegalForm, Db } from '../../../db/schema'
 import { getOrganisation } from '../organisations/organisations.server'
 import { decodeCursor, encodeCursor, fingerprintOf } from './cursor.server'
 import { badParameter } from './http.server'
 import { DEFAULT_LIMIT, type OrganisationsQuery } from './schema'
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export interface ApiOrganisation {
   id: number

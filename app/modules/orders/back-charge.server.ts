@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 import { formatMoney } from '../../lib/money'
 import { postEntry } from '../ledger/ledger.server'
 import { priceLine, tierPriceInput } from '../pricing/pricing'
@@ -188,7 +188,7 @@ export async function backChargeOverturnedClaim(
 }
 
 /** Back-charges still to pay by the organisations this person belongs to, with the reason, oldest first. */
-export async function backChargesOwed(db: Kysely<DB> | Transaction<DB>, personId: number) {
+export async function backChargesOwed(db: Db, personId: number) {
   const rows = await db
     .selectFrom('orders as o')
     .innerJoin('memberships as m', (j) => j.onRef('m.organisationId', '=', 'o.buyerOrganisationId').on('m.personId', '=', personId))

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { formatMoney, type Money } from '../../lib/money'
 import { runPrebuilt } from '../../lib/prebuilt-sql.server'
@@ -22,7 +22,6 @@ import { clock } from '../../lib/clock'
 //   payout (`credit_paid_out`). A requested payout holds its amount back from checkouts.
 // This module owns the credit_payouts table.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 // Every organisation checkout asks, so this is prebuilt SQL (app/lib/prebuilt-sql.server.ts).
 // The buyer-credit balance is credit-normal: what is owed to the buyer is minus its sum.

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB, OfferKind } from '../../../db/schema'
+import type { DB, OfferKind, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import type { Money } from '../../lib/money'
 import { offerPriceColumns, priceLine, tierPriceInput } from '../pricing/pricing'
@@ -21,7 +21,6 @@ import { creditAvailable } from './buyer-credit.server'
 // A person's cart lives in the database: it follows them across devices, and checkout reads
 // the quantities from here, never prices or classes from the form.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export interface CartLine {
   offerId: number

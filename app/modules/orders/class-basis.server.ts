@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { ClassBasis, DB, EvidenceLevel } from '../../../db/schema'
+import type { ClassBasis, DB, EvidenceLevel, Db } from '../../../db/schema'
 import { runPrebuilt } from '../../lib/prebuilt-sql.server'
 import { effectiveEvidenceLevel } from '../evidence/evidence'
 import { commonsLegalForms, type ReciprocityDecision } from '../reciprocity/reciprocity.server'
@@ -9,7 +9,6 @@ import { commonsLegalForms, type ReciprocityDecision } from '../reciprocity/reci
 // only for orders placed while a commons legal form was declared and awaiting verification,
 // a back-charge only for orders whose commoner price rested on a claim later overturned.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export interface ClassStanding {
   basis: ClassBasis

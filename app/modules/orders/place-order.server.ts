@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
-import type { CheckoutProvider, DB, OfferScoresTable, OffersTable, ReciprocityClassName } from '../../../db/schema'
+import type { CheckoutProvider, DB, OfferScoresTable, OffersTable, ReciprocityClassName, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { formatMoney } from '../../lib/money'
 import { placeholders, runPrebuilt } from '../../lib/prebuilt-sql.server'
@@ -12,7 +12,6 @@ import { allocateCredit, bookCreditApplied, creditAvailable } from './buyer-cred
 import { clock } from '../../lib/clock'
 import { orderReference } from './reference'
 
-type Db = Kysely<DB> | Transaction<DB>
 
 /** Most units of one offer in one order, and most lines in one order. */
 export const MAX_QUANTITY = 999

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 import type { Money } from '../../lib/money'
 import { balanceOf, postEntry, type PostingInput } from '../ledger/ledger.server'
 import { commonsLegalForms } from '../reciprocity/reciprocity.server'
@@ -15,7 +15,6 @@ import { orderReference } from './reference'
 // claim. Until then each fund holds those fees back (pendingCreditsOwedBy), so it can always
 // pay them: a fund's available balance is its balance less what it may owe.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 /**
  * Credits the access fees of an organisation's paid for-profit orders once it buys as a

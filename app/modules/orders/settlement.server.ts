@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB, PaymentProvider } from '../../../db/schema'
+import type { DB, PaymentProvider, Db } from '../../../db/schema'
 import { formatMoney } from '../../lib/money'
 import { postEntry, reverseOrderEntries, type PostingInput } from '../ledger/ledger.server'
 import { orderReference } from './reference'
@@ -10,7 +10,6 @@ import { clock } from '../../lib/clock'
 // guarded update (only from the status it must come from) and posts its ledger entries in
 // the same transaction, so a second delivery of the same news changes nothing.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export interface PaymentInput {
   checkoutId: number

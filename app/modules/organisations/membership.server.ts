@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
-import type { DB, MembershipRole } from '../../../db/schema'
+import type { DB, MembershipRole, Db } from '../../../db/schema'
 import { legalForms } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { firstFreeSlug, slugify } from '../../lib/slug'
@@ -11,7 +11,6 @@ import { requireConfirmedEmail } from '../accounts/accounts.server'
 import { retireAttestationsSharingMember } from '../verification/attestations.server'
 import { clock } from '../../lib/clock'
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export const INVITATION_DAYS = 14
 

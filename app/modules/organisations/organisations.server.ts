@@ -1,11 +1,10 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB, LegalForm, SurplusPolicy } from '../../../db/schema'
+import type { DB, LegalForm, SurplusPolicy, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { attestationsFor } from '../verification/verification.server'
 import { tierPrices, toEvidenceLine, type EvidenceLine, type TierPrices } from '../catalog/catalog.server'
 import { clock } from '../../lib/clock'
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export interface OrganisationProfile {
   slug: string

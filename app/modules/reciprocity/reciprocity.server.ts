@@ -1,12 +1,11 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB, LegalForm } from '../../../db/schema'
+import type { DB, LegalForm, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { evidenceLevelLabel, legalFormLabel } from '../../lib/labels'
 import { runPrebuilt } from '../../lib/prebuilt-sql.server'
 import { legalFormEvidence } from '../verification/verification.server'
 import { clock } from '../../lib/clock'
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export type ReciprocityClass = 'commoner' | 'for_profit'
 

@@ -1,11 +1,10 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB, EvidenceLevel, LegalForm, OfferKind } from '../../../db/schema'
+import type { DB, EvidenceLevel, LegalForm, OfferKind, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { CommunityWeights, criteria, type Criterion, type Weights } from './rules'
 import { scoreOffer, type ClaimFact, type CriterionResult, type ScoreResult, type ScoringInput } from './score'
 import { clock } from '../../lib/clock'
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export interface RulesDocument {
   version: number

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely'
-import type { AttestationRetirement, DB, EvidenceLevel } from '../../../db/schema'
+import type { AttestationRetirement, DB, EvidenceLevel, Db } from '../../../db/schema'
 import { addDays } from '../../lib/time'
 import { clock } from '../../lib/clock'
 import { effectiveEvidenceLevel } from '../evidence/evidence'
@@ -10,7 +10,6 @@ import { recordAudit } from './audit.server'
 // keeping an organisation's peer-attested legal form in line with them. Kept apart from
 // verification.server.ts so that memberships (which that module imports) can call it.
 
-type Db = Kysely<DB> | Transaction<DB>
 
 /** A peer attestation lasts a year; an attester may give this many in any 365 days. */
 export const ATTESTATION_DAYS = 365

@@ -1,7 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB } from '../../../db/schema'
+import type { DB, Db } from '../../../db/schema'
 
-type Db = Kysely<DB> | Transaction<DB>
 
 /** Audit actions, in the words the organisation reads them. */
 export const auditActionLabel: Record<string, string> = {

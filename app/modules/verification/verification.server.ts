@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
-import type { DB, LegalForm } from '../../../db/schema'
+import type { DB, LegalForm, Db } from '../../../db/schema'
 import { claimKinds } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { addDays } from '../../lib/time'
@@ -22,7 +22,6 @@ import {
 } from './attestations.server'
 import { clock } from '../../lib/clock'
 
-type Db = Kysely<DB> | Transaction<DB>
 
 export { EVIDENCE_YEARS }
 export { ATTESTATION_DAYS, ATTESTATIONS_NEEDED, ATTESTATIONS_PER_YEAR, isVerifiedOrganisation, legalFormEvidence } from './attestations.server'
