@@ -195,8 +195,15 @@ export default function CartPage() {
               ) : null}
               {cart.creditToApply ? (
                 <p className="notice notice--success" role="note">
-                  {cart.buyingAs.organisation?.name ?? 'Your organisation'}’s credit pays <Price value={cart.creditToApply} /> of it; you pay{' '}
-                  <Price value={{ amount: total.amount - cart.creditToApply.amount, currency: total.currency }} />.
+                  {cart.buyingAs.organisation?.name ?? 'Your organisation'}’s credit pays <Price value={cart.creditToApply} />
+                  {cart.creditToApply.amount === total.amount ? (
+                    ' of it: all of it, nothing is left to pay.'
+                  ) : (
+                    <>
+                      {' '}
+                      of it; you pay <Price value={{ amount: total.amount - cart.creditToApply.amount, currency: total.currency }} />.
+                    </>
+                  )}
                 </p>
               ) : null}
               {cart.forProfitAffiliations.length > 0 ? (
@@ -233,7 +240,9 @@ export default function CartPage() {
               <p className="muted small">
                 {total.amount === 0
                   ? 'Nothing to pay: you can download commons items straight from your receipt.'
-                  : paysByCard
+                  : cart.creditToApply?.amount === total.amount
+                    ? 'The credit the marketplace owes your organisation pays it in full: the order is confirmed at once.'
+                    : paysByCard
                     ? 'You pay on Stripe’s secure page; your order is confirmed when Stripe tells us it is paid.'
                     : 'Each producer sends an invoice with its bank details; you have 14 days to pay.'}
               </p>
