@@ -10,6 +10,14 @@ export function money(amount: number, currency: string): Money {
   return { amount, currency }
 }
 
+/**
+ * Money in one currency, for code that reports many amounts in it. An SQL sum over no rows is
+ * null: it reads as zero. The integer check of `money` applies to every amount.
+ */
+export function moneyIn(currency: string): (amount: number | null) => Money {
+  return (amount) => money(Number(amount ?? 0), currency)
+}
+
 const fractionDigitsCache = new Map<string, number>()
 function fractionDigits(currency: string): number {
   let digits = fractionDigitsCache.get(currency)

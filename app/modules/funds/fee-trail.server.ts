@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
-import type { Money } from '../../lib/money'
+import { type Money, moneyIn } from '../../lib/money'
 import { balanceOf } from '../ledger/ledger.server'
 import { orderReference } from '../orders/reference'
 
@@ -29,7 +29,7 @@ export async function feeTrail(db: Kysely<DB>, personId: number, checkoutId: num
   const checkout = await db.selectFrom('checkouts').select(['id', 'currency']).where('id', '=', checkoutId).where('buyerPersonId', '=', personId).executeTakeFirst()
   if (!checkout) throw new AppError('not_found', 'There is no such order among yours.')
   const currency = checkout.currency
-  const money = (amount: number): Money => ({ amount, currency })
+  const money = moneyIn(currency)
   const lines = await db
     .selectFrom('orderLines as l')
     .innerJoin('orders as o', 'o.id', 'l.orderId')

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommonsFundKind, DB, ReciprocityClassName } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
-import type { Money } from '../../lib/money'
+import { type Money, moneyIn } from '../../lib/money'
 import { orderReference } from '../orders/reference'
 import { clock } from '../../lib/clock'
 
@@ -70,7 +70,7 @@ export async function getFundSummary(db: Kysely<DB>, slug: string, limit = 20): 
         .limit(limit)
         .execute()
     : []
-  const money = (amount: number): Money => ({ amount, currency: fund.currency })
+  const money = moneyIn(fund.currency)
   return {
     fund: { id: fund.id, slug: fund.slug, name: fund.name, purpose: fund.purpose, kind: fund.kind, currency: fund.currency, steward: fund.stewardName && fund.stewardSlug ? { name: fund.stewardName, slug: fund.stewardSlug } : null },
     // A fund's account is credit-normal: what it holds is its credits less its debits.
@@ -105,7 +105,7 @@ export interface FundDisbursement {
 
 /** The fund's disbursements (newest first), its audit trail, and monthly inflows and outflows. */
 export async function fundActivity(db: Kysely<DB>, fundId: number, currency: string, now = clock.now()) {
-  const money = (amount: number): Money => ({ amount, currency })
+  const money = moneyIn(currency)
   const [disbursements, audit, monthly] = await Promise.all([
     db
       .selectFrom('disbursements as d')
@@ -251,7 +251,7 @@ export async function fundAnnualReport(db: Kysely<DB>, slug: string, year: numbe
   const from = `${year}-01-01T00:00:00.000Z`
   const to = `${year + 1}-01-01T00:00:00.000Z`
   const [before, rows] = await Promise.all([fundLedger(db, fund.id, { to: from }), fundLedger(db, fund.id, { from, to })])
-  const money = (amount: number): Money => ({ amount, currency: fund.currency })
+  const money = moneyIn(fund.currency)
   const opening = before.reduce((s, r) => s + r.amount, 0)
   const inflow = rows.filter((r) => r.amount > 0).reduce((s, r) => s + r.amount, 0)
   const outflow = rows.filter((r) => r.amount < 0).reduce((s, r) => s - r.amount, 0)

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
 import type { CheckoutProvider, DB, OrderStatus, ReciprocityClassName } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
-import type { Money } from '../../lib/money'
+import { type Money, money } from '../../lib/money'
 import { requireMembership } from '../organisations/membership.server'
 import { orderReference } from './reference'
 
@@ -73,7 +73,6 @@ export interface Receipt {
   feeDestinations: { slug: string; name: string; amount: Money }[]
 }
 
-const money = (amount: number, currency: string): Money => ({ amount, currency })
 
 /**
  * Who may read a checkout: the person who placed it and, for a purchase made for an

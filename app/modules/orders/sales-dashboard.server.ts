@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { stringify } from 'csv-stringify/sync'
 import type { DB, ReciprocityClassName } from '../../../db/schema'
-import { toDecimalString, type Money } from '../../lib/money'
+import { toDecimalString, type Money, moneyIn } from '../../lib/money'
 import { balanceOf } from '../ledger/ledger.server'
 import { requireMembership } from '../organisations/membership.server'
 import { orderReference } from './reference'
@@ -57,7 +57,7 @@ async function currencyOf(db: Kysely<DB>, organisationId: number): Promise<strin
 export async function salesDashboard(db: Kysely<DB>, personId: number, organisationId: number, range: SalesRange): Promise<SalesDashboard> {
   await requireMembership(db, personId, organisationId)
   const currency = await currencyOf(db, organisationId)
-  const money = (amount: number | null): Money => ({ amount: Number(amount ?? 0), currency })
+  const money = moneyIn(currency)
   const sold = () =>
     db
       .selectFrom('orders as o')
