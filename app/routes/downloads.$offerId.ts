@@ -5,7 +5,7 @@ import { domain, parseParams } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { contentTypeHeader, resourceContentType } from '~/modules/listings/resources.server'
 import { licenceNotice, licenceNoticeHeader } from '~/modules/orders/licence-notice.server'
-import { obtainedResource } from '~/modules/orders/receipts.server'
+import { obtainedResource } from '~/modules/orders/downloads.server'
 
 const Params = z.object({ offerId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
 

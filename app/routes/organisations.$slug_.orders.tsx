@@ -16,7 +16,7 @@ import { getStripe } from '~/lib/stripe.server'
 import { organisationBySlug } from '~/modules/organisations/membership.server'
 import { cancelOrderAsSeller, markFulfilled, markShipped, recordInvoicePayment, refundOrder } from '~/modules/orders/order-actions.server'
 import { DateRangeQuery } from '~/lib/date-range'
-import { listSales } from '~/modules/orders/receipts.server'
+import { listSales } from '~/modules/orders/sales.server'
 import { decimalDigits } from '~/lib/numbers'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
