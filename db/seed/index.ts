@@ -17,6 +17,7 @@ import type {
   PeopleTable,
 } from '../schema.js'
 import { mulberry32 } from './random.js'
+import type { SeedTimeShift } from './time-shift.js'
 import {
   categories,
   commonsFunds,
@@ -160,9 +161,6 @@ export async function seedDemoMarketplace(db: Database, { at = clock.now() }: Se
     }
   })
 }
-
-/** Moves a reference-time timestamp to the seeding day: `at`'s whole days after demoReferenceTime. */
-export type SeedTimeShift = (iso: string) => string
 
 function seedTimeShift(at: string): SeedTimeShift {
   const atMs = Date.parse(at)

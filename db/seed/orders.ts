@@ -3,7 +3,7 @@ import { placeOrderIn } from '../../app/modules/orders/place-order.server.js'
 import { orderReference } from '../../app/modules/orders/reference.js'
 import { applyPayment } from '../../app/modules/orders/settlement.server.js'
 import type { DB } from '../schema.js'
-import type { SeedTimeShift } from './index.js'
+import type { SeedTimeShift } from './time-shift.js'
 
 // The demo's commons resources and a short purchase history, so receipts, sales lists and
 // commons funds have something true to show on a first `npm start`. Orders go through the
