@@ -11,7 +11,7 @@ import { criteria } from '../app/modules/scoring/rules'
 import { listRules, publishRules, refreshExpiredScores, refreshScores } from '../app/modules/scoring/scores.server'
 import { WeightsParam } from '../app/modules/catalog/query'
 import { isAppError } from '../app/lib/errors'
-import { setSteward } from '../app/modules/accounts/accounts.server'
+import { setSteward } from '../app/modules/accounts/stewards.server'
 import { checkLedger } from '../app/modules/ledger/check.server'
 import { backupDatabase, BackupError, restoreDatabase } from './backup'
 
@@ -88,7 +88,7 @@ async function main() {
           process.exitCode = 2
           break
         }
-        const person = await setSteward(db, email, !revoke)
+        const person = await setSteward(db, null, email, !revoke)
         console.log(
           revoke
             ? `${person.displayName} <${person.email}> is no longer a steward.`

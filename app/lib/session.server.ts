@@ -1,6 +1,6 @@
 import { clock } from './clock'
 import { createCookie, data, redirect, type Cookie } from '@remix-run/node'
-import { createSession, personForSession, revokeSession, SESSION_DAYS, type Account } from '../modules/accounts/accounts.server'
+import { createSession, personForSession, revokeSession, SESSION_DAYS, type Account } from './session-store.server'
 import { getDb } from './db.server'
 import { env, sessionSecrets } from './env.server'
 

@@ -3,20 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../db/connection'
 import { AppError } from '../../app/lib/errors'
 import { newestMailTo } from '../../app/lib/mail.server'
-import {
-  changePassword,
-  checkResetToken,
-  createSession,
-  logIn,
-  loginLimits,
-  personForSession,
-  requestPasswordReset,
-  resetPassword,
-  revokeSession,
-  setSteward,
-  signUp,
-  wrongCredentials,
-} from '../../app/modules/accounts/accounts.server'
+import { changePassword, checkResetToken, logIn, loginLimits, requestPasswordReset, resetPassword, signUp, wrongCredentials } from '../../app/modules/accounts/accounts.server'
+import { createSession, personForSession, revokeSession } from '../../app/lib/session-store.server'
+import { setSteward } from '../../app/modules/accounts/stewards.server'
 import { rowCount, testDb } from '../support/db'
 import { useAccountsTestEnv } from '../support/accounts'
 import type { DB } from '../../db/schema'
@@ -260,8 +249,8 @@ describe('resetting a forgotten password', () => {
 describe('stewards', () => {
   it('are granted and revoked by email, and an unknown email says so', async () => {
     await signUp(db, { email: 'sam@example.org', displayName: 'Sam', password })
-    await expect(setSteward(db, 'SAM@example.org', true)).resolves.toMatchObject({ isSteward: true })
-    await expect(setSteward(db, 'sam@example.org', false)).resolves.toMatchObject({ isSteward: false })
-    await expect(setSteward(db, 'nobody@example.org', true)).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/nobody@example.org; they need to sign up first/) })
+    await expect(setSteward(db, null, 'SAM@example.org', true)).resolves.toMatchObject({ isSteward: true })
+    await expect(setSteward(db, null, 'sam@example.org', false)).resolves.toMatchObject({ isSteward: false })
+    await expect(setSteward(db, null, 'nobody@example.org', true)).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/nobody@example.org; they need to sign up first/) })
   })
 })

@@ -6,24 +6,13 @@ import { sendMail } from '../../lib/mail.server'
 import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './password.server'
 import { newSecret, secretHash } from '../../lib/tokens.server'
 import { clock } from '../../lib/clock'
+import { accountColumns, revokeAllSessions, toAccount, type Account } from '../../lib/session-store.server'
 
 // People's accounts: sign-up, log-in with rate limits, sessions, password change and reset.
 // Secrets that open an account (session ids, reset tokens) are random, handed to the person
 // once, and stored only as their sha256: a copy of the database opens nothing.
 
 
-/** A signed-in person, as every page sees them. */
-export interface Account {
-  id: number
-  email: string
-  displayName: string
-  isSteward: boolean
-  /** whether the person confirmed their address through a mailed link */
-  emailConfirmed: boolean
-}
-
-export const SESSION_DAYS = 30
-const SESSION_MS = SESSION_DAYS * 24 * 60 * 60 * 1000
 const RESET_MS = 60 * 60 * 1000
 /** How long an address-confirmation link works; a new one can be asked for at any time. */
 export const CONFIRMATION_HOURS = 48
@@ -64,11 +53,6 @@ const later = (t: Date, ms: number) => new Date(t.getTime() + ms)
 /** Email addresses compare case-insensitively (the column is COLLATE NOCASE too). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase()
 
-const accountColumns = ['id', 'email', 'displayName', 'isSteward', 'emailConfirmedAt'] as const
-
-function toAccount(row: { id: number; email: string; displayName: string; isSteward: 0 | 1; emailConfirmedAt: string | null }): Account {
-  return { id: row.id, email: row.email, displayName: row.displayName, isSteward: row.isSteward === 1, emailConfirmed: row.emailConfirmedAt !== null }
-}
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE'
@@ -219,40 +203,6 @@ function tryAgainMessage(retryAt: Date, now: Date): string {
   const wait = seconds < 60 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? '' : 's'}`
   const at = retryAt.toISOString().slice(11, 19)
   return `Too many failed log-in attempts from your network. Please try again in ${wait} (after ${at} UTC), or reset your password: the link we mail logs you in.`
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sessions
-
-/** Opens a session and returns its id, the secret the cookie carries; only its hash is stored. */
-export async function createSession(db: Db, personId: number, now: Date = clock.date()): Promise<string> {
-  const rawId = newSecret()
-  await db
-    .insertInto('sessions')
-    .values({ idHash: secretHash(rawId), personId, createdAt: iso(now), expiresAt: iso(later(now, SESSION_MS)) })
-    .execute()
-  return rawId
-}
-
-/** The person a session id belongs to; null when it is unknown, expired or revoked. */
-export async function personForSession(db: Db, rawId: string, now: Date = clock.date()): Promise<Account | null> {
-  const row = await db
-    .selectFrom('sessions')
-    .innerJoin('people', 'people.id', 'sessions.personId')
-    .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward', 'people.emailConfirmedAt'])
-    .where('sessions.idHash', '=', secretHash(rawId))
-    .where('sessions.revokedAt', 'is', null)
-    .where('sessions.expiresAt', '>', iso(now))
-    .executeTakeFirst()
-  return row ? toAccount(row) : null
-}
-
-export async function revokeSession(db: Db, rawId: string, now: Date = clock.date()): Promise<void> {
-  await db.updateTable('sessions').set({ revokedAt: iso(now) }).where('idHash', '=', secretHash(rawId)).where('revokedAt', 'is', null).execute()
-}
-
-async function revokeAllSessions(db: Db, personId: number, now: Date): Promise<void> {
-  await db.updateTable('sessions').set({ revokedAt: iso(now) }).where('personId', '=', personId).where('revokedAt', 'is', null).execute()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -479,19 +429,4 @@ export async function confirmEmail(db: Kysely<DB>, token: string, now: Date = cl
     await trx.updateTable('people').set({ emailConfirmedAt: iso(now) }).where('id', '=', link.personId).where('emailConfirmedAt', 'is', null).execute()
     return { outcome: 'confirmed' as const, email: link.email }
   })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Stewards
-
-/** Makes the person with `email` a steward, or (with `isSteward` false) no longer one. */
-export async function setSteward(db: Db, email: string, isSteward: boolean): Promise<Account> {
-  const row = await db
-    .updateTable('people')
-    .set({ isSteward: isSteward ? 1 : 0 })
-    .where('email', '=', normaliseEmail(email))
-    .returning(accountColumns)
-    .executeTakeFirst()
-  if (!row) throw new AppError('not_found', `No one has the email address ${email.trim()}; they need to sign up first.`)
-  return toAccount(row)
 }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { DB, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { clock } from '../../lib/clock'
+import { accountColumns, toAccount, type Account } from '../../lib/session-store.server'
 import { normaliseEmail, requireConfirmedEmail } from './accounts.server'
 
 // Stewards hold the marketplace's trust: they verify organisations, decide challenges and
@@ -11,7 +12,8 @@ import { normaliseEmail, requireConfirmedEmail } from './accounts.server'
 // And no steward acts on anything concerning an organisation they belong to.
 
 
-async function requireSteward(db: Db, personId: number): Promise<void> {
+/** @throws AppError('forbidden') unless the person is a steward */
+export async function requireSteward(db: Db, personId: number): Promise<void> {
   const person = await db.selectFrom('people').select('isSteward').where('id', '=', personId).executeTakeFirst()
   if (person?.isSteward !== 1) throw new AppError('forbidden', 'Only stewards can do this.')
 }
@@ -118,4 +120,22 @@ export async function openStewardProposals(db: Db) {
     .where('a.status', '=', 'proposed')
     .orderBy('a.id')
     .execute()
+}
+
+/**
+ * Makes the person with `email` a steward, or no longer one, at once. `by` is the steward who
+ * does it (a steward may not remove their own role); null is the command line, which appoints
+ * the first steward of a fresh install. Everyone else goes through a proposal and a second
+ * steward's approval (proposeSteward).
+ * @throws AppError forbidden (not a steward, or removing oneself), not_found (no such account)
+ */
+export async function setSteward(db: Kysely<DB>, by: number | null, email: string, isSteward: boolean): Promise<Account> {
+  return db.transaction().execute(async (trx) => {
+    if (by !== null) await requireSteward(trx, by)
+    const person = await trx.selectFrom('people').select('id').where('email', '=', normaliseEmail(email)).executeTakeFirst()
+    if (!person) throw new AppError('not_found', `No one has the email address ${email.trim()}; they need to sign up first.`)
+    if (!isSteward && person.id === by) throw new AppError('forbidden', 'Ask another steward to remove your own steward role.')
+    const row = await trx.updateTable('people').set({ isSteward: isSteward ? 1 : 0 }).where('id', '=', person.id).returning(accountColumns).executeTakeFirstOrThrow()
+    return toAccount(row)
+  })
 }
