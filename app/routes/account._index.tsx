@@ -6,7 +6,7 @@ import { ConfirmEmailNotice } from '~/components/confirm-email'
 import { getDb } from '~/lib/db.server'
 import { requireUser } from '~/lib/session.server'
 import { Amount } from '~/components/prices'
-import { accountOverview } from '~/modules/reciprocity/account.server'
+import { accountOverview } from '~/modules/orders/account-overview.server'
 
 export const meta: MetaFunction = () => [{ title: 'Your account · Solidarity Market' }]
 

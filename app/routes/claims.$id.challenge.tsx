@@ -8,7 +8,7 @@ import { getDb } from '~/lib/db.server'
 import { domain, parseParams, formDomain, formValues, readForm } from '~/lib/http.server'
 import { claimLabel, claimValueLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
-import { challengeClaim, claimForChallenge } from '~/modules/verification/verification.server'
+import { challengeClaim, claimForChallenge } from '~/modules/verification/challenges.server'
 
 const Params = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) })
 

@@ -8,7 +8,8 @@ import { domain, parseParams, formDomain, formValues, readForm } from '~/lib/htt
 import { legalFormLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { organisationBySlug } from '~/modules/organisations/membership.server'
-import { attestOrganisation, attesterChoices } from '~/modules/verification/verification.server'
+import { attestOrganisation } from '~/modules/orders/reclassification.server'
+import { attesterChoices } from '~/modules/verification/attestations.server'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 

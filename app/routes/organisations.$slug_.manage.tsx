@@ -15,7 +15,7 @@ import { requireUser } from '~/lib/session.server'
 import { FactsForm, updateOrganisationFacts } from '~/modules/organisations/facts.server'
 import { inviteMember, organisationBySlug } from '~/modules/organisations/membership.server'
 import { organisationWorkspace } from '~/modules/organisations/workspace.server'
-import { submitEvidence } from '~/modules/verification/verification.server'
+import { submitEvidence } from '~/modules/orders/reclassification.server'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 

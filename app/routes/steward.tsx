@@ -15,7 +15,8 @@ import { requireSteward } from '~/lib/session.server'
 import { WeightsParam } from '~/modules/catalog/query'
 import { criteria, criterionLabel } from '~/modules/scoring/rules'
 import { listRules, publishRules } from '~/modules/scoring/scores.server'
-import { reviewEvidence, stewardQueue } from '~/modules/verification/verification.server'
+import { reviewEvidence } from '~/modules/orders/reclassification.server'
+import { stewardQueue } from '~/modules/verification/evidence-review.server'
 import { decideStewardProposal, openStewardProposals, proposeSteward } from '~/modules/accounts/stewards.server'
 
 export const meta: MetaFunction = () => [{ title: 'Steward desk · Solidarity Market' }]

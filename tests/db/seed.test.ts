@@ -8,7 +8,7 @@ import { demoReferenceTime, isDatabaseEmpty, seedDemoMarketplace } from '../../d
 import { demoLogins, demoPassword } from '../../db/seed/data.js'
 import { logIn } from '../../app/modules/accounts/accounts.server.js'
 import { nonEmpty } from '../support/lists.js'
-import { isVerifiedOrganisation } from '../../app/modules/verification/verification.server.js'
+import { isVerifiedOrganisation } from '../../app/modules/evidence/legal-form.server.js'
 
 const opened: Database[] = []
 

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/connection'
 import { demoPassword } from '../../db/seed/data'
-import { isVerifiedOrganisation } from '../../app/modules/verification/verification.server'
+import { isVerifiedOrganisation } from '../../app/modules/evidence/legal-form.server'
 import { startServer, tempDir, type RunningServer } from '../support/server'
 import { launchBrowser, logInAs, openPage, screenshot } from '../support/browser'
 

@@ -5,7 +5,7 @@ import { creditStatement, decideCreditPayout, requestCreditPayout } from '../../
 import { cancelUnpaidCheckout, recordInvoicePayment, refundOrder } from '../../app/modules/orders/order-actions.server'
 import { placeOrder } from '../../app/modules/orders/place-order.server'
 import { getReceipt } from '../../app/modules/orders/receipts.server'
-import { reviewEvidence, submitEvidence } from '../../app/modules/verification/verification.server'
+import { reviewEvidence, submitEvidence } from '../../app/modules/orders/reclassification.server'
 import * as creditPage from '../../app/routes/organisations.$slug_.credit'
 import * as desk from '../../app/routes/steward'
 import { useAccountsTestEnv } from '../support/accounts'

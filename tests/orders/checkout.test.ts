@@ -8,7 +8,7 @@ import { cancelUnpaidCheckout, recordInvoicePayment, refundOrder } from '../../a
 import { placeOrder } from '../../app/modules/orders/place-order.server'
 import { expireUnpaidOrders } from '../../app/modules/orders/settlement.server'
 import { creditReclassifiedOrders, reciprocityCredits } from '../../app/modules/orders/reciprocity-credit.server'
-import { reviewEvidence, submitEvidence } from '../../app/modules/verification/verification.server'
+import { reviewEvidence, submitEvidence } from '../../app/modules/orders/reclassification.server'
 import { asPerson, forFirm, newKey, smallMarket, type SmallMarket } from '../support/market'
 import { rowCount, stockOf as stockOfOffer } from '../support/db'
 import type { DB } from '../../db/schema'

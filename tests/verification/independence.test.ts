@@ -6,16 +6,11 @@ import { updateOrganisationFacts } from '../../app/modules/organisations/facts.s
 import { acceptInvitation, inviteMember } from '../../app/modules/organisations/membership.server'
 import { reciprocityClass } from '../../app/modules/reciprocity/reciprocity.server'
 import { refreshExpiredScores } from '../../app/modules/scoring/scores.server'
-import { auditTrail } from '../../app/modules/verification/audit.server'
-import {
-  attestationsFor,
-  attestOrganisation,
-  challengeClaim,
-  decideChallenge,
-  legalFormEvidence,
-  reviewEvidence,
-  submitEvidence,
-} from '../../app/modules/verification/verification.server'
+import { auditTrail } from '../../app/modules/audit/audit.server'
+import { attestationsFor } from '../../app/modules/evidence/attestations.server'
+import { attestOrganisation, reviewEvidence, submitEvidence } from '../../app/modules/orders/reclassification.server'
+import { challengeClaim, decideChallenge } from '../../app/modules/verification/challenges.server'
+import { legalFormEvidence } from '../../app/modules/evidence/legal-form.server'
 import { insertPerson } from '../support/auth'
 import { createClaim, createOrganisation } from '../support/fixtures'
 import { smallMarket, type SmallMarket } from '../support/market'

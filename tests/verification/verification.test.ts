@@ -3,18 +3,13 @@ import type { Database } from '../../db/connection'
 import { acceptInvitation, createOrganisation, inviteMember } from '../../app/modules/organisations/membership.server'
 import { updateOrganisationFacts } from '../../app/modules/organisations/facts.server'
 import { buyingOptions, reciprocityClass } from '../../app/modules/reciprocity/reciprocity.server'
-import { auditTrail } from '../../app/modules/verification/audit.server'
-import {
-  ATTESTATIONS_PER_YEAR,
-  attestOrganisation,
-  challengeClaim,
-  decideChallenge,
-  legalFormEvidence,
-  reviewEvidence,
-  setSteward,
-  stewardQueue,
-  submitEvidence,
-} from '../../app/modules/verification/verification.server'
+import { auditTrail } from '../../app/modules/audit/audit.server'
+import { ATTESTATIONS_PER_YEAR } from '../../app/modules/evidence/attestations.server'
+import { attestOrganisation, reviewEvidence, submitEvidence } from '../../app/modules/orders/reclassification.server'
+import { challengeClaim, decideChallenge } from '../../app/modules/verification/challenges.server'
+import { legalFormEvidence } from '../../app/modules/evidence/legal-form.server'
+import { setSteward } from '../../app/modules/accounts/stewards.server'
+import { stewardQueue } from '../../app/modules/verification/evidence-review.server'
 import { testDb } from '../support/db'
 import { createClaim, createOrganisation as insertOrganisation } from '../support/fixtures'
 

@@ -9,6 +9,9 @@ export const evidenceFactor: Record<EvidenceLevel, number> = {
   verified: 1,
 }
 
+/** Evidence levels from weakest to strongest. */
+export const levelRank: Record<EvidenceLevel, number> = { self_declared: 0, documented: 1, peer_attested: 2, verified: 3 }
+
 /** Evidence past its expiry no longer proves anything: it counts as self-declared. */
 export function effectiveEvidenceLevel(
   claim: { evidenceLevel: EvidenceLevel; expiresAt: string | null },

@@ -3,7 +3,7 @@ import type { DB, Db } from '../../../db/schema'
 import type { Money } from '../../lib/money'
 import { balanceOf, postEntry, type PostingInput } from '../ledger/ledger.server'
 import { commonsLegalForms } from '../reciprocity/reciprocity.server'
-import { legalFormEvidence } from '../verification/verification.server'
+import { legalFormEvidence } from '../evidence/legal-form.server'
 import { orderReference } from './reference'
 
 // A co-op whose legal form was declared but not yet attested bought as for-profit and paid

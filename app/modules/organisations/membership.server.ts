@@ -6,9 +6,9 @@ import { AppError } from '../../lib/errors'
 import { firstFreeSlug, slugify } from '../../lib/slug'
 import { addDays } from '../../lib/time'
 import { newSecret, secretHash } from '../../lib/tokens.server'
-import { recordAudit } from '../verification/audit.server'
+import { recordAudit } from '../audit/audit.server'
 import { requireConfirmedEmail } from '../accounts/accounts.server'
-import { retireAttestationsSharingMember } from '../verification/attestations.server'
+import { retireAttestationsSharingMember } from '../peer-attestation/standing.server'
 import { clock } from '../../lib/clock'
 
 

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB, LegalForm, SurplusPolicy, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
-import { attestationsFor } from '../verification/verification.server'
+import { attestationsFor } from '../evidence/attestations.server'
 import { tierPrices, toEvidenceLine, type EvidenceLine, type TierPrices } from '../catalog/catalog.server'
 import { clock } from '../../lib/clock'
 

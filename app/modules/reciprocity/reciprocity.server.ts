@@ -3,7 +3,7 @@ import type { DB, LegalForm, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { evidenceLevelLabel, legalFormLabel } from '../../lib/labels'
 import { runPrebuilt } from '../../lib/prebuilt-sql.server'
-import { legalFormEvidence } from '../verification/verification.server'
+import { legalFormEvidence } from '../evidence/legal-form.server'
 import { clock } from '../../lib/clock'
 
 

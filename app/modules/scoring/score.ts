@@ -2,7 +2,7 @@
 // Each criterion's points = weight × Σ(component share × attainment × evidence factor).
 import type { ClaimKind, EvidenceLevel, LegalForm, LicenceOpenness, OfferKind, SurplusPolicy } from '../../../db/schema'
 import { evidenceLevelLabel, legalFormLabel, surplusPolicyLabel } from '../../lib/labels'
-import { effectiveEvidenceLevel, evidenceFactor } from '../evidence/evidence'
+import { effectiveEvidenceLevel, evidenceFactor, levelRank } from '../evidence/evidence'
 import { criteria, type Criterion, type Weights } from './rules'
 
 export interface ClaimFact {
@@ -110,8 +110,6 @@ function payRatioAttainment(ratio: number): number {
   if (ratio <= 20) return 0.15
   return 0
 }
-
-const levelRank: Record<EvidenceLevel, number> = { self_declared: 0, documented: 1, peer_attested: 2, verified: 3 }
 
 interface Backing {
   level: EvidenceLevel

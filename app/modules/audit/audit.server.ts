@@ -1,6 +1,7 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { DB, Db } from '../../../db/schema'
+import type { Db } from '../../../db/schema'
 
+// The organisation's audit trail: everything done to or by it. Written by organisations,
+// verification and peer attestation alike, so it sits below them.
 
 /** Audit actions, in the words the organisation reads them. */
 export const auditActionLabel: Record<string, string> = {
