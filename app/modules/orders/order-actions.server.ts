@@ -1,19 +1,18 @@
-import type { Kysely, Transaction } from 'kysely'
-import type Stripe from 'stripe'
+import type { Kysely } from 'kysely'
 import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { requireMembership } from '../organisations/membership.server'
-import { refundStripeOrder } from '../payments/stripe.server'
 import { orderReference } from './reference'
 import { visibleTo } from './receipts.server'
-import { isOverdraft } from '../ledger/ledger.server'
-import { applyPayment, recordRefund, releaseUnpaidOrder, returnToCredit, type RefundInput } from './settlement.server'
+import { applyPayment, releaseUnpaidOrder } from './settlement.server'
 import { clock } from '../../lib/clock'
 
 // What buyers and sellers do to an order after it is placed. Each function checks who may do
-// it against the stored order, never against anything the form says.
+// it against the stored order, never against anything the form says. Refunds, which may go
+// back by card, are in payments/refunds.server.ts.
 
-async function sellerOrder(db: Kysely<DB>, orderId: number, personId: number) {
+/** The order, if the person is a member of its seller. @throws AppError forbidden, not_found */
+export async function sellerOrder(db: Kysely<DB>, orderId: number, personId: number) {
   const order = await db
     .selectFrom('orders as o')
     .innerJoin('checkouts as c', 'c.id', 'o.checkoutId')
@@ -101,96 +100,6 @@ export async function chooseBackChargePayment(db: Kysely<DB>, input: { checkoutI
 }
 
 /**
- * A seller refunds a paid order in full: through Stripe for card payments, or by recording
- * that it returned an invoice payment. The order's ledger entries are reversed.
- * @throws AppError forbidden, conflict (not paid), unavailable (card order but Stripe is off)
- */
-export async function refundOrder(
-  db: Kysely<DB>,
-  stripe: Stripe | null,
-  input: { orderId: number; personId: number; reason: string },
-  now = clock.now(),
-) {
-  const order = await sellerOrder(db, input.orderId, input.personId)
-  if (order.status !== 'paid' && order.status !== 'fulfilled') {
-    throw new AppError('conflict', order.status === 'refunded' ? 'This order is already refunded.' : 'Only a paid order can be refunded.')
-  }
-  if (order.total === 0) throw new AppError('conflict', 'This order was free: there is nothing to refund.')
-  // What the buyer paid from a credit goes back to that credit (reversing the order restores it);
-  // only the rest goes back by card or transfer.
-  const paid = order.total - order.creditApplied
-  if (paid === 0) {
-    const giveBack = (trx: Transaction<DB>) => returnToCredit(trx, { orderId: order.id, reason: input.reason }, now)
-    await requireBookable(db, giveBack)
-    await db.transaction().execute(giveBack)
-    return
-  }
-  const payment = await db
-    .selectFrom('payments')
-    .select(['id', 'providerReference'])
-    .where('checkoutId', '=', order.checkoutId)
-    .where('outcome', '=', 'applied')
-    .where((eb) => eb.or([eb('orderId', '=', order.id), eb('orderId', 'is', null)]))
-    .orderBy('id')
-    .executeTakeFirst()
-  if (!payment) throw new AppError('conflict', 'No payment is recorded for this order.')
-  // Refused before any money moves: once Stripe has returned the payment it cannot be taken back.
-  const trial: RefundInput = { paymentId: payment.id, orderId: order.id, providerReference: `trial-refund:${order.id}`, amount: paid, currency: order.currency, reason: input.reason, createdBy: input.personId }
-  await requireBookable(db, (trx) => recordRefund(trx, trial, now))
-  if (order.provider === 'stripe') {
-    if (!stripe) throw new AppError('unavailable', 'Card refunds need Stripe, which is not configured on this server.')
-    await refundStripeOrder(
-      db,
-      stripe,
-      { id: order.id, checkoutId: order.checkoutId, total: paid, currency: order.currency, paymentId: payment.id, paymentIntent: payment.providerReference },
-      { personId: input.personId, reason: input.reason },
-      now,
-    )
-    return
-  }
-  await db.transaction().execute((trx) =>
-    recordRefund(
-      trx,
-      {
-        paymentId: payment.id,
-        orderId: order.id,
-        providerReference: `invoice-refund:${orderReference(order.checkoutId, order.id)}`,
-        amount: paid,
-        currency: order.currency,
-        reason: input.reason,
-        createdBy: input.personId,
-      },
-      now,
-    ),
-  )
-}
-
-/**
- * Books the refund in a transaction that is always rolled back, to learn whether the ledger
- * accepts it: reversing an order takes its shares back from the producer and the funds, and a
- * fund that has already paid them out (or a producer already paid) cannot give them back.
- * @throws AppError conflict
- */
-async function requireBookable(db: Kysely<DB>, book: (trx: Transaction<DB>) => Promise<unknown>) {
-  const rolledBack = new Error('trial booking')
-  try {
-    await db.transaction().execute(async (trx) => {
-      await book(trx)
-      throw rolledBack
-    })
-  } catch (error) {
-    if (error === rolledBack) return
-    if (isOverdraft(error)) {
-      throw new AppError(
-        'conflict',
-        'This order cannot be refunded in full: its access-fee share has already been paid out of a commons fund (or its producer share paid to the producer), so the ledger has nothing to return it from. Ask a steward to settle it.',
-      )
-    }
-    throw error
-  }
-}
-
-/**
  * The seller has sent a paid order on its way; the note (a carrier and tracking number, or
  * "ready for pickup") is shown to the buyer. @throws AppError forbidden, conflict
  */
@@ -208,28 +117,4 @@ export async function markFulfilled(db: Kysely<DB>, input: { orderId: number; pe
   if (moved.numUpdatedRows === 0n) {
     throw new AppError('conflict', order.status === 'fulfilled' ? 'This order is already fulfilled.' : order.status === 'pending_payment' ? 'Fulfil an order once it is paid.' : 'A cancelled or refunded order cannot be fulfilled.')
   }
-}
-
-/**
- * The seller calls an order off: one awaiting payment is cancelled and its stock released;
- * a paid one is refunded in full (its postings reversed, its goods restocked).
- * @throws AppError forbidden, conflict (fulfilled, cancelled or refunded already)
- */
-export async function cancelOrderAsSeller(
-  db: Kysely<DB>,
-  stripe: Stripe | null,
-  input: { orderId: number; personId: number; reason: string },
-  now = clock.now(),
-) {
-  const order = await sellerOrder(db, input.orderId, input.personId)
-  if (order.status === 'pending_payment') {
-    const released = await db.transaction().execute((trx) => releaseUnpaidOrder(trx, order.id, 'cancelled_by_seller', now))
-    if (!released) throw new AppError('conflict', 'This order changed meanwhile; reload the page.')
-    return 'cancelled' as const
-  }
-  if (order.status === 'paid') {
-    await refundOrder(db, stripe, { orderId: order.id, personId: input.personId, reason: input.reason }, now)
-    return 'refunded' as const
-  }
-  throw new AppError('conflict', order.status === 'fulfilled' ? 'A fulfilled order is not cancelled: refund it if the buyer returns it.' : 'This order is already cancelled or refunded.')
 }
