@@ -1,4 +1,4 @@
-import type { EvidenceLine } from '~/modules/catalog/catalog.server'
+import type { EvidenceLine } from '~/modules/evidence/evidence'
 import { claimLabel, claimValueLabel } from '~/lib/labels'
 import { EvidenceBadge } from './badges'
 

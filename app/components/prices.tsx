@@ -1,6 +1,6 @@
 import type { Money } from '~/lib/money'
 import { formatMoney } from '~/lib/money'
-import type { TierPrices } from '~/modules/catalog/catalog.server'
+import type { TierPrices } from '~/modules/pricing/pricing'
 
 export function Price({ value }: { value: Money }) {
   return value.amount === 0 ? <strong className="price price--free">Free</strong> : <strong className="price">{formatMoney(value.amount, value.currency)}</strong>

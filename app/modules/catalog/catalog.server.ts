@@ -1,10 +1,10 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB, DeliveryMode, EvidenceLevel, ClaimKind, LegalForm, LicenceOpenness, OfferKind, Db } from '../../../db/schema'
+import type { DB, DeliveryMode, LegalForm, LicenceOpenness, OfferKind, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import type { Money } from '../../lib/money'
-import { accessFeeShares } from '../pricing/pricing'
+import { accessFeeShares, tierPrices, type TierPrices } from '../pricing/pricing'
 import { sql } from 'kysely'
-import { effectiveEvidenceLevel } from '../evidence/evidence'
+import { toEvidenceLine, type EvidenceLine } from '../evidence/evidence'
 import { getStoredScore, type StoredScore } from '../scoring/scores.server'
 import { coverImages, listOfferImages, type CoverImage } from '../listings/images.server'
 import { catalogStats, rankByWeights } from './ranking-snapshot.server'
@@ -18,13 +18,6 @@ export interface ProducerRef {
   legalForm: LegalForm
   city: string
   countryCode: string
-}
-
-export interface TierPrices {
-  commoner: Money
-  forProfit: Money
-  /** What a for-profit buyer pays on top of the commoner price. */
-  accessFee: Money
 }
 
 export interface OfferCard {
@@ -64,15 +57,11 @@ export interface CatalogPage {
   notice: string | null
 }
 
-export function tierPrices(row: { currency: string; commonerPrice: number; forProfitPrice: number }): TierPrices {
-  return {
-    commoner: { amount: row.commonerPrice, currency: row.currency },
-    forProfit: { amount: row.forProfitPrice, currency: row.currency },
-    accessFee: { amount: row.forProfitPrice - row.commonerPrice, currency: row.currency },
-  }
-}
-
-function offerCardQuery(db: Db) {
+/**
+ * The columns an offer card shows, by offer: the catalog's cards and the open-data API's offers
+ * (which add theirs to it) read the same joins.
+ */
+export function offerCardQuery(db: Db) {
   return db
     .selectFrom('offers as o')
     .innerJoin('offerScores as s', 's.offerId', 'o.id')
@@ -263,21 +252,6 @@ export async function catalogFacets(db: Db): Promise<CatalogFacets> {
   return { categories, licences, countries: countries.countries }
 }
 
-export interface EvidenceLine {
-  id: number
-  claim: ClaimKind
-  value: string
-  evidenceLevel: EvidenceLevel
-  /** True when the stored level has lapsed to self-declared because the evidence expired. */
-  expired: boolean
-  /** True when a steward upheld a challenge against it: it counts for nothing. */
-  overturned: boolean
-  source: string
-  sourceUrl: string | null
-  issuedAt: string
-  expiresAt: string | null
-}
-
 export interface AccessFeeShare {
   to: 'producer' | 'commons_fund' | 'infrastructure_fund'
   basisPoints: number
@@ -298,34 +272,6 @@ export interface OfferDetail extends OfferCard {
   images: CoverImage[]
 }
 
-export function toEvidenceLine(
-  row: {
-    id: number
-    claim: ClaimKind
-    value: string
-    evidenceLevel: EvidenceLevel
-    source: string
-    sourceUrl: string | null
-    issuedAt: string
-    expiresAt: string | null
-    status?: 'active' | 'overturned'
-  },
-  now: string,
-): EvidenceLine {
-  const level = effectiveEvidenceLevel(row, now)
-  return {
-    id: row.id,
-    claim: row.claim,
-    value: row.value,
-    evidenceLevel: level,
-    expired: level !== row.evidenceLevel,
-    overturned: row.status === 'overturned',
-    source: row.source,
-    sourceUrl: row.sourceUrl,
-    issuedAt: row.issuedAt,
-    expiresAt: row.expiresAt,
-  }
-}
 
 const shownImage = ({ storageKey, altText, width, height }: CoverImage): CoverImage => ({ storageKey, altText, width, height })
 

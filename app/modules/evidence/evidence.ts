@@ -1,4 +1,4 @@
-import type { EvidenceLevel } from '../../../db/schema'
+import type { ClaimKind, EvidenceLevel } from '../../../db/schema'
 import { addDays } from '../../lib/time'
 
 /** How much a claim counts, by the strength of its evidence (docs/design.md, "Organisations and evidence"). */
@@ -31,4 +31,49 @@ export const EVIDENCE_YEARS = 2
 export function cappedEvidenceExpiry(stated: string | null, from: string): string {
   const latest = addDays(from, EVIDENCE_YEARS * 365)
   return stated !== null && stated > from && stated < latest ? stated : latest
+}
+
+/** A claim as offer and organisation pages show it. */
+export interface EvidenceLine {
+  id: number
+  claim: ClaimKind
+  value: string
+  evidenceLevel: EvidenceLevel
+  /** True when the stored level has lapsed to self-declared because the evidence expired. */
+  expired: boolean
+  /** True when a steward upheld a challenge against it: it counts for nothing. */
+  overturned: boolean
+  source: string
+  sourceUrl: string | null
+  issuedAt: string
+  expiresAt: string | null
+}
+
+export function toEvidenceLine(
+  row: {
+    id: number
+    claim: ClaimKind
+    value: string
+    evidenceLevel: EvidenceLevel
+    source: string
+    sourceUrl: string | null
+    issuedAt: string
+    expiresAt: string | null
+    status?: 'active' | 'overturned'
+  },
+  now: string,
+): EvidenceLine {
+  const level = effectiveEvidenceLevel(row, now)
+  return {
+    id: row.id,
+    claim: row.claim,
+    value: row.value,
+    evidenceLevel: level,
+    expired: level !== row.evidenceLevel,
+    overturned: row.status === 'overturned',
+    source: row.source,
+    sourceUrl: row.sourceUrl,
+    issuedAt: row.issuedAt,
+    expiresAt: row.expiresAt,
+  }
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { z } from 'zod'
 import type { DB, DeliveryMode, OfferKind, OfferStatus, Db } from '../../../db/schema'
-import { tierPrices, type TierPrices } from '../catalog/catalog.server'
+import { tierPrices, type TierPrices } from '../pricing/pricing'
 import { organisationBySlug, requireMembership } from '../organisations/membership.server'
 import { getStoredScore, type StoredScore } from '../scoring/scores.server'
 import { coverImages, listOfferImages, type CoverImage, type OfferImage } from './images.server'

@@ -6,6 +6,7 @@ import { spreadsheetSafe } from '../../lib/spreadsheet'
 import { accessFeeShares } from '../pricing/pricing'
 import { COUNT_CAP, toFtsQuery } from '../catalog/query'
 import { catalogStats } from '../catalog/ranking-snapshot.server'
+import { offerCardQuery } from '../catalog/catalog.server'
 import { decodeCursor, encodeCursor, fingerprintOf } from './cursor.server'
 import { badParameter } from './http.server'
 import { CSV_ROW_LIMIT, DEFAULT_LIMIT, type OfferFilters, type OffersQuery } from './schema'
@@ -104,41 +105,9 @@ async function countEstimate(db: Db, r: Resolved): Promise<{ count: number; exac
 
 async function offerItems(db: Db, ids: number[], baseUrl: string): Promise<ApiOffer[]> {
   if (!ids.length) return []
-  const rows = await db
-    .selectFrom('offers as o')
-    .innerJoin('offerScores as s', 's.offerId', 'o.id')
-    .innerJoin('organisations as org', 'org.id', 'o.organisationId')
-    .innerJoin('categories as c', 'c.id', 'o.categoryId')
+  const rows = await offerCardQuery(db)
     .innerJoin('commonsFunds as fund', 'fund.id', 'o.commonsFundId')
-    .leftJoin('licences as l', 'l.code', 'o.licenceCode')
-    .select([
-      'o.id',
-      'o.slug',
-      'o.title',
-      'o.kind',
-      'o.unit',
-      'o.stock',
-      'o.currency',
-      'o.commonerPrice',
-      'o.forProfitPrice',
-      'o.accessFeeProducerBp',
-      'o.accessFeeCommonsFundBp',
-      'o.accessFeeInfrastructureBp',
-      'o.updatedAt',
-      'c.slug as categorySlug',
-      'c.name as categoryName',
-      'fund.slug as fundSlug',
-      'org.slug as producerSlug',
-      'org.name as producerName',
-      'org.legalForm as producerLegalForm',
-      'org.countryCode as producerCountry',
-      'l.code as licenceCode',
-      'l.name as licenceName',
-      'l.url as licenceUrl',
-      's.score',
-      's.confidence',
-      's.rulesVersion',
-    ])
+    .select(['o.accessFeeProducerBp', 'o.accessFeeCommonsFundBp', 'o.accessFeeInfrastructureBp', 'o.updatedAt', 'fund.slug as fundSlug', 'l.url as licenceUrl', 's.rulesVersion'])
     .where('o.id', 'in', ids)
     .execute()
   const byId = new Map(rows.map((r) => [r.id, r]))
@@ -155,7 +124,7 @@ async function offerItems(db: Db, ids: number[], baseUrl: string): Promise<ApiOf
       kind: r.kind,
       category: { slug: r.categorySlug, name: r.categoryName },
       licence: r.licenceCode && r.licenceName ? { code: r.licenceCode, name: r.licenceName, url: r.licenceUrl } : null,
-      producer: { slug: r.producerSlug, name: r.producerName, legalForm: r.producerLegalForm, country: r.producerCountry, url: `${baseUrl}/organisations/${r.producerSlug}` },
+      producer: { slug: r.producerSlug, name: r.producerName, legalForm: r.producerLegalForm, country: r.producerCountryCode, url: `${baseUrl}/organisations/${r.producerSlug}` },
       unit: r.unit,
       prices: { commoner: apiMoney(r.commonerPrice, r.currency), for_profit: apiMoney(r.forProfitPrice, r.currency) },
       accessFee: {

@@ -2,7 +2,8 @@ import type { Kysely, Transaction } from 'kysely'
 import type { DB, LegalForm, SurplusPolicy, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { attestationsFor } from '../evidence/attestations.server'
-import { tierPrices, toEvidenceLine, type EvidenceLine, type TierPrices } from '../catalog/catalog.server'
+import { tierPrices, type TierPrices } from '../pricing/pricing'
+import { toEvidenceLine, type EvidenceLine } from '../evidence/evidence'
 import { clock } from '../../lib/clock'
 
 

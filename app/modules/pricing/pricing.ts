@@ -1,5 +1,5 @@
 import type { OfferKind, ReciprocityClassName } from '../../../db/schema'
-import { splitByBasisPoints } from '../../lib/money'
+import { splitByBasisPoints, type Money } from '../../lib/money'
 import { MIN_COMMONS_FUND_BP } from '../scoring/score'
 
 // Reciprocal pricing (docs/design.md, "Offers and price tiers"). Pure: the checkout, the listing
@@ -146,4 +146,20 @@ export function accessFeeShares(row: {
   const basisPoints = [row.accessFeeProducerBp, row.accessFeeCommonsFundBp, row.accessFeeInfrastructureBp]
   const amounts = splitByBasisPoints(row.forProfitPrice - row.commonerPrice, basisPoints)
   return accessFeeRecipients.map((to, i) => ({ to, basisPoints: basisPoints[i]!, amount: amounts[i]! }))
+}
+
+/** The two prices of an offer, per unit, and the access fee between them. */
+export interface TierPrices {
+  commoner: Money
+  forProfit: Money
+  /** What a for-profit buyer pays on top of the commoner price. */
+  accessFee: Money
+}
+
+export function tierPrices(row: { currency: string; commonerPrice: number; forProfitPrice: number }): TierPrices {
+  return {
+    commoner: { amount: row.commonerPrice, currency: row.currency },
+    forProfit: { amount: row.forProfitPrice, currency: row.currency },
+    accessFee: { amount: row.forProfitPrice - row.commonerPrice, currency: row.currency },
+  }
 }
