@@ -7,6 +7,7 @@ import { decimalDigits } from '../../lib/numbers'
 import { requireMembership } from '../organisations/membership.server'
 import { accessFeeBounds, defaultAccessFeeSplit, MAX_UNIT_PRICE, tierPriceProblems } from '../pricing/pricing'
 import { refreshScores } from '../scoring/scores.server'
+import { adjustStock as changeStock, MAX_STOCK, startStock, stockForKind, stockHistory as stockAdjustments } from '../stock/stock.server'
 import { clock } from '../../lib/clock'
 
 // An organisation's listings: what its members create, edit, archive and restock. Every
@@ -20,7 +21,6 @@ export interface Actor {
   organisationId: number
 }
 
-export const MAX_STOCK = 1_000_000
 const whole = (label: string, max: number) =>
   decimalDigits(
     z
@@ -175,9 +175,7 @@ export async function insertListing(
     .values({ ...offerValues(listing), ...refs, slug, organisationId: actor.organisationId, stock, status: 'active', createdAt: now, updatedAt: now })
     .returning(['id', 'slug'])
     .executeTakeFirstOrThrow()
-  if (stock !== null) {
-    await trx.insertInto('stockAdjustments').values({ offerId: offer.id, delta: stock, stockAfter: stock, reason, personId: actor.personId, createdAt: now }).execute()
-  }
+  if (stock !== null) await startStock(trx, { offerId: offer.id, stock, reason, personId: actor.personId }, now)
   return offer
 }
 
@@ -220,8 +218,8 @@ export async function updateListing(db: Kysely<DB>, actor: Actor, offerId: numbe
       if (ordered) throw new AppError('conflict', 'This listing has been ordered, so it stays a ' + (existing.kind === 'good' ? 'good' : 'commons item') + '. List a new one instead.', { kind: 'Orders already refer to this listing as it is.' })
     }
     const refs = await references(trx, listing)
-    const stock = listing.kind === 'good' ? existing.stock ?? 0 : null
-    await trx.updateTable('offers').set({ ...offerValues(listing), ...refs, stock, updatedAt: now }).where('id', '=', offerId).execute()
+    await trx.updateTable('offers').set({ ...offerValues(listing), ...refs, updatedAt: now }).where('id', '=', offerId).execute()
+    if (listing.kind !== existing.kind) await stockForKind(trx, offerId, listing.kind)
     await refreshScores(trx, { organisationIds: [actor.organisationId] }, now)
     return { id: offerId, slug: existing.slug }
   })
@@ -263,36 +261,11 @@ export async function adjustStock(db: Kysely<DB>, actor: Actor, offerId: number,
     throw new AppError('invalid_input', Object.values(details)[0]!, details)
   }
   const { delta, reason, note } = parsed.data
-  return db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('offers')
-      .set({ stock: sql<number>`stock + ${delta}` })
-      .where('id', '=', offerId)
-      .where(sql<number>`stock + ${delta}`, '>=', 0)
-      .where(sql<number>`stock + ${delta}`, '<=', MAX_STOCK)
-      .returning('stock')
-      .executeTakeFirst()
-    if (!updated) {
-      const current = await trx.selectFrom('offers').select('stock').where('id', '=', offerId).executeTakeFirstOrThrow()
-      throw new AppError('conflict', `Stock cannot go below zero: there ${current.stock === 1 ? 'is' : 'are'} ${current.stock} in stock.`, { delta: `At most ${current.stock} can be taken away.` })
-    }
-    await trx
-      .insertInto('stockAdjustments')
-      .values({ offerId, delta, stockAfter: updated.stock!, reason: reason as StockAdjustmentReason, note, personId: actor.personId, createdAt: now })
-      .execute()
-    return { stock: updated.stock! }
-  })
+  return db.transaction().execute((trx) => changeStock(trx, { offerId, delta, reason: reason as StockAdjustmentReason, note, personId: actor.personId }, now))
 }
 
 /** A listing's stock history, newest first, with who changed it. */
 export async function stockHistory(db: Db, actor: Actor, offerId: number, limit = 50) {
   await ownListing(db, actor, offerId)
-  return db
-    .selectFrom('stockAdjustments as a')
-    .leftJoin('people as p', 'p.id', 'a.personId')
-    .select(['a.id', 'a.delta', 'a.stockAfter', 'a.reason', 'a.note', 'a.createdAt', 'p.displayName as by'])
-    .where('a.offerId', '=', offerId)
-    .orderBy('a.id', 'desc')
-    .limit(limit)
-    .execute()
+  return stockAdjustments(db, offerId, limit)
 }

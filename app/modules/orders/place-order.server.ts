@@ -11,6 +11,7 @@ import { inWriteBatch } from './write-batch.server'
 import { allocateCredit, bookCreditApplied, creditAvailable } from './buyer-credit.server'
 import { clock } from '../../lib/clock'
 import { orderReference } from './reference'
+import { takeStock } from '../stock/stock.server'
 
 
 /** Most units of one offer in one order, and most lines in one order. */
@@ -76,9 +77,6 @@ const selectOffersSql = (count: number) => `select o.id, o.organisation_id, o.ti
       as infrastructure_fund_id
   from offers as o inner join offer_scores as s on s.offer_id = o.id
   where o.id in ${placeholders(1, count)}`
-
-// The guard is the whole defence against overselling: stock only moves when enough is left.
-const takeStockSql = `update offers set stock = stock - ? where id = ? and stock >= ?`
 
 const orderColumns = `checkout_id, organisation_id, buyer_person_id, buyer_organisation_id, reciprocity_class, class_reason,
   currency, commoner_total, access_fee_total, total, status, expires_at, created_at, paid_at, class_basis, class_claim_id, credit_applied`
@@ -164,8 +162,7 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   for (const { line, offer } of input.lines.map((line) => ({ line, offer: byId.get(line.offerId)! }))) {
     if (offer.stock === null) continue
     // The guard is the whole defence against overselling: stock only moves when enough is left.
-    const taken = await runPrebuilt(trx, takeStockSql, [line.quantity, offer.id, line.quantity])
-    if (taken.numAffectedRows === 0n) {
+    if (!(await takeStock(trx, offer.id, line.quantity))) {
       throw new AppError(
         'conflict',
         offer.stock === 0

@@ -1,8 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { DB, PaymentProvider, Db } from '../../../db/schema'
 import { formatMoney } from '../../lib/money'
 import { postEntry, reverseOrderEntries, type PostingInput } from '../ledger/ledger.server'
 import { orderReference } from './reference'
+import { returnStock } from '../stock/stock.server'
 import { clock } from '../../lib/clock'
 
 // What happens to orders once they exist: payment, settlement into producers' and funds'
@@ -161,14 +162,7 @@ async function restock(trx: Transaction<DB>, orderId: number) {
   const order = await trx.selectFrom('orders').select('backChargeOfOrderId').where('id', '=', orderId).executeTakeFirst()
   if (order?.backChargeOfOrderId != null) return
   const lines = await trx.selectFrom('orderLines').select(['offerId', 'quantity']).where('orderId', '=', orderId).execute()
-  for (const line of lines) {
-    await trx
-      .updateTable('offers')
-      .set({ stock: sql<number>`stock + ${line.quantity}` })
-      .where('id', '=', line.offerId)
-      .where('stock', 'is not', null)
-      .execute()
-  }
+  for (const line of lines) await returnStock(trx, line.offerId, line.quantity)
 }
 
 /**
