@@ -1,13 +1,15 @@
 import type { Transaction } from 'kysely'
-import type { AttestationRetirement, DB, Db } from '../../../db/schema'
+import type { AttestationRetirement, DB, Db, LegalForm } from '../../../db/schema'
+import { addDays } from '../../lib/time'
 import { levelRank } from '../evidence/evidence'
 import { legalFormEvidence } from '../evidence/legal-form.server'
-import { ATTESTATIONS_NEEDED, countingAttestations, legalFormAwaitsStewardReview, sharesMember } from '../evidence/attestations.server'
+import { ATTESTATION_DAYS, ATTESTATIONS_NEEDED, countingAttestations, legalFormAwaitsStewardReview, sharesMember } from '../evidence/attestations.server'
 import { refreshScores } from '../scoring/scores.server'
 import { recordAudit } from '../audit/audit.server'
 
 // Peer attestation as a standing fact, not a one-off event (docs/decisions/0003): keeping an
-// organisation's peer-attested legal form in line with the attestations that count now. Below
+// organisation's peer-attested legal form in line with the attestations that count now. The
+// attestations table is written here only: verification decides who may attest, this records it. Below
 // organisations and verification, so that a membership change, a change of legal form and a
 // steward's decision can all re-evaluate it in their own transaction.
 
@@ -83,6 +85,18 @@ export async function reevaluateAttestedBy(trx: Transaction<DB>, attesterOrganis
     .where('retiredAt', 'is', null)
     .execute()
   for (const a of attested) await reevaluatePeerAttestation(trx, a.organisationId, now)
+}
+
+/** Records an attestation of the organisation's legal form as it stands; it lasts ATTESTATION_DAYS unless retired. */
+export async function addAttestation(
+  trx: Transaction<DB>,
+  attestation: { organisationId: number; attesterOrganisationId: number; attestedBy: number; legalForm: LegalForm; statement: string },
+  now: string,
+) {
+  await trx
+    .insertInto('attestations')
+    .values({ ...attestation, createdAt: now, expiresAt: addDays(now, ATTESTATION_DAYS) })
+    .execute()
 }
 
 /** Marks attestations as no longer counting, for good, with the reason. */

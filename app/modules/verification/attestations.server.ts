@@ -9,8 +9,8 @@ import { requireConfirmedEmail } from '../accounts/accounts.server'
 import { refreshScores } from '../scoring/scores.server'
 import { recordAudit } from '../audit/audit.server'
 import { isVerifiedOrganisation } from '../evidence/legal-form.server'
-import { ATTESTATION_DAYS, ATTESTATIONS_PER_YEAR, overturnedAttesterBar } from '../evidence/attestations.server'
-import { reevaluatePeerAttestation } from '../peer-attestation/standing.server'
+import { ATTESTATIONS_PER_YEAR, overturnedAttesterBar } from '../evidence/attestations.server'
+import { addAttestation, reevaluatePeerAttestation } from '../peer-attestation/standing.server'
 
 // An organisation attesting another's legal form: who may, and how often.
 
@@ -83,10 +83,7 @@ export async function recordAttestation(
   if (given.n >= ATTESTATIONS_PER_YEAR)
     throw new AppError('conflict', `Your organisation has given ${ATTESTATIONS_PER_YEAR} attestations in the past year, the most allowed.`)
 
-  await trx
-    .insertInto('attestations')
-    .values({ organisationId, attesterOrganisationId, attestedBy: actorId, legalForm: applicant.legalForm, statement, createdAt: now, expiresAt: addDays(now, ATTESTATION_DAYS) })
-    .execute()
+  await addAttestation(trx, { organisationId, attesterOrganisationId, attestedBy: actorId, legalForm: applicant.legalForm, statement }, now)
   const attester = await trx.selectFrom('organisations').select('name').where('id', '=', attesterOrganisationId).executeTakeFirstOrThrow()
   await recordAudit(trx, { organisationId, actorId, action: 'attestation_received', detail: `From ${attester.name}: ${statement}`, createdAt: now })
   await reevaluatePeerAttestation(trx, organisationId, now)
