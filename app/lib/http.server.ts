@@ -152,11 +152,13 @@ export function formReply(reply: Partial<FormReply> & Pick<FormReply, 'values'>,
 export function parseForm<S extends z.ZodType>(
   formData: FormData,
   schema: S,
+  options: ParseOptions = {},
 ): { ok: true; data: z.infer<S>; values: Record<string, string> } | { ok: false; reply: FormReplyResponse } {
   const fields = textFields(formData)
   const values = keptValues(fields)
   const result = schema.safeParse(fields)
   if (result.success) return { ok: true, data: result.data, values }
+  if (options.errors === 'form') return { ok: false, reply: formReply({ formError: result.error.issues[0]?.message ?? OUT_OF_DATE, values }) }
   const fieldErrors: Record<string, string> = {}
   let formError: string | null = null
   for (const issue of result.error.issues) {
@@ -179,4 +181,45 @@ export async function formDomain<T>(values: Record<string, string>, call: () => 
     const reply = error.details ? { fieldErrors: error.details, values } : { formError: error.message, values }
     return { ok: false, reply: formReply(reply, error.status) }
   }
+}
+
+/** The reply to a form whose `intent` no handler knows: a page older than the server's code. */
+export const OUT_OF_DATE = 'This form is out of date: reload the page and try again.'
+
+/** A form schema's parsed data, narrowed to one intent. */
+type IntentData<S extends z.ZodType<{ intent: string }>, K> = Extract<z.infer<S>, { intent: K }>
+
+/** What a form's action answers: a redirect (or other Response) on success, else its FormReply. */
+export type FormOutcome = Response | FormReplyResponse
+
+/** One handler per intent the schema knows; each gets its intent's parsed data and the values to echo. */
+export type IntentHandlers<S extends z.ZodType<{ intent: string }>> = {
+  [K in z.infer<S>['intent']]: (input: IntentData<S, K>, values: Record<string, string>) => Promise<FormOutcome>
+}
+
+export interface ParseOptions {
+  /**
+   * 'form' when the page shows one message above the form rather than one beside each field
+   * (buttons that post ids, forms whose fields the domain checks): the first problem found.
+   */
+  errors?: 'fields' | 'form'
+}
+
+/**
+ * Parses a form with `schema` (a discriminated union on `intent` when a page has several forms)
+ * and runs the handler for its intent. An intent no handler knows is an out-of-date page (400);
+ * a field the schema refuses is a 400 reply with the schema's message.
+ */
+export async function dispatchForm<S extends z.ZodType<{ intent: string }>>(
+  formData: FormData,
+  schema: S,
+  handlers: IntentHandlers<S>,
+  options: ParseOptions = {},
+): Promise<FormOutcome> {
+  const intent = formData.get('intent')
+  if (typeof intent !== 'string' || !Object.hasOwn(handlers, intent)) return formReply({ formError: OUT_OF_DATE, values: formValues(formData) })
+  const form = parseForm(formData, schema, options)
+  if (!form.ok) return form.reply
+  const handler = handlers[intent as keyof IntentHandlers<S>] as (input: z.infer<S>, values: Record<string, string>) => Promise<FormOutcome>
+  return handler(form.data, form.values)
 }

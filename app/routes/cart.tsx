@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { z } from 'zod'
 import { FormError, Notice } from '~/components/form'
+import { cartForm } from '~/forms/cart'
 import { Price } from '~/components/prices'
 import { ReciprocityBadge } from '~/components/reciprocity'
-import { field, idFrom } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
-import { decimalDigits } from '~/lib/numbers'
-import { formDomain, formReply, formValues, readForm } from '~/lib/http.server'
+import { dispatchForm, formDomain, readForm } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { getStripe } from '~/lib/stripe.server'
 import { addToCart, getCart, removeFromCart, setBuyingFor, setCartQuantity } from '~/modules/orders/cart.server'
@@ -23,49 +21,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { cart, idempotencyKey: randomUUID(), paysByCard: getStripe() !== null }
 }
 
-const Quantity = decimalDigits(
-  z
-    .number({ error: 'Enter a number of units, in digits.' })
-    .int('Enter a whole number of units.')
-    .min(0, 'Enter zero or more units.')
-    .max(MAX_QUANTITY, `At most ${MAX_QUANTITY} units of one offer fit in one order.`),
-)
+const CartForm = cartForm(MAX_QUANTITY)
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const db = getDb()
-  const form = await readForm(request)
-  const values = formValues(form)
-  const intent = field(form, 'intent')
-  const offerId = idFrom(field(form, 'offerId'))
-
-  if (intent === 'add' || intent === 'update') {
-    if (offerId === null) return formReply({ formError: 'Choose an offer to add.', values }, 400)
-    const quantity = Quantity.safeParse(field(form, 'quantity') || '1')
-    if (!quantity.success || (intent === 'add' && quantity.data === 0)) {
-      return formReply({ formError: quantity.success ? 'Enter at least one unit.' : quantity.error.issues[0]!.message, values }, 400)
-    }
-    const result = await formDomain(values, async () => {
-      if (intent === 'add') await addToCart(db, user.id, { offerId, quantity: quantity.data })
-      else await setCartQuantity(db, user.id, { offerId, quantity: quantity.data })
-    })
-    if (!result.ok) return result.reply
-    if (intent === 'add') return redirect('/cart?notice=added')
-    return redirect('/cart?notice=updated')
-  }
-  if (intent === 'remove') {
-    if (offerId === null) return formReply({ formError: 'Choose an offer to remove.', values }, 400)
-    await removeFromCart(db, user.id, offerId)
-    return redirect('/cart?notice=removed')
-  }
-  if (intent === 'buying-for') {
-    const raw = field(form, 'buyingFor')
-    const organisationId = raw === 'personal' ? null : idFrom(raw)
-    if (raw !== 'personal' && organisationId === null) return formReply({ formError: 'Choose whom you are buying for.', values }, 400)
-    const result = await formDomain(values, () => setBuyingFor(db, user.id, organisationId))
-    return result.ok ? redirect('/cart?notice=buying-for') : result.reply
-  }
-  return formReply({ formError: 'This form is out of date: reload the page and try again.', values }, 400)
+  return dispatchForm(
+    await readForm(request),
+    CartForm,
+    {
+      add: async ({ offerId, quantity }, values) => {
+        const result = await formDomain(values, () => addToCart(db, user.id, { offerId, quantity }))
+        return result.ok ? redirect('/cart?notice=added') : result.reply
+      },
+      update: async ({ offerId, quantity }, values) => {
+        const result = await formDomain(values, () => setCartQuantity(db, user.id, { offerId, quantity }))
+        return result.ok ? redirect('/cart?notice=updated') : result.reply
+      },
+      remove: async ({ offerId }) => {
+        await removeFromCart(db, user.id, offerId)
+        return redirect('/cart?notice=removed')
+      },
+      'buying-for': async ({ buyingFor }, values) => {
+        const result = await formDomain(values, () => setBuyingFor(db, user.id, buyingFor))
+        return result.ok ? redirect('/cart?notice=buying-for') : result.reply
+      },
+    },
+    { errors: 'form' },
+  )
 }
 
 const notices: Record<string, string> = {
