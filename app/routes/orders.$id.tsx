@@ -1,21 +1,20 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import Stripe from 'stripe'
 import { z } from 'zod'
 import { FormError, Notice } from '~/components/form'
 import { OrderStatusBadge, When } from '~/components/orders'
 import { Price } from '~/components/prices'
 import { ReciprocityBadge } from '~/components/reciprocity'
-import { field } from '~/lib/actions.server'
+import { ReceiptForm } from '~/forms/orders'
 import { getDb } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
-import { domain, formDomain, formReply, formValues, parseParams, readForm } from '~/lib/http.server'
+import { dispatchForm, domain, formDomain, formReply, parseParams, readForm } from '~/lib/http.server'
 import { cancelReasonLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { getStripe } from '~/lib/stripe.server'
 import { cancelUnpaidCheckout, chooseBackChargePayment } from '~/modules/orders/order-actions.server'
 import { getReceipt } from '~/modules/orders/receipts.server'
-import { stripeCheckoutUrl } from '~/modules/payments/stripe.server'
+import { stripePaymentPage } from '~/modules/payments/stripe.server'
 
 const Params = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
 
@@ -32,36 +31,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const { id } = parseParams(params, Params)
   const db = getDb()
-  const form = await readForm(request)
-  const values = formValues(form)
-  const intent = field(form, 'intent')
-  if (intent === 'cancel') {
-    const result = await formDomain(values, () => cancelUnpaidCheckout(db, { checkoutId: id, personId: user.id }))
-    return result.ok ? redirect(`/orders/${id}?notice=cancelled`) : result.reply
-  }
-  if (intent === 'pay-by-transfer') {
-    const result = await formDomain(values, () => chooseBackChargePayment(db, { checkoutId: id, personId: user.id, provider: 'invoice' }))
-    return result.ok ? redirect(`/orders/${id}?notice=by-transfer`) : result.reply
-  }
-  if (intent === 'pay') {
-    const stripe = getStripe()
-    if (!stripe) return formReply({ formError: 'Card payments are not available on this server right now.', values }, 503)
-    if (field(form, 'backCharge') === 'yes') {
-      // a back-charge may be paid by card even when transfer was chosen before
-      const chosen = await formDomain(values, () => chooseBackChargePayment(db, { checkoutId: id, personId: user.id, provider: 'stripe' }))
-      if (!chosen.ok) return chosen.reply
-    }
-    try {
-      const url = await stripeCheckoutUrl(db, stripe.stripe, { checkoutId: id, personId: user.id, buyerEmail: user.email, returnUrl: `${env().APP_URL}/orders/${id}` })
-      return redirect(url)
-    } catch (error) {
-      if (error instanceof Stripe.errors.StripeError) return formReply({ formError: 'Stripe is not answering; please try again in a minute.', values }, 503)
-      const result = await formDomain(values, () => Promise.reject(error))
-      if (!result.ok) return result.reply
-      throw error
-    }
-  }
-  return formReply({ formError: 'This form is out of date: reload the page and try again.', values }, 400)
+  const checkout = { checkoutId: id, personId: user.id }
+  return dispatchForm(await readForm(request), ReceiptForm, {
+    cancel: async (_, values) => {
+      const result = await formDomain(values, () => cancelUnpaidCheckout(db, checkout))
+      return result.ok ? redirect(`/orders/${id}?notice=cancelled`) : result.reply
+    },
+    'pay-by-transfer': async (_, values) => {
+      const result = await formDomain(values, () => chooseBackChargePayment(db, { ...checkout, provider: 'invoice' }))
+      return result.ok ? redirect(`/orders/${id}?notice=by-transfer`) : result.reply
+    },
+    pay: async ({ backCharge }, values) => {
+      const stripe = getStripe()
+      if (!stripe) return formReply({ formError: 'Card payments are not available on this server right now.', values }, 503)
+      if (backCharge === 'yes') {
+        const chosen = await formDomain(values, () => chooseBackChargePayment(db, { ...checkout, provider: 'stripe' }))
+        if (!chosen.ok) return chosen.reply
+      }
+      const page = await formDomain(values, () => stripePaymentPage(db, stripe.stripe, { ...checkout, buyerEmail: user.email, returnUrl: `${env().APP_URL}/orders/${id}` }))
+      if (!page.ok) return page.reply
+      return 'url' in page.value ? redirect(page.value.url) : formReply({ formError: page.value.unavailable, values }, 503)
+    },
+  })
 }
 
 const notices: Record<string, { tone: 'success' | 'info' | 'error'; text: string }> = {

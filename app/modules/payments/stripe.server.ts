@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type Stripe from 'stripe'
+import Stripe from 'stripe'
 import { z } from 'zod'
 import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
@@ -119,6 +119,30 @@ const ChargeObject = z.object({
     })
     .nullish(),
 })
+
+/** Stripe's page to pay a checkout on, or, when Stripe did not answer, the message to show. */
+export type StripePaymentPage = { url: string } | { unavailable: string }
+
+/**
+ * Stripe's payment page for a checkout (see stripeCheckoutUrl), where Stripe not answering is an
+ * outcome rather than an error: the order stands, its stock stays held, and its receipt offers
+ * the payment page again, so the checkout and the receipt each say so in their own way.
+ * @throws AppError('not_found' | 'conflict' | 'unavailable') as stripeCheckoutUrl
+ */
+export async function stripePaymentPage(
+  db: Kysely<DB>,
+  stripe: Stripe,
+  input: Parameters<typeof stripeCheckoutUrl>[2],
+  now = clock.now(),
+): Promise<StripePaymentPage> {
+  try {
+    return { url: await stripeCheckoutUrl(db, stripe, input, now) }
+  } catch (error) {
+    if (!(error instanceof Stripe.errors.StripeError)) throw error
+    console.error(`Stripe Checkout could not start for checkout ${input.checkoutId}: ${error.message}`)
+    return { unavailable: 'Stripe is not answering; please try again in a minute.' }
+  }
+}
 
 export type StripeEventOutcome =
   | 'duplicate'
