@@ -8,6 +8,7 @@
 // Run: npx tsx scripts/check-imports.ts   (exits 1 and names every break)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 
 /** The module folders, lowest layer first. A module imports only folders on lower layers. */
@@ -21,7 +22,8 @@ export const moduleLayers: readonly (readonly string[])[] = [
   ['funds', 'open-data', 'payments'],
 ]
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '..')
+const here = fileURLToPath(import.meta.url)
+const root = resolve(dirname(here), '..')
 const sourceFile = /\.(ts|tsx)$/
 
 function filesUnder(dir: string): string[] {
@@ -114,7 +116,7 @@ export function layeringProblems(graph: Map<string, string[]>): string[] {
   return [...problems].sort()
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+if (process.argv[1] && resolve(process.argv[1]) === here) {
   const graph = importGraph()
   const cycles = fileCycles(graph)
   const problems = layeringProblems(graph)
