@@ -8,10 +8,10 @@ import { refreshScores } from '../scoring/scores.server'
 import { recordAudit } from '../audit/audit.server'
 
 // Peer attestation as a standing fact, not a one-off event (docs/decisions/0003): keeping an
-// organisation's peer-attested legal form in line with the attestations that count now. The
-// attestations table is written here only: verification decides who may attest, this records it. Below
+// organisation's peer-attested legal form in line with the attestations that count now. Below
 // organisations and verification, so that a membership change, a change of legal form and a
-// steward's decision can all re-evaluate it in their own transaction.
+// steward's decision can all re-evaluate it in their own transaction. The attestations table is
+// written here only: verification decides who may attest, this module records it.
 
 /** The peer-attested legal-form claims this module lifted (each has its audit event), still current. */
 async function liftedClaims(db: Db, organisationId: number, now: string) {
