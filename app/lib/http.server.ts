@@ -1,4 +1,4 @@
-import { data } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
 import type { z } from 'zod'
 import { isAppError } from './errors'
 
@@ -158,12 +158,11 @@ export function parseForm<S extends z.ZodType>(
   const values = keptValues(fields)
   const result = schema.safeParse(fields)
   if (result.success) return { ok: true, data: result.data, values }
-  if (options.errors === 'form') return { ok: false, reply: formReply({ formError: result.error.issues[0]?.message ?? OUT_OF_DATE, values }) }
   const fieldErrors: Record<string, string> = {}
   let formError: string | null = null
   for (const issue of result.error.issues) {
     const field = issue.path[0]
-    if (field === undefined) formError ??= issue.message
+    if (field === undefined || options.above === 'all' || options.above?.includes(String(field))) formError ??= issue.message
     else fieldErrors[String(field)] ??= issue.message
   }
   return { ok: false, reply: formReply({ formError, fieldErrors, values }) }
@@ -199,10 +198,11 @@ export type IntentHandlers<S extends z.ZodType<{ intent: string }>> = {
 
 export interface ParseOptions {
   /**
-   * 'form' when the page shows one message above the form rather than one beside each field
-   * (buttons that post ids, forms whose fields the domain checks): the first problem found.
+   * Fields whose problem is told above the form rather than beside them: ids a button posts
+   * from a hidden input, with nothing to show a message beside, or 'all' for pages that show
+   * one message above each form (the first problem found).
    */
-  errors?: 'fields' | 'form'
+  above?: 'all' | readonly string[]
 }
 
 /**
@@ -222,4 +222,11 @@ export async function dispatchForm<S extends z.ZodType<{ intent: string }>>(
   if (!form.ok) return form.reply
   const handler = handlers[intent as keyof IntentHandlers<S>] as (input: z.infer<S>, values: Record<string, string>) => Promise<FormOutcome>
   return handler(form.data, form.values)
+}
+
+/** Runs one domain call for a form, then redirects to `to` (given its result); its AppError is the form's reply. */
+export async function formRedirect<T>(values: Record<string, string>, call: () => Promise<T>, to: string | ((value: T) => string)): Promise<FormOutcome> {
+  const result = await formDomain(values, call)
+  if (!result.ok) return result.reply
+  return redirect(typeof to === 'string' ? to : to(result.value))
 }

@@ -6,7 +6,7 @@ import { cartForm } from '~/forms/cart'
 import { Price } from '~/components/prices'
 import { ReciprocityBadge } from '~/components/reciprocity'
 import { getDb } from '~/lib/db.server'
-import { dispatchForm, formDomain, readForm } from '~/lib/http.server'
+import { dispatchForm, formRedirect, readForm } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { getStripe } from '~/lib/stripe.server'
 import { addToCart, getCart, removeFromCart, setBuyingFor, setCartQuantity } from '~/modules/orders/cart.server'
@@ -30,24 +30,15 @@ export async function action({ request }: ActionFunctionArgs) {
     await readForm(request),
     CartForm,
     {
-      add: async ({ offerId, quantity }, values) => {
-        const result = await formDomain(values, () => addToCart(db, user.id, { offerId, quantity }))
-        return result.ok ? redirect('/cart?notice=added') : result.reply
-      },
-      update: async ({ offerId, quantity }, values) => {
-        const result = await formDomain(values, () => setCartQuantity(db, user.id, { offerId, quantity }))
-        return result.ok ? redirect('/cart?notice=updated') : result.reply
-      },
+      add: ({ offerId, quantity }, values) => formRedirect(values, () => addToCart(db, user.id, { offerId, quantity }), '/cart?notice=added'),
+      update: ({ offerId, quantity }, values) => formRedirect(values, () => setCartQuantity(db, user.id, { offerId, quantity }), '/cart?notice=updated'),
       remove: async ({ offerId }) => {
         await removeFromCart(db, user.id, offerId)
         return redirect('/cart?notice=removed')
       },
-      'buying-for': async ({ buyingFor }, values) => {
-        const result = await formDomain(values, () => setBuyingFor(db, user.id, buyingFor))
-        return result.ok ? redirect('/cart?notice=buying-for') : result.reply
-      },
+      'buying-for': ({ buyingFor }, values) => formRedirect(values, () => setBuyingFor(db, user.id, buyingFor), '/cart?notice=buying-for'),
     },
-    { errors: 'form' },
+    { above: 'all' },
   )
 }
 

@@ -1,11 +1,11 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { EvidenceBadge } from '~/components/badges'
 import { FormError } from '~/components/form'
-import { field } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
-import { domain, parseParams, formDomain, formValues, readForm } from '~/lib/http.server'
+import { ChallengeForm } from '~/forms/verification'
+import { domain, formRedirect, parseForm, parseParams, readForm } from '~/lib/http.server'
 import { claimLabel, claimValueLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { challengeClaim, claimForChallenge } from '~/modules/verification/challenges.server'
@@ -23,12 +23,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const { id } = parseParams(params, Params)
-  const form = await readForm(request)
+  const form = parseForm(await readForm(request), ChallengeForm)
   const db = getDb()
   const claim = await domain(() => claimForChallenge(db, id))
-  const result = await formDomain(formValues(form), () => challengeClaim(db, user.id, id, field(form, 'reason')))
-  if (!result.ok) return result.reply
-  return redirect(`/organisations/${claim.organisationSlug}?notice=challenged`)
+  if (!form.ok) return form.reply
+  return formRedirect(form.values, () => challengeClaim(db, user.id, id, form.data.reason), `/organisations/${claim.organisationSlug}?notice=challenged`)
 }
 
 export default function Challenge() {

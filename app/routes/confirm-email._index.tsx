@@ -1,10 +1,10 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { ConfirmEmailNotice } from '~/components/confirm-email'
 import { FormError, Notice } from '~/components/form'
-import { field } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
-import { formDomain, formReply, formValues, readForm } from '~/lib/http.server'
+import { ResendConfirmationForm } from '~/forms/accounts'
+import { dispatchForm, formRedirect, readForm } from '~/lib/http.server'
 import { requireUser, safeRedirect } from '~/lib/session.server'
 import { CONFIRMATION_HOURS, resendEmailConfirmation } from '~/modules/accounts/accounts.server'
 
@@ -18,13 +18,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Mails a new confirmation link: the resend button of every "confirm your address" notice. */
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
-  const form = await readForm(request)
-  const values = formValues(form)
-  if (field(form, 'intent') !== 'resend') return formReply({ formError: 'This form is out of date: reload the page and try again.', values }, 400)
-  const result = await formDomain(values, () => resendEmailConfirmation(getDb(), user.id))
-  if (!result.ok) return result.reply
-  const back = safeRedirect(field(form, 'redirectTo'), '/confirm-email')
-  return redirect(`${back}${back.includes('?') ? '&' : '?'}notice=confirmation-sent`)
+  return dispatchForm(await readForm(request), ResendConfirmationForm, {
+    resend: ({ redirectTo }, values) => {
+      const back = safeRedirect(redirectTo, '/confirm-email')
+      return formRedirect(values, () => resendEmailConfirmation(getDb(), user.id), `${back}${back.includes('?') ? '&' : '?'}notice=confirmation-sent`)
+    },
+  })
 }
 
 export default function ConfirmEmail() {

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { clock } from '~/lib/clock'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
@@ -6,10 +6,9 @@ import { StackedColumns } from '~/components/charts'
 import { FormError, Notice } from '~/components/form'
 import { When } from '~/components/orders'
 import { Amount } from '~/components/prices'
-import { field, idFrom } from '~/lib/actions.server'
+import { fundForm } from '~/forms/funds'
 import { getDb } from '~/lib/db.server'
-import { domain, formDomain, formReply, formValues, parseParams, readForm } from '~/lib/http.server'
-import { parseMinorUnits } from '~/lib/money'
+import { dispatchForm, domain, formRedirect, parseParams, readForm } from '~/lib/http.server'
 import { getOptionalUser, requireUser } from '~/lib/session.server'
 import { decideDisbursement, isFundAdmin, requestDisbursement } from '~/modules/funds/disbursements.server'
 import { fundActivity, fundBySlug, getFundSummary } from '~/modules/funds/funds.server'
@@ -37,22 +36,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { slug } = parseParams(params, Params)
   const db = getDb()
   const fund = await domain(() => fundBySlug(db, slug))
-  const form = await readForm(request)
-  const values = formValues(form)
-  const intent = field(form, 'intent')
-  if (intent === 'request') {
-    const amount = parseMinorUnits(field(form, 'amount'), fund.currency)
-    if (amount === null || amount === 0) return formReply({ fieldErrors: { amount: 'Enter an amount such as 250 or 250.00.' }, values })
-    const result = await formDomain(values, () => requestDisbursement(db, user.id, fund.id, { amount, recipient: field(form, 'recipient'), purpose: field(form, 'purpose') }))
-    return result.ok ? redirect(`/funds/${slug}?notice=requested#disbursements`) : result.reply
-  }
-  if (intent === 'approve' || intent === 'reject') {
-    const id = idFrom(field(form, 'disbursementId'))
-    if (id === null) return formReply({ formError: 'Choose a request.', values })
-    const result = await formDomain(values, () => decideDisbursement(db, user.id, id, { approve: intent === 'approve', reason: field(form, 'reason') }))
-    return result.ok ? redirect(`/funds/${slug}?notice=${intent === 'approve' ? 'approved' : 'rejected'}#disbursements`) : result.reply
-  }
-  return formReply({ formError: 'This form is out of date: reload the page and try again.', values })
+  const decide = (approve: boolean) => ({ disbursementId, reason }: { disbursementId: number; reason: string }, values: Record<string, string>) =>
+    formRedirect(values, () => decideDisbursement(db, user.id, disbursementId, { approve, reason }), `/funds/${slug}?notice=${approve ? 'approved' : 'rejected'}#disbursements`)
+  return dispatchForm(
+    await readForm(request),
+    fundForm(fund.currency),
+    {
+      request: ({ amount, recipient, purpose }, values) =>
+        formRedirect(values, () => requestDisbursement(db, user.id, fund.id, { amount, recipient, purpose }), `/funds/${slug}?notice=requested#disbursements`),
+      approve: decide(true),
+      reject: decide(false),
+    },
+    { above: ['disbursementId'] },
+  )
 }
 
 const classWord = { commoner: 'commoner', for_profit: 'for-profit buyer' } as const

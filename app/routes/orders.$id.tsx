@@ -8,7 +8,7 @@ import { ReciprocityBadge } from '~/components/reciprocity'
 import { ReceiptForm } from '~/forms/orders'
 import { getDb } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
-import { dispatchForm, domain, formDomain, formReply, parseParams, readForm } from '~/lib/http.server'
+import { dispatchForm, domain, formDomain, formRedirect, formReply, parseParams, readForm } from '~/lib/http.server'
 import { cancelReasonLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { getStripe } from '~/lib/stripe.server'
@@ -33,14 +33,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb()
   const checkout = { checkoutId: id, personId: user.id }
   return dispatchForm(await readForm(request), ReceiptForm, {
-    cancel: async (_, values) => {
-      const result = await formDomain(values, () => cancelUnpaidCheckout(db, checkout))
-      return result.ok ? redirect(`/orders/${id}?notice=cancelled`) : result.reply
-    },
-    'pay-by-transfer': async (_, values) => {
-      const result = await formDomain(values, () => chooseBackChargePayment(db, { ...checkout, provider: 'invoice' }))
-      return result.ok ? redirect(`/orders/${id}?notice=by-transfer`) : result.reply
-    },
+    cancel: (_, values) => formRedirect(values, () => cancelUnpaidCheckout(db, checkout), `/orders/${id}?notice=cancelled`),
+    'pay-by-transfer': (_, values) => formRedirect(values, () => chooseBackChargePayment(db, { ...checkout, provider: 'invoice' }), `/orders/${id}?notice=by-transfer`),
     pay: async ({ backCharge }, values) => {
       const stripe = getStripe()
       if (!stripe) return formReply({ formError: 'Card payments are not available on this server right now.', values }, 503)

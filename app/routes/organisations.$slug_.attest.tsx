@@ -1,10 +1,10 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { FormError } from '~/components/form'
-import { field, idFrom } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
-import { domain, parseParams, formDomain, formValues, readForm } from '~/lib/http.server'
+import { AttestForm } from '~/forms/verification'
+import { domain, formRedirect, parseForm, parseParams, readForm } from '~/lib/http.server'
 import { legalFormLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { organisationBySlug } from '~/modules/organisations/membership.server'
@@ -28,12 +28,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { slug } = parseParams(params, Params)
   const db = getDb()
   const org = await domain(() => organisationBySlug(db, slug))
-  const form = await readForm(request)
-  const result = await formDomain(formValues(form), () =>
-    attestOrganisation(db, user.id, org.id, { attesterOrganisationId: idFrom(field(form, 'attesterOrganisationId')) ?? 0, statement: field(form, 'statement') }),
-  )
-  if (!result.ok) return result.reply
-  return redirect(`/organisations/${slug}?notice=attested`)
+  const form = parseForm(await readForm(request), AttestForm)
+  if (!form.ok) return form.reply
+  return formRedirect(form.values, () => attestOrganisation(db, user.id, org.id, form.data), `/organisations/${slug}?notice=attested`)
 }
 
 export default function Attest() {

@@ -1,9 +1,10 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData } from '@remix-run/react'
 import { LegalFormOptions } from '~/components/badges'
 import { FormError } from '~/components/form'
 import { getDb } from '~/lib/db.server'
-import { formDomain, formValues, readForm } from '~/lib/http.server'
+import { NewOrganisationForm } from '~/forms/organisations'
+import { formRedirect, parseForm, readForm } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { createOrganisation } from '~/modules/organisations/membership.server'
 
@@ -16,20 +17,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
-  const form = await readForm(request)
-  const result = await formDomain(formValues(form), () =>
-    createOrganisation(getDb(), user.id, {
-      name: String(form.get('name') ?? ''),
-      legalForm: String(form.get('legalForm') ?? '') as never,
-      countryCode: String(form.get('countryCode') ?? ''),
-      city: String(form.get('city') ?? ''),
-      region: String(form.get('region') ?? ''),
-      website: String(form.get('website') ?? ''),
-      summary: String(form.get('summary') ?? ''),
-    }),
-  )
-  if (!result.ok) return result.reply
-  return redirect(`/organisations/${result.value.slug}/manage?created=1`)
+  const form = parseForm(await readForm(request), NewOrganisationForm, { above: 'all' })
+  if (!form.ok) return form.reply
+  return formRedirect(form.values, () => createOrganisation(getDb(), user.id, form.data), (org) => `/organisations/${org.slug}/manage?created=1`)
 }
 
 export default function NewOrganisation() {
