@@ -6,6 +6,7 @@ import { deliveryLabel, opennessLabel } from '~/lib/labels'
 import { formatMoney, parseMinorUnits, toDecimalString } from '~/lib/money'
 import { defaultAccessFeeSplit, priceLine, tierPriceProblems, type AccessFeeSplit, type PricedLine } from '~/modules/pricing/pricing'
 import { FormError } from './form'
+import { basisPointsFrom, percentText } from '~/lib/percent'
 
 // The listing form, used to list a new offer and to edit one. People type prices as decimals
 // and the access-fee split as percentages; reading them into minor units and basis points
@@ -23,20 +24,6 @@ export interface ListingFormOptions {
 export type ListingFormValues = Record<string, string>
 
 const shareFields = { producerBp: 'producerPercent', commonsFundBp: 'commonsFundPercent', infrastructureBp: 'infrastructurePercent' } as const
-
-/** "45" for 4500 basis points, "12.5" for 1250. */
-export function percentText(bp: number): string {
-  const whole = Math.floor(bp / 100)
-  const rest = bp % 100
-  return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, '0').replace(/0$/, '')}`
-}
-
-/** Basis points from a typed percentage ("45", "12.5", "12,34 %"); null when it is not one. */
-export function basisPointsFrom(text: string): number | null {
-  const match = /^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*%?\s*$/.exec(text)
-  if (!match) return null
-  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
-}
 
 const deliveryFor: Record<OfferKind, readonly DeliveryMode[]> = {
   good: ['shipping', 'pickup', 'shipping_or_pickup'],

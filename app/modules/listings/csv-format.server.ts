@@ -68,21 +68,6 @@ export function undefuse(cell: string): string {
   return ESCAPED_FORMULA.test(cell) ? cell.slice(1) : cell
 }
 
-/** Basis points as a percentage with at most two decimals: 4500 → "45", 1250 → "12.5". */
-export function percentOf(bp: number): string {
-  const whole = Math.floor(bp / 100)
-  const hundredths = bp % 100
-  return hundredths === 0 ? String(whole) : `${whole}.${String(hundredths).padStart(2, '0').replace(/0$/, '')}`
-}
-
-/** "45", "12.5", "12,50 %" → basis points, without float arithmetic; null when it is not a percentage. */
-export function basisPointsOf(text: string): number | null {
-  const match = /^(\d{1,3})(?:[.,](\d{1,2}))?\s*%?$/.exec(text)
-  if (!match) return null
-  const bp = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
-  return bp <= 10_000 ? bp : null
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading a file, and what is wrong with it
 

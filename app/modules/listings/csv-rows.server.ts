@@ -1,6 +1,7 @@
 import type { Db, OfferKind, OfferStatus } from '../../../db/schema'
 import { parseMinorUnits, toDecimalString } from '../../lib/money'
-import { basisPointsOf, CSV_COLUMNS, undefuse, type Columns, type CsvColumn, type Report } from './csv-format.server'
+import { basisPointsFrom } from '../../lib/percent'
+import { CSV_COLUMNS, undefuse, type Columns, type CsvColumn, type Report } from './csv-format.server'
 import { listingProblems, type ListingInput } from './listings.server'
 
 // Each row of an imported spreadsheet checked against the same rules as the listing form and
@@ -101,7 +102,7 @@ export function checkRow(row: number, cells: string[], columns: Columns, context
   const shares = shareColumns.map((c) => {
     const text = cell(c)
     if (text === '') return undefined
-    const bp = basisPointsOf(text)
+    const bp = basisPointsFrom(text)
     if (bp === null) problem(c, 'Write a share as a percentage from 0 to 100 with at most two decimals, such as 45 or 12.5.')
     return bp ?? undefined
   })

@@ -3,10 +3,11 @@ import type { Kysely } from 'kysely'
 import type { DB, Db } from '../../../db/schema'
 import { toDecimalString } from '../../lib/money'
 import { requireMembership } from '../organisations/membership.server'
-import { defaultAccessFeeSplit } from '../pricing/pricing'
+import { accessFeeSplitOf } from '../pricing/pricing'
 import { refreshScores } from '../scoring/scores.server'
 import { startStock, stockForKind } from '../stock/stock.server'
-import { CSV_COLUMNS, defuse, fileProblem, MAX_IMPORT_ROWS, percentOf, readCsv, readHeader, Report, type ImportResult } from './csv-format.server'
+import { CSV_COLUMNS, defuse, fileProblem, MAX_IMPORT_ROWS, readCsv, readHeader, Report, type ImportResult } from './csv-format.server'
+import { percentText } from '../../lib/percent'
 import { checkRow, loadContext, orderedKindChanges, type Planned } from './csv-rows.server'
 import { insertListing, offerSlugAllocator, type Actor } from './listings.server'
 import { clock } from '../../lib/clock'
@@ -64,9 +65,9 @@ export async function exportListingsCsv(db: Db, actor: Actor): Promise<string> {
       o.currency,
       toDecimalString(o.commonerPrice, o.currency),
       toDecimalString(o.forProfitPrice, o.currency),
-      percentOf(o.accessFeeProducerBp),
-      percentOf(o.accessFeeCommonsFundBp),
-      percentOf(o.accessFeeInfrastructureBp),
+      percentText(o.accessFeeProducerBp),
+      percentText(o.accessFeeCommonsFundBp),
+      percentText(o.accessFeeInfrastructureBp),
       o.commonsFund,
       o.status,
     ].map(defuse),
@@ -132,7 +133,7 @@ export async function importListingsCsv(db: Kysely<DB>, actor: Actor, bytes: Uin
         created++
         continue
       }
-      const split = { ...defaultAccessFeeSplit(p.listing.kind), ...definedSplit(p.listing) }
+      const split = accessFeeSplitOf(p.listing.kind, p.listing)
       await trx
         .updateTable('offers')
         .set({
@@ -166,7 +167,3 @@ export async function importListingsCsv(db: Kysely<DB>, actor: Actor, bytes: Uin
 }
 
 /** As the listing form: shares given in part count the missing ones as 0; none given, the kind's default. */
-function definedSplit(v: { producerBp?: number; commonsFundBp?: number; infrastructureBp?: number }) {
-  if (v.producerBp === undefined && v.commonsFundBp === undefined && v.infrastructureBp === undefined) return {}
-  return { producerBp: v.producerBp ?? 0, commonsFundBp: v.commonsFundBp ?? 0, infrastructureBp: v.infrastructureBp ?? 0 }
-}

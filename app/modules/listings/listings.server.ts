@@ -5,7 +5,7 @@ import { AppError } from '../../lib/errors'
 import { firstFreeSlug, slugify } from '../../lib/slug'
 import { decimalDigits } from '../../lib/numbers'
 import { requireMembership } from '../organisations/membership.server'
-import { accessFeeBounds, defaultAccessFeeSplit, MAX_UNIT_PRICE, tierPriceProblems } from '../pricing/pricing'
+import { accessFeeBounds, accessFeeSplitOf, MAX_UNIT_PRICE, tierPriceProblems } from '../pricing/pricing'
 import { refreshScores } from '../scoring/scores.server'
 import { adjustStock as changeStock, MAX_STOCK, startStock, stockForKind, stockHistory as stockAdjustments } from '../stock/stock.server'
 import { clock } from '../../lib/clock'
@@ -68,17 +68,13 @@ export const ListingInput = z
     if (v.kind === 'good' && (v.delivery === 'download' || v.delivery === 'link')) {
       ctx.addIssue({ code: 'custom', path: ['delivery'], message: 'A good is shipped or picked up.' })
     }
-    const split = { ...defaultAccessFeeSplit(v.kind), ...definedSplit(v) }
+    const split = accessFeeSplitOf(v.kind, v)
     for (const [field, message] of Object.entries(tierPriceProblems({ kind: v.kind, commonerPrice: v.commonerPrice, forProfitPrice: v.forProfitPrice, ...split }))) {
       ctx.addIssue({ code: 'custom', path: [field], message })
     }
   })
 export type ListingInput = z.infer<typeof ListingInput>
 
-function definedSplit(v: { producerBp?: number; commonsFundBp?: number; infrastructureBp?: number }) {
-  if (v.producerBp === undefined && v.commonsFundBp === undefined && v.infrastructureBp === undefined) return {}
-  return { producerBp: v.producerBp ?? 0, commonsFundBp: v.commonsFundBp ?? 0, infrastructureBp: v.infrastructureBp ?? 0 }
-}
 
 /** Field messages for an invalid listing, as an AppError the forms show beside each field. */
 export function listingProblems(input: unknown): { ok: true; listing: ListingInput } | { ok: false; error: AppError } {
@@ -117,7 +113,7 @@ async function references(db: Db, listing: ListingInput) {
 }
 
 function offerValues(listing: ListingInput) {
-  const split = { ...defaultAccessFeeSplit(listing.kind), ...definedSplit(listing) }
+  const split = accessFeeSplitOf(listing.kind, listing)
   return {
     kind: listing.kind,
     title: listing.title,

@@ -19,6 +19,15 @@ export function defaultAccessFeeSplit(kind: OfferKind): AccessFeeSplit {
     : { producerBp: 4500, commonsFundBp: 4500, infrastructureBp: 1000 }
 }
 
+/**
+ * The split a listing gets: the shares its producer gave (a share left out counts as 0 %), or
+ * the default for its kind when it gave none.
+ */
+export function accessFeeSplitOf(kind: OfferKind, given: Partial<AccessFeeSplit>): AccessFeeSplit {
+  if (given.producerBp === undefined && given.commonsFundBp === undefined && given.infrastructureBp === undefined) return defaultAccessFeeSplit(kind)
+  return { producerBp: given.producerBp ?? 0, commonsFundBp: given.commonsFundBp ?? 0, infrastructureBp: given.infrastructureBp ?? 0 }
+}
+
 export interface AccessFeeSplit {
   producerBp: number
   commonsFundBp: number
