@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { text } from './fields'
+import { formId, text } from './fields'
 
 /**
  * The cart's checkout button: the key of this rendering of it (a double submission places one
@@ -17,4 +17,16 @@ export const ReceiptForm = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('pay-by-transfer') }),
   // backCharge=yes: a back-charge may be paid by card even when transfer was chosen before
   z.object({ intent: z.literal('pay'), backCharge: text }),
+])
+
+/** Why a seller cancels or refunds an order, which the buyer reads. */
+const refundReason = text.pipe(z.string().trim().min(3, 'Say in a few words why you refund this order.').max(500, 'Keep the reason under 500 characters.'))
+
+/** A producer's order list: each order's buttons, which post its id. */
+export const SalesForm = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('payment-received'), orderId: formId('Choose an order.') }),
+  z.object({ intent: z.literal('shipped'), orderId: formId('Choose an order.'), note: text }),
+  z.object({ intent: z.literal('fulfilled'), orderId: formId('Choose an order.') }),
+  z.object({ intent: z.literal('cancel'), orderId: formId('Choose an order.'), reason: refundReason }),
+  z.object({ intent: z.literal('refund'), orderId: formId('Choose an order.'), reason: refundReason }),
 ])

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { orderStatuses } from '../../db/schema'
@@ -7,9 +7,9 @@ import { OrderStatusBadge, When } from '~/components/orders'
 import { Pagination } from '~/components/pagination'
 import { Price } from '~/components/prices'
 import { ReciprocityBadge } from '~/components/reciprocity'
-import { field, idFrom } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
-import { domain, formDomain, formReply, formValues, parseParams, parseQuery, readForm } from '~/lib/http.server'
+import { SalesForm } from '~/forms/orders'
+import { dispatchForm, domain, formRedirect, parseParams, parseQuery, readForm } from '~/lib/http.server'
 import { cancelReasonLabel, orderStatusLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { getStripe } from '~/lib/stripe.server'
@@ -46,43 +46,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-const RefundForm = z.object({ reason: z.string().trim().min(3, 'Say in a few words why you refund this order.').max(500, 'Keep the reason under 500 characters.') })
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const { slug } = parseParams(params, Params)
   const db = getDb()
   await domain(() => organisationBySlug(db, slug))
-  const form = await readForm(request)
-  const values = formValues(form)
-  const orderId = idFrom(field(form, 'orderId'))
-  if (orderId === null) return formReply({ formError: 'Choose an order.', values }, 400)
-  const intent = field(form, 'intent')
-  if (intent === 'payment-received') {
-    const result = await formDomain(values, () => recordInvoicePayment(db, { orderId, personId: user.id }))
-    return result.ok ? redirect(`/organisations/${slug}/orders?notice=paid`) : result.reply
-  }
-  if (intent === 'shipped') {
-    const result = await formDomain(values, () => markShipped(db, { orderId, personId: user.id, note: field(form, 'note') }))
-    return result.ok ? redirect(`/organisations/${slug}/orders?notice=shipped`) : result.reply
-  }
-  if (intent === 'fulfilled') {
-    const result = await formDomain(values, () => markFulfilled(db, { orderId, personId: user.id }))
-    return result.ok ? redirect(`/organisations/${slug}/orders?notice=fulfilled`) : result.reply
-  }
-  if (intent === 'cancel') {
-    const parsed = RefundForm.safeParse({ reason: field(form, 'reason') })
-    if (!parsed.success) return formReply({ formError: parsed.error.issues[0]!.message, values }, 400)
-    const result = await formDomain(values, () => cancelOrderAsSeller(db, getStripe()?.stripe ?? null, { orderId, personId: user.id, reason: parsed.data.reason }))
-    return result.ok ? redirect(`/organisations/${slug}/orders?notice=${result.value}`) : result.reply
-  }
-  if (intent === 'refund') {
-    const parsed = RefundForm.safeParse({ reason: field(form, 'reason') })
-    if (!parsed.success) return formReply({ formError: parsed.error.issues[0]!.message, values }, 400)
-    const result = await formDomain(values, () => refundOrder(db, getStripe()?.stripe ?? null, { orderId, personId: user.id, reason: parsed.data.reason }))
-    return result.ok ? redirect(`/organisations/${slug}/orders?notice=refunded`) : result.reply
-  }
-  return formReply({ formError: 'This form is out of date: reload the page and try again.', values }, 400)
+  const done = (notice: string) => `/organisations/${slug}/orders?notice=${notice}`
+  const stripe = () => getStripe()?.stripe ?? null
+  return dispatchForm(
+    await readForm(request),
+    SalesForm,
+    {
+      'payment-received': ({ orderId }, values) => formRedirect(values, () => recordInvoicePayment(db, { orderId, personId: user.id }), done('paid')),
+      shipped: ({ orderId, note }, values) => formRedirect(values, () => markShipped(db, { orderId, personId: user.id, note }), done('shipped')),
+      fulfilled: ({ orderId }, values) => formRedirect(values, () => markFulfilled(db, { orderId, personId: user.id }), done('fulfilled')),
+      // cancelOrderAsSeller names its notice: whether the order was called off unpaid or refunded
+      cancel: ({ orderId, reason }, values) => formRedirect(values, () => cancelOrderAsSeller(db, stripe(), { orderId, personId: user.id, reason }), done),
+      refund: ({ orderId, reason }, values) => formRedirect(values, () => refundOrder(db, stripe(), { orderId, personId: user.id, reason }), done('refunded')),
+    },
+    { above: 'all' },
+  )
 }
 
 const notices: Record<string, string> = {
