@@ -207,17 +207,18 @@ export interface ParseOptions {
 
 /**
  * Parses a form with `schema` (a discriminated union on `intent` when a page has several forms)
- * and runs the handler for its intent. An intent no handler knows is an out-of-date page (400);
+ * and runs the handler for its intent. An intent no handler knows is an out-of-date page (400,
+ * with OUT_OF_DATE or the page's own `unknownIntent` message);
  * a field the schema refuses is a 400 reply with the schema's message.
  */
 export async function dispatchForm<S extends z.ZodType<{ intent: string }>>(
   formData: FormData,
   schema: S,
   handlers: IntentHandlers<S>,
-  options: ParseOptions = {},
+  options: ParseOptions & { unknownIntent?: string } = {},
 ): Promise<FormOutcome> {
   const intent = formData.get('intent')
-  if (typeof intent !== 'string' || !Object.hasOwn(handlers, intent)) return formReply({ formError: OUT_OF_DATE, values: formValues(formData) })
+  if (typeof intent !== 'string' || !Object.hasOwn(handlers, intent)) return formReply({ formError: options.unknownIntent ?? OUT_OF_DATE, values: formValues(formData) })
   const form = parseForm(formData, schema, options)
   if (!form.ok) return form.reply
   const handler = handlers[intent as keyof IntentHandlers<S>] as (input: z.infer<S>, values: Record<string, string>) => Promise<FormOutcome>

@@ -1,18 +1,17 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { EvidenceBadge } from '~/components/badges'
 import { FormError, Notice } from '~/components/form'
-import { field, idFrom } from '~/lib/actions.server'
+import { StewardForm } from '~/forms/steward'
 import { getDb } from '~/lib/db.server'
 import { formatMoney } from '~/lib/money'
 import { pendingDisbursements } from '~/modules/funds/disbursements.server'
 import { resolveChallenge } from '~/modules/orders/back-charge.server'
 import { decideCreditPayout, pendingCreditPayouts } from '~/modules/orders/buyer-credit.server'
 import { getStripe } from '~/lib/stripe.server'
-import { formDomain, formReply, formValues, readForm, type FormReply } from '~/lib/http.server'
+import { dispatchForm, formRedirect, readForm, type FormReply } from '~/lib/http.server'
 import { claimLabel, claimValueLabel } from '~/lib/labels'
 import { requireSteward } from '~/lib/session.server'
-import { WeightsParam } from '~/modules/catalog/query'
 import { criteria, criterionLabel } from '~/modules/scoring/rules'
 import { listRules, publishRules } from '~/modules/scoring/scores.server'
 import { reviewEvidence } from '~/modules/orders/reclassification.server'
@@ -37,47 +36,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const steward = await requireSteward(request)
   const db = getDb()
-  const form = await readForm(request)
-  const intent = field(form, 'intent')
-  const decision = field(form, 'decision')
-  const reason = field(form, 'reason')
-  const id = idFrom(field(form, 'id'))
-  const bad = (message: string) => formReply({ formError: message, values: formValues(form) })
-
-  if (intent === 'review') {
-    if (id === null || !['approve', 'reject'].includes(decision)) return bad('Choose approve or reject for a listed claim.')
-    const result = await formDomain(formValues(form), () => reviewEvidence(db, steward.id, id, { approve: decision === 'approve', reason }))
-    return result.ok ? redirect('/steward?notice=reviewed') : result.reply
-  }
-  if (intent === 'challenge') {
-    if (id === null || !['uphold', 'dismiss'].includes(decision)) return bad('Choose uphold or dismiss for a listed challenge.')
-    const result = await formDomain(formValues(form), () =>
-      // upheld: the orders placed under the overturned claim are back-charged, payable like an order
-      resolveChallenge(db, steward.id, id, { uphold: decision === 'uphold', reason }, { provider: getStripe() ? 'stripe' : 'invoice' }),
-    )
-    return result.ok ? redirect('/steward?notice=decided') : result.reply
-  }
-  if (intent === 'credit-payout') {
-    if (id === null || !['approve', 'reject'].includes(decision)) return bad('Choose approve or reject for a listed payout request.')
-    const result = await formDomain(formValues(form), () => decideCreditPayout(db, steward.id, id, { approve: decision === 'approve', reason }))
-    return result.ok ? redirect(`/steward?notice=${decision === 'approve' ? 'credit-paid' : 'credit-refused'}`) : result.reply
-  }
-  if (intent === 'rules') {
-    const weights = WeightsParam.safeParse(criteria.map((c) => field(form, `w_${c}`).trim() || '0').join(','))
-    if (!weights.success) return bad(weights.error.issues[0]!.message)
-    const result = await formDomain(formValues(form), () => publishRules(db, { weights: weights.data, note: field(form, 'note'), publishedBy: steward.displayName }))
-    return result.ok ? redirect('/steward?notice=published') : result.reply
-  }
-  if (intent === 'propose-steward') {
-    const result = await formDomain(formValues(form), () => proposeSteward(db, steward.id, { email: field(form, 'email'), reason }))
-    return result.ok ? redirect('/steward?notice=proposed') : result.reply
-  }
-  if (intent === 'appoint') {
-    if (id === null || !['approve', 'reject'].includes(decision)) return bad('Choose approve or reject for a listed proposal.')
-    const result = await formDomain(formValues(form), () => decideStewardProposal(db, steward.id, id, decision === 'approve'))
-    return result.ok ? redirect(`/steward?notice=${decision === 'approve' ? 'appointed' : 'not-appointed'}`) : result.reply
-  }
-  return bad('Unknown action.')
+  return dispatchForm(
+    await readForm(request),
+    StewardForm,
+    {
+      review: ({ id, decision, reason }, values) => formRedirect(values, () => reviewEvidence(db, steward.id, id, { approve: decision === 'approve', reason }), '/steward?notice=reviewed'),
+      challenge: ({ id, decision, reason }, values) =>
+        formRedirect(
+          values,
+          // upheld: the orders placed under the overturned claim are back-charged, payable like an order
+          () => resolveChallenge(db, steward.id, id, { uphold: decision === 'uphold', reason }, { provider: getStripe() ? 'stripe' : 'invoice' }),
+          '/steward?notice=decided',
+        ),
+      'credit-payout': ({ id, decision, reason }, values) =>
+        formRedirect(values, () => decideCreditPayout(db, steward.id, id, { approve: decision === 'approve', reason }), `/steward?notice=${decision === 'approve' ? 'credit-paid' : 'credit-refused'}`),
+      rules: ({ weights, note }, values) => formRedirect(values, () => publishRules(db, { weights, note, publishedBy: steward.displayName }), '/steward?notice=published'),
+      'propose-steward': ({ email, reason }, values) => formRedirect(values, () => proposeSteward(db, steward.id, { email, reason }), '/steward?notice=proposed'),
+      appoint: ({ id, decision }, values) =>
+        formRedirect(values, () => decideStewardProposal(db, steward.id, id, decision === 'approve'), `/steward?notice=${decision === 'approve' ? 'appointed' : 'not-appointed'}`),
+    },
+    { above: 'all', unknownIntent: 'Unknown action.' },
+  )
 }
 
 const notices: Record<string, string> = {
