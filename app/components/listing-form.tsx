@@ -1,6 +1,6 @@
 import type { ListingFields } from '~/modules/listings/listings-queries.server'
 import { Form } from '@remix-run/react'
-import { useEffect, useState, type ReactNode } from 'react'
+import { useState, useSyncExternalStore, type ReactNode } from 'react'
 import { deliveryModes, licenceOpenness, type DeliveryMode, type LicenceOpenness, type OfferKind } from '../../db/schema'
 import { deliveryLabel, opennessLabel } from '~/lib/labels'
 import { formatMoney, parseMinorUnits, toDecimalString } from '~/lib/money'
@@ -141,10 +141,15 @@ export function pricePreview(values: ListingFormValues, currency: string): Price
 
 /** True once React runs in the browser: what only works with JavaScript waits for it. */
 function useHydrated() {
-  const [hydrated, setHydrated] = useState(false)
-  useEffect(() => setHydrated(true), [])
-  return hydrated
+  // false on the server and in the first render that hydrates its HTML, true after: React's own
+  // way to tell them apart without an effect that renders twice.
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  )
 }
+const noSubscription = () => () => {}
 
 function Slot({ name, label, error, hint, optional, children }: { name: string; label: ReactNode; error?: string | null; hint?: ReactNode; optional?: boolean; children: (aria: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode }) {
   const id = `field-${name}`

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB, Db } from '../../../db/schema'
 import { env } from '../../lib/env.server'
 import { AppError } from '../../lib/errors'

@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { DB, DeliveryMode, LegalForm, LicenceOpenness, OfferKind, Db } from '../../../db/schema'
+import type { DeliveryMode, LegalForm, LicenceOpenness, OfferKind, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import type { Money } from '../../lib/money'
 import { accessFeeShares, tierPrices, type TierPrices } from '../pricing/pricing'

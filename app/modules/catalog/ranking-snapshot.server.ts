@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { DB, Db } from '../../../db/schema'
+import type { Db } from '../../../db/schema'
 import { criteria, type Weights } from '../scoring/rules'
 import { earnedColumn } from '../scoring/scores.server'
 

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'

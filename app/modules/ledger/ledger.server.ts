@@ -1,6 +1,6 @@
 import { clock } from '../../lib/clock'
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB, LedgerAccountKind, Db } from '../../../db/schema'
+import { sql } from 'kysely'
+import type { LedgerAccountKind, Db } from '../../../db/schema'
 import { placeholders, runPrebuilt } from '../../lib/prebuilt-sql.server'
 
 // The double-entry ledger (docs/design.md, "Orders, payments and the ledger"). Postings are signed

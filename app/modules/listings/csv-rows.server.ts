@@ -1,7 +1,7 @@
 import type { Db, OfferKind, OfferStatus } from '../../../db/schema'
 import { parseMinorUnits, toDecimalString } from '../../lib/money'
 import { basisPointsFrom } from '../../lib/percent'
-import { CSV_COLUMNS, undefuse, type Columns, type CsvColumn, type Report } from './csv-format.server'
+import { undefuse, type Columns, type CsvColumn, type Report } from './csv-format.server'
 import { listingProblems, type ListingInput } from './listings.server'
 
 // Each row of an imported spreadsheet checked against the same rules as the listing form and

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Metadata, Sharp, SharpOptions } from 'sharp'
 import type { DB, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { ownListing, type Actor } from './listings.server'
 import { clock } from '../../lib/clock'
+import { safeFileName } from '../../lib/file-names'
 
 // Offer images. An upload is trusted only once sharp has decoded it: the file's name and the
 // type the browser claims say nothing. What is stored is never the upload itself but two WebP
@@ -123,11 +124,6 @@ const tooMany = () =>
     image: `A listing has at most ${MAX_IMAGES_PER_OFFER} images: remove one before adding another.`,
   })
 
-/** A file name as a person gave it, safe to show: no folders, no control characters, not too long. */
-function cleanName(name: string): string {
-  const base = name.split(/[/\\]/).pop() ?? ''
-  return base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200) || 'image'
-}
 
 async function removeFiles(uploadDir: string, storageKey: string) {
   await Promise.all((['thumb', 'large'] as const).map((v) => fs.rm(path.join(uploadDir, imageFileName(storageKey, v)), { force: true })))
@@ -171,7 +167,7 @@ export async function addOfferImage(db: Kysely<DB>, actor: Actor, offerId: numbe
         offerId,
         position: last === null ? 0 : last + 1,
         storageKey,
-        originalName: cleanName(upload.fileName),
+        originalName: safeFileName(upload.fileName) || 'image',
         altText,
         width: variants.large.width,
         height: variants.large.height,

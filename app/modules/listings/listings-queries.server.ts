@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql } from 'kysely'
 import { z } from 'zod'
-import type { DB, DeliveryMode, OfferKind, OfferStatus, Db } from '../../../db/schema'
+import type { DeliveryMode, OfferKind, OfferStatus, Db } from '../../../db/schema'
 import { tierPrices, type TierPrices } from '../pricing/pricing'
 import { organisationBySlug, requireMembership } from '../organisations/membership.server'
 import { getStoredScore, type StoredScore } from '../scoring/scores.server'

@@ -1,9 +1,10 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { ownListing, type Actor } from './listings.server'
 import { clock } from '../../lib/clock'
+import { safeFileName } from '../../lib/file-names'
 
 // What a buyer of a commons item receives: a file (kept in the database, so it travels with
 // backups and is served only to those who obtained it, see /downloads/:offerId) or a link.
@@ -109,15 +110,11 @@ export function resourceContentType(fileName: string, bytes: Uint8Array): string
 /** The Content-Type header for a type from resourceContentType: text is UTF-8. */
 export const contentTypeHeader = (type: string) => (type.startsWith('text/') ? `${type}; charset=utf-8` : type)
 
-function cleanFileName(name: string): string {
-  const base = name.split(/[/\\]/).pop() ?? ''
-  return base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200)
-}
 
 /** Shares the item as a file of at most 20 MB. @throws AppError forbidden, not_found, invalid_input */
 export async function setCommonsResourceFile(db: Kysely<DB>, actor: Actor, offerId: number, upload: ResourceUpload, now = clock.now()) {
   await ownCommonsItem(db, actor, offerId)
-  const fileName = cleanFileName(upload.fileName)
+  const fileName = safeFileName(upload.fileName)
   let problem: string | null = null
   if (upload.bytes.byteLength === 0 || !fileName) problem = 'Choose the file buyers receive.'
   else if (upload.bytes.byteLength > MAX_RESOURCE_BYTES) problem = `This file is larger than ${MAX_RESOURCE_BYTES / (1024 * 1024)} MB; share a bigger one through a link.`

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB, Db } from '../../../db/schema'
+import { sql } from 'kysely'
+import type { Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { balanceOf } from '../ledger/ledger.server'
 import { orderReference } from '../orders/reference'

@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql } from 'kysely'
 import { stringify } from 'csv-stringify/sync'
-import type { DB, Db } from '../../../db/schema'
+import type { Db } from '../../../db/schema'
 import { toDecimalString } from '../../lib/money'
 import { spreadsheetSafe } from '../../lib/spreadsheet'
 import { accessFeeShares } from '../pricing/pricing'

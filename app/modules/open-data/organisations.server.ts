@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { DB, LegalForm, Db } from '../../../db/schema'
+import type { LegalForm, Db } from '../../../db/schema'
 import { getOrganisation } from '../organisations/organisations.server'
 import { decodeCursor, encodeCursor, fingerprintOf } from './cursor.server'
 import { badParameter } from './http.server'

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DB, OfferKind, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import type { Money } from '../../lib/money'

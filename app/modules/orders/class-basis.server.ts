@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { ClassBasis, DB, EvidenceLevel, Db } from '../../../db/schema'
+import type { ClassBasis, EvidenceLevel, Db } from '../../../db/schema'
 import { runPrebuilt } from '../../lib/prebuilt-sql.server'
 import { effectiveEvidenceLevel } from '../evidence/evidence'
 import { commonsLegalForms, type ReciprocityDecision } from '../reciprocity/reciprocity.server'

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { DB, Db } from '../../../db/schema'
 import type { Money } from '../../lib/money'
 import { balanceOf, postEntry, type PostingInput } from '../ledger/ledger.server'

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { DB, PaymentProvider, Db } from '../../../db/schema'
+import type { DB, PaymentProvider } from '../../../db/schema'
 import { formatMoney } from '../../lib/money'
 import { postEntry, reverseOrderEntries, type PostingInput } from '../ledger/ledger.server'
 import { orderReference } from './reference'

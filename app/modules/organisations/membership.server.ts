@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB, MembershipRole, Db } from '../../../db/schema'
 import { legalForms } from '../../../db/schema'
@@ -6,6 +6,8 @@ import { AppError } from '../../lib/errors'
 import { firstFreeSlug, slugify } from '../../lib/slug'
 import { addDays } from '../../lib/time'
 import { newSecret, secretHash } from '../../lib/tokens.server'
+import { env } from '../../lib/env.server'
+import { sendMail } from '../../lib/mail.server'
 import { recordAudit } from '../audit/audit.server'
 import { requireConfirmedEmail } from '../accounts/accounts.server'
 import { retireAttestationsSharingMember } from '../peer-attestation/standing.server'
@@ -95,13 +97,14 @@ export const InvitationInput = z.object({
 })
 
 /**
- * Invites someone by email; the raw token goes into the link and only its hash is stored.
+ * Invites someone by email; the raw token goes into the link and only its hash is stored. The
+ * mail goes out once the invitation is committed, so no transaction waits on the network.
  * @throws AppError('forbidden' | 'invalid_input' | 'conflict')
  */
 export async function inviteMember(db: Kysely<DB>, actorId: number, organisationId: number, input: z.input<typeof InvitationInput>, now = clock.now()) {
   const parsed = InvitationInput.safeParse(input)
   if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]!.message)
-  return db.transaction().execute(async (trx) => {
+  const invitation = await db.transaction().execute(async (trx) => {
     await requireMembership(trx, actorId, organisationId, 'admin')
     const already = await trx
       .selectFrom('memberships as m')
@@ -118,8 +121,17 @@ export async function inviteMember(db: Kysely<DB>, actorId: number, organisation
       .values({ organisationId, email: parsed.data.email, role: parsed.data.role, tokenHash: secretHash(token), invitedBy: actorId, createdAt: now, expiresAt })
       .execute()
     await recordAudit(trx, { organisationId, actorId, action: 'member_invited', detail: `${parsed.data.email} as ${parsed.data.role}`, createdAt: now })
-    return { token, email: parsed.data.email, role: parsed.data.role, expiresAt }
+    const inviter = await trx.selectFrom('people').select('displayName').where('id', '=', actorId).executeTakeFirstOrThrow()
+    const organisation = await trx.selectFrom('organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow()
+    return { token, email: parsed.data.email, role: parsed.data.role, expiresAt, inviter: inviter.displayName, organisation: organisation.name }
   })
+  const link = `${env().APP_URL}/invitations/${invitation.token}`
+  await sendMail({
+    to: invitation.email,
+    subject: `${invitation.inviter} invites you to ${invitation.organisation} on Solidarity Market`,
+    text: `${invitation.inviter} invites you to join ${invitation.organisation} as ${invitation.role}.\n\nAccept within ${INVITATION_DAYS} days: ${link}\n\nIf you do not expect this, ignore this mail.`,
+  })
+  return { token: invitation.token, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt }
 }
 
 /** What an invitation link offers, for its page. @throws AppError('not_found') */

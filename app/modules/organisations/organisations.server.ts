@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { DB, LegalForm, SurplusPolicy, Db } from '../../../db/schema'
+import type { LegalForm, SurplusPolicy, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { attestationsFor } from '../evidence/attestations.server'
 import { tierPrices, type TierPrices } from '../pricing/pricing'

@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { DB, LegalForm, Db } from '../../../db/schema'
+import type { LegalForm, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { evidenceLevelLabel, legalFormLabel } from '../../lib/labels'
 import { runPrebuilt } from '../../lib/prebuilt-sql.server'

@@ -1,7 +1,7 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB, EvidenceLevel, LegalForm, OfferKind, Db } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
-import { CommunityWeights, criteria, type Criterion, type Weights } from './rules'
+import { CommunityWeights, type Criterion, type Weights } from './rules'
 import { scoreOffer, type ClaimFact, type CriterionResult, type ScoreResult, type ScoringInput } from './score'
 import { clock } from '../../lib/clock'
 
