@@ -1,16 +1,14 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { claimKinds, surplusPolicies } from '../../db/schema'
 import { EvidenceBadge, LegalFormBadge, LegalFormOptions } from '~/components/badges'
 import { FormError, Notice } from '~/components/form'
 import { ReciprocityBadge } from '~/components/reciprocity'
-import { field } from '~/lib/actions.server'
 import { getDb } from '~/lib/db.server'
-import { env } from '~/lib/env.server'
-import { domain, parseParams, formDomain, formReply, formValues, readForm } from '~/lib/http.server'
+import { workspaceForm } from '~/forms/organisations'
+import { dispatchForm, domain, formRedirect, parseParams, readForm } from '~/lib/http.server'
 import { claimLabel, claimValueLabel, surplusPolicyLabel } from '~/lib/labels'
-import { sendMail } from '~/lib/mail.server'
 import { requireUser } from '~/lib/session.server'
 import { FactsForm, updateOrganisationFacts } from '~/modules/organisations/facts.server'
 import { inviteMember, organisationBySlug } from '~/modules/organisations/membership.server'
@@ -32,42 +30,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { slug } = parseParams(params, Params)
   const db = getDb()
   const org = await domain(() => organisationBySlug(db, slug))
-  const form = await readForm(request)
-  const intent = field(form, 'intent')
-  const back = (notice: string) => redirect(`/organisations/${slug}/manage?notice=${notice}`)
-
-  if (intent === 'facts') {
-    const facts = FactsForm.safeParse(Object.fromEntries(['legalForm', 'oneMemberOneVote', 'memberCount', 'surplusPolicy', 'payRatio', 'openBooks'].map((k) => [k, field(form, k)])))
-    if (!facts.success) return formReply({ formError: facts.error.issues[0]!.message, values: formValues(form) })
-    const result = await formDomain(formValues(form), () => updateOrganisationFacts(db, org.id, facts.data, undefined, user.id))
-    return result.ok ? back('facts') : result.reply
-  }
-  if (intent === 'evidence') {
-    const result = await formDomain(formValues(form), () =>
-      submitEvidence(db, user.id, org.id, {
-        claim: field(form, 'claim'),
-        value: field(form, 'value'),
-        source: field(form, 'source'),
-        sourceUrl: field(form, 'sourceUrl'),
-        expiresOn: field(form, 'expiresOn'),
-      }),
-    )
-    return result.ok ? back('evidence') : result.reply
-  }
-  if (intent === 'invite') {
-    const result = await formDomain(formValues(form), () => inviteMember(db, user.id, org.id, { email: field(form, 'email'), role: field(form, 'role') as 'admin' | 'member' }))
-    if (!result.ok) return result.reply
-    // Mail goes out after the invitation is committed: no transaction waits on the network.
-    const link = `${env().APP_URL}/invitations/${result.value.token}`
-    await sendMail({
-      to: result.value.email,
-      subject: `${user.displayName} invites you to ${org.name} on Solidarity Market`,
-      text: `${user.displayName} invites you to join ${org.name} as ${result.value.role}.\n\nAccept within 14 days: ${link}\n\nIf you do not expect this, ignore this mail.`,
-    })
-    return back('invited')
-  }
-  return formReply({ formError: 'Unknown action.', values: formValues(form) })
+  const back = `/organisations/${slug}/manage?notice=`
+  return dispatchForm(
+    await readForm(request),
+    WorkspaceForm,
+    {
+      facts: ({ facts }, values) => formRedirect(values, () => updateOrganisationFacts(db, org.id, facts, undefined, user.id), `${back}facts`),
+      evidence: ({ intent: _, ...evidence }, values) => formRedirect(values, () => submitEvidence(db, user.id, org.id, evidence), `${back}evidence`),
+      invite: ({ email, role }, values) => formRedirect(values, () => inviteMember(db, user.id, org.id, { email, role }), `${back}invited`),
+    },
+    { above: 'all', unknownIntent: 'Unknown action.' },
+  )
 }
+
+const WorkspaceForm = workspaceForm(FactsForm)
 
 /** Why an attestation stopped counting before it expired, in the organisation's words. */
 const retiredLabel = {
