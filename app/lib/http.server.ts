@@ -156,7 +156,10 @@ export function parseForm<S extends z.ZodType>(
 ): { ok: true; data: z.infer<S>; values: Record<string, string> } | { ok: false; reply: FormReplyResponse } {
   const fields = textFields(formData)
   const values = keptValues(fields)
-  const result = schema.safeParse(fields)
+  // An upload's files reach the schema too (a field of its own name); only text is echoed back.
+  const files: Record<string, File> = {}
+  for (const [key, value] of formData) if (typeof value !== 'string' && !(key in fields) && !(key in files)) files[key] = value
+  const result = schema.safeParse({ ...files, ...fields })
   if (result.success) return { ok: true, data: result.data, values }
   const fieldErrors: Record<string, string> = {}
   let formError: string | null = null

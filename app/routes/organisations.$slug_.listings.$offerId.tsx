@@ -1,12 +1,4 @@
-import {
-  MaxPartSizeExceededError,
-  redirect,
-  unstable_parseMultipartFormData,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  type UploadHandler,
-} from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { z } from 'zod'
@@ -16,10 +8,11 @@ import { currencyOf, ListingForm, listingFormValues, readListingForm } from '~/c
 import { fileSize, ImageManager } from '~/components/offer-images'
 import { When } from '~/components/orders'
 import { ScoreBreakdown } from '~/components/score-breakdown'
-import { field, idFrom } from '~/lib/actions.server'
+import { EditListingForm } from '~/forms/listings'
 import { getDb } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
-import { domain, formDomain, formReply, formValues, parseParams, readForm, type FormReplyResponse } from '~/lib/http.server'
+import { dispatchForm, domain, formRedirect, formReply, parseParams } from '~/lib/http.server'
+import { readFormOrUpload, type UploadLimits } from '~/lib/multipart.server'
 import { requireUser } from '~/lib/session.server'
 import { addOfferImage, MAX_IMAGE_BYTES, MAX_IMAGES_PER_OFFER, megabytes, moveOfferImage, removeOfferImage } from '~/modules/listings/images.server'
 import { listingActor, listingForEditing, newListingForm } from '~/modules/listings/listings-queries.server'
@@ -42,65 +35,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { organisation: actor.organisation, ...listing, limits: { images: MAX_IMAGES_PER_OFFER, imageBytes: MAX_IMAGE_BYTES, resourceBytes: MAX_RESOURCE_BYTES } }
 }
 
-// Uploads come as multipart forms. Each file field has its own limit and text fields a small
-// one; a part over its limit is read to its end but not kept, so the browser, still sending,
-// gets the page with the message rather than a broken connection. The whole body is capped at
-// the largest file plus room for the rest, counted as it arrives, never buffered whole.
-// (The limits live inside the function: this module is also the page's browser code, where
-// the server modules' values do not exist.)
-async function readUpload(request: Request): Promise<{ ok: true; form: FormData } | { ok: false; reply: FormReplyResponse }> {
-  const fileLimits: Record<string, number> = { image: MAX_IMAGE_BYTES, file: MAX_RESOURCE_BYTES }
-  const textLimit = 64 * 1024
-  const bodyLimit = MAX_RESOURCE_BYTES + 1024 * 1024
-  const tooLarge: Record<string, string> = {
-    image: `This image is larger than ${megabytes(MAX_IMAGE_BYTES)}; choose a smaller one.`,
-    file: `This file is larger than ${megabytes(MAX_RESOURCE_BYTES)}; share a bigger one through a link.`,
-  }
-  // Text fields come before the file in our forms, so a refusal still knows which form it answers.
-  const seen: Record<string, string> = {}
-  const refuse = (status: number, fieldName: string | null, message: string) =>
-    ({ ok: false, reply: formReply(fieldName ? { fieldErrors: { [fieldName]: message }, values: seen } : { formError: message, values: seen }, status) }) as const
-  const wholeBodyTooLarge = `This upload is larger than ${megabytes(bodyLimit)}, more than we accept.`
-  if (Number(request.headers.get('Content-Length') ?? '0') > bodyLimit) return refuse(413, null, wholeBodyTooLarge)
-  let received = 0
-  const counted = request.body?.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        received += chunk.byteLength
-        if (received > bodyLimit) controller.error(new MaxPartSizeExceededError('', bodyLimit))
-        else controller.enqueue(chunk)
-      },
-    }),
-  )
-  let oversized: string | null = null
-  const handler: UploadHandler = async ({ name, filename, contentType, data }) => {
-    const limit = filename === undefined ? textLimit : fileLimits[name] ?? 0
-    let size = 0
-    const chunks: Uint8Array<ArrayBuffer>[] = []
-    for await (const chunk of data) {
-      size += chunk.byteLength
-      if (size <= limit) chunks.push(chunk as Uint8Array<ArrayBuffer>)
-      else chunks.length = 0
-    }
-    if (size > limit) {
-      oversized ??= name
-      return undefined
-    }
-    if (filename !== undefined) return new File(chunks, filename, { type: contentType })
-    const text = Buffer.concat(chunks).toString('utf8')
-    if (!(name in seen)) seen[name] = text
-    return text
-  }
-  let form: FormData
-  try {
-    form = await unstable_parseMultipartFormData(new Request(request.url, { method: 'POST', headers: request.headers, body: counted ?? null, duplex: 'half' } as RequestInit), handler)
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return refuse(413, null, wholeBodyTooLarge)
-    return refuse(400, null, 'The upload could not be read; please choose the file and send it again.')
-  }
-  if (oversized !== null) return tooLarge[oversized] ? refuse(413, oversized, tooLarge[oversized]!) : refuse(413, null, 'This upload is larger than we accept.')
-  return { ok: true, form }
-}
+// What an upload may weigh. Made when a request comes: this module is also the page's browser
+// code, where the server modules' values do not exist.
+const uploadLimits = (): UploadLimits => ({
+  files: {
+    image: { bytes: MAX_IMAGE_BYTES, tooLarge: `This image is larger than ${megabytes(MAX_IMAGE_BYTES)}; choose a smaller one.` },
+    file: { bytes: MAX_RESOURCE_BYTES, tooLarge: `This file is larger than ${megabytes(MAX_RESOURCE_BYTES)}; share a bigger one through a link.` },
+  },
+  bodyBytes: MAX_RESOURCE_BYTES + 1024 * 1024,
+  bodySize: megabytes(MAX_RESOURCE_BYTES + 1024 * 1024),
+})
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request)
@@ -109,61 +53,47 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await domain(() => listingActor(db, user.id, slug))
   // Only this organisation's members reach its listing, before any upload is read.
   const existing = await domain(() => ownListing(db, actor, offerId))
-  const multipart = /^multipart\/form-data/i.test(request.headers.get('Content-Type') ?? '')
-  const read = multipart ? await readUpload(request) : ({ ok: true, form: await readForm(request) } as const)
+  const read = await readFormOrUpload(request, uploadLimits())
   if (!read.ok) return read.reply
-  const form = read.form
-  const values = formValues(form)
-  const intent = field(form, 'intent')
-  const back = (notice: string, anchor = '') => redirect(`/organisations/${slug}/listings/${offerId}?notice=${notice}${anchor}`)
+  const back = (notice: string, anchor = '') => `/organisations/${slug}/listings/${offerId}?notice=${notice}${anchor}`
   const uploadDir = env().UPLOAD_DIR
-
-  if (intent === 'save' || intent === 'preview') {
+  const bytes = async (file: File) => new Uint8Array(await file.arrayBuffer())
+  // The listing's own fields are read by the listing form, as on the new-listing page; a
+  // preview shows their messages, a save refuses them with the rules they break.
+  const save = async (preview: boolean, values: Record<string, string>) => {
     const options = await domain(() => newListingForm(db, actor))
     const { input, fieldErrors, checkable } = readListingForm(values, currencyOf(options.funds, values.commonsFund))
-    if (intent === 'preview') return formReply({ fieldErrors, values }, 200)
+    if (preview) return formReply({ fieldErrors, values }, 200)
     if (Object.keys(fieldErrors).length) {
       const rest = listingProblems({ ...checkable, stock: existing.stock ?? undefined })
       return formReply({ fieldErrors: { ...(rest.ok ? {} : rest.error.details), ...fieldErrors }, values })
     }
-    const result = await formDomain(values, () => updateListing(db, actor, offerId, input))
-    return result.ok ? back('saved') : result.reply
+    return formRedirect(values, () => updateListing(db, actor, offerId, input), back('saved'))
   }
-  if (intent === 'archive' || intent === 'relist') {
-    const result = await formDomain(values, () => setListingStatus(db, actor, offerId, intent === 'archive' ? 'archived' : 'active'))
-    return result.ok ? back(intent === 'archive' ? 'archived' : 'relisted') : result.reply
-  }
-  if (intent === 'stock') {
-    const result = await formDomain(values, () => adjustStock(db, actor, offerId, { delta: field(form, 'delta').trim(), reason: field(form, 'reason'), note: field(form, 'note') }))
-    return result.ok ? back('stock', '#stock') : result.reply
-  }
-  if (intent === 'resource-link') {
-    const result = await formDomain(values, () => setCommonsResourceLink(db, actor, offerId, field(form, 'url')))
-    return result.ok ? back('resource', '#resource') : result.reply
-  }
-  if (intent === 'resource-file') {
-    const file = form.get('file')
-    if (!(file instanceof File)) return formReply({ fieldErrors: { file: 'Choose the file buyers receive.' }, values })
-    const bytes = new Uint8Array(await file.arrayBuffer())
-    const result = await formDomain(values, () => setCommonsResourceFile(db, actor, offerId, { fileName: file.name, contentType: file.type, bytes }))
-    return result.ok ? back('resource', '#resource') : result.reply
-  }
-  if (intent === 'image-add') {
-    const file = form.get('image')
-    if (!(file instanceof File)) return formReply({ fieldErrors: { image: 'Choose an image file to upload.' }, values })
-    const bytes = new Uint8Array(await file.arrayBuffer())
-    const result = await formDomain(values, () => addOfferImage(db, actor, offerId, { fileName: file.name, bytes, altText: field(form, 'altText') }, uploadDir))
-    return result.ok ? back('image-added', '#images') : result.reply
-  }
-  if (intent === 'image-remove' || intent === 'image-earlier' || intent === 'image-later') {
-    const imageId = idFrom(field(form, 'imageId'))
-    if (imageId === null) return formReply({ formError: 'Choose an image.', values })
-    const result = await formDomain(values, () =>
-      intent === 'image-remove' ? removeOfferImage(db, actor, offerId, imageId, uploadDir) : moveOfferImage(db, actor, offerId, imageId, intent === 'image-earlier' ? 'earlier' : 'later'),
-    )
-    return result.ok ? back(intent === 'image-remove' ? 'image-removed' : 'images', '#images') : result.reply
-  }
-  return formReply({ formError: 'This form is out of date: reload the page and try again.', values })
+  return dispatchForm(
+    read.form,
+    EditListingForm,
+    {
+      save: (_, values) => save(false, values),
+      preview: (_, values) => save(true, values),
+      archive: (_, values) => formRedirect(values, () => setListingStatus(db, actor, offerId, 'archived'), back('archived')),
+      relist: (_, values) => formRedirect(values, () => setListingStatus(db, actor, offerId, 'active'), back('relisted')),
+      stock: ({ delta, reason, note }, values) => formRedirect(values, () => adjustStock(db, actor, offerId, { delta, reason, note }), back('stock', '#stock')),
+      'resource-link': ({ url }, values) => formRedirect(values, () => setCommonsResourceLink(db, actor, offerId, url), back('resource', '#resource')),
+      'resource-file': async ({ file }, values) => {
+        const content = await bytes(file)
+        return formRedirect(values, () => setCommonsResourceFile(db, actor, offerId, { fileName: file.name, contentType: file.type, bytes: content }), back('resource', '#resource'))
+      },
+      'image-add': async ({ image, altText }, values) => {
+        const content = await bytes(image)
+        return formRedirect(values, () => addOfferImage(db, actor, offerId, { fileName: image.name, bytes: content, altText }, uploadDir), back('image-added', '#images'))
+      },
+      'image-remove': ({ imageId }, values) => formRedirect(values, () => removeOfferImage(db, actor, offerId, imageId, uploadDir), back('image-removed', '#images')),
+      'image-earlier': ({ imageId }, values) => formRedirect(values, () => moveOfferImage(db, actor, offerId, imageId, 'earlier'), back('images', '#images')),
+      'image-later': ({ imageId }, values) => formRedirect(values, () => moveOfferImage(db, actor, offerId, imageId, 'later'), back('images', '#images')),
+    },
+    { above: ['imageId'] },
+  )
 }
 
 const notices: Record<string, string> = {
