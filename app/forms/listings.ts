@@ -20,3 +20,8 @@ export const EditListingForm = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('image-earlier'), imageId }),
   z.object({ intent: z.literal('image-later'), imageId }),
 ])
+
+/** The CSV import: one chosen file (a browser sends an unnamed, empty one when none is chosen). */
+export const ImportListingsForm = z.object({
+  file: z.instanceof(File, { error: 'Choose a CSV file to import.' }).refine((f) => !(f.name === '' && f.size === 0), 'Choose a CSV file to import.'),
+})

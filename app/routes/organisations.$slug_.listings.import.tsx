@@ -5,7 +5,8 @@ import type { ReactNode } from 'react'
 import { z } from 'zod'
 import { FormError, Notice } from '~/components/form'
 import { getDb } from '~/lib/db.server'
-import { domain, parseParams, parseQuery, readForm } from '~/lib/http.server'
+import { ImportListingsForm } from '~/forms/listings'
+import { domain, parseForm, parseParams, parseQuery, readForm } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { CSV_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_REPORTED_PROBLEMS, type CsvColumn, type ImportProblem } from '~/modules/listings/csv-format.server'
 import { importListingsCsv } from '~/modules/listings/csv.server'
@@ -61,8 +62,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if ((error as { init?: { status?: number } | null }).init?.status === 413) return tooLarge()
     throw error
   }
-  const file = form.get('file')
-  if (!file || typeof file === 'string' || (file.name === '' && file.size === 0)) return reply({ formError: 'Choose a CSV file to import.' }, 400)
+  const parsed = parseForm(form, ImportListingsForm)
+  if (!parsed.ok) return reply({ formError: 'Choose a CSV file to import.' }, 400)
+  const { file } = parsed.data
   if (file.size > MAX_IMPORT_BYTES) return tooLarge()
   const bytes = new Uint8Array(await file.arrayBuffer())
   const result = await domain(() => importListingsCsv(db, { personId: user.id, organisationId: organisation.id }, bytes, clock.now()))
