@@ -1,12 +1,11 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import type { ReactNode } from 'react'
 import { z } from 'zod'
 import { KindBadge, ScoreBadge } from '~/components/badges'
 import { FormError, Notice } from '~/components/form'
+import { ResourcePanel, StockPanel } from '~/components/listing-panels'
 import { currencyOf, ListingForm, listingFormValues, readListingForm } from '~/components/listing-form'
-import { fileSize, ImageManager } from '~/components/offer-images'
-import { When } from '~/components/orders'
+import { ImageManager } from '~/components/offer-images'
 import { ScoreBreakdown } from '~/components/score-breakdown'
 import { EditListingForm } from '~/forms/listings'
 import { getDb } from '~/lib/db.server'
@@ -108,9 +107,6 @@ const notices: Record<string, string> = {
   images: 'Images reordered: the first one shows on the catalog card.',
 }
 
-const stockReasons = { restock: 'Restock', correction: 'Correction', damaged: 'Damaged or lost', returned: 'Returned' } as const
-const historyReason: Record<string, string> = { ...stockReasons, listed: 'Listed', imported: 'Imported' }
-
 export default function EditListing() {
   const data = useLoaderData<typeof loader>()
   const reply = useActionData<typeof action>()
@@ -188,111 +184,9 @@ export default function EditListing() {
       </section>
 
       {offer.kind === 'good' ? (
-        <section aria-labelledby="stock" className="listing-section">
-          <h2 id="stock">Stock: {offer.stock}</h2>
-          <Form method="post" className="form form--compact">
-            <input type="hidden" name="intent" value="stock" />
-            <FormError message={stockReply?.formError} />
-            <div className="field-row">
-              <PlainField name="delta" label="Change by" error={stockReply?.fieldErrors.delta} hint="e.g. 10 to add, -2 to take away">
-                <input id="field-delta" name="delta" inputMode="numeric" required defaultValue={stockReply?.values.delta} />
-              </PlainField>
-              <PlainField name="reason" label="Why" error={stockReply?.fieldErrors.reason}>
-                <select id="field-reason" name="reason" defaultValue={stockReply?.values.reason ?? 'restock'}>
-                  {Object.entries(stockReasons).map(([value, label]) => (
-                    <option key={value} value={value}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-              </PlainField>
-              <PlainField name="note" label="Note" optional error={stockReply?.fieldErrors.note}>
-                <input id="field-note" name="note" maxLength={500} defaultValue={stockReply?.values.note} />
-              </PlainField>
-            </div>
-            <div>
-              <button type="submit" className="button">
-                Change the stock
-              </button>
-            </div>
-          </Form>
-          {data.stockHistory.length ? (
-            <div className="table-scroll">
-              <table className="stock-history">
-                <caption>Stock history, newest first (orders move stock on their own and are not listed here)</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Change</th>
-                    <th scope="col">After</th>
-                    <th scope="col">Why</th>
-                    <th scope="col">By</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.stockHistory.map((h) => (
-                    <tr key={h.id}>
-                      <td>
-                        <When iso={h.createdAt} />
-                      </td>
-                      <td className="num">{h.delta > 0 ? `+${h.delta}` : h.delta}</td>
-                      <td className="num">{h.stockAfter}</td>
-                      <td>
-                        {historyReason[h.reason] ?? h.reason}
-                        {h.note ? <span className="muted"> · {h.note}</span> : null}
-                      </td>
-                      <td>{h.by ?? <span className="muted">—</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : null}
-        </section>
+        <StockPanel stock={offer.stock} history={data.stockHistory} reply={stockReply} />
       ) : (
-        <section aria-labelledby="resource" className="listing-section">
-          <h2 id="resource">Commons resource</h2>
-          <p>
-            {resource ? (
-              resource.kind === 'file' ? (
-                <>
-                  Buyers receive the file <strong>{resource.fileName}</strong> <span className="muted">({fileSize(resource.byteSize ?? 0)}, updated <When iso={resource.updatedAt} />)</span>.
-                </>
-              ) : (
-                <>
-                  Buyers receive the link <a href={resource.url ?? '#'}>{resource.url}</a> <span className="muted">(updated <When iso={resource.updatedAt} />)</span>.
-                </>
-              )
-            ) : (
-              <strong>Nothing yet: add the file or the link buyers receive.</strong>
-            )}
-          </p>
-          <FormError message={resourceReply?.formError} />
-          <div className="resource-forms">
-            <Form method="post" encType="multipart/form-data" className="form form--compact">
-              <input type="hidden" name="intent" value="resource-file" />
-              <PlainField name="file" label={resource?.kind === 'file' ? 'Replace the file' : 'Upload a file'} error={resourceReply?.fieldErrors.file} hint={`At most ${fileSize(limits.resourceBytes)}.`}>
-                <input id="field-file" name="file" type="file" required />
-              </PlainField>
-              <div>
-                <button type="submit" className="button">
-                  Upload
-                </button>
-              </div>
-            </Form>
-            <Form method="post" className="form form--compact">
-              <input type="hidden" name="intent" value="resource-link" />
-              <PlainField name="url" label="Or share a link" error={resourceReply?.fieldErrors.url} hint="Where buyers get it, starting with https://">
-                <input id="field-url" name="url" type="url" required maxLength={2000} defaultValue={resourceReply?.values.url ?? (resource?.kind === 'link' ? resource.url ?? '' : '')} placeholder="https://" />
-              </PlainField>
-              <div>
-                <button type="submit" className="button">
-                  Save the link
-                </button>
-              </div>
-            </Form>
-          </div>
-        </section>
+        <ResourcePanel resource={resource} maxBytes={limits.resourceBytes} reply={resourceReply} />
       )}
 
       <section aria-labelledby="availability" className="listing-section">
@@ -318,24 +212,5 @@ export default function EditListing() {
 
       {scored ? null : breakdown}
     </article>
-  )
-}
-
-function PlainField({ name, label, error, hint, optional, children }: { name: string; label: string; error?: string | null; hint?: string; optional?: boolean; children: ReactNode }) {
-  return (
-    <div className={error ? 'field field--invalid' : 'field'}>
-      <label htmlFor={`field-${name}`}>
-        {label}
-        {optional ? <span className="muted"> (optional)</span> : null}
-      </label>
-      {error ? (
-        <p className="field-error" role="alert">
-          <span aria-hidden="true">⚠ </span>
-          {error}
-        </p>
-      ) : null}
-      {children}
-      {hint ? <p className="field-hint">{hint}</p> : null}
-    </div>
   )
 }
