@@ -148,7 +148,16 @@ export function formReply(reply: Partial<FormReply> & Pick<FormReply, 'values'>,
   return data({ formError: null, fieldErrors: {}, ...reply }, { status })
 }
 
-/** Parses a form with `schema`: its data, or a 400 reply with one message per field. */
+export interface ParseOptions {
+  /**
+   * Fields whose problem is told above the form rather than beside them: ids a button posts
+   * from a hidden input, with nothing to show a message beside, or 'all' for pages that show
+   * one message above each form (the first problem found).
+   */
+  above?: 'all' | readonly string[]
+}
+
+/** Parses a form with `schema`: its data, or a 400 reply with one message per field (or above the form). */
 export function parseForm<S extends z.ZodType>(
   formData: FormData,
   schema: S,
@@ -197,15 +206,6 @@ export type FormOutcome = Response | FormReplyResponse
 /** One handler per intent the schema knows; each gets its intent's parsed data and the values to echo. */
 export type IntentHandlers<S extends z.ZodType<{ intent: string }>> = {
   [K in z.infer<S>['intent']]: (input: IntentData<S, K>, values: Record<string, string>) => Promise<FormOutcome>
-}
-
-export interface ParseOptions {
-  /**
-   * Fields whose problem is told above the form rather than beside them: ids a button posts
-   * from a hidden input, with nothing to show a message beside, or 'all' for pages that show
-   * one message above each form (the first problem found).
-   */
-  above?: 'all' | readonly string[]
 }
 
 /**
