@@ -108,11 +108,19 @@ export function ResourcePanel({ resource, maxBytes, reply }: { resource: Commons
         {resource ? (
           resource.kind === 'file' ? (
             <>
-              Buyers receive the file <strong>{resource.fileName}</strong> <span className="muted">({fileSize(resource.byteSize ?? 0)}, updated <When iso={resource.updatedAt} />)</span>.
+              Buyers receive the file <strong>{resource.fileName}</strong>{' '}
+              <span className="muted">
+                ({fileSize(resource.byteSize ?? 0)}, updated <When iso={resource.updatedAt} />)
+              </span>
+              .
             </>
           ) : (
             <>
-              Buyers receive the link <a href={resource.url ?? '#'}>{resource.url}</a> <span className="muted">(updated <When iso={resource.updatedAt} />)</span>.
+              Buyers receive the link <a href={resource.url ?? '#'}>{resource.url}</a>{' '}
+              <span className="muted">
+                (updated <When iso={resource.updatedAt} />)
+              </span>
+              .
             </>
           )
         ) : (
@@ -123,7 +131,12 @@ export function ResourcePanel({ resource, maxBytes, reply }: { resource: Commons
       <div className="resource-forms">
         <Form method="post" encType="multipart/form-data" className="form form--compact">
           <input type="hidden" name="intent" value="resource-file" />
-          <PlainField name="file" label={resource?.kind === 'file' ? 'Replace the file' : 'Upload a file'} error={reply?.fieldErrors.file} hint={`At most ${fileSize(maxBytes)}.`}>
+          <PlainField
+            name="file"
+            label={resource?.kind === 'file' ? 'Replace the file' : 'Upload a file'}
+            error={reply?.fieldErrors.file}
+            hint={`At most ${fileSize(maxBytes)}.`}
+          >
             <input id="field-file" name="file" type="file" required />
           </PlainField>
           <div>
@@ -135,7 +148,15 @@ export function ResourcePanel({ resource, maxBytes, reply }: { resource: Commons
         <Form method="post" className="form form--compact">
           <input type="hidden" name="intent" value="resource-link" />
           <PlainField name="url" label="Or share a link" error={reply?.fieldErrors.url} hint="Where buyers get it, starting with https://">
-            <input id="field-url" name="url" type="url" required maxLength={2000} defaultValue={reply?.values.url ?? (resource?.kind === 'link' ? resource.url ?? '' : '')} placeholder="https://" />
+            <input
+              id="field-url"
+              name="url"
+              type="url"
+              required
+              maxLength={2000}
+              defaultValue={reply?.values.url ?? (resource?.kind === 'link' ? (resource.url ?? '') : '')}
+              placeholder="https://"
+            />
           </PlainField>
           <div>
             <button type="submit" className="button">
@@ -148,7 +169,21 @@ export function ResourcePanel({ resource, maxBytes, reply }: { resource: Commons
   )
 }
 
-function PlainField({ name, label, error, hint, optional, children }: { name: string; label: string; error?: string | null; hint?: string; optional?: boolean; children: ReactNode }) {
+function PlainField({
+  name,
+  label,
+  error,
+  hint,
+  optional,
+  children,
+}: {
+  name: string
+  label: string
+  error?: string | null
+  hint?: string
+  optional?: boolean
+  children: ReactNode
+}) {
   return (
     <div className={error ? 'field field--invalid' : 'field'}>
       <label htmlFor={`field-${name}`}>

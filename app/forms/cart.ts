@@ -21,7 +21,9 @@ export function cartForm(maxQuantity: number) {
     z.object({ intent: z.literal('remove'), offerId: formId('Choose an offer to remove.') }),
     z.object({
       intent: z.literal('buying-for'),
-      buyingFor: z.union([z.literal('personal').transform(() => null), formId('Choose whom you are buying for.')], { error: 'Choose whom you are buying for.' }),
+      buyingFor: z.union([z.literal('personal').transform(() => null), formId('Choose whom you are buying for.')], {
+        error: 'Choose whom you are buying for.',
+      }),
     }),
   ])
 }

@@ -20,7 +20,10 @@ async function readUpload(request: Request, limits: UploadLimits): Promise<{ ok:
   // Text fields come before the file in our forms, so a refusal still knows which form it answers.
   const seen: Record<string, string> = {}
   const refuse = (status: number, fieldName: string | null, message: string) =>
-    ({ ok: false, reply: formReply(fieldName ? { fieldErrors: { [fieldName]: message }, values: seen } : { formError: message, values: seen }, status) }) as const
+    ({
+      ok: false,
+      reply: formReply(fieldName ? { fieldErrors: { [fieldName]: message }, values: seen } : { formError: message, values: seen }, status),
+    }) as const
   const wholeBodyTooLarge = `This upload is larger than ${limits.bodySize}, more than we accept.`
   if (Number(request.headers.get('Content-Length') ?? '0') > limits.bodyBytes) return refuse(413, null, wholeBodyTooLarge)
   let received = 0
@@ -54,7 +57,10 @@ async function readUpload(request: Request, limits: UploadLimits): Promise<{ ok:
   }
   let form: FormData
   try {
-    form = await unstable_parseMultipartFormData(new Request(request.url, { method: 'POST', headers: request.headers, body: counted ?? null, duplex: 'half' } as RequestInit), handler)
+    form = await unstable_parseMultipartFormData(
+      new Request(request.url, { method: 'POST', headers: request.headers, body: counted ?? null, duplex: 'half' } as RequestInit),
+      handler,
+    )
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) return refuse(413, null, wholeBodyTooLarge)
     return refuse(400, null, 'The upload could not be read; please choose the file and send it again.')
@@ -67,7 +73,10 @@ async function readUpload(request: Request, limits: UploadLimits): Promise<{ ok:
 }
 
 /** Reads a page's form, whether a plain one or an upload, refusing what is over its limits. */
-export async function readFormOrUpload(request: Request, limits: UploadLimits): Promise<{ ok: true; form: FormData } | { ok: false; reply: FormReplyResponse }> {
+export async function readFormOrUpload(
+  request: Request,
+  limits: UploadLimits,
+): Promise<{ ok: true; form: FormData } | { ok: false; reply: FormReplyResponse }> {
   if (/^multipart\/form-data/i.test(request.headers.get('Content-Type') ?? '')) return readUpload(request, limits)
   return { ok: true, form: await readForm(request) }
 }
