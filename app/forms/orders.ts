@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseMinorUnits } from '../lib/money'
 import { formId, text } from './fields'
 
 /**
@@ -30,3 +31,19 @@ export const SalesForm = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('cancel'), orderId: formId('Choose an order.'), reason: refundReason }),
   z.object({ intent: z.literal('refund'), orderId: formId('Choose an order.'), reason: refundReason }),
 ])
+
+const payoutAmount = 'Enter the amount to pay out, such as 25 or 25.00.'
+
+/** An admin asks for the organisation's credit to be paid out: how much, in which currency, to where. */
+export const CreditPayoutForm = z
+  .object({
+    currency: z.string().regex(/^[A-Z]{3}$/, 'Choose the currency of a credit you are owed.'),
+    amount: z.string().trim().min(1, payoutAmount).max(20, payoutAmount),
+    payTo: z.string(),
+  })
+  .transform((form, ctx) => {
+    const amount = parseMinorUnits(form.amount, form.currency)
+    if (amount !== null && amount !== 0) return { ...form, amount }
+    ctx.addIssue({ code: 'custom', path: ['amount'], message: payoutAmount })
+    return z.NEVER
+  })

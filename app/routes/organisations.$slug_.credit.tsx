@@ -1,23 +1,17 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { FormError, Notice } from '~/components/form'
 import { When } from '~/components/orders'
 import { Amount } from '~/components/prices'
+import { CreditPayoutForm } from '~/forms/orders'
 import { getDb } from '~/lib/db.server'
-import { domain, formDomain, formReply, parseForm, parseParams, readForm } from '~/lib/http.server'
-import { parseMinorUnits } from '~/lib/money'
+import { domain, formRedirect, parseForm, parseParams, readForm } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { creditStatement, requestCreditPayout } from '~/modules/orders/buyer-credit.server'
 import { membershipRole, organisationBySlug } from '~/modules/organisations/membership.server'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
-const PayoutForm = z.object({
-  currency: z.string().regex(/^[A-Z]{3}$/, 'Choose the currency of a credit you are owed.'),
-  amount: z.string().trim().min(1, 'Enter the amount to pay out, such as 25 or 25.00.').max(20, 'Enter the amount to pay out, such as 25 or 25.00.'),
-  payTo: z.string(),
-})
-
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? data.organisation.name : 'Organisation'} credit · Solidarity Market` }]
 
 /** Members only: what the marketplace owes the organisation, why, and its payout requests. */
@@ -38,13 +32,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { db, user, organisation } = await loadFor(request, params)
-  const parsed = parseForm(await readForm(request), PayoutForm)
-  if (!parsed.ok) return parsed.reply
-  const { currency, amount: typed, payTo } = parsed.data
-  const amount = parseMinorUnits(typed, currency)
-  if (amount === null || amount === 0) return formReply({ fieldErrors: { amount: 'Enter the amount to pay out, such as 25 or 25.00.' }, values: parsed.values })
-  const result = await formDomain(parsed.values, () => requestCreditPayout(db, user.id, organisation.id, { amount, currency, payTo }))
-  return result.ok ? redirect(`/organisations/${organisation.slug}/credit?notice=requested`) : result.reply
+  const form = parseForm(await readForm(request), CreditPayoutForm)
+  if (!form.ok) return form.reply
+  return formRedirect(form.values, () => requestCreditPayout(db, user.id, organisation.id, form.data), `/organisations/${organisation.slug}/credit?notice=requested`)
 }
 
 const movementWord: Record<string, string> = {
