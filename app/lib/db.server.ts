@@ -3,7 +3,6 @@ import { env } from './env.server'
 
 // One connection per process; kept on globalThis so a dev rebuild does not open another.
 declare global {
-  // eslint-disable-next-line no-var
   var __solidarityDb: Database | undefined
 }
 

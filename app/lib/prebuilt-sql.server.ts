@@ -1,5 +1,5 @@
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
-import type { DB, Db } from '../../db/schema'
+import { CompiledQuery } from 'kysely'
+import type { Db } from '../../db/schema'
 
 // The checkout's hot path (placing orders, posting their ledger entries, deciding the buyer's
 // class) runs prebuilt SQL rather than the query builder: building, compiling and camel-casing

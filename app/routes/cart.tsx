@@ -164,7 +164,7 @@ export default function CartPage() {
               </p>
               {fee && fee.amount > 0 ? (
                 <p className="muted small">
-                  Includes <Price value={fee} /> in access fees, shared between the producers, their commons funds and the marketplace's infrastructure fund.
+                  Includes <Price value={fee} /> in access fees, shared between the producers, their commons funds and the marketplace&apos;s infrastructure fund.
                 </p>
               ) : null}
               {cart.creditToApply ? (

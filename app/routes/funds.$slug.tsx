@@ -114,7 +114,7 @@ export default function FundPage() {
         ) : (
           <div className="table-scroll">
             <table>
-              <caption className="visually-hidden">The fund's latest ledger postings</caption>
+              <caption className="visually-hidden">The fund&apos;s latest ledger postings</caption>
               <thead>
                 <tr>
                   <th scope="col">When</th>

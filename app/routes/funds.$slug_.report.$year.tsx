@@ -33,7 +33,7 @@ export default function AnnualReportPage() {
       </h1>
       <p>{r.fund.purpose}</p>
       <table>
-        <caption className="visually-hidden">The year's balance</caption>
+        <caption className="visually-hidden">The year&apos;s balance</caption>
         <tbody>
           <tr>
             <th scope="row">Balance on 1 January {r.year}</th>

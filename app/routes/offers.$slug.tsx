@@ -191,7 +191,7 @@ export default function OfferPage() {
         <h2 id="evidence-title">Evidence about this offer</h2>
         <EvidenceTable evidence={offer.offerEvidence} caption="Claims about this offer and their evidence" challengeable />
         <p>
-          <Link to={`/organisations/${offer.producer.slug}`}>See {offer.producer.name}'s governance and evidence</Link>
+          <Link to={`/organisations/${offer.producer.slug}`}>See {offer.producer.name}&apos;s governance and evidence</Link>
         </p>
       </section>
       <p>

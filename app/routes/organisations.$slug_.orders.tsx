@@ -78,7 +78,6 @@ const notices: Record<string, string> = {
 
 export default function SalesPage() {
   const { organisation, sales, page, pageCount, total, filter } = useLoaderData<typeof loader>()
-  const status = filter.status || null
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
   const notice = notices[params.get('notice') ?? '']
