@@ -9,7 +9,19 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['build/', 'public/build/', '.cache/', 'data/', 'node_modules/', 'bench/data/', 'bench/bare/build/', 'bench/bare/public/build/', 'tests/artifacts/'] },
+  {
+    ignores: [
+      'build/',
+      'public/build/',
+      '.cache/',
+      'data/',
+      'node_modules/',
+      'bench/data/',
+      'bench/bare/build/',
+      'bench/bare/public/build/',
+      'tests/artifacts/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -75,7 +75,10 @@ async function main() {
     // The open-data API's catalog and organisation answers read the same generation-covered
     // tables as those pages (fund ledgers do not: postings move no generation).
     isCacheablePath: (p) =>
-      p === '/' || p === '/_root.data' || /^\/(offers|organisations)\/[a-z0-9-]+(\.data)?$/.test(p) || /^\/api\/v1\/(offers|organisations(\/[a-z0-9-]+)?)$/.test(p),
+      p === '/' ||
+      p === '/_root.data' ||
+      /^\/(offers|organisations)\/[a-z0-9-]+(\.data)?$/.test(p) ||
+      /^\/api\/v1\/(offers|organisations(\/[a-z0-9-]+)?)$/.test(p),
     varyCookies: ['catalog_view'],
     currentGeneration: catalogGenerationReader(sqlite),
   })

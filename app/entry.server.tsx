@@ -11,7 +11,13 @@ import { NonceContext } from '~/lib/nonce'
 
 const ABORT_DELAY = 5_000
 
-export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
+export default function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  loadContext: AppLoadContext,
+) {
   const nonce = (loadContext as { cspNonce?: string }).cspNonce
   // Crawlers get the whole page at once; browsers get the shell as soon as it is ready.
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode
@@ -52,7 +58,9 @@ export function handleError(error: unknown, { request }: LoaderFunctionArgs | Ac
   if (request.signal.aborted) return
   if (isRouteErrorResponse(error) && error.status < 500) {
     const url = new URL(request.url)
-    console.warn(`${request.method} ${url.pathname}${url.search.length > 200 ? `${url.search.slice(0, 200)}…` : url.search}: ${error.status} ${String(error.data).slice(0, 200).replace(/\s+/g, ' ')}`)
+    console.warn(
+      `${request.method} ${url.pathname}${url.search.length > 200 ? `${url.search.slice(0, 200)}…` : url.search}: ${error.status} ${String(error.data).slice(0, 200).replace(/\s+/g, ' ')}`,
+    )
     return
   }
   console.error(error)

@@ -74,9 +74,7 @@ function AccountNav() {
         <NavLink to="/orders">Orders</NavLink>
       </li>
       <li>
-        <NavLink to="/cart">
-          Cart{inCart > 0 ? <span className="cart-count"> ({inCart})</span> : null}
-        </NavLink>
+        <NavLink to="/cart">Cart{inCart > 0 ? <span className="cart-count"> ({inCart})</span> : null}</NavLink>
       </li>
       <li>
         <NavLink to="/account" end>
@@ -113,7 +111,10 @@ export function Layout({ children }: { children: ReactNode }) {
         <header className="site-header">
           <div className="wrap site-header__inner">
             <Link to="/" className="brand">
-              <span aria-hidden="true" className="brand__mark">◐</span> Solidarity Market
+              <span aria-hidden="true" className="brand__mark">
+                ◐
+              </span>{' '}
+              Solidarity Market
             </Link>
             <nav aria-label="Main">
               <ul>
@@ -132,10 +133,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </main>
         <footer className="site-footer">
           <div className="wrap">
-            <p>
-              Solidarity Market: commons are free to commoners; for-profit buyers pay an access fee that flows into
-              commons funds.
-            </p>
+            <p>Solidarity Market: commons are free to commoners; for-profit buyers pay an access fee that flows into commons funds.</p>
           </div>
         </footer>
         <ScrollRestoration nonce={nonce} />

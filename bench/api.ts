@@ -86,7 +86,9 @@ log('load: GET /api/bare run by Remix every time (Cache-Control: no-cache) …')
 const bareUncached = await load(`${bare.url}/api/bare`, seconds, connections, { 'Cache-Control': 'no-cache' })
 await bare.stop()
 log(`  ${bareUncached.rps} req/s, p99 ${bareUncached.p99} ms`)
-log(`list serves ${Math.round((list.rps / bareLoad.rps) * 100)}% and search ${Math.round((search.rps / bareLoad.rps) * 100)}% of the bare route's requests per second`)
+log(
+  `list serves ${Math.round((list.rps / bareLoad.rps) * 100)}% and search ${Math.round((search.rps / bareLoad.rps) * 100)}% of the bare route's requests per second`,
+)
 
 console.log(
   JSON.stringify({

@@ -11,4 +11,6 @@ const build = (await import(pathToFileURL(path.join(root, 'build/index.js')).hre
 const port = Number(process.env.PORT ?? 3099)
 // Behind the same page cache as the marketplace, so both are served the same way.
 const pageCache = createPageCache({ isCacheablePath: () => true, varyCookies: [], currentGeneration: async () => 0 })
-createHttpApp(build, 'production', path.join(root, 'public'), (request, render) => pageCache.serve(request, render)).listen(port, () => console.log(`bare Remix app on ${port}`))
+createHttpApp(build, 'production', path.join(root, 'public'), (request, render) => pageCache.serve(request, render)).listen(port, () =>
+  console.log(`bare Remix app on ${port}`),
+)

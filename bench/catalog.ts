@@ -25,7 +25,10 @@ else {
 }
 
 const db = openDatabase(file)
-const custom = { name: 'custom' as const, weights: { ownership: 10, surplus: 10, openKnowledge: 30, fairWork: 20, transparency: 10, environment: 15, cooperation: 5 } }
+const custom = {
+  name: 'custom' as const,
+  weights: { ownership: 10, surplus: 10, openKnowledge: 30, fairWork: 20, transparency: 10, environment: 15, cooperation: 5 },
+}
 let term = 0
 const nextTerm = () => benchSearchTerms[term++ % benchSearchTerms.length]!
 

@@ -116,7 +116,9 @@ async function main() {
     return placeOrder(db, input([...ids].map((offerId) => ({ offerId, quantity: 1 + Math.floor(rand() * 3) }))), now())
   })
   const orders5PerS = Math.round(five.calls / five.seconds)
-  log(`  ${orders5PerS.toLocaleString('en')} checkouts/s (${five.calls} checkouts), latency p50 ${round3(percentile(five.samples, 50))} ms, p99 ${round3(percentile(five.samples, 99))} ms`)
+  log(
+    `  ${orders5PerS.toLocaleString('en')} checkouts/s (${five.calls} checkouts), latency p50 ${round3(percentile(five.samples, 50))} ms, p99 ${round3(percentile(five.samples, 99))} ms`,
+  )
 
   // 4. Concurrency: B threads, each with its own connection, race for 20 offers of 3 units each.
   const raced = 20
@@ -125,7 +127,14 @@ async function main() {
   const pool = [...goods]
   for (let i = 0; i < raced; i++) racedIds.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]!)
   await db.updateTable('offers').set({ stock: initialStock }).where('id', 'in', racedIds).execute()
-  const checkoutsBefore = Number((await db.selectFrom('checkouts').select(sql<number>`max(id)`.as('n')).executeTakeFirstOrThrow()).n ?? 0)
+  const checkoutsBefore = Number(
+    (
+      await db
+        .selectFrom('checkouts')
+        .select(sql<number>`max(id)`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n ?? 0,
+  )
   log(`concurrency: ${buyers} worker threads, own connections, racing for ${raced} offers of ${initialStock} units (1–2 units an order) …`)
   const race = await runWorkers(buyers, { file, runId, personId, organisationId, offerIds: racedIds, deadlineMs: 120_000 })
   const sold = new Map<number, number>()
@@ -146,7 +155,15 @@ async function main() {
   for (const e of errors.slice(0, 10)) log(`  worker error: ${e}`)
 
   // What the database says, independently of what the workers counted.
-  const negative = Number((await db.selectFrom('offers').select(sql<number>`count(*)`.as('n')).where('stock', '<', 0).executeTakeFirstOrThrow()).n)
+  const negative = Number(
+    (
+      await db
+        .selectFrom('offers')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('stock', '<', 0)
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
   const stockLeft = await db.selectFrom('offers').select(['id', 'stock']).where('id', 'in', racedIds).execute()
   const linesSold = new Map(
     (
@@ -200,7 +217,10 @@ async function main() {
 async function prepare(db: Kysely<DB>) {
   const fund = await db.selectFrom('commonsFunds').select('id').where('kind', '=', 'infrastructure').where('currency', '=', 'EUR').executeTakeFirst()
   if (!fund) {
-    await db.insertInto('commonsFunds').values({ slug: 'infrastructure', name: 'Infrastructure fund', purpose: '', kind: 'infrastructure', currency: 'EUR' }).execute()
+    await db
+      .insertInto('commonsFunds')
+      .values({ slug: 'infrastructure', name: 'Infrastructure fund', purpose: '', kind: 'infrastructure', currency: 'EUR' })
+      .execute()
   }
   const firm = await db.selectFrom('organisations').select('id').where('legalForm', '=', 'for_profit').orderBy('id').executeTakeFirst()
   const organisationId =
@@ -212,9 +232,17 @@ async function prepare(db: Kysely<DB>) {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id
-  await db.insertInto('people').values({ email: buyerEmail, displayName: 'Bench Buyer' }).onConflict((oc) => oc.doNothing()).execute()
+  await db
+    .insertInto('people')
+    .values({ email: buyerEmail, displayName: 'Bench Buyer' })
+    .onConflict((oc) => oc.doNothing())
+    .execute()
   const { id: personId } = await db.selectFrom('people').select('id').where('email', '=', buyerEmail).executeTakeFirstOrThrow()
-  await db.insertInto('memberships').values({ organisationId, personId, role: 'admin' }).onConflict((oc) => oc.doNothing()).execute()
+  await db
+    .insertInto('memberships')
+    .values({ organisationId, personId, role: 'admin' })
+    .onConflict((oc) => oc.doNothing())
+    .execute()
 
   await db.updateTable('offers').set({ stock: plentifulStock }).where('kind', '=', 'good').where('stock', 'is not', null).execute()
   const goods = (
@@ -288,10 +316,15 @@ async function runWorkers(count: number, common: Omit<WorkerInput, 'worker'>) {
   const boot = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}) })`
   const workers = Array.from({ length: count }, (_, worker) => new Worker(boot, { eval: true, workerData: { ...common, worker } satisfies WorkerInput }))
   // Everyone opens its connection first; then all start together.
-  await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-    w.once('error', reject)
-    w.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`unexpected message ${String(m)}`))))
-  })))
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          w.once('error', reject)
+          w.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`unexpected message ${String(m)}`))))
+        }),
+    ),
+  )
   const start = performance.now()
   const results = await Promise.all(
     workers.map(

@@ -57,7 +57,9 @@ async function main() {
       case 'rules:list': {
         await migrateToLatest(db)
         for (const r of await listRules(db)) {
-          console.log(`v${r.version}  ${r.publishedAt}  by ${r.publishedBy}  ${criteria.map((c) => `${c}=${r.weights[c]}`).join(' ')}${r.note ? `  — ${r.note}` : ''}`)
+          console.log(
+            `v${r.version}  ${r.publishedAt}  by ${r.publishedBy}  ${criteria.map((c) => `${c}=${r.weights[c]}`).join(' ')}${r.note ? `  — ${r.note}` : ''}`,
+          )
         }
         break
       }
@@ -134,7 +136,8 @@ async function backupOrRestore(command: 'backup' | 'restore', flags: string[], d
     return
   }
   const restored = await restoreDatabase(file, databasePath)
-  if (restored.migrated.length) console.log(`The backup was from an older version: applied ${restored.migrated.length} migration(s) (${restored.migrated.join(', ')}).`)
+  if (restored.migrated.length)
+    console.log(`The backup was from an older version: applied ${restored.migrated.length} migration(s) (${restored.migrated.join(', ')}).`)
   console.log(`Restored ${file} into ${databasePath} (integrity ok, at migration ${restored.migration}).`)
   if (restored.previous) console.log(`The database it replaced is kept as ${restored.previous}.`)
 }

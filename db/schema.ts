@@ -324,13 +324,7 @@ export type CheckoutProvider = PaymentProvider | 'none'
 export const orderStatuses = ['pending_payment', 'paid', 'fulfilled', 'cancelled', 'refunded'] as const
 export type OrderStatus = (typeof orderStatuses)[number]
 export type LedgerAccountKind =
-  | 'payment_clearing'
-  | 'orders_receivable'
-  | 'orders_awaiting_settlement'
-  | 'producer_payable'
-  | 'commons_fund'
-  | 'buyer_credit'
-  | 'disbursements'
+  'payment_clearing' | 'orders_receivable' | 'orders_awaiting_settlement' | 'producer_payable' | 'commons_fund' | 'buyer_credit' | 'disbursements'
 
 export interface CommonsResourcesTable {
   offerId: number

@@ -101,7 +101,8 @@ export function layeringProblems(graph: Map<string, string[]>): string[] {
   const problems = new Set<string>()
   for (const [file, targets] of graph) {
     const from = moduleOf(file)
-    if (from !== null && !layerOf.has(from)) problems.add(`app/modules/${from} has no layer: add it to moduleLayers in scripts/check-imports.ts and docs/design.md`)
+    if (from !== null && !layerOf.has(from))
+      problems.add(`app/modules/${from} has no layer: add it to moduleLayers in scripts/check-imports.ts and docs/design.md`)
     const belowModules = file.startsWith('app/lib/') || file === 'db/schema.ts' || file === 'db/connection.ts' || file.startsWith('db/migrations/')
     for (const target of targets) {
       const to = moduleOf(target)
@@ -111,7 +112,8 @@ export function layeringProblems(graph: Map<string, string[]>): string[] {
       if (file.startsWith('app/components/') && target.startsWith('app/routes/')) problems.add(`${file} imports ${target}: components sit below the routes`)
       if (from === null || to === null || from === to) continue
       const [a, b] = [layerOf.get(from), layerOf.get(to)]
-      if (a !== undefined && b !== undefined && b >= a) problems.add(`${file} imports ${target}: ${from} (layer ${a + 1}) may import only modules below its layer, and ${to} is on layer ${b + 1}`)
+      if (a !== undefined && b !== undefined && b >= a)
+        problems.add(`${file} imports ${target}: ${from} (layer ${a + 1}) may import only modules below its layer, and ${to} is on layer ${b + 1}`)
     }
   }
   return [...problems].sort()
@@ -124,6 +126,8 @@ if (process.argv[1] && resolve(process.argv[1]) === here) {
   for (const cycle of cycles) console.log(`cycle: ${cycle.join(' <-> ')}`)
   for (const problem of problems) console.log(problem)
   const folders = new Set([...graph.keys()].map(moduleOf).filter((m) => m !== null))
-  console.log(`${graph.size} files, ${folders.size} module folders in ${moduleLayers.length} layers: ${cycles.length} cycles, ${problems.length} layering problems`)
+  console.log(
+    `${graph.size} files, ${folders.size} module folders in ${moduleLayers.length} layers: ${cycles.length} cycles, ${problems.length} layering problems`,
+  )
   process.exitCode = cycles.length || problems.length ? 1 : 0
 }

@@ -17,11 +17,7 @@ export function LegalFormBadge({ legalForm }: { legalForm: LegalForm }) {
 }
 
 export function KindBadge({ kind }: { kind: OfferKind }) {
-  return kind === 'commons' ? (
-    <span className="badge badge--commons">Commons item</span>
-  ) : (
-    <span className="badge badge--good">Good</span>
-  )
+  return kind === 'commons' ? <span className="badge badge--commons">Commons item</span> : <span className="badge badge--good">Good</span>
 }
 
 export function EvidenceBadge({ level, expired }: { level: EvidenceLevel; expired?: boolean }) {
@@ -37,7 +33,10 @@ export function EvidenceBadge({ level, expired }: { level: EvidenceLevel; expire
 export function ScoreBadge({ score, confidence }: { score: number; confidence: number }) {
   const tier = score >= 60 ? 'high' : score >= 35 ? 'mid' : 'low'
   return (
-    <span className={`score score--${tier}`} title={`Community score ${score} of 100; ${Math.round(confidence * 100)}% backed by peer-attested or verified evidence`}>
+    <span
+      className={`score score--${tier}`}
+      title={`Community score ${score} of 100; ${Math.round(confidence * 100)}% backed by peer-attested or verified evidence`}
+    >
       <span className="visually-hidden">Community score </span>
       {Math.round(score)}
       <span className="score__confidence"> · {Math.round(confidence * 100)}% sure</span>

@@ -11,8 +11,8 @@ export function ConfirmEmailNotice({ email, redirectTo }: { email: string; redir
   return (
     <div className="notice notice--info confirm-email" role="status">
       <p>
-        <strong>Confirm your email address.</strong> We sent a link to <strong>{email}</strong>. Until you open it you can browse
-        and buy for yourself, but you cannot join an organisation, attest or challenge one, or become a steward.
+        <strong>Confirm your email address.</strong> We sent a link to <strong>{email}</strong>. Until you open it you can browse and buy for yourself, but you
+        cannot join an organisation, attest or challenge one, or become a steward.
       </p>
       {sent ? <p>A new link is on its way to {email}; it replaces the ones sent before.</p> : null}
       <Form method="post" action="/confirm-email" className="form--inline">

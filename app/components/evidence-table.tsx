@@ -15,7 +15,11 @@ export function EvidenceTable({ evidence, caption, challengeable = false }: { ev
             <th scope="col">Evidence</th>
             <th scope="col">Source</th>
             <th scope="col">Valid until</th>
-            {challengeable ? <th scope="col"><span className="visually-hidden">Challenge</span></th> : null}
+            {challengeable ? (
+              <th scope="col">
+                <span className="visually-hidden">Challenge</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -25,9 +29,21 @@ export function EvidenceTable({ evidence, caption, challengeable = false }: { ev
                 {claimLabel[e.claim]}: {claimValueLabel(e.claim, e.value)}
               </th>
               <td>
-                {e.overturned ? <span className="evidence evidence--overturned">overturned</span> : <EvidenceBadge level={e.evidenceLevel} expired={e.expired} />}
+                {e.overturned ? (
+                  <span className="evidence evidence--overturned">overturned</span>
+                ) : (
+                  <EvidenceBadge level={e.evidenceLevel} expired={e.expired} />
+                )}
               </td>
-              <td>{e.sourceUrl ? <a href={e.sourceUrl} rel="nofollow noopener">{e.source}</a> : e.source}</td>
+              <td>
+                {e.sourceUrl ? (
+                  <a href={e.sourceUrl} rel="nofollow noopener">
+                    {e.source}
+                  </a>
+                ) : (
+                  e.source
+                )}
+              </td>
               <td>{e.expiresAt ? <time dateTime={e.expiresAt}>{e.expiresAt.slice(0, 10)}</time> : 'no expiry'}</td>
               {challengeable ? (
                 <td>

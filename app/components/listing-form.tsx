@@ -88,7 +88,10 @@ function amountProblem(currency: string) {
  * `checkable` stands in an amount that breaks no rule for each unreadable one, so the other
  * fields can be checked (and explained) in the same reply.
  */
-export function readListingForm(values: ListingFormValues, currency: string): { input: Record<string, unknown>; fieldErrors: Record<string, string>; checkable: Record<string, unknown> } {
+export function readListingForm(
+  values: ListingFormValues,
+  currency: string,
+): { input: Record<string, unknown>; fieldErrors: Record<string, string>; checkable: Record<string, unknown> } {
   const fieldErrors: Record<string, string> = {}
   const input: Record<string, unknown> = {
     kind: values.kind,
@@ -132,7 +135,10 @@ export function pricePreview(values: ListingFormValues, currency: string): Price
   const { input, fieldErrors } = readListingForm(values, currency)
   const problems = Object.values(fieldErrors)
   if (problems.length) return { ok: false, problems: [...new Set(problems)] }
-  const split: AccessFeeSplit = input.producerBp === undefined ? defaultAccessFeeSplit(kind) : { producerBp: input.producerBp as number, commonsFundBp: input.commonsFundBp as number, infrastructureBp: input.infrastructureBp as number }
+  const split: AccessFeeSplit =
+    input.producerBp === undefined
+      ? defaultAccessFeeSplit(kind)
+      : { producerBp: input.producerBp as number, commonsFundBp: input.commonsFundBp as number, infrastructureBp: input.infrastructureBp as number }
   const offer = { kind, commonerPrice: input.commonerPrice as number, forProfitPrice: input.forProfitPrice as number, ...split }
   const tierProblems = Object.values(tierPriceProblems(offer))
   if (tierProblems.length) return { ok: false, problems: tierProblems }
@@ -151,7 +157,21 @@ function useHydrated() {
 }
 const noSubscription = () => () => {}
 
-function Slot({ name, label, error, hint, optional, children }: { name: string; label: ReactNode; error?: string | null; hint?: ReactNode; optional?: boolean; children: (aria: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode }) {
+function Slot({
+  name,
+  label,
+  error,
+  hint,
+  optional,
+  children,
+}: {
+  name: string
+  label: ReactNode
+  error?: string | null
+  hint?: ReactNode
+  optional?: boolean
+  children: (aria: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode
+}) {
   const id = `field-${name}`
   const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined
   return (
@@ -232,7 +252,12 @@ export function ListingForm({
       <FormError message={formError} />
       <fieldset className="listing-form__section">
         <legend>What you offer</legend>
-        <div className={error('kind') ? 'field field--invalid' : 'field'} role="radiogroup" aria-labelledby="kind-label" aria-describedby={error('kind') ? 'field-kind-error' : undefined}>
+        <div
+          className={error('kind') ? 'field field--invalid' : 'field'}
+          role="radiogroup"
+          aria-labelledby="kind-label"
+          aria-describedby={error('kind') ? 'field-kind-error' : undefined}
+        >
           <span id="kind-label" className="field__label">
             Kind
           </span>
@@ -283,7 +308,11 @@ export function ListingForm({
             label="Licence"
             optional={kind === 'good'}
             error={error('licence')}
-            hint={kind === 'commons' ? 'Required for a commons item. Copyfair and copyleft licences keep it in the commons and earn the most.' : 'For a good’s design, if it is shared.'}
+            hint={
+              kind === 'commons'
+                ? 'Required for a commons item. Copyfair and copyleft licences keep it in the commons and earn the most.'
+                : 'For a good’s design, if it is shared.'
+            }
           >
             {(aria) => (
               <select {...aria} name="licence" value={values.licence ?? ''} onChange={set('licence')}>
@@ -324,7 +353,12 @@ export function ListingForm({
             )}
           </Slot>
           {showStock ? (
-            <Slot name="stock" label="Initial stock" error={error('stock')} hint={hydrated ? 'How many you have now; change it later with a reason.' : 'Goods only: how many you have now.'}>
+            <Slot
+              name="stock"
+              label="Initial stock"
+              error={error('stock')}
+              hint={hydrated ? 'How many you have now; change it later with a reason.' : 'Goods only: how many you have now.'}
+            >
               {(aria) => <input {...aria} name="stock" inputMode="numeric" value={values.stock ?? ''} onChange={set('stock')} />}
             </Slot>
           ) : null}
@@ -359,13 +393,37 @@ export function ListingForm({
               )}
             </Slot>
             <div className="field-row">
-              <Slot name="commonerPrice" label={`Commoner price (${currency})`} error={error('commonerPrice')} hint={kind === 'commons' ? 'Always free for a commons item.' : 'The solidarity price.'}>
+              <Slot
+                name="commonerPrice"
+                label={`Commoner price (${currency})`}
+                error={error('commonerPrice')}
+                hint={kind === 'commons' ? 'Always free for a commons item.' : 'The solidarity price.'}
+              >
                 {(aria) => (
-                  <input {...aria} name="commonerPrice" inputMode="decimal" autoComplete="off" required readOnly={hydrated && kind === 'commons'} value={values.commonerPrice ?? ''} onChange={set('commonerPrice')} />
+                  <input
+                    {...aria}
+                    name="commonerPrice"
+                    inputMode="decimal"
+                    autoComplete="off"
+                    required
+                    readOnly={hydrated && kind === 'commons'}
+                    value={values.commonerPrice ?? ''}
+                    onChange={set('commonerPrice')}
+                  />
                 )}
               </Slot>
               <Slot name="forProfitPrice" label={`For-profit price (${currency})`} error={error('forProfitPrice')} hint="Never below the commoner price.">
-                {(aria) => <input {...aria} name="forProfitPrice" inputMode="decimal" autoComplete="off" required value={values.forProfitPrice ?? ''} onChange={set('forProfitPrice')} />}
+                {(aria) => (
+                  <input
+                    {...aria}
+                    name="forProfitPrice"
+                    inputMode="decimal"
+                    autoComplete="off"
+                    required
+                    value={values.forProfitPrice ?? ''}
+                    onChange={set('forProfitPrice')}
+                  />
+                )}
               </Slot>
             </div>
             <fieldset className={shareError ? 'shares field--invalid' : 'shares'} aria-describedby={`shares-hint${shareError ? ' shares-error' : ''}`}>
@@ -387,16 +445,23 @@ export function ListingForm({
                   <label key={field} className="share">
                     <span>{label}</span>
                     <span className="share__input">
-                      <input name={field} inputMode="decimal" autoComplete="off" value={values[field] ?? ''} onChange={setShare(field)} aria-invalid={shareError ? true : undefined} />
+                      <input
+                        name={field}
+                        inputMode="decimal"
+                        autoComplete="off"
+                        value={values[field] ?? ''}
+                        onChange={setShare(field)}
+                        aria-invalid={shareError ? true : undefined}
+                      />
                       <span aria-hidden="true">%</span>
                     </span>
                   </label>
                 ))}
               </div>
               <p className="field-hint" id="shares-hint">
-                The access fee is what a for-profit buyer pays above the commoner price. At least {percentText(bounds.commonsFundMinBp)}% goes to
-                the commons fund; the infrastructure fund takes {percentText(bounds.infrastructureMinBp)}–{percentText(bounds.infrastructureMaxBp)}%; the
-                three add up to 100%
+                The access fee is what a for-profit buyer pays above the commoner price. At least {percentText(bounds.commonsFundMinBp)}% goes to the commons
+                fund; the infrastructure fund takes {percentText(bounds.infrastructureMinBp)}–{percentText(bounds.infrastructureMaxBp)}%; the three add up to
+                100%
                 {shareSum !== null && shareSum !== 10_000 ? <strong> (now {percentText(shareSum)}%)</strong> : null}.
               </p>
             </fieldset>
@@ -421,7 +486,19 @@ export function ListingForm({
   )
 }
 
-function PricePreviewPanel({ values, currency, unit, fundName, children }: { values: ListingFormValues; currency: string; unit: string; fundName: string | null; children?: ReactNode }) {
+function PricePreviewPanel({
+  values,
+  currency,
+  unit,
+  fundName,
+  children,
+}: {
+  values: ListingFormValues
+  currency: string
+  unit: string
+  fundName: string | null
+  children?: ReactNode
+}) {
   const preview = pricePreview(values, currency)
   const pays = (amount: number) => (amount === 0 ? 'Free' : formatMoney(amount, currency))
   const receives = (amount: number) => (amount === 0 ? '–' : formatMoney(amount, currency))

@@ -19,8 +19,7 @@ export function OfferCard({ offer }: { offer: RankedOfferCard }) {
         <Link to={`/offers/${offer.slug}`}>{offer.title}</Link>
       </h3>
       <p className="card__producer">
-        by <Link to={`/organisations/${offer.producer.slug}`}>{offer.producer.name}</Link>{' '}
-        <LegalFormBadge legalForm={offer.producer.legalForm} />
+        by <Link to={`/organisations/${offer.producer.slug}`}>{offer.producer.name}</Link> <LegalFormBadge legalForm={offer.producer.legalForm} />
       </p>
       <TierPriceList prices={offer.prices} unit={offer.unit} />
       <p className="card__footer muted">

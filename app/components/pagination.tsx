@@ -4,7 +4,17 @@ import { Link } from '@remix-run/react'
  * Numbered pages around the current one, with the first and (when known) the last;
  * `pageCount` is null when only "there is a next page" is known. `href` builds each page's URL.
  */
-export function Pagination({ page, pageCount, hasNextPage, href }: { page: number; pageCount: number | null; hasNextPage: boolean; href: (page: number) => string }) {
+export function Pagination({
+  page,
+  pageCount,
+  hasNextPage,
+  href,
+}: {
+  page: number
+  pageCount: number | null
+  hasNextPage: boolean
+  href: (page: number) => string
+}) {
   if (pageCount !== null && pageCount <= 1 && page === 1) return null
   const last = pageCount ?? (hasNextPage ? page + 1 : page)
   const pages = new Set([1, ...(pageCount !== null ? [pageCount] : []), page - 2, page - 1, page, page + 1, page + 2].filter((p) => p >= 1 && p <= last))
@@ -22,12 +32,16 @@ export function Pagination({ page, pageCount, hasNextPage, href }: { page: numbe
           ← Previous
         </Link>
       ) : (
-        <span aria-disabled="true" className="muted">← Previous</span>
+        <span aria-disabled="true" className="muted">
+          ← Previous
+        </span>
       )}
       <ol>
         {items.map((item, i) =>
           item === 'gap' ? (
-            <li key={`gap-${i}`} aria-hidden="true">…</li>
+            <li key={`gap-${i}`} aria-hidden="true">
+              …
+            </li>
           ) : (
             <li key={item}>
               {item === page ? (
@@ -46,7 +60,9 @@ export function Pagination({ page, pageCount, hasNextPage, href }: { page: numbe
           Next →
         </Link>
       ) : (
-        <span aria-disabled="true" className="muted">Next →</span>
+        <span aria-disabled="true" className="muted">
+          Next →
+        </span>
       )}
     </nav>
   )

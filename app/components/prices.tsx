@@ -3,7 +3,11 @@ import { formatMoney } from '~/lib/money'
 import type { TierPrices } from '~/modules/pricing/pricing'
 
 export function Price({ value }: { value: Money }) {
-  return value.amount === 0 ? <strong className="price price--free">Free</strong> : <strong className="price">{formatMoney(value.amount, value.currency)}</strong>
+  return value.amount === 0 ? (
+    <strong className="price price--free">Free</strong>
+  ) : (
+    <strong className="price">{formatMoney(value.amount, value.currency)}</strong>
+  )
 }
 
 /** What each reciprocity class pays, in the compact form a card needs. */

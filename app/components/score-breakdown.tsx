@@ -32,9 +32,8 @@ export function ScoreBreakdown({
         Ethical-preference score <ScoreBadge score={score.score} confidence={score.confidence} />
       </h2>
       <p className="muted small">
-        {score.score} of 100 with the community weights (rules version {score.rulesVersion}). Confidence{' '}
-        {Math.round(score.confidence * 100)}%: the share of the weight backed by peer-attested or verified evidence. Missing
-        facts earn no points.
+        {score.score} of 100 with the community weights (rules version {score.rulesVersion}). Confidence {Math.round(score.confidence * 100)}%: the share of the
+        weight backed by peer-attested or verified evidence. Missing facts earn no points.
       </p>
       <div className="table-scroll">
         <table>
@@ -80,7 +79,11 @@ export function ScoreBreakdown({
         </table>
       </div>
       <p className="muted small">
-        Evidence levels count {(['self_declared', 'documented', 'peer_attested', 'verified'] as const).map((l, i) => `${i ? ', ' : ''}${evidenceLevelLabel[l]} ×${[0.25, 0.5, 0.75, 1][i]}`)}; expired evidence counts as self-declared.
+        Evidence levels count{' '}
+        {(['self_declared', 'documented', 'peer_attested', 'verified'] as const).map(
+          (l, i) => `${i ? ', ' : ''}${evidenceLevelLabel[l]} ×${[0.25, 0.5, 0.75, 1][i]}`,
+        )}
+        ; expired evidence counts as self-declared.
       </p>
     </section>
   )

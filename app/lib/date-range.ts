@@ -10,4 +10,7 @@ const day = z
 export const DateRangeQuery = z
   .object({ from: day.optional(), to: day.optional() })
   .refine((r) => !r.from || !r.to || r.from <= r.to, { message: 'from must not be after to', path: ['from'] })
-  .refine((r) => !r.from || !r.to || Date.parse(r.to) - Date.parse(r.from) <= 5 * 366 * 86_400_000, { message: 'the range is at most five years', path: ['to'] })
+  .refine((r) => !r.from || !r.to || Date.parse(r.to) - Date.parse(r.from) <= 5 * 366 * 86_400_000, {
+    message: 'the range is at most five years',
+    path: ['to'],
+  })

@@ -41,7 +41,11 @@ const EnvSchema = z
       .transform((v) => v.split(',').map((s) => s.trim()))
       .optional(),
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be a URL like smtp://user:password@mail.example.org:587 (or smtps://…:465)' }).optional(),
-    MAIL_FROM: z.string().trim().min(3, 'must be a sender such as "Solidarity Market <no-reply@example.org>"').default('Solidarity Market <no-reply@solidarity.market.example>'),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .min(3, 'must be a sender such as "Solidarity Market <no-reply@example.org>"')
+      .default('Solidarity Market <no-reply@solidarity.market.example>'),
     OUTBOX_DIR: z.string().trim().min(1, 'must be a folder path').default('data/outbox'),
     // Offer images (the database keeps their metadata; the files live here, created on demand).
     UPLOAD_DIR: z.string().trim().min(1, 'must be a folder path').default('data/uploads'),
@@ -55,7 +59,11 @@ const EnvSchema = z
       .trim()
       .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)')
       .optional(),
-    STRIPE_WEBHOOK_SECRET: z.string().trim().regex(/^whsec_[A-Za-z0-9_]{8,}$/, 'must be the webhook signing secret (whsec_…)').optional(),
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .trim()
+      .regex(/^whsec_[A-Za-z0-9_]{8,}$/, 'must be the webhook signing secret (whsec_…)')
+      .optional(),
     // Behind a reverse proxy: whom to believe about X-Forwarded-For/-Host/-Proto (express's
     // `trust proxy`). Unset, those headers are ignored: anyone could send them.
     TRUST_PROXY: z

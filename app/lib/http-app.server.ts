@@ -49,30 +49,33 @@ function publicOrigin(req: express.Request): { protocol: string; host: string } 
  */
 function bodyStream(req: express.Request): ReadableStream<Uint8Array> {
   let done = false
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.on('data', (chunk: Buffer) => {
-        if (done) return
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
-        if ((controller.desiredSize ?? 0) <= 0) req.pause()
-      })
-      req.once('end', () => {
-        if (!done) controller.close()
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on('data', (chunk: Buffer) => {
+          if (done) return
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+          if ((controller.desiredSize ?? 0) <= 0) req.pause()
+        })
+        req.once('end', () => {
+          if (!done) controller.close()
+          done = true
+        })
+        req.once('error', (error) => {
+          if (!done) controller.error(error)
+          done = true
+        })
+      },
+      pull() {
+        req.resume()
+      },
+      cancel() {
         done = true
-      })
-      req.once('error', (error) => {
-        if (!done) controller.error(error)
-        done = true
-      })
+        req.resume()
+      },
     },
-    pull() {
-      req.resume()
-    },
-    cancel() {
-      done = true
-      req.resume()
-    },
-  }, { highWaterMark: 4 })
+    { highWaterMark: 4 },
+  )
 }
 
 /** Express request → Web Request, as @remix-run/express does it. */
@@ -210,7 +213,12 @@ export function createHttpApp(build: ServerBuild, mode: string, publicDir: strin
       decodeURIComponent(req.path)
     } catch {
       secure(req, res, newNonce())
-      return refusalPage(res, 400, 'That address is not valid', 'The address contains a malformed %-escape, so it names no page here. Check the link and try again.')
+      return refusalPage(
+        res,
+        400,
+        'That address is not valid',
+        'The address contains a malformed %-escape, so it names no page here. Check the link and try again.',
+      )
     }
     next()
   })
@@ -227,10 +235,14 @@ export function createHttpApp(build: ServerBuild, mode: string, publicDir: strin
         '(Running behind a reverse proxy? Set TRUST_PROXY so the server sees the address people use.)',
     )
   })
-  app.use('/build', (req, res, next) => {
-    secure(req, res, newNonce())
-    next()
-  }, express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y' }))
+  app.use(
+    '/build',
+    (req, res, next) => {
+      secure(req, res, newNonce())
+      next()
+    },
+    express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y' }),
+  )
   // Only paths that name a file (favicon.ico, robots.txt) can be in public/: pages skip the
   // file-system look-up, which otherwise costs a stat() on every page request.
   const publicFiles = express.static(publicDir, { maxAge: '1h', index: false })

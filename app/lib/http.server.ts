@@ -184,7 +184,10 @@ export function parseForm<S extends z.ZodType>(
  * Runs one domain call for a form. Its AppError becomes the form's reply with the error's
  * status: a message beside the fields it names, or above the form when it names none.
  */
-export async function formDomain<T>(values: Record<string, string>, call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; reply: FormReplyResponse }> {
+export async function formDomain<T>(
+  values: Record<string, string>,
+  call: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; reply: FormReplyResponse }> {
   try {
     return { ok: true, value: await call() }
   } catch (error) {
@@ -221,7 +224,8 @@ export async function dispatchForm<S extends z.ZodType<{ intent: string }>>(
   options: ParseOptions & { unknownIntent?: string } = {},
 ): Promise<FormOutcome> {
   const intent = formData.get('intent')
-  if (typeof intent !== 'string' || !Object.hasOwn(handlers, intent)) return formReply({ formError: options.unknownIntent ?? OUT_OF_DATE, values: formValues(formData) })
+  if (typeof intent !== 'string' || !Object.hasOwn(handlers, intent))
+    return formReply({ formError: options.unknownIntent ?? OUT_OF_DATE, values: formValues(formData) })
   const form = parseForm(formData, schema, options)
   if (!form.ok) return form.reply
   const handler = handlers[intent as keyof IntentHandlers<S>] as (input: z.infer<S>, values: Record<string, string>) => Promise<FormOutcome>

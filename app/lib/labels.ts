@@ -104,5 +104,6 @@ export const cancelReasonLabel: Record<string, string> = {
   expired: 'lapsed unpaid',
   cancelled_by_buyer: 'cancelled by the buyer',
   cancelled_by_seller: 'cancelled by the seller',
-  claim_overturned: 'cancelled before payment because a steward overturned the claim that gave it the commoner price; order again at the price that applies now',
+  claim_overturned:
+    'cancelled before payment because a steward overturned the claim that gave it the commoner price; order again at the price that applies now',
 }

@@ -83,12 +83,7 @@ function parseMessage(raw: string): { to: string; subject: string; text: string 
   const body = raw.slice(split + 2)
   const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? ''
   const encoding = header('Content-Transfer-Encoding').toLowerCase()
-  const text =
-    encoding === 'base64'
-      ? Buffer.from(body, 'base64').toString('utf8')
-      : encoding === 'quoted-printable'
-        ? decodeQuotedPrintable(body)
-        : body
+  const text = encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : body
   return { to: header('To'), subject: decodeWords(header('Subject')), text: text.replace(/\r\n/g, '\n') }
 }
 

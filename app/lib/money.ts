@@ -62,9 +62,7 @@ export function splitByBasisPoints(amount: number, basisPoints: readonly number[
   const exact = basisPoints.map((bp) => amount * bp)
   const parts = exact.map((e) => Math.floor(e / 10_000))
   let remainder = amount - parts.reduce((a, b) => a + b, 0)
-  const order = exact
-    .map((e, i) => ({ i, rest: e % 10_000 }))
-    .sort((a, b) => b.rest - a.rest || a.i - b.i)
+  const order = exact.map((e, i) => ({ i, rest: e % 10_000 })).sort((a, b) => b.rest - a.rest || a.i - b.i)
   for (const { i } of order) {
     if (remainder <= 0) break
     parts[i]! += 1

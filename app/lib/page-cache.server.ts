@@ -52,14 +52,22 @@ function notModified(request: Request, entry: Entry): boolean {
 function answer(request: Request, entry: Entry, state: 'hit' | 'miss'): CachedPage {
   const headers: [string, string][] = [...entry.headers, ['Vary', 'Accept-Encoding, Cookie'], ['X-Page-Cache', state]]
   // A conditional request for what the client holds: the headers without the body, as HTTP says.
-  if (notModified(request, entry)) return new CachedPage(304, headers.filter(([name]) => name !== 'content-type'), new Uint8Array(0))
+  if (notModified(request, entry))
+    return new CachedPage(
+      304,
+      headers.filter(([name]) => name !== 'content-type'),
+      new Uint8Array(0),
+    )
   if (!acceptsGzip(request)) return new CachedPage(entry.status, headers, entry.body)
   return new CachedPage(entry.status, [...headers, ['Content-Encoding', 'gzip']], entry.gzipped)
 }
 
 function cookieNames(header: string | null): string[] {
   if (!header) return []
-  return header.split(';').map((part) => part.split('=')[0]!.trim()).filter(Boolean)
+  return header
+    .split(';')
+    .map((part) => part.split('=')[0]!.trim())
+    .filter(Boolean)
 }
 
 export function createPageCache(options: PageCacheOptions) {

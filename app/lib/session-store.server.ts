@@ -52,10 +52,20 @@ export async function personForSession(db: Db, rawId: string, now: Date = clock.
 }
 
 export async function revokeSession(db: Db, rawId: string, now: Date = clock.date()): Promise<void> {
-  await db.updateTable('sessions').set({ revokedAt: iso(now) }).where('idHash', '=', secretHash(rawId)).where('revokedAt', 'is', null).execute()
+  await db
+    .updateTable('sessions')
+    .set({ revokedAt: iso(now) })
+    .where('idHash', '=', secretHash(rawId))
+    .where('revokedAt', 'is', null)
+    .execute()
 }
 
 /** Ends every session of the person, e.g. when their password changes. */
 export async function revokeAllSessions(db: Db, personId: number, now: Date): Promise<void> {
-  await db.updateTable('sessions').set({ revokedAt: iso(now) }).where('personId', '=', personId).where('revokedAt', 'is', null).execute()
+  await db
+    .updateTable('sessions')
+    .set({ revokedAt: iso(now) })
+    .where('personId', '=', personId)
+    .where('revokedAt', 'is', null)
+    .execute()
 }

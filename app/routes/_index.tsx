@@ -44,8 +44,8 @@ export default function Catalog() {
       <section className="intro" aria-labelledby="catalog-title">
         <h1 id="catalog-title">Catalog</h1>
         <p>
-          Goods and commons from cooperatives and commons enterprises, the most commons-friendly producer first. Commons
-          items are free to commoners; for-profit buyers pay an access fee that sustains the commons.
+          Goods and commons from cooperatives and commons enterprises, the most commons-friendly producer first. Commons items are free to commoners; for-profit
+          buyers pay an access fee that sustains the commons.
         </p>
       </section>
       <div className="catalog">

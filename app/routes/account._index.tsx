@@ -24,15 +24,14 @@ export default function Account() {
       <section aria-labelledby="class-title">
         <h2 id="class-title">How you buy</h2>
         <p className="muted">
-          The marketplace decides your reciprocity class from stored facts and the use you declare when you buy. Nothing you
-          type into a form can change it.
+          The marketplace decides your reciprocity class from stored facts and the use you declare when you buy. Nothing you type into a form can change it.
         </p>
         <BuyingAs options={buyingAs} />
         {credits.map((c) => (
           <p key={`${c.organisation.slug}-${c.credit.currency}`} className="notice notice--success">
-            <Amount value={c.credit} /> is owed back to <Link to={`/organisations/${c.organisation.slug}`}>{c.organisation.name}</Link>: access fees it paid before
-            its legal form was attested, now that it buys as a commoner. It pays its next checkout automatically, or an admin can ask for it to be paid out.{' '}
-            <Link to={`/organisations/${c.organisation.slug}/credit`}>See why, and what it has paid</Link>
+            <Amount value={c.credit} /> is owed back to <Link to={`/organisations/${c.organisation.slug}`}>{c.organisation.name}</Link>: access fees it paid
+            before its legal form was attested, now that it buys as a commoner. It pays its next checkout automatically, or an admin can ask for it to be paid
+            out. <Link to={`/organisations/${c.organisation.slug}/credit`}>See why, and what it has paid</Link>
           </p>
         ))}
         {backCharges.map((b) => (

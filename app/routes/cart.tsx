@@ -73,9 +73,16 @@ export default function CartPage() {
           <Form method="post" className="form--inline buying-for">
             <input type="hidden" name="intent" value="buying-for" />
             <label htmlFor="buying-for">Buying for</label>
-            <select id="buying-for" name="buyingFor" defaultValue={cart.buyingAs.use.kind === 'personal' ? 'personal' : String(cart.buyingAs.use.organisationId)}>
+            <select
+              id="buying-for"
+              name="buyingFor"
+              defaultValue={cart.buyingAs.use.kind === 'personal' ? 'personal' : String(cart.buyingAs.use.organisationId)}
+            >
               {cart.options.map((o) => (
-                <option key={o.use.kind === 'personal' ? 'personal' : o.use.organisationId} value={o.use.kind === 'personal' ? 'personal' : String(o.use.organisationId)}>
+                <option
+                  key={o.use.kind === 'personal' ? 'personal' : o.use.organisationId}
+                  value={o.use.kind === 'personal' ? 'personal' : String(o.use.organisationId)}
+                >
                   {o.use.kind === 'personal' ? 'Myself (non-commercial use)' : o.organisation!.name}
                 </option>
               ))}
@@ -130,7 +137,15 @@ export default function CartPage() {
                           <label className="visually-hidden" htmlFor={`qty-${line.offerId}`}>
                             Quantity of {line.title}
                           </label>
-                          <input id={`qty-${line.offerId}`} name="quantity" type="number" min={0} max={Math.min(MAX_QUANTITY, Math.max(line.stock, line.quantity))} defaultValue={line.quantity} inputMode="numeric" />
+                          <input
+                            id={`qty-${line.offerId}`}
+                            name="quantity"
+                            type="number"
+                            min={0}
+                            max={Math.min(MAX_QUANTITY, Math.max(line.stock, line.quantity))}
+                            defaultValue={line.quantity}
+                            inputMode="numeric"
+                          />
                           <button type="submit" className="button button--secondary">
                             Update
                           </button>
@@ -164,7 +179,8 @@ export default function CartPage() {
               </p>
               {fee && fee.amount > 0 ? (
                 <p className="muted small">
-                  Includes <Price value={fee} /> in access fees, shared between the producers, their commons funds and the marketplace&apos;s infrastructure fund.
+                  Includes <Price value={fee} /> in access fees, shared between the producers, their commons funds and the marketplace&apos;s infrastructure
+                  fund.
                 </p>
               ) : null}
               {cart.creditToApply ? (
@@ -183,14 +199,13 @@ export default function CartPage() {
               {cart.forProfitAffiliations.length > 0 ? (
                 <div className="notice notice--info declared-use-warning" role="note">
                   <p>
-                    <strong>You are a member of {cart.forProfitAffiliations.join(', ')}</strong>, a for-profit organisation. You pay the
-                    commoner price because you declare that you buy for your own, non-commercial use.
+                    <strong>You are a member of {cart.forProfitAffiliations.join(', ')}</strong>, a for-profit organisation. You pay the commoner price because
+                    you declare that you buy for your own, non-commercial use.
                   </p>
                   <p>
-                    The licence then forbids using what you buy in {cart.forProfitAffiliations.length === 1 ? 'its' : 'their'} work, reselling
-                    it, or passing it on for anyone’s commercial use. If it is for {cart.forProfitAffiliations.length === 1 ? 'its' : 'their'} work,
-                    choose the organisation under “Buying for” and pay its price. The producer sees that this order was bought for personal use by
-                    a member of a for-profit organisation.
+                    The licence then forbids using what you buy in {cart.forProfitAffiliations.length === 1 ? 'its' : 'their'} work, reselling it, or passing it
+                    on for anyone’s commercial use. If it is for {cart.forProfitAffiliations.length === 1 ? 'its' : 'their'} work, choose the organisation under
+                    “Buying for” and pay its price. The producer sees that this order was bought for personal use by a member of a for-profit organisation.
                   </p>
                 </div>
               ) : null}
@@ -198,8 +213,8 @@ export default function CartPage() {
                 <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
                 <input type="hidden" name="declaredUse" value={cart.declaredUse.value} />
                 <label className="declared-use">
-                  <input type="checkbox" name="confirmUse" value="yes" required disabled={!cart.canCheckOut} />{' '}
-                  I confirm that I buy these {cart.declaredUse.statement}.
+                  <input type="checkbox" name="confirmUse" value="yes" required disabled={!cart.canCheckOut} /> I confirm that I buy these{' '}
+                  {cart.declaredUse.statement}.
                 </label>
                 <button type="submit" className="button" disabled={!cart.canCheckOut}>
                   {total.amount === 0
@@ -217,8 +232,8 @@ export default function CartPage() {
                   : cart.creditToApply?.amount === total.amount
                     ? 'The credit the marketplace owes your organisation pays it in full: the order is confirmed at once.'
                     : paysByCard
-                    ? 'You pay on Stripe’s secure page; your order is confirmed when Stripe tells us it is paid.'
-                    : 'Each producer sends an invoice with its bank details; you have 14 days to pay.'}
+                      ? 'You pay on Stripe’s secure page; your order is confirmed when Stripe tells us it is paid.'
+                      : 'Each producer sends an invoice with its bank details; you have 14 days to pay.'}
               </p>
             </div>
           ) : null}

@@ -34,7 +34,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (placed.created && placed.provider !== 'stripe') await sendOrderConfirmations(db, placed.checkoutId, APP_URL)
   if (placed.provider === 'stripe' && stripe) {
     const page = await domain(() =>
-      stripePaymentPage(db, stripe.stripe, { checkoutId: placed.checkoutId, personId: user.id, buyerEmail: user.email, returnUrl: `${APP_URL}/orders/${placed.checkoutId}` }),
+      stripePaymentPage(db, stripe.stripe, {
+        checkoutId: placed.checkoutId,
+        personId: user.id,
+        buyerEmail: user.email,
+        returnUrl: `${APP_URL}/orders/${placed.checkoutId}`,
+      }),
     )
     // When Stripe does not answer the order stands; its receipt says so and offers the page again.
     return redirect('url' in page ? page.url : `/orders/${placed.checkoutId}?notice=card-unavailable`)

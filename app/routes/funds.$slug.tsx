@@ -36,8 +36,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { slug } = parseParams(params, Params)
   const db = getDb()
   const fund = await domain(() => fundBySlug(db, slug))
-  const decide = (approve: boolean) => ({ disbursementId, reason }: { disbursementId: number; reason: string }, values: Record<string, string>) =>
-    formRedirect(values, () => decideDisbursement(db, user.id, disbursementId, { approve, reason }), `/funds/${slug}?notice=${approve ? 'approved' : 'rejected'}#disbursements`)
+  const decide =
+    (approve: boolean) =>
+    ({ disbursementId, reason }: { disbursementId: number; reason: string }, values: Record<string, string>) =>
+      formRedirect(
+        values,
+        () => decideDisbursement(db, user.id, disbursementId, { approve, reason }),
+        `/funds/${slug}?notice=${approve ? 'approved' : 'rejected'}#disbursements`,
+      )
   return dispatchForm(
     await readForm(request),
     fundForm(fund.currency),
@@ -103,8 +109,18 @@ export default function FundPage() {
         <a href={`/funds/${fund.slug}/movements.json`}>JSON</a>; read the <Link to={`/funds/${fund.slug}/report/${year}`}>{year} annual report</Link>.
       </p>
       <div className="dashboard-grid">
-        <StackedColumns title="Money in per month" currency={fund.currency} periods={months.map((m) => m.month)} series={[{ label: 'In', className: 'series--commoner', values: months.map((m) => m.inflow) }]} />
-        <StackedColumns title="Money out per month" currency={fund.currency} periods={months.map((m) => m.month)} series={[{ label: 'Out', className: 'series--for-profit', values: months.map((m) => m.outflow) }]} />
+        <StackedColumns
+          title="Money in per month"
+          currency={fund.currency}
+          periods={months.map((m) => m.month)}
+          series={[{ label: 'In', className: 'series--commoner', values: months.map((m) => m.inflow) }]}
+        />
+        <StackedColumns
+          title="Money out per month"
+          currency={fund.currency}
+          periods={months.map((m) => m.month)}
+          series={[{ label: 'Out', className: 'series--for-profit', values: months.map((m) => m.outflow) }]}
+        />
       </div>
 
       <section aria-labelledby="movements-title">
@@ -159,7 +175,9 @@ export default function FundPage() {
                 <strong>
                   <Amount value={d.amount} /> to {d.recipient}
                 </strong>{' '}
-                <span className={`status status--${d.status === 'approved' ? 'paid' : d.status === 'requested' ? 'pending_payment' : 'cancelled'}`}>{statusWord[d.status]}</span>
+                <span className={`status status--${d.status === 'approved' ? 'paid' : d.status === 'requested' ? 'pending_payment' : 'cancelled'}`}>
+                  {statusWord[d.status]}
+                </span>
                 <p className="small">{d.purpose}</p>
                 <p className="muted small">
                   Asked by {d.requestedBy.name} <When iso={d.requestedAt} />

@@ -17,11 +17,27 @@ export async function loader({ params }: LoaderFunctionArgs) {
     const fund = await domain(() => fundBySlug(db, slug))
     const rows = await fundLedger(db, fund.id)
     const csv = stringify(
-      rows.map((r) => [r.entryId, r.at, r.kind, r.reversesEntryId ?? '', toDecimalString(r.amount, r.currency), r.currency, r.orderReference ?? '', r.buyerClass ?? '', spreadsheetSafe(r.offers.join('; ')), r.disbursementId ?? '', spreadsheetSafe(r.memo)]),
+      rows.map((r) => [
+        r.entryId,
+        r.at,
+        r.kind,
+        r.reversesEntryId ?? '',
+        toDecimalString(r.amount, r.currency),
+        r.currency,
+        r.orderReference ?? '',
+        r.buyerClass ?? '',
+        spreadsheetSafe(r.offers.join('; ')),
+        r.disbursementId ?? '',
+        spreadsheetSafe(r.memo),
+      ]),
       { header: true, columns: ['entry', 'at', 'kind', 'reverses_entry', 'amount', 'currency', 'order', 'buyer_class', 'offers', 'disbursement', 'memo'] },
     )
     return new Response('\uFEFF' + csv, {
-      headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${slug}-movements.csv"`, 'Cache-Control': 'public, max-age=60' },
+      headers: {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${slug}-movements.csv"`,
+        'Cache-Control': 'public, max-age=60',
+      },
     })
   })
 }

@@ -20,7 +20,11 @@ export async function loader({ params }: LoaderFunctionArgs) {
       movements: rows.map((r) => ({ ...r, decimal: toDecimalString(r.amount, r.currency) })),
     }
     return new Response(JSON.stringify(body, null, 2), {
-      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': `attachment; filename="${slug}-movements.json"`, 'Cache-Control': 'public, max-age=60' },
+      headers: {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${slug}-movements.json"`,
+        'Cache-Control': 'public, max-age=60',
+      },
     })
   }, 'json')
 }

@@ -17,7 +17,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [user, invitation] = await Promise.all([getOptionalUser(request), domain(() => invitationByToken(getDb(), token))])
   return {
     user: user ? { email: user.email, emailConfirmed: user.emailConfirmed } : null,
-    invitation: { organisationName: invitation.organisationName, role: invitation.role, email: invitation.email, usable: invitation.usable, used: invitation.acceptedAt !== null },
+    invitation: {
+      organisationName: invitation.organisationName,
+      role: invitation.role,
+      email: invitation.email,
+      usable: invitation.usable,
+      used: invitation.acceptedAt !== null,
+    },
     path: new URL(request.url).pathname,
   }
 }
@@ -41,8 +47,8 @@ export default function Invitation() {
       ) : user && !user.emailConfirmed && user.email.toLowerCase() === invitation.email.toLowerCase() ? (
         <>
           <p>
-            You are invited as {invitation.role === 'admin' ? 'an admin' : 'a member'} ({invitation.email}). Confirm your address first, then
-            come back to this page to accept.
+            You are invited as {invitation.role === 'admin' ? 'an admin' : 'a member'} ({invitation.email}). Confirm your address first, then come back to this
+            page to accept.
           </p>
           <ConfirmEmailNotice email={user.email} redirectTo={path} />
         </>

@@ -41,13 +41,7 @@ export default function LogIn() {
         {reply?.formError ? <Notice>{reply.formError}</Notice> : null}
         <input type="hidden" name="redirectTo" value={values.redirectTo ?? redirectTo} />
         <Field name="email" label="Email address" type="email" autoComplete="email" defaultValue={values.email} error={errors.email} maxLength={254} />
-        <Field
-          name="password"
-          label="Password"
-          type="password"
-          autoComplete="current-password"
-          error={errors.password}
-        />
+        <Field name="password" label="Password" type="password" autoComplete="current-password" error={errors.password} />
         <p className="form__aside">
           <Link to="/forgot-password">Forgot your password?</Link>
         </p>

@@ -55,8 +55,7 @@ export default function OfferPage() {
         </div>
         <h1 id="offer-title">{offer.title}</h1>
         <p className="offer__producer">
-          by <Link to={`/organisations/${offer.producer.slug}`}>{offer.producer.name}</Link>{' '}
-          <LegalFormBadge legalForm={offer.producer.legalForm} />{' '}
+          by <Link to={`/organisations/${offer.producer.slug}`}>{offer.producer.name}</Link> <LegalFormBadge legalForm={offer.producer.legalForm} />{' '}
           <span className="muted">
             {offer.producer.city}, {offer.producer.countryCode}
           </span>
@@ -105,8 +104,8 @@ export default function OfferPage() {
                 {offer.buyingAs.map((o) => (
                   <li key={o.use.kind === 'personal' ? 'personal' : o.use.organisationId}>
                     <span className="muted">{o.use.kind === 'personal' ? 'For yourself' : `For ${o.organisation!.name}`}:</span> you buy as{' '}
-                    <ReciprocityBadge decision={o} /> and pay <Price value={o.reciprocityClass === 'commoner' ? offer.prices.commoner : offer.prices.forProfit} />,
-                    because {o.because}.
+                    <ReciprocityBadge decision={o} /> and pay{' '}
+                    <Price value={o.reciprocityClass === 'commoner' ? offer.prices.commoner : offer.prices.forProfit} />, because {o.because}.
                   </li>
                 ))}
               </ul>
@@ -155,9 +154,7 @@ export default function OfferPage() {
               </tr>
             </tbody>
           </table>
-          <p className="muted small">
-            Commoners are people buying for non-commercial use and verified co-ops, commons projects and nonprofits.
-          </p>
+          <p className="muted small">Commoners are people buying for non-commercial use and verified co-ops, commons projects and nonprofits.</p>
           {fee.amount > 0 ? (
             <>
               <h3>Where the access fee goes</h3>

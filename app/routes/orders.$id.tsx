@@ -18,7 +18,9 @@ import { stripePaymentPage } from '~/modules/payments/stripe.server'
 
 const Params = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Order ${data.receipt.reference} · Solidarity Market` : 'Order · Solidarity Market' }]
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Order ${data.receipt.reference} · Solidarity Market` : 'Order · Solidarity Market' },
+]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -34,7 +36,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const checkout = { checkoutId: id, personId: user.id }
   return dispatchForm(await readForm(request), ReceiptForm, {
     cancel: (_, values) => formRedirect(values, () => cancelUnpaidCheckout(db, checkout), `/orders/${id}?notice=cancelled`),
-    'pay-by-transfer': (_, values) => formRedirect(values, () => chooseBackChargePayment(db, { ...checkout, provider: 'invoice' }), `/orders/${id}?notice=by-transfer`),
+    'pay-by-transfer': (_, values) =>
+      formRedirect(values, () => chooseBackChargePayment(db, { ...checkout, provider: 'invoice' }), `/orders/${id}?notice=by-transfer`),
     pay: async ({ backCharge }, values) => {
       const stripe = getStripe()
       if (!stripe) return formReply({ formError: 'Card payments are not available on this server right now.', values }, 503)
@@ -42,7 +45,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const chosen = await formDomain(values, () => chooseBackChargePayment(db, { ...checkout, provider: 'stripe' }))
         if (!chosen.ok) return chosen.reply
       }
-      const page = await formDomain(values, () => stripePaymentPage(db, stripe.stripe, { ...checkout, buyerEmail: user.email, returnUrl: `${env().APP_URL}/orders/${id}` }))
+      const page = await formDomain(values, () =>
+        stripePaymentPage(db, stripe.stripe, { ...checkout, buyerEmail: user.email, returnUrl: `${env().APP_URL}/orders/${id}` }),
+      )
       if (!page.ok) return page.reply
       return 'url' in page.value ? redirect(page.value.url) : formReply({ formError: page.value.unavailable, values }, 503)
     },
@@ -72,7 +77,9 @@ export default function ReceiptPage() {
       {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
       <FormError message={actionData?.formError} />
       {returnedFromStripe && anyPending ? (
-        <Notice tone="info">Thank you. We are waiting for Stripe to confirm your payment; this page shows it as paid as soon as it does. Reload in a moment.</Notice>
+        <Notice tone="info">
+          Thank you. We are waiting for Stripe to confirm your payment; this page shows it as paid as soon as it does. Reload in a moment.
+        </Notice>
       ) : null}
       <p>
         Placed <When iso={r.createdAt} />
@@ -87,15 +94,16 @@ export default function ReceiptPage() {
 
       {r.backCharge ? (
         <p className="notice notice--error" role="note">
-          This is a back-charge for {r.backCharge.corrects}: the access fee that order did not pay, because the claim that gave it the commoner price was overturned.
+          This is a back-charge for {r.backCharge.corrects}: the access fee that order did not pay, because the claim that gave it the commoner price was
+          overturned.
         </p>
       ) : null}
       {anyPending && r.backCharge ? (
         <section className="payment-box" aria-labelledby="pay-title">
           <h2 id="pay-title">Payment</h2>
           <p>
-            <Price value={r.awaitingPayment} /> due by <When iso={r.expiresAt} />. It does not lapse: it stays owed until it is paid. Pay it by card, or by bank transfer to{' '}
-            {r.orders[0]?.producer.name} quoting <strong>{r.orders[0]?.reference}</strong>
+            <Price value={r.awaitingPayment} /> due by <When iso={r.expiresAt} />. It does not lapse: it stays owed until it is paid. Pay it by card, or by bank
+            transfer to {r.orders[0]?.producer.name} quoting <strong>{r.orders[0]?.reference}</strong>
             {r.provider === 'invoice' ? ' (your choice so far: the producer marks the payment received here when it arrives)' : ''}.
           </p>
           <Form method="post" className="form--inline">
@@ -129,14 +137,16 @@ export default function ReceiptPage() {
           ) : (
             <>
               <p>
-                Pay by bank transfer before <When iso={r.expiresAt} />, one transfer per producer, quoting its reference. Each producer sends its bank details with its invoice and marks the payment received here.
+                Pay by bank transfer before <When iso={r.expiresAt} />, one transfer per producer, quoting its reference. Each producer sends its bank details
+                with its invoice and marks the payment received here.
               </p>
               <ul>
                 {r.orders
                   .filter((o) => o.status === 'pending_payment')
                   .map((o) => (
                     <li key={o.id}>
-                      <Price value={{ amount: o.total.amount - o.creditApplied.amount, currency: o.total.currency }} /> to {o.producer.name}, reference <strong>{o.reference}</strong>
+                      <Price value={{ amount: o.total.amount - o.creditApplied.amount, currency: o.total.currency }} /> to {o.producer.name}, reference{' '}
+                      <strong>{o.reference}</strong>
                       {o.creditApplied.amount > 0 ? (
                         <>
                           {' '}
@@ -160,9 +170,12 @@ export default function ReceiptPage() {
       {r.orders.map((o) => (
         <section key={o.id} className="receipt__order" aria-labelledby={`order-${o.id}`}>
           <h2 id={`order-${o.id}`}>
-            From <Link to={`/organisations/${o.producer.slug}`}>{o.producer.name}</Link> <span className="muted small">{o.reference}</span> <OrderStatusBadge status={o.status} />
+            From <Link to={`/organisations/${o.producer.slug}`}>{o.producer.name}</Link> <span className="muted small">{o.reference}</span>{' '}
+            <OrderStatusBadge status={o.status} />
           </h2>
-          {o.status === 'cancelled' && o.cancelReason ? <p className="muted small">This part was {cancelReasonLabel[o.cancelReason] ?? o.cancelReason}.</p> : null}
+          {o.status === 'cancelled' && o.cancelReason ? (
+            <p className="muted small">This part was {cancelReasonLabel[o.cancelReason] ?? o.cancelReason}.</p>
+          ) : null}
           {o.shippedAt && o.status === 'paid' ? (
             <p className="small">
               Shipped <When iso={o.shippedAt} />
@@ -190,7 +203,8 @@ export default function ReceiptPage() {
                         {l.accessFee.amount > 0 ? (
                           <>
                             {' '}
-                            · access fee <Price value={l.accessFee} />: <Price value={l.commonsFund.amount} /> to {l.commonsFund.name}, <Price value={l.infrastructure.amount} /> to {l.infrastructure.name}
+                            · access fee <Price value={l.accessFee} />: <Price value={l.commonsFund.amount} /> to {l.commonsFund.name},{' '}
+                            <Price value={l.infrastructure.amount} /> to {l.infrastructure.name}
                           </>
                         ) : null}
                       </div>
@@ -198,8 +212,7 @@ export default function ReceiptPage() {
                         <p>
                           <a className="button button--secondary" href={l.download.href}>
                             {l.download.label}
-                          </a>
-                          {' '}
+                          </a>{' '}
                           <a className="small" href={`${l.download.href}/licence-notice.txt`}>
                             Licence notice
                           </a>

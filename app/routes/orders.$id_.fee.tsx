@@ -10,7 +10,9 @@ import { feeTrail } from '~/modules/funds/fee-trail.server'
 
 const Params = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Where the fee of ${data.reference} went · Solidarity Market` : 'Where your fee went' }]
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Where the fee of ${data.reference} went · Solidarity Market` : 'Where your fee went' },
+]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -23,8 +25,8 @@ export default function FeeTrailPage() {
   return (
     <article aria-labelledby="trail-title" className="narrow">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/orders">Your orders</Link> <span aria-hidden="true">›</span> <Link to={`/orders/${t.checkoutId}`}>{t.reference}</Link> <span aria-hidden="true">›</span>{' '}
-        <span>Where the fee went</span>
+        <Link to="/orders">Your orders</Link> <span aria-hidden="true">›</span> <Link to={`/orders/${t.checkoutId}`}>{t.reference}</Link>{' '}
+        <span aria-hidden="true">›</span> <span>Where the fee went</span>
       </nav>
       <h1 id="trail-title">Where the access fee of {t.reference} went</h1>
       {t.accessFee.amount === 0 ? (
@@ -32,8 +34,14 @@ export default function FeeTrailPage() {
       ) : (
         <>
           <p>
-            You paid <Amount value={t.accessFee} /> above the commoner prices{t.paidAt ? <> (paid <When iso={t.paidAt} />)</> : null}. <Amount value={t.producerShare} /> of it went to the
-            producers; the rest went into these funds:
+            You paid <Amount value={t.accessFee} /> above the commoner prices
+            {t.paidAt ? (
+              <>
+                {' '}
+                (paid <When iso={t.paidAt} />)
+              </>
+            ) : null}
+            . <Amount value={t.producerShare} /> of it went to the producers; the rest went into these funds:
           </p>
           {t.funds.map((f) => (
             <section key={f.slug} aria-labelledby={`fund-${f.slug}`}>
@@ -42,7 +50,9 @@ export default function FeeTrailPage() {
               </h2>
               <p className="muted">{f.purpose}</p>
               {f.paidOutSince.length === 0 ? (
-                <p>It has paid nothing out since your purchase; it holds <Amount value={f.balanceNow} /> today.</p>
+                <p>
+                  It has paid nothing out since your purchase; it holds <Amount value={f.balanceNow} /> today.
+                </p>
               ) : (
                 <>
                   <p>Since your purchase it has paid out:</p>

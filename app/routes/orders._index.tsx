@@ -12,7 +12,11 @@ import { decimalDigits } from '~/lib/numbers'
 
 export const meta: MetaFunction = () => [{ title: 'Your orders · Solidarity Market' }]
 
-const Query = z.object({ page: decimalDigits(z.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').max(10_000, 'page is too large')).default(1) })
+const Query = z.object({
+  page: decimalDigits(
+    z.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').max(10_000, 'page is too large'),
+  ).default(1),
+})
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)

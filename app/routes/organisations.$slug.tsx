@@ -48,9 +48,7 @@ export default function OrganisationPage() {
         <h1 id="org-title">{org.name}</h1>
         <p>
           <LegalFormBadge legalForm={org.legalForm} />{' '}
-          <span className="muted">
-            {[org.location.city, org.location.region, org.location.countryCode].filter(Boolean).join(', ')}
-          </span>
+          <span className="muted">{[org.location.city, org.location.region, org.location.countryCode].filter(Boolean).join(', ')}</span>
         </p>
         {notice ? <Notice tone="success">{notice}</Notice> : null}
         {org.summary ? <p>{org.summary}</p> : null}
@@ -99,7 +97,8 @@ export default function OrganisationPage() {
           <ul className="plain-list">
             {org.attestations.map((a) => (
               <li key={a.attesterSlug}>
-                <Link to={`/organisations/${a.attesterSlug}`}>{a.attesterName}</Link>: “{a.statement}” <span className="muted">(until {a.expiresAt.slice(0, 10)})</span>
+                <Link to={`/organisations/${a.attesterSlug}`}>{a.attesterName}</Link>: “{a.statement}”{' '}
+                <span className="muted">(until {a.expiresAt.slice(0, 10)})</span>
               </li>
             ))}
           </ul>

@@ -43,14 +43,11 @@ export default function Attest() {
       </nav>
       <h1 id="attest-title">Attest {organisation.name}</h1>
       <p>
-        You vouch, on behalf of your organisation, that {organisation.name} is a {legalFormLabel[organisation.legalForm].toLowerCase()}. Two
-        attestations from verified organisations make its legal form peer-attested for a year. Your organisation’s name and
-        your statement appear in its audit trail.
+        You vouch, on behalf of your organisation, that {organisation.name} is a {legalFormLabel[organisation.legalForm].toLowerCase()}. Two attestations from
+        verified organisations make its legal form peer-attested for a year. Your organisation’s name and your statement appear in its audit trail.
       </p>
       {choices.length === 0 ? (
-        <p className="notice">
-          You can attest only as an admin of an organisation whose own legal form is verified, and not of this one.
-        </p>
+        <p className="notice">You can attest only as an admin of an organisation whose own legal form is verified, and not of this one.</p>
       ) : (
         <Form method="post" className="form">
           <FormError message={failed?.formError} />

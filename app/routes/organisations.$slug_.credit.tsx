@@ -34,7 +34,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { db, user, organisation } = await loadFor(request, params)
   const form = parseForm(await readForm(request), CreditPayoutForm)
   if (!form.ok) return form.reply
-  return formRedirect(form.values, () => requestCreditPayout(db, user.id, organisation.id, form.data), `/organisations/${organisation.slug}/credit?notice=requested`)
+  return formRedirect(
+    form.values,
+    () => requestCreditPayout(db, user.id, organisation.id, form.data),
+    `/organisations/${organisation.slug}/credit?notice=requested`,
+  )
 }
 
 const movementWord: Record<string, string> = {
@@ -57,10 +61,15 @@ export default function OrganisationCredit() {
       </nav>
       <h1 id="credit-title">What the marketplace owes {organisation.name}</h1>
       {params.get('notice') === 'requested' ? (
-        <Notice tone="success">Payout requested. A steward who is not one of your members approves it; until then the amount is held back from your checkouts.</Notice>
+        <Notice tone="success">
+          Payout requested. A steward who is not one of your members approves it; until then the amount is held back from your checkouts.
+        </Notice>
       ) : null}
       {balances.length === 0 ? (
-        <p className="muted">Nothing is owed to {organisation.name}. A credit appears here when access fees it paid come back to it, for example once its commons legal form is attested.</p>
+        <p className="muted">
+          Nothing is owed to {organisation.name}. A credit appears here when access fees it paid come back to it, for example once its commons legal form is
+          attested.
+        </p>
       ) : (
         <dl className="facts">
           {balances.map((b) => (
@@ -80,7 +89,9 @@ export default function OrganisationCredit() {
         </dl>
       )}
       {payable.length > 0 ? (
-        <p>It pays {organisation.name}’s next checkout automatically, before any card or transfer: buy for {organisation.name} and the receipt shows it.</p>
+        <p>
+          It pays {organisation.name}’s next checkout automatically, before any card or transfer: buy for {organisation.name} and the receipt shows it.
+        </p>
       ) : null}
 
       {isAdmin && payable.length > 0 ? (
@@ -105,9 +116,18 @@ export default function OrganisationCredit() {
             <div className={errors.amount ? 'field field--invalid' : 'field'}>
               <label htmlFor="amount">Amount ({payable.map((b) => b.available.currency).join(' or ')})</label>
               {errors.amount ? <p className="field-error">{errors.amount}</p> : null}
-              <input id="amount" name="amount" inputMode="decimal" required maxLength={20} defaultValue={actionData?.values.amount} aria-describedby="amount-hint" />
+              <input
+                id="amount"
+                name="amount"
+                inputMode="decimal"
+                required
+                maxLength={20}
+                defaultValue={actionData?.values.amount}
+                aria-describedby="amount-hint"
+              />
               <p id="amount-hint" className="muted small">
-                At most {payable.map((b, i) => (
+                At most{' '}
+                {payable.map((b, i) => (
                   <span key={b.available.currency}>
                     {i > 0 ? ' or ' : null}
                     <Amount value={b.available} />
@@ -157,7 +177,8 @@ export default function OrganisationCredit() {
           <ul className="plain-list">
             {movements.map((m) => (
               <li key={m.id}>
-                <When iso={m.at} /> · {m.reversal ? 'Undone' : (movementWord[m.kind] ?? 'Movement')}: <Amount value={m.change} /> <span className="muted">— {m.why}</span>
+                <When iso={m.at} /> · {m.reversal ? 'Undone' : (movementWord[m.kind] ?? 'Movement')}: <Amount value={m.change} />{' '}
+                <span className="muted">— {m.why}</span>
               </li>
             ))}
           </ul>

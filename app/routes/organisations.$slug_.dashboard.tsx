@@ -111,7 +111,12 @@ export default function SalesDashboardPage() {
           ) : (
             <BarList
               caption="Sales by offer"
-              items={d.byOffer.map((o) => ({ key: String(o.offerId), label: <Link to={`/offers/${o.slug}`}>{o.title}</Link>, value: o.revenue, note: `${o.units} sold` }))}
+              items={d.byOffer.map((o) => ({
+                key: String(o.offerId),
+                label: <Link to={`/offers/${o.slug}`}>{o.title}</Link>,
+                value: o.revenue,
+                note: `${o.units} sold`,
+              }))}
             />
           )}
         </section>
@@ -126,7 +131,11 @@ export default function SalesDashboardPage() {
               </p>
               <BarList
                 caption="Access fees by destination"
-                items={d.feeDestinations.map((f) => ({ key: f.slug ?? 'producer', label: f.slug ? <Link to={`/funds/${f.slug}`}>{f.to}</Link> : f.to, value: f.amount }))}
+                items={d.feeDestinations.map((f) => ({
+                  key: f.slug ?? 'producer',
+                  label: f.slug ? <Link to={`/funds/${f.slug}`}>{f.to}</Link> : f.to,
+                  value: f.amount,
+                }))}
               />
             </>
           )}
@@ -134,8 +143,8 @@ export default function SalesDashboardPage() {
         <section aria-labelledby="owed-title">
           <h2 id="owed-title">What you are owed</h2>
           <p>
-            The ledger holds <Amount value={d.owed} /> for {organisation.name}: the commoner prices and your share of the access fees of every paid order, less refunds. It is the
-            balance of your producer account, summed from its postings.
+            The ledger holds <Amount value={d.owed} /> for {organisation.name}: the commoner prices and your share of the access fees of every paid order, less
+            refunds. It is the balance of your producer account, summed from its postings.
           </p>
           <p>
             <Link to={`/organisations/${organisation.slug}/orders`}>Incoming orders →</Link>

@@ -20,7 +20,10 @@ import { MAX_RESOURCE_BYTES, setCommonsResourceFile, setCommonsResourceLink } fr
 
 const Params = z.object({
   slug: z.string().regex(/^[a-z0-9-]{1,200}$/),
-  offerId: z.string().regex(/^[1-9]\d{0,15}$/).transform(Number),
+  offerId: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/)
+    .transform(Number),
 })
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `Edit ${data.offer.title}` : 'Listing'} · Solidarity Market` }]
@@ -31,7 +34,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb()
   const actor = await domain(() => listingActor(db, user.id, slug))
   const listing = await domain(() => listingForEditing(db, actor, offerId))
-  return { organisation: actor.organisation, ...listing, limits: { images: MAX_IMAGES_PER_OFFER, imageBytes: MAX_IMAGE_BYTES, resourceBytes: MAX_RESOURCE_BYTES } }
+  return {
+    organisation: actor.organisation,
+    ...listing,
+    limits: { images: MAX_IMAGES_PER_OFFER, imageBytes: MAX_IMAGE_BYTES, resourceBytes: MAX_RESOURCE_BYTES },
+  }
 }
 
 // What an upload may weigh. Made when a request comes: this module is also the page's browser
@@ -81,13 +88,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
       'resource-link': ({ url }, values) => formRedirect(values, () => setCommonsResourceLink(db, actor, offerId, url), back('resource', '#resource')),
       'resource-file': async ({ file }, values) => {
         const content = await bytes(file)
-        return formRedirect(values, () => setCommonsResourceFile(db, actor, offerId, { fileName: file.name, contentType: file.type, bytes: content }), back('resource', '#resource'))
+        return formRedirect(
+          values,
+          () => setCommonsResourceFile(db, actor, offerId, { fileName: file.name, contentType: file.type, bytes: content }),
+          back('resource', '#resource'),
+        )
       },
       'image-add': async ({ image, altText }, values) => {
         const content = await bytes(image)
-        return formRedirect(values, () => addOfferImage(db, actor, offerId, { fileName: image.name, bytes: content, altText }, uploadDir), back('image-added', '#images'))
+        return formRedirect(
+          values,
+          () => addOfferImage(db, actor, offerId, { fileName: image.name, bytes: content, altText }, uploadDir),
+          back('image-added', '#images'),
+        )
       },
-      'image-remove': ({ imageId }, values) => formRedirect(values, () => removeOfferImage(db, actor, offerId, imageId, uploadDir), back('image-removed', '#images')),
+      'image-remove': ({ imageId }, values) =>
+        formRedirect(values, () => removeOfferImage(db, actor, offerId, imageId, uploadDir), back('image-removed', '#images')),
       'image-earlier': ({ imageId }, values) => formRedirect(values, () => moveOfferImage(db, actor, offerId, imageId, 'earlier'), back('images', '#images')),
       'image-later': ({ imageId }, values) => formRedirect(values, () => moveOfferImage(db, actor, offerId, imageId, 'later'), back('images', '#images')),
     },
@@ -114,7 +130,7 @@ export default function EditListing() {
   const { organisation, offer, fields, score, images, resource, options, limits } = data
   const base = `/organisations/${organisation.slug}/listings`
   // A notice is about the last thing done; a refused form since then is what matters now.
-  const notice = reply ? '' : search.get('notice') ?? ''
+  const notice = reply ? '' : (search.get('notice') ?? '')
   const scored = (notice === 'listed' || notice === 'saved') && score
   const replyTo = (...intents: string[]) => (reply && intents.includes(reply.values.intent ?? '') ? reply : null)
   const listingReply = replyTo('save', 'preview')
@@ -133,13 +149,15 @@ export default function EditListing() {
       <header className="listing-page__header">
         <div className="card__meta">
           <KindBadge kind={offer.kind} />
-          <span className={`status status--${offer.status === 'active' ? 'paid' : 'cancelled'}`}>{offer.status === 'active' ? (offer.listed ? 'Listed' : 'Hidden') : 'Archived'}</span>
+          <span className={`status status--${offer.status === 'active' ? 'paid' : 'cancelled'}`}>
+            {offer.status === 'active' ? (offer.listed ? 'Listed' : 'Hidden') : 'Archived'}
+          </span>
           {score ? <ScoreBadge score={score.score} confidence={score.confidence} /> : null}
         </div>
         <h1 id="listing-title">{offer.title}</h1>
         <p className="muted small">
-          {offer.listed ? <Link to={`/offers/${offer.slug}`}>See its public page</Link> : 'Not in the catalog'} ·{' '}
-          <a href="#details">Details and prices</a> · <a href="#images">Images</a> · {offer.kind === 'good' ? <a href="#stock">Stock</a> : <a href="#resource">Resource</a>} ·{' '}
+          {offer.listed ? <Link to={`/offers/${offer.slug}`}>See its public page</Link> : 'Not in the catalog'} · <a href="#details">Details and prices</a> ·{' '}
+          <a href="#images">Images</a> · {offer.kind === 'good' ? <a href="#stock">Stock</a> : <a href="#resource">Resource</a>} ·{' '}
           <a href="#availability">Availability</a> · <a href="#score-title">Score</a>
         </p>
       </header>
@@ -150,8 +168,8 @@ export default function EditListing() {
           {scored ? (
             <>
               {' '}
-              Its ethical-preference score is <strong data-testid="saved-score">{score.score}</strong> of 100 ({Math.round(score.confidence * 100)}% backed by peer-attested or
-              verified evidence). Here is why:
+              Its ethical-preference score is <strong data-testid="saved-score">{score.score}</strong> of 100 ({Math.round(score.confidence * 100)}% backed by
+              peer-attested or verified evidence). Here is why:
             </>
           ) : null}
         </Notice>

@@ -97,18 +97,28 @@ export default function ListingsPage() {
         <ul className="listing-rows">
           {listings.map((l) => (
             <li key={l.id} className={`listing-row${l.status === 'archived' ? ' listing-row--archived' : ''}`}>
-              <div className="listing-row__image">{l.cover ? <CardImage image={{ ...l.cover, altText: '' }} /> : <span className="listing-row__no-image" aria-hidden="true" />}</div>
+              <div className="listing-row__image">
+                {l.cover ? <CardImage image={{ ...l.cover, altText: '' }} /> : <span className="listing-row__no-image" aria-hidden="true" />}
+              </div>
               <div className="listing-row__main">
                 <div className="card__meta">
                   <KindBadge kind={l.kind} />
-                  <span className={`status status--${l.status === 'active' ? 'paid' : 'cancelled'}`}>{l.status === 'active' ? (l.listed ? 'Listed' : 'Hidden') : 'Archived'}</span>
+                  <span className={`status status--${l.status === 'active' ? 'paid' : 'cancelled'}`}>
+                    {l.status === 'active' ? (l.listed ? 'Listed' : 'Hidden') : 'Archived'}
+                  </span>
                   {l.score !== null && l.confidence !== null ? <ScoreBadge score={l.score} confidence={l.confidence} /> : null}
                 </div>
                 <h2 className="listing-row__title">
                   <Link to={`${base}/${l.id}`}>{l.title}</Link>
                 </h2>
                 <p className="muted small">
-                  {l.stock === null ? 'No stock: sharing does not use it up' : l.stock === 0 ? <span className="sold-out">Sold out</span> : `${l.stock} in stock`}
+                  {l.stock === null ? (
+                    'No stock: sharing does not use it up'
+                  ) : l.stock === 0 ? (
+                    <span className="sold-out">Sold out</span>
+                  ) : (
+                    `${l.stock} in stock`
+                  )}
                 </p>
               </div>
               <div className="listing-row__prices">
@@ -130,9 +140,7 @@ export default function ListingsPage() {
           ))}
         </ul>
       )}
-      <p className="muted small">
-        {total} in all.
-      </p>
+      <p className="muted small">{total} in all.</p>
       <Pagination page={page} pageCount={pageCount} hasNextPage={page < pageCount} href={href} />
     </section>
   )

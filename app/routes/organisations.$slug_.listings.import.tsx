@@ -18,7 +18,9 @@ const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 const count = z.coerce.number().int().min(0).max(1_000_000).optional()
 const Query = z.object({ created: count, updated: count, stockIgnored: count })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Import listings · ${data ? data.organisation.name : 'Organisation'} · Solidarity Market` }]
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Import listings · ${data ? data.organisation.name : 'Organisation'} · Solidarity Market` },
+]
 
 async function memberOrganisation(request: Request, params: unknown) {
   const user = await requireUser(request)
@@ -33,7 +35,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db, organisation } = await memberOrganisation(request, params)
   const query = parseQuery(request, Query)
   const options = await listingFormOptions(db)
-  const imported = query.created !== undefined && query.updated !== undefined ? { created: query.created, updated: query.updated, stockIgnored: query.stockIgnored ?? 0 } : null
+  const imported =
+    query.created !== undefined && query.updated !== undefined
+      ? { created: query.created, updated: query.updated, stockIgnored: query.stockIgnored ?? 0 }
+      : null
   return {
     organisation: { name: organisation.name, slug: organisation.slug },
     columns: [...CSV_COLUMNS],
@@ -49,7 +54,8 @@ interface ImportReply {
   more: number
 }
 const reply = (r: Partial<ImportReply>, status: number) => data<ImportReply>({ formError: null, problems: [], more: 0, ...r }, { status })
-const tooLarge = () => reply({ formError: 'This file is larger than 5 MB, so nothing was imported. Split it into several files and import them one after another.' }, 413)
+const tooLarge = () =>
+  reply({ formError: 'This file is larger than 5 MB, so nothing was imported. Split it into several files and import them one after another.' }, 413)
 
 export async function action({ request, params }: ActionFunctionArgs) {
   // Membership first, so a stranger's 5 MB is never read into memory.
@@ -70,7 +76,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await domain(() => importListingsCsv(db, { personId: user.id, organisationId: organisation.id }, bytes, clock.now()))
   if (!result.ok) {
     const fileLevel = result.problems.length === 1 && result.problems[0]!.row === null
-    return reply(fileLevel ? { formError: result.problems[0]!.message } : { formError: 'Nothing was imported: fix the rows below and import the whole file again.', problems: result.problems, more: result.more }, 400)
+    return reply(
+      fileLevel
+        ? { formError: result.problems[0]!.message }
+        : { formError: 'Nothing was imported: fix the rows below and import the whole file again.', problems: result.problems, more: result.more },
+      400,
+    )
   }
   const counts = new URLSearchParams({ created: String(result.created), updated: String(result.updated), stockIgnored: String(result.stockIgnored) })
   return redirect(`/organisations/${organisation.slug}/listings/import?${counts}`)
@@ -103,7 +114,8 @@ export default function ImportListings() {
         Goods: <code>shipping</code>, <code>pickup</code> or <code>shipping_or_pickup</code>. Commons items: <code>download</code> or <code>link</code>.
       </>
     ),
-    stock: 'Goods only: how many you have, for a new listing. An update never changes stock (buyers may have taken some since the export): adjust it on the listing, where every change keeps its reason.',
+    stock:
+      'Goods only: how many you have, for a new listing. An update never changes stock (buyers may have taken some since the export): adjust it on the listing, where every change keeps its reason.',
     currency: 'The commons fund’s currency, such as EUR; may be left empty.',
     commoner_price: (
       <>
@@ -131,17 +143,22 @@ export default function ImportListings() {
       {imported ? (
         <Notice tone="success">
           {plural(imported.created, 'listing')} created, {imported.updated.toLocaleString('en')} updated; your listings were rescored.
-          {imported.stockIgnored > 0 ? ` The stock of ${plural(imported.stockIgnored, 'good')} in the file differs from what is stored and was left as it is: adjust stock on each listing.` : ''}
+          {imported.stockIgnored > 0
+            ? ` The stock of ${plural(imported.stockIgnored, 'good')} in the file differs from what is stored and was left as it is: adjust stock on each listing.`
+            : ''}
         </Notice>
       ) : null}
       <p>
-        Edit many listings at once in a spreadsheet: <a href={exportHref} download>download your listings as CSV</a> (every listing, archived ones too), change them,
-        add rows for new ones, and import the file here. Save it as <strong>CSV UTF-8</strong>.
+        Edit many listings at once in a spreadsheet:{' '}
+        <a href={exportHref} download>
+          download your listings as CSV
+        </a>{' '}
+        (every listing, archived ones too), change them, add rows for new ones, and import the file here. Save it as <strong>CSV UTF-8</strong>.
       </p>
       <p className="csv-import__rule">
-        <strong>All or nothing.</strong> Every row is checked before anything is saved. If any row is wrong, nothing is imported and this page lists each problem with
-        its row number (as your spreadsheet shows it) and column. If every row is right, all of them are saved together: rows without a slug become new listings, rows
-        with one of your slugs update that listing.
+        <strong>All or nothing.</strong> Every row is checked before anything is saved. If any row is wrong, nothing is imported and this page lists each
+        problem with its row number (as your spreadsheet shows it) and column. If every row is right, all of them are saved together: rows without a slug become
+        new listings, rows with one of your slugs update that listing.
       </p>
 
       <Form key={formKey} method="post" encType="multipart/form-data" className="form">
@@ -194,8 +211,8 @@ export default function ImportListings() {
       <section aria-labelledby="columns-title">
         <h2 id="columns-title">Columns</h2>
         <p>
-          The first row names the columns, in any order; they are the ones the export writes. Rows that are entirely empty are skipped. A cell that starts with an
-          apostrophe followed by = + - or @ is read without the apostrophe (the export adds it so spreadsheets do not run the cell as a formula).
+          The first row names the columns, in any order; they are the ones the export writes. Rows that are entirely empty are skipped. A cell that starts with
+          an apostrophe followed by = + - or @ is read without the apostrophe (the export adds it so spreadsheets do not run the cell as a formula).
         </p>
         <div className="table-scroll">
           <table className="csv-columns">

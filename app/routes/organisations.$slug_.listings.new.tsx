@@ -54,11 +54,18 @@ export default function NewListing() {
       </nav>
       <h1 id="new-listing-title">New listing</h1>
       <p className="muted">
-        A good has a solidarity price for commoners and a higher one for for-profit buyers; a commons item is free to commoners. What
-        for-profit buyers pay above the commoner price — the access fee — is shared with a commons fund.
+        A good has a solidarity price for commoners and a higher one for for-profit buyers; a commons item is free to commoners. What for-profit buyers pay
+        above the commoner price — the access fee — is shared with a commons fund.
       </p>
       {/* A new reply (a refused save, a preview) starts the form afresh from what was sent. */}
-      <ListingForm key={reply ? JSON.stringify(reply.values) : 'blank'} mode="new" options={options} values={reply?.values ?? values} fieldErrors={reply?.fieldErrors} formError={reply?.formError} />
+      <ListingForm
+        key={reply ? JSON.stringify(reply.values) : 'blank'}
+        mode="new"
+        options={options}
+        values={reply?.values ?? values}
+        fieldErrors={reply?.fieldErrors}
+        formError={reply?.formError}
+      />
     </section>
   )
 }

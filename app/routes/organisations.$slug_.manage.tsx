@@ -236,8 +236,8 @@ export default function Workspace() {
       <section aria-labelledby="attest-title">
         <h2 id="attest-title">Peer attestations</h2>
         <p className="muted small">
-          Two current attestations from verified organisations (none of whose people are your members) make your legal form
-          peer-attested. Share your public page with organisations that know you.
+          Two current attestations from verified organisations (none of whose people are your members) make your legal form peer-attested. Share your public
+          page with organisations that know you.
         </p>
         {w.attestations.length === 0 ? (
           <p className="muted">None yet.</p>

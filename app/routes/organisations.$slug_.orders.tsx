@@ -25,7 +25,9 @@ const Query = z.object({
   status: z.enum(orderStatuses, { error: `status must be one of ${orderStatuses.join(', ')}` }).optional(),
   class: z.enum(['commoner', 'for_profit'], { error: 'class must be commoner or for_profit' }).optional(),
   q: z.string().trim().max(100, 'search is at most 100 characters').optional(),
-  page: decimalDigits(z.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').max(10_000, 'page is too large')).default(1),
+  page: decimalDigits(
+    z.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').max(10_000, 'page is too large'),
+  ).default(1),
 })
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? data.organisation.name : 'Organisation'} orders · Solidarity Market` }]
@@ -163,8 +165,8 @@ export default function SalesPage() {
                 </div>
                 {s.forProfitAffiliation ? (
                   <p className="order-flag small" role="note">
-                    <strong>Flag: personal use by a member of a for-profit organisation</strong> ({s.forProfitAffiliation}). The buyer signed that
-                    this is for their own non-commercial use, so the commoner price applied; the licence forbids its use in that organisation’s work.
+                    <strong>Flag: personal use by a member of a for-profit organisation</strong> ({s.forProfitAffiliation}). The buyer signed that this is for
+                    their own non-commercial use, so the commoner price applied; the licence forbids its use in that organisation’s work.
                   </p>
                 ) : null}
                 <ul className="small">

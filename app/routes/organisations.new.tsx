@@ -19,7 +19,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const form = parseForm(await readForm(request), NewOrganisationForm, { above: 'all' })
   if (!form.ok) return form.reply
-  return formRedirect(form.values, () => createOrganisation(getDb(), user.id, form.data), (org) => `/organisations/${org.slug}/manage?created=1`)
+  return formRedirect(
+    form.values,
+    () => createOrganisation(getDb(), user.id, form.data),
+    (org) => `/organisations/${org.slug}/manage?created=1`,
+  )
 }
 
 export default function NewOrganisation() {
@@ -29,8 +33,8 @@ export default function NewOrganisation() {
     <article className="narrow" aria-labelledby="new-org-title">
       <h1 id="new-org-title">Register an organisation</h1>
       <p className="muted">
-        You become its admin. Its legal form starts self-declared: submit evidence for a steward to verify, or ask two
-        verified organisations to attest it. Until then it buys as for-profit.
+        You become its admin. Its legal form starts self-declared: submit evidence for a steward to verify, or ask two verified organisations to attest it.
+        Until then it buys as for-profit.
       </p>
       <Form method="post" className="form" aria-describedby={failed ? 'form-error' : undefined}>
         <div id="form-error">

@@ -40,7 +40,8 @@ export async function action({ request }: ActionFunctionArgs) {
     await readForm(request),
     StewardForm,
     {
-      review: ({ id, decision, reason }, values) => formRedirect(values, () => reviewEvidence(db, steward.id, id, { approve: decision === 'approve', reason }), '/steward?notice=reviewed'),
+      review: ({ id, decision, reason }, values) =>
+        formRedirect(values, () => reviewEvidence(db, steward.id, id, { approve: decision === 'approve', reason }), '/steward?notice=reviewed'),
       challenge: ({ id, decision, reason }, values) =>
         formRedirect(
           values,
@@ -49,11 +50,21 @@ export async function action({ request }: ActionFunctionArgs) {
           '/steward?notice=decided',
         ),
       'credit-payout': ({ id, decision, reason }, values) =>
-        formRedirect(values, () => decideCreditPayout(db, steward.id, id, { approve: decision === 'approve', reason }), `/steward?notice=${decision === 'approve' ? 'credit-paid' : 'credit-refused'}`),
-      rules: ({ weights, note }, values) => formRedirect(values, () => publishRules(db, { weights, note, publishedBy: steward.displayName }), '/steward?notice=published'),
-      'propose-steward': ({ email, reason }, values) => formRedirect(values, () => proposeSteward(db, steward.id, { email, reason }), '/steward?notice=proposed'),
+        formRedirect(
+          values,
+          () => decideCreditPayout(db, steward.id, id, { approve: decision === 'approve', reason }),
+          `/steward?notice=${decision === 'approve' ? 'credit-paid' : 'credit-refused'}`,
+        ),
+      rules: ({ weights, note }, values) =>
+        formRedirect(values, () => publishRules(db, { weights, note, publishedBy: steward.displayName }), '/steward?notice=published'),
+      'propose-steward': ({ email, reason }, values) =>
+        formRedirect(values, () => proposeSteward(db, steward.id, { email, reason }), '/steward?notice=proposed'),
       appoint: ({ id, decision }, values) =>
-        formRedirect(values, () => decideStewardProposal(db, steward.id, id, decision === 'approve'), `/steward?notice=${decision === 'approve' ? 'appointed' : 'not-appointed'}`),
+        formRedirect(
+          values,
+          () => decideStewardProposal(db, steward.id, id, decision === 'approve'),
+          `/steward?notice=${decision === 'approve' ? 'appointed' : 'not-appointed'}`,
+        ),
     },
     { above: 'all', unknownIntent: 'Unknown action.' },
   )
@@ -128,11 +139,17 @@ export default function StewardDesk() {
                   <Link to={`/organisations/${c.organisationSlug}/credit`}>{c.organisation}</Link> asks for{' '}
                   <strong>{formatMoney(c.amount.amount, c.amount.currency)}</strong> of the credit it is owed, paid to: {c.payTo}
                 </p>
-                <p className="muted small">
-                  Asked by {c.requester}. Another steward than the asker, and not one of its members, decides.
-                </p>
+                <p className="muted small">Asked by {c.requester}. Another steward than the asker, and not one of its members, decides.</p>
                 {c.requestedBy === queue.me ? null : (
-                  <Decision intent="credit-payout" id={c.id} options={[['approve', 'Approve and post the payout'], ['reject', 'Reject']]} failed={failed} />
+                  <Decision
+                    intent="credit-payout"
+                    id={c.id}
+                    options={[
+                      ['approve', 'Approve and post the payout'],
+                      ['reject', 'Reject'],
+                    ]}
+                    failed={failed}
+                  />
                 )}
               </li>
             ))}
@@ -154,9 +171,25 @@ export default function StewardDesk() {
                   </strong>
                 </p>
                 <p className="small">
-                  Source: {e.sourceUrl ? <a href={e.sourceUrl} rel="nofollow noopener">{e.source}</a> : e.source} · submitted {e.createdAt.slice(0, 10)}
+                  Source:{' '}
+                  {e.sourceUrl ? (
+                    <a href={e.sourceUrl} rel="nofollow noopener">
+                      {e.source}
+                    </a>
+                  ) : (
+                    e.source
+                  )}{' '}
+                  · submitted {e.createdAt.slice(0, 10)}
                 </p>
-                <Decision intent="review" id={e.id} options={[['approve', 'Verify'], ['reject', 'Reject']]} failed={failed} />
+                <Decision
+                  intent="review"
+                  id={e.id}
+                  options={[
+                    ['approve', 'Verify'],
+                    ['reject', 'Reject'],
+                  ]}
+                  failed={failed}
+                />
               </li>
             ))}
           </ul>
@@ -178,7 +211,15 @@ export default function StewardDesk() {
                   <EvidenceBadge level={c.evidenceLevel} />
                 </p>
                 <blockquote>{c.reason}</blockquote>
-                <Decision intent="challenge" id={c.id} options={[['uphold', 'Uphold: overturn the claim'], ['dismiss', 'Dismiss']]} failed={failed} />
+                <Decision
+                  intent="challenge"
+                  id={c.id}
+                  options={[
+                    ['uphold', 'Uphold: overturn the claim'],
+                    ['dismiss', 'Dismiss'],
+                  ]}
+                  failed={failed}
+                />
               </li>
             ))}
           </ul>
@@ -187,8 +228,8 @@ export default function StewardDesk() {
       <section aria-labelledby="rules-title">
         <h2 id="rules-title">Score rules</h2>
         <p className="muted small">
-          The community weights of the ethical-preference score. Publishing a new version rescores every offer at once;
-          each stored score records the version it was computed with.
+          The community weights of the ethical-preference score. Publishing a new version rescores every offer at once; each stored score records the version it
+          was computed with.
         </p>
         <div className="table-scroll">
           <table>
@@ -228,7 +269,15 @@ export default function StewardDesk() {
             {criteria.map((c) => (
               <label key={c} className="field">
                 {criterionLabel[c]}
-                <input name={`w_${c}`} type="number" min={0} max={100} step={1} required defaultValue={failed?.values.intent === 'rules' ? failed.values[`w_${c}`] : queue.rules[0]?.weights[c]} />
+                <input
+                  name={`w_${c}`}
+                  type="number"
+                  min={0}
+                  max={100}
+                  step={1}
+                  required
+                  defaultValue={failed?.values.intent === 'rules' ? failed.values[`w_${c}`] : queue.rules[0]?.weights[c]}
+                />
               </label>
             ))}
           </div>
@@ -245,8 +294,7 @@ export default function StewardDesk() {
       <section aria-labelledby="grant-title">
         <h2 id="grant-title">Appoint a steward</h2>
         <p className="muted small">
-          One steward proposes, a second approves: nobody becomes a steward on one person’s word. They need an account with a
-          confirmed email address.
+          One steward proposes, a second approves: nobody becomes a steward on one person’s word. They need an account with a confirmed email address.
         </p>
         {queue.proposals.length === 0 ? (
           <p className="muted">No proposal waits for a second steward.</p>
@@ -285,11 +333,23 @@ export default function StewardDesk() {
           {failed?.values.intent === 'propose-steward' ? <FormError message={failed.formError} /> : null}
           <label className="field">
             Their account’s email
-            <input name="email" type="email" required maxLength={254} defaultValue={failed?.values.intent === 'propose-steward' ? failed.values.email : undefined} />
+            <input
+              name="email"
+              type="email"
+              required
+              maxLength={254}
+              defaultValue={failed?.values.intent === 'propose-steward' ? failed.values.email : undefined}
+            />
           </label>
           <label className="field">
             Why they should be a steward
-            <input name="reason" required minLength={5} maxLength={1000} defaultValue={failed?.values.intent === 'propose-steward' ? failed.values.reason : undefined} />
+            <input
+              name="reason"
+              required
+              minLength={5}
+              maxLength={1000}
+              defaultValue={failed?.values.intent === 'propose-steward' ? failed.values.reason : undefined}
+            />
           </label>
           <button type="submit" className="button">
             Propose as steward

@@ -39,7 +39,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const result = await handleStripeEvent(db, event)
   if (result.outcome === 'paid' && result.checkoutId !== null) await sendOrderConfirmations(db, result.checkoutId, env().APP_URL)
   if (result.outcome === 'amount_mismatch') {
-    console.error(`Stripe event ${event.id}: the amount paid does not match checkout ${result.checkoutId}; nothing was marked paid, and the payment is refunded.`)
+    console.error(
+      `Stripe event ${event.id}: the amount paid does not match checkout ${result.checkoutId}; nothing was marked paid, and the payment is refunded.`,
+    )
   }
   if (result.refundDue) {
     // Money for lapsed orders, or not what we asked for, goes straight back.

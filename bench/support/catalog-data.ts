@@ -7,8 +7,50 @@ import { legalForms, surplusPolicies } from '../../db/schema'
 import { refreshScores } from '../../app/modules/scoring/scores.server'
 import { mulberry32 } from '../../db/seed/random'
 
-const adjectives = ['organic', 'hand-woven', 'refurbished', 'open-source', 'fair-trade', 'solar', 'recycled', 'heirloom', 'cooperative', 'modular', 'wild', 'stone-ground', 'repairable', 'local', 'seasonal', 'natural']
-const nouns = ['pasta', 'linen', 'laptop', 'beehive', 'bicycle', 'coffee', 'soap', 'honey', 'textbook', 'chair', 'lamp', 'seeds', 'toolkit', 'jacket', 'bread', 'router', 'tea', 'manual', 'course', 'dataset', 'pattern', 'cheese', 'wine', 'sensor']
+const adjectives = [
+  'organic',
+  'hand-woven',
+  'refurbished',
+  'open-source',
+  'fair-trade',
+  'solar',
+  'recycled',
+  'heirloom',
+  'cooperative',
+  'modular',
+  'wild',
+  'stone-ground',
+  'repairable',
+  'local',
+  'seasonal',
+  'natural',
+]
+const nouns = [
+  'pasta',
+  'linen',
+  'laptop',
+  'beehive',
+  'bicycle',
+  'coffee',
+  'soap',
+  'honey',
+  'textbook',
+  'chair',
+  'lamp',
+  'seeds',
+  'toolkit',
+  'jacket',
+  'bread',
+  'router',
+  'tea',
+  'manual',
+  'course',
+  'dataset',
+  'pattern',
+  'cheese',
+  'wine',
+  'sensor',
+]
 const materials = ['oak', 'wool', 'hemp', 'cotton', 'steel', 'clay', 'bamboo', 'copper', 'wheat', 'olive', 'barley', 'cork']
 const places = ['Bologna', 'Lyon', 'Ghent', 'Porto', 'Leipzig', 'Cádiz', 'Turin', 'Graz', 'Malmö', 'Cork', 'Kraków', 'Thessaloniki']
 const countries = ['IT', 'FR', 'BE', 'PT', 'DE', 'ES', 'IT', 'AT', 'SE', 'IE', 'PL', 'GR']
@@ -31,7 +73,19 @@ const licences: [string, string, string][] = [
   ['cc-by-nc-sa-4.0', 'CC BY-NC-SA 4.0', 'non_commercial'],
   ['proprietary', 'Proprietary', 'proprietary'],
 ]
-const categories = ['food-and-drink', 'textiles', 'household', 'tools', 'open-hardware', 'software', 'books-and-learning', 'designs', 'health-and-care', 'energy', 'seeds']
+const categories = [
+  'food-and-drink',
+  'textiles',
+  'household',
+  'tools',
+  'open-hardware',
+  'software',
+  'books-and-learning',
+  'designs',
+  'health-and-care',
+  'energy',
+  'seeds',
+]
 const certifications = ['wfto_guaranteed_fair_trade', 'eu_organic', 'eu_ecolabel', 'fairtrade_international']
 const levels = ['self_declared', 'documented', 'peer_attested', 'verified']
 
@@ -54,7 +108,9 @@ export async function buildCatalogDb(file: string, offers: number, progress: (li
     for (const l of licences) lic.run(...l)
     const cat = sqlite.prepare('insert into categories (slug, name) values (?, ?)')
     for (const c of categories) cat.run(c, c.replace(/-/g, ' '))
-    sqlite.prepare(`insert into commons_funds (slug, name, purpose, kind, currency) values ('infrastructure', 'Infrastructure fund', '', 'infrastructure', 'EUR')`).run()
+    sqlite
+      .prepare(`insert into commons_funds (slug, name, purpose, kind, currency) values ('infrastructure', 'Infrastructure fund', '', 'infrastructure', 'EUR')`)
+      .run()
     const fund = sqlite.prepare(`insert into commons_funds (slug, name, purpose, kind, currency) values (?, ?, '', 'commons', 'EUR')`)
     for (const c of categories) fund.run(`${c}-commons`, `${c} commons`)
 
@@ -68,7 +124,20 @@ export async function buildCatalogDb(file: string, offers: number, progress: (li
       const omov = legalForm === 'for_profit' ? 0 : rand() < 0.8 ? 1 : null
       const surplus = legalForm === 'for_profit' ? 'shareholder_dividends' : pick(surplusPolicies.slice(0, 3))
       const payRatio = legalForm === 'for_profit' ? 10 + Math.floor(rand() * 30) : 1 + Math.floor(rand() * 4)
-      org.run(`bench-org-${i}`, `${pick(materials)} ${pick(nouns)} ${legalForm.replace(/_/g, ' ')} ${i}`, legalForm, countries[place], places[place], omov, 5 + Math.floor(rand() * 500), surplus, payRatio, rand() < 0.5 ? 1 : 0, created, created)
+      org.run(
+        `bench-org-${i}`,
+        `${pick(materials)} ${pick(nouns)} ${legalForm.replace(/_/g, ' ')} ${i}`,
+        legalForm,
+        countries[place],
+        places[place],
+        omov,
+        5 + Math.floor(rand() * 500),
+        surplus,
+        payRatio,
+        rand() < 0.5 ? 1 : 0,
+        created,
+        created,
+      )
       claim.run(i, 'legal_form', legalForm, pick(levels), rand() < 0.2 ? '2026-03-01T00:00:00.000Z' : '2028-06-01T00:00:00.000Z')
       if (omov !== null) claim.run(i, 'one_member_one_vote', String(omov), pick(levels), '2028-06-01T00:00:00.000Z')
       claim.run(i, 'surplus_policy', surplus, pick(levels), '2028-06-01T00:00:00.000Z')
@@ -94,9 +163,26 @@ export async function buildCatalogDb(file: string, offers: number, progress: (li
         const commoner = commons ? 0 : 200 + Math.floor(rand() * 20_000)
         const forProfit = commons ? 1_000 + Math.floor(rand() * 50_000) : commoner + Math.floor(commoner * (0.15 + rand() * 0.45))
         const status = rand() < 0.02 ? 'archived' : 'active'
-        insert.run(`bench-offer-${i + 1}`, 1 + Math.floor(rand() * organisations), commons ? 'commons' : 'good', title, description, category, licence,
-          commons ? 'download' : 'piece', commons ? null : Math.floor(rand() * 300), commons ? 'download' : 'shipping', commoner, forProfit,
-          commons ? 0 : 4500, commons ? 9000 : 4500, 1 + category, status, created, created)
+        insert.run(
+          `bench-offer-${i + 1}`,
+          1 + Math.floor(rand() * organisations),
+          commons ? 'commons' : 'good',
+          title,
+          description,
+          category,
+          licence,
+          commons ? 'download' : 'piece',
+          commons ? null : Math.floor(rand() * 300),
+          commons ? 'download' : 'shipping',
+          commoner,
+          forProfit,
+          commons ? 0 : 4500,
+          commons ? 9000 : 4500,
+          1 + category,
+          status,
+          created,
+          created,
+        )
       }
     })()
     progress(`offers: ${Math.min(offers, start + batch)} / ${offers}`)

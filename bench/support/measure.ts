@@ -133,7 +133,16 @@ function run(command: string, args: string[]) {
 /** The bare yardstick, built and bundled exactly like the app (see package.json "build"). */
 export function buildBareApp() {
   run('remix', ['build', 'bench/bare'])
-  run('esbuild', ['bench/bare-server.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--packages=external', '--outfile=bench/bare/build/server.js', '--log-level=warning'])
+  run('esbuild', [
+    'bench/bare-server.ts',
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    '--target=node20',
+    '--packages=external',
+    '--outfile=bench/bare/build/server.js',
+    '--log-level=warning',
+  ])
 }
 
 export function buildApp() {

@@ -1,13 +1,4 @@
-import type {
-  ClaimKind,
-  DeliveryMode,
-  EvidenceLevel,
-  LegalForm,
-  LicenceOpenness,
-  MembershipRole,
-  OfferKind,
-  SurplusPolicy,
-} from '../schema.js'
+import type { ClaimKind, DeliveryMode, EvidenceLevel, LegalForm, LicenceOpenness, MembershipRole, OfferKind, SurplusPolicy } from '../schema.js'
 
 // The hand-written demo world a newcomer browses: licences, categories, commons funds, the
 // organisations with their catalogues and evidence, and a few people. Everything here is
@@ -169,16 +160,14 @@ export const commonsFunds = [
   {
     slug: 'open-seed-library',
     name: 'Open seed library',
-    purpose:
-      'Pays for germination tests, seed-cleaning equipment and shared cold storage for open-pollinated varieties that anyone may save, resow and share.',
+    purpose: 'Pays for germination tests, seed-cleaning equipment and shared cold storage for open-pollinated varieties that anyone may save, resow and share.',
     kind: 'commons',
     steward: 'semences-libres-du-jura',
   },
   {
     slug: 'free-software-maintainers',
     name: 'Free software maintainers',
-    purpose:
-      'Pays the people who maintain the free software co-ops and community groups depend on: security fixes, releases, documentation and translations.',
+    purpose: 'Pays the people who maintain the free software co-ops and community groups depend on: security fixes, releases, documentation and translations.',
     kind: 'commons',
     steward: 'thistle-code',
   },
@@ -193,40 +182,35 @@ export const commonsFunds = [
   {
     slug: 'cooperative-education-commons',
     name: 'Cooperative education commons',
-    purpose:
-      'Funds open courses, handbooks, images and research on co-operative management and the solidarity economy, free to every commoner.',
+    purpose: 'Funds open courses, handbooks, images and research on co-operative management and the solidarity economy, free to every commoner.',
     kind: 'commons',
     steward: 'saber-comum',
   },
   {
     slug: 'textile-pattern-commons',
     name: 'Textile pattern commons',
-    purpose:
-      'Pays pattern writers, test knitters and translators, and keeps weaving drafts, knitting and sewing patterns free to share.',
+    purpose: 'Pays pattern writers, test knitters and translators, and keeps weaving drafts, knitting and sewing patterns free to share.',
     kind: 'commons',
     steward: 'stickatlas-commons',
   },
   {
     slug: 'community-energy-commons',
     name: 'Community energy commons',
-    purpose:
-      'Funds feasibility studies, contract templates, open designs and training that help neighbourhoods own their energy and mobility.',
+    purpose: 'Funds feasibility studies, contract templates, open designs and training that help neighbourhoods own their energy and mobility.',
     kind: 'commons',
     steward: 'energia-comunal',
   },
   {
     slug: 'food-sovereignty-commons',
     name: 'Food sovereignty commons',
-    purpose:
-      'Supports open cost breakdowns, recipes and processing know-how that keep small food producers independent of commodity chains.',
+    purpose: 'Supports open cost breakdowns, recipes and processing know-how that keep small food producers independent of commodity chains.',
     kind: 'commons',
     steward: null,
   },
   {
     slug: 'community-care-commons',
     name: 'Community care commons',
-    purpose:
-      'Funds open training material and tools for care co-operatives, written together with carers and the people they support.',
+    purpose: 'Funds open training material and tools for care co-operatives, written together with carers and the people they support.',
     kind: 'commons',
     steward: 'sorgenetz',
   },
@@ -437,8 +421,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'pastificio-terra-viva',
     name: 'Pastificio Terra Viva',
     legalForm: 'worker_coop',
-    summary:
-      'Eleven pasta makers who mill local durum wheat and dry their pasta slowly at low temperature. The co-op publishes what every kilo costs to make.',
+    summary: 'Eleven pasta makers who mill local durum wheat and dry their pasta slowly at low temperature. The co-op publishes what every kilo costs to make.',
     website: 'https://example.org/terra-viva',
     countryCode: 'IT',
     region: 'Puglia',
@@ -567,8 +550,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'errota-tresnak',
     name: 'Errota Tresnak Koop.',
     legalForm: 'worker_coop',
-    summary:
-      'A forge and tool-making co-operative in the Deba valley. Its hand tools are built to be resharpened and rehandled for decades.',
+    summary: 'A forge and tool-making co-operative in the Deba valley. Its hand tools are built to be resharpened and rehandled for decades.',
     website: 'https://example.org/errota-tresnak',
     countryCode: 'ES',
     region: 'País Vasco',
@@ -686,8 +668,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'thistle-code',
     name: "Thistle Code Workers' Co-operative",
     legalForm: 'worker_coop',
-    summary:
-      'Nine developers building free software for co-operatives, unions and community groups. Everyone earns the same hourly rate.',
+    summary: 'Nine developers building free software for co-operatives, unions and community groups. Everyone earns the same hourly rate.',
     website: 'https://example.org/thistle-code',
     countryCode: 'GB',
     region: 'Scotland',
@@ -918,8 +899,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'kollektivdruckerei-lindenblatt',
     name: 'Kollektivdruckerei Lindenblatt eG',
     legalForm: 'worker_coop',
-    summary:
-      'A collectively run print shop and small press in Leipzig, publishing books on co-operative economics on recycled paper with vegetable inks.',
+    summary: 'A collectively run print shop and small press in Leipzig, publishing books on co-operative economics on recycled paper with vegetable inks.',
     website: 'https://example.org/lindenblatt',
     countryCode: 'DE',
     region: 'Sachsen',
@@ -1144,8 +1124,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'ikaria-beekeepers',
     name: "Ikarian Beekeepers' Co-operative",
     legalForm: 'producer_coop',
-    summary:
-      'Twenty-eight beekeepers on Ikaria producing thyme honey, beeswax and propolis with hives that move with the flowering.',
+    summary: 'Twenty-eight beekeepers on Ikaria producing thyme honey, beeswax and propolis with hives that move with the flowering.',
     website: 'https://example.org/ikaria-bees',
     countryCode: 'GR',
     region: 'North Aegean',
@@ -1238,8 +1217,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'linho-tras-os-montes',
     name: 'Cooperativa do Linho de Trás-os-Montes',
     legalForm: 'producer_coop',
-    summary:
-      'Flax growers and spinners in north-east Portugal who keep the whole linen chain, from seed to yarn, in one valley.',
+    summary: 'Flax growers and spinners in north-east Portugal who keep the whole linen chain, from seed to yarn, in one valley.',
     website: 'https://example.org/linho-tm',
     countryCode: 'PT',
     region: 'Norte',
@@ -1324,8 +1302,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'zadenwerf',
     name: 'Zadenwerf Kwekerscoöperatie',
     legalForm: 'producer_coop',
-    summary:
-      'Organic growers who breed open-pollinated vegetable varieties together and sell seed that gardeners may save and resow.',
+    summary: 'Organic growers who breed open-pollinated vegetable varieties together and sell seed that gardeners may save and resow.',
     website: 'https://example.org/zadenwerf',
     countryCode: 'NL',
     region: 'Gelderland',
@@ -1544,8 +1521,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'gront-faellesskab',
     name: 'Grønt Fællesskab Forbrugerkooperativ',
     legalForm: 'consumer_coop',
-    summary:
-      'A consumer co-operative that buys organic staples and household goods in bulk for about 600 member households in Nørrebro.',
+    summary: 'A consumer co-operative that buys organic staples and household goods in bulk for about 600 member households in Nørrebro.',
     website: 'https://example.org/gront-faellesskab',
     countryCode: 'DK',
     region: 'Hovedstaden',
@@ -1589,8 +1565,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'energia-comunal',
     name: 'Energia Comunal Cooperativa',
     legalForm: 'consumer_coop',
-    summary:
-      'An energy co-operative owned by 3,200 households that builds shared solar roofs and supplies renewable electricity at cost.',
+    summary: 'An energy co-operative owned by 3,200 households that builds shared solar roofs and supplies renewable electricity at cost.',
     website: 'https://example.org/energia-comunal',
     countryCode: 'ES',
     region: 'Catalunya',
@@ -1673,8 +1648,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'orti-solidali',
     name: 'Cooperativa Sociale Orti Solidali',
     legalForm: 'multi_stakeholder_coop',
-    summary:
-      'Gardeners, trainees and neighbours growing vegetables and seedlings on reclaimed land, with jobs for people leaving long-term unemployment.',
+    summary: 'Gardeners, trainees and neighbours growing vegetables and seedlings on reclaimed land, with jobs for people leaving long-term unemployment.',
     website: 'https://example.org/orti-solidali',
     countryCode: 'IT',
     region: 'Emilia-Romagna',
@@ -1960,8 +1934,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'solidarity-market-stewards',
     name: 'Solidarity Market Stewards Co-operative',
     legalForm: 'platform_coop',
-    summary:
-      'The co-operative that runs this marketplace. Its stewards verify organisations, keep the score rules and co-sign fund disbursements.',
+    summary: 'The co-operative that runs this marketplace. Its stewards verify organisations, keep the score rules and co-sign fund disbursements.',
     website: 'https://example.org/solidarity-market',
     countryCode: 'BE',
     region: 'Brussels-Capital',
@@ -2070,8 +2043,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'lumen-photo',
     name: 'Lumen Photo Co-operative',
     legalForm: 'platform_coop',
-    summary:
-      'A stock photography co-operative owned by 140 photographers, publishing commons-licensed images of everyday work and care.',
+    summary: 'A stock photography co-operative owned by 140 photographers, publishing commons-licensed images of everyday work and care.',
     website: 'https://example.org/lumen-photo',
     countryCode: 'IE',
     region: 'Leinster',
@@ -2155,8 +2127,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'hackerspace-bricolabs',
     name: 'Hackerspace Bricolabs Commons',
     legalForm: 'commons_project',
-    summary:
-      'A hackerspace community that designs open hardware for environmental sensing and small-scale making, and sells kits to fund its lab.',
+    summary: 'A hackerspace community that designs open hardware for environmental sensing and small-scale making, and sells kits to fund its lab.',
     website: 'https://example.org/bricolabs',
     countryCode: 'IT',
     region: 'Liguria',
@@ -2275,8 +2246,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'colmena-abierta',
     name: 'Colmena Abierta',
     legalForm: 'commons_project',
-    summary:
-      'A peer-production community of beekeepers and makers who design open beehives and tools that anyone can build with a saw or a CNC router.',
+    summary: 'A peer-production community of beekeepers and makers who design open beehives and tools that anyone can build with a saw or a CNC router.',
     website: 'https://example.org/colmena-abierta',
     countryCode: 'ES',
     region: 'Andalucía',
@@ -2347,8 +2317,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'semences-libres-du-jura',
     name: 'Semences Libres du Jura',
     legalForm: 'commons_project',
-    summary:
-      'A network of gardeners and farmers who keep more than 300 mountain-hardy varieties in a shared seed library.',
+    summary: 'A network of gardeners and farmers who keep more than 300 mountain-hardy varieties in a shared seed library.',
     website: 'https://example.org/semences-jura',
     countryCode: 'FR',
     region: 'Bourgogne-Franche-Comté',
@@ -2435,8 +2404,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'stickatlas-commons',
     name: 'Stickatlas Commons',
     legalForm: 'commons_project',
-    summary:
-      'An online community that documents Nordic knitting and mending techniques as free patterns, funded by commercial licences and yarn kits.',
+    summary: 'An online community that documents Nordic knitting and mending techniques as free patterns, funded by commercial licences and yarn kits.',
     website: 'https://example.org/stickatlas',
     countryCode: 'SE',
     region: 'Västra Götaland',
@@ -2613,8 +2581,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'saber-comum',
     name: 'Associação Saber Comum',
     legalForm: 'nonprofit',
-    summary:
-      'A non-profit association that writes and teaches open courses on co-operative management, in Portuguese, Spanish and English.',
+    summary: 'A non-profit association that writes and teaches open courses on co-operative management, in Portuguese, Spanish and English.',
     website: 'https://example.org/saber-comum',
     countryCode: 'PT',
     region: 'Lisboa',
@@ -2705,8 +2672,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'reparaturnetz-steiermark',
     name: 'Reparaturnetz Steiermark',
     legalForm: 'nonprofit',
-    summary:
-      'An association that runs 25 repair cafés across Styria and publishes repair guides so that things stay in use.',
+    summary: 'An association that runs 25 repair cafés across Styria and publishes repair guides so that things stay in use.',
     website: 'https://example.org/reparaturnetz',
     countryCode: 'AT',
     region: 'Steiermark',
@@ -2795,8 +2761,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'donnees-communes',
     name: 'Association Données Communes',
     legalForm: 'nonprofit',
-    summary:
-      'Researchers and data stewards who publish open datasets on co-operatives, commons and local economies in France.',
+    summary: 'Researchers and data stewards who publish open datasets on co-operatives, commons and local economies in France.',
     website: 'https://example.org/donnees-communes',
     countryCode: 'FR',
     region: 'Île-de-France',
@@ -2861,8 +2826,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'rebooted-computers',
     name: 'Rebooted Computers CIC',
     legalForm: 'social_enterprise',
-    summary:
-      'A community interest company that refurbishes donated laptops, installs free software and trains young people as technicians.',
+    summary: 'A community interest company that refurbishes donated laptops, installs free software and trains young people as technicians.',
     website: 'https://example.org/rebooted',
     countryCode: 'GB',
     region: 'England',
@@ -2974,8 +2938,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'le-fil-solidaire',
     name: 'Le Fil Solidaire',
     legalForm: 'social_enterprise',
-    summary:
-      'A work-integration enterprise that sorts donated clothing, repairs what it can and turns the rest into new garments.',
+    summary: 'A work-integration enterprise that sorts donated clothing, repairs what it can and turns the rest into new garments.',
     website: 'https://example.org/fil-solidaire',
     countryCode: 'FR',
     region: 'Hauts-de-France',
@@ -3060,8 +3023,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'koinsep-ergani',
     name: 'Koinsep Ergani',
     legalForm: 'social_enterprise',
-    summary:
-      'A social co-operative enterprise in Athens that employs women returning to work, making rusks, spoon sweets and herbal products.',
+    summary: 'A social co-operative enterprise in Athens that employs women returning to work, making rusks, spoon sweets and herbal products.',
     website: 'https://example.org/ergani',
     countryCode: 'GR',
     region: 'Attica',
@@ -3219,8 +3181,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'balkonsolar-werkstatt',
     name: 'Balkonsolar Werkstatt München',
     legalForm: 'informal_group',
-    summary:
-      'A neighbourhood group that helps tenants install plug-in balcony solar panels and documents everything it learns.',
+    summary: 'A neighbourhood group that helps tenants install plug-in balcony solar panels and documents everything it learns.',
     website: 'https://example.org/balkonsolar-muc',
     countryCode: 'DE',
     region: 'Bayern',
@@ -3344,8 +3305,7 @@ export const organisations: OrganisationSeed[] = [
     slug: 'lund-traverkstad',
     name: 'Lund Träverkstad',
     legalForm: 'sole_trader',
-    summary:
-      'A woodworker in Malmö who makes bowls, stools and tool handles with a pole lathe and green-wood techniques.',
+    summary: 'A woodworker in Malmö who makes bowls, stools and tool handles with a pole lathe and green-wood techniques.',
     website: 'https://example.org/lund-tra',
     countryCode: 'SE',
     region: 'Skåne',
@@ -3532,8 +3492,7 @@ export const organisations: OrganisationSeed[] = [
         claim: 'forced_labour_finding',
         value: 'proven',
         level: 'verified',
-        source:
-          "Steward panel decision SM-2026-014, based on an independent audit of the company's yarn supplier and its own admission",
+        source: "Steward panel decision SM-2026-014, based on an independent audit of the company's yarn supplier and its own admission",
         sourceUrl: 'https://example.org/solidarity-market/decisions/sm-2026-014',
         issued: '2026-07-22',
         expires: null,

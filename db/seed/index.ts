@@ -98,10 +98,7 @@ export async function seedDemoMarketplace(db: Database, { at = clock.now() }: Se
     for (const rows of chunks(plan.categories)) await trx.insertInto('categories').values(rows).execute()
     for (const rows of chunks(plan.organisations)) await trx.insertInto('organisations').values(rows).execute()
 
-    const organisationId = idLookup(
-      'organisation',
-      await trx.selectFrom('organisations').select(['id', 'slug']).execute()
-    )
+    const organisationId = idLookup('organisation', await trx.selectFrom('organisations').select(['id', 'slug']).execute())
     const categoryId = idLookup('category', await trx.selectFrom('categories').select(['id', 'slug']).execute())
 
     const fundRows: Insertable<CommonsFundsTable>[] = plan.commonsFunds.map(({ steward, ...fund }) => ({
@@ -120,13 +117,11 @@ export async function seedDemoMarketplace(db: Database, { at = clock.now() }: Se
     for (const rows of chunks(offerRows)) await trx.insertInto('offers').values(rows).execute()
     const offerId = idLookup('offer', await trx.selectFrom('offers').select(['id', 'slug']).execute())
 
-    const claimRows: Insertable<EvidenceClaimsTable>[] = plan.evidenceClaims.map(
-      ({ organisation, offer, ...claim }) => ({
-        ...claim,
-        organisationId: organisationId(organisation),
-        offerId: offer === null ? null : offerId(offer),
-      })
-    )
+    const claimRows: Insertable<EvidenceClaimsTable>[] = plan.evidenceClaims.map(({ organisation, offer, ...claim }) => ({
+      ...claim,
+      organisationId: organisationId(organisation),
+      offerId: offer === null ? null : offerId(offer),
+    }))
     for (const rows of chunks(claimRows)) await trx.insertInto('evidenceClaims').values(rows).execute()
 
     // Demo people are set up by the marketplace itself: their addresses count as confirmed.
@@ -135,7 +130,7 @@ export async function seedDemoMarketplace(db: Database, { at = clock.now() }: Se
     const personIds = await trx.selectFrom('people').select(['id', 'email']).execute()
     const personId = idLookup(
       'person',
-      personIds.map((p) => ({ id: p.id, slug: p.email }))
+      personIds.map((p) => ({ id: p.id, slug: p.email })),
     )
     const membershipRows: Insertable<MembershipsTable>[] = plan.memberships.map(({ person, organisation, ...m }) => ({
       ...m,
@@ -274,11 +269,7 @@ function planDemoMarketplace(): DemoPlan {
       const [producerBp, fundBp, infrastructureBp] = feeSplit(seed, rng)
       const commonerPrice = seed.kind === 'commons' ? 0 : seed.price
       const forProfitPrice = seed.kind === 'commons' ? seed.price : withMarkup(seed.price, rng)
-      const createdAt = atHour(
-        addDays(organisationCreatedAt(org.slug), 1 + index * 2 + rng.int(0, 20)),
-        rng.int(7, 19),
-        rng
-      )
+      const createdAt = atHour(addDays(organisationCreatedAt(org.slug), 1 + index * 2 + rng.int(0, 20)), rng.int(7, 19), rng)
       const updatedAt = capped(addDays(createdAt, seed.archived ? rng.int(120, 300) : rng.int(0, 100)))
 
       offerRows.push({
@@ -296,7 +287,7 @@ function planDemoMarketplace(): DemoPlan {
         category: seed.category,
         licenceCode: seed.licence ?? null,
         unit: seed.unit,
-        stock: seed.kind === 'commons' ? null : seed.stock ?? defaultStock(seed.price, rng),
+        stock: seed.kind === 'commons' ? null : (seed.stock ?? defaultStock(seed.price, rng)),
         delivery,
         currency: 'EUR',
         commonerPrice,
@@ -314,9 +305,7 @@ function planDemoMarketplace(): DemoPlan {
   }
 
   // Evidence: derived legal-form and governance claims, then the hand-written ones.
-  const verifiedCommonsEnterprises = organisations.filter(
-    (o) => o.evidence?.legalForm === 'verified' && o.legalForm !== 'for_profit'
-  )
+  const verifiedCommonsEnterprises = organisations.filter((o) => o.evidence?.legalForm === 'verified' && o.legalForm !== 'for_profit')
   const organisationClaims: ClaimRow[] = []
   for (const org of organisations) {
     const joined = organisationCreatedAt(org.slug)
@@ -345,7 +334,7 @@ function planDemoMarketplace(): DemoPlan {
         role: m.role,
         createdAt: addDays(personCreatedAt > orgCreatedAt ? personCreatedAt : orgCreatedAt, 1),
       }
-    })
+    }),
   )
 
   return {
@@ -412,7 +401,7 @@ function defaultStock(price: number, rng: Rng): number {
 function describeOffer(
   org: OrganisationSeed,
   seed: OfferSeed,
-  ctx: { delivery: DeliveryMode; fundName: string; fundBp: number; licenceName: string | null; rng: Rng }
+  ctx: { delivery: DeliveryMode; fundName: string; fundBp: number; licenceName: string | null; rng: Rng },
 ): string {
   const { rng } = ctx
   const sentences = [seed.text]
@@ -428,7 +417,7 @@ function describeOffer(
         `Free to commoners under the ${licence}; firms using it commercially pay an access fee, ${percent} % of which goes to the ${ctx.fundName}.`,
         `Commoners get it at no cost under the ${licence}. The access fee paid by for-profit users sustains the ${ctx.fundName}.`,
         `Released under the ${licence}: free for commoners, while commercial users pay an access fee shared with the ${ctx.fundName}.`,
-      ])
+      ]),
     )
     if (rng.next() < 0.5) sentences.push(aboutProducer(org, rng))
   }
@@ -448,26 +437,17 @@ function aboutProducer(org: OrganisationSeed, rng: Rng): string {
       `${name} is a co-operative of ${count('producers')} around ${city}.`,
       `From ${name}, whose members sell under one label and keep one set of books.`,
     ],
-    consumer_coop: [
-      `${name} is owned by its ${count('member households')} in ${city}.`,
-      `Chosen and sold by ${name}, a consumer co-operative in ${city}.`,
-    ],
+    consumer_coop: [`${name} is owned by its ${count('member households')} in ${city}.`, `Chosen and sold by ${name}, a consumer co-operative in ${city}.`],
     multi_stakeholder_coop: [
       `${name} in ${city} is owned jointly by its workers, users and supporters.`,
       `From ${name}, a multi-stakeholder co-operative of ${count('members')} in ${city}.`,
     ],
-    platform_coop: [
-      `${name} is a platform co-operative owned by its ${count('members')}.`,
-      `Published by ${name}, owned by the people who work through it.`,
-    ],
+    platform_coop: [`${name} is a platform co-operative owned by its ${count('members')}.`, `Published by ${name}, owned by the people who work through it.`],
     commons_project: [
       `${name} is a peer-production community of ${count('contributors')} based in ${city}.`,
       `Made and documented in the open by the ${name} community.`,
     ],
-    nonprofit: [
-      `${name} is a non-profit association in ${city}; sales fund its public work.`,
-      `From ${name}, a membership association in ${city}.`,
-    ],
+    nonprofit: [`${name} is a non-profit association in ${city}; sales fund its public work.`, `From ${name}, a membership association in ${city}.`],
     social_enterprise: [
       `${name} is a social enterprise in ${city} that reinvests its surplus in its social mission.`,
       `Every sale helps ${name} in ${city} create work for people who find it hard to get a job.`,
@@ -488,15 +468,9 @@ function deliveryNote(delivery: DeliveryMode, city: string, rng: Rng): string {
         'Dispatched once a week, grouped with other orders to cut transport.',
       ])
     case 'pickup':
-      return rng.pick([
-        `Collect it in ${city}; you will get a message when it is ready.`,
-        `Pickup only, from the ${city} workshop on weekdays.`,
-      ])
+      return rng.pick([`Collect it in ${city}; you will get a message when it is ready.`, `Pickup only, from the ${city} workshop on weekdays.`])
     case 'shipping_or_pickup':
-      return rng.pick([
-        `Collect it in ${city} or have it sent by post.`,
-        `Ships across the EU, or pick it up in ${city} at no cost.`,
-      ])
+      return rng.pick([`Collect it in ${city} or have it sent by post.`, `Ships across the EU, or pick it up in ${city} at no cost.`])
     default:
       return 'You receive a download link after checkout.'
   }
@@ -505,13 +479,7 @@ function deliveryNote(delivery: DeliveryMode, city: string, rng: Rng): string {
 // ---------------------------------------------------------------------------------------------
 // Evidence
 
-const cooperativeForms: readonly LegalForm[] = [
-  'worker_coop',
-  'producer_coop',
-  'consumer_coop',
-  'multi_stakeholder_coop',
-  'platform_coop',
-]
+const cooperativeForms: readonly LegalForm[] = ['worker_coop', 'producer_coop', 'consumer_coop', 'multi_stakeholder_coop', 'platform_coop']
 
 /** The legal-form and governance claims an organisation's `evidence` stands for. */
 function derivedClaims(org: OrganisationSeed, attesterPool: OrganisationSeed[]): ClaimSeed[] {
@@ -535,8 +503,8 @@ function derivedClaims(org: OrganisationSeed, attesterPool: OrganisationSeed[]):
       org.legalForm === 'commons_project'
         ? 'Project charter and governance document, published in the project repository'
         : forProfit || org.legalForm === 'sole_trader'
-        ? `${registry} (extract uploaded)`
-        : `Statutes, art. ${rng.int(1, 4)}, and ${registry}`,
+          ? `${registry} (extract uploaded)`
+          : `Statutes, art. ${rng.int(1, 4)}, and ${registry}`,
     self_declared: () => 'Declared by the organisation when it joined the marketplace',
   }
   claims.push({
@@ -545,9 +513,7 @@ function derivedClaims(org: OrganisationSeed, attesterPool: OrganisationSeed[]):
     level: evidence.legalForm,
     source: legalFormSource[evidence.legalForm](),
     sourceUrl:
-      evidence.legalForm === 'verified' || evidence.legalForm === 'documented'
-        ? documentUrl(forProfit ? 'registry-extract.pdf' : 'statutes.pdf')
-        : undefined,
+      evidence.legalForm === 'verified' || evidence.legalForm === 'documented' ? documentUrl(forProfit ? 'registry-extract.pdf' : 'statutes.pdf') : undefined,
     issued: evidence.issued,
   })
 
@@ -557,10 +523,10 @@ function derivedClaims(org: OrganisationSeed, attesterPool: OrganisationSeed[]):
       level === 'self_declared'
         ? 'Declared in the organisation profile'
         : level === 'peer_attested'
-        ? attested
-        : level === 'verified'
-        ? `${documentSource}, checked by a steward`
-        : documentSource
+          ? attested
+          : level === 'verified'
+            ? `${documentSource}, checked by a steward`
+            : documentSource
     claims.push({ claim, value, level, source, issued: addDaysYmd(evidence.issued, rng.int(0, 20)) })
   }
   const article = () => rng.int(5, 24)
@@ -568,9 +534,7 @@ function derivedClaims(org: OrganisationSeed, attesterPool: OrganisationSeed[]):
     governance(
       'one_member_one_vote',
       String(org.oneMemberOneVote),
-      forProfit
-        ? `Articles of association, art. ${article()} (votes per share)`
-        : `Statutes, art. ${article()} (voting rights)`
+      forProfit ? `Articles of association, art. ${article()} (votes per share)` : `Statutes, art. ${article()} (voting rights)`,
     )
   }
   if (org.memberCount !== null && !forProfit) {
@@ -580,22 +544,14 @@ function derivedClaims(org: OrganisationSeed, attesterPool: OrganisationSeed[]):
     governance(
       'surplus_policy',
       org.surplusPolicy,
-      forProfit
-        ? `Annual accounts ${Number(year) - 1}, note on dividends`
-        : `Statutes, art. ${article()} (allocation of surplus)`
+      forProfit ? `Annual accounts ${Number(year) - 1}, note on dividends` : `Statutes, art. ${article()} (allocation of surplus)`,
     )
   }
   if (org.payRatio !== null) {
     governance('pay_ratio', String(org.payRatio), `Pay scale in the annual report ${Number(year) - 1}`)
   }
   if (org.openBooks === 1) {
-    governance(
-      'open_books',
-      '1',
-      org.website
-        ? `Annual accounts published at ${org.website}/accounts`
-        : 'Accounts presented at the open members’ assembly'
-    )
+    governance('open_books', '1', org.website ? `Annual accounts published at ${org.website}/accounts` : 'Accounts presented at the open members’ assembly')
   }
   return claims
 }
@@ -610,19 +566,15 @@ function registryEntry(org: OrganisationSeed, rng: Rng): string {
         ? `Italian cooperative registry (Albo delle società cooperative) no. A${d(6)}`
         : `Registro delle imprese di ${org.city}, REA no. ${d(6)}`
     case 'ES':
-      return coop
-        ? `Registro de Cooperativas de ${org.region ?? 'España'}, hoja no. ${d(5)}`
-        : `Registro Mercantil, NIF B${d(8)}`
+      return coop ? `Registro de Cooperativas de ${org.region ?? 'España'}, hoja no. ${d(5)}` : `Registro Mercantil, NIF B${d(8)}`
     case 'FR':
-      return nonprofit
-        ? `Répertoire national des associations no. W${d(9)}`
-        : `Registre du commerce et des sociétés, SIREN ${d(3)} ${d(3)} ${d(3)}`
+      return nonprofit ? `Répertoire national des associations no. W${d(9)}` : `Registre du commerce et des sociétés, SIREN ${d(3)} ${d(3)} ${d(3)}`
     case 'DE':
       return coop
         ? `Genossenschaftsregister, Amtsgericht ${org.city}, GnR ${d(3)}`
         : nonprofit
-        ? `Vereinsregister, Amtsgericht ${org.city}, VR ${d(5)}`
-        : `Handelsregister, Amtsgericht ${org.city}, HRB ${d(5)}`
+          ? `Vereinsregister, Amtsgericht ${org.city}, VR ${d(5)}`
+          : `Handelsregister, Amtsgericht ${org.city}, HRB ${d(5)}`
     case 'GB':
       return coop ? `FCA Mutuals Public Register no. ${d(5)}R` : `Companies House no. ${d(8)}`
     case 'BE':
@@ -634,9 +586,7 @@ function registryEntry(org: OrganisationSeed, rng: Rng): string {
     case 'GR':
       return `General Commercial Registry (GEMI) no. ${d(12)}`
     case 'AT':
-      return nonprofit
-        ? `Central Register of Associations, ZVR ${d(9)}`
-        : `Firmenbuch FN ${d(6)}${rng.pick(['a', 'b', 'f', 'm', 'x'])}`
+      return nonprofit ? `Central Register of Associations, ZVR ${d(9)}` : `Firmenbuch FN ${d(6)}${rng.pick(['a', 'b', 'f', 'm', 'x'])}`
     case 'IE':
       return coop ? `Registry of Friendly Societies no. ${d(4)}R` : `Companies Registration Office no. ${d(6)}`
     case 'DK':
@@ -644,9 +594,7 @@ function registryEntry(org: OrganisationSeed, rng: Rng): string {
     case 'SE':
       return `Bolagsverket org. no. 769${d(3)}-${d(4)}`
     case 'PL':
-      return org.legalForm === 'sole_trader'
-        ? `CEIDG entry, NIP ${d(10)}`
-        : `National Court Register (KRS) no. 0000${d(6)}`
+      return org.legalForm === 'sole_trader' ? `CEIDG entry, NIP ${d(10)}` : `National Court Register (KRS) no. 0000${d(6)}`
     default:
       return `Business register of ${org.countryCode}, no. ${d(8)}`
   }
@@ -655,8 +603,7 @@ function registryEntry(org: OrganisationSeed, rng: Rng): string {
 function claimRow(organisation: string, offer: string | null, seed: ClaimSeed, notBefore: string): ClaimRow {
   const rng = rngFor(`claim:${organisation}:${offer ?? ''}:${seed.claim}:${seed.value}:${seed.issued}`)
   const issuedAt = `${seed.issued}T00:00:00.000Z`
-  const expiresAt =
-    seed.expires === null ? null : seed.expires ? `${seed.expires}T00:00:00.000Z` : addYears(issuedAt, 2)
+  const expiresAt = seed.expires === null ? null : seed.expires ? `${seed.expires}T00:00:00.000Z` : addYears(issuedAt, 2)
   // Recorded when the organisation uploaded it: after it joined and after the document was issued.
   const uploaded = atHour(addDays(issuedAt > notBefore ? issuedAt : notBefore, rng.int(1, 12)), rng.int(8, 18), rng)
   return {

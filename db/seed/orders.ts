@@ -33,7 +33,17 @@ export async function seedCommonsResources(trx: Transaction<DB>): Promise<number
     .selectFrom('offers as o')
     .innerJoin('organisations as org', 'org.id', 'o.organisationId')
     .leftJoin('licences as l', 'l.code', 'o.licenceCode')
-    .select(['o.id', 'o.slug', 'o.title', 'o.description', 'o.delivery', 'o.createdAt', 'org.name as producer', 'org.slug as producerSlug', 'l.name as licenceName'])
+    .select([
+      'o.id',
+      'o.slug',
+      'o.title',
+      'o.description',
+      'o.delivery',
+      'o.createdAt',
+      'org.name as producer',
+      'org.slug as producerSlug',
+      'l.name as licenceName',
+    ])
     .where('o.kind', '=', 'commons')
     .orderBy('o.id')
     .execute()
@@ -49,7 +59,15 @@ export async function seedCommonsResources(trx: Transaction<DB>): Promise<number
     await trx
       .insertInto('commonsResources')
       // Uploaded with the listing: its time, not SQLite's clock (the column's default).
-      .values({ offerId: o.id, kind: 'file', fileName: `${o.slug}.md`, contentType: 'text/markdown; charset=utf-8', content, byteSize: content.length, updatedAt: o.createdAt })
+      .values({
+        offerId: o.id,
+        kind: 'file',
+        fileName: `${o.slug}.md`,
+        contentType: 'text/markdown; charset=utf-8',
+        content,
+        byteSize: content.length,
+        updatedAt: o.createdAt,
+      })
       .execute()
   }
   return offers.length
@@ -115,7 +133,12 @@ export async function seedDemoOrders(trx: Transaction<DB>, asOf: SeedTimeShift):
     )
     orders += placed.orderIds.length
     const paidAt = new Date(Date.parse(placedAt) + 2 * 86_400_000).toISOString()
-    const unpaid = await trx.selectFrom('orders').select(['id', 'total']).where('checkoutId', '=', placed.checkoutId).where('status', '=', 'pending_payment').execute()
+    const unpaid = await trx
+      .selectFrom('orders')
+      .select(['id', 'total'])
+      .where('checkoutId', '=', placed.checkoutId)
+      .where('status', '=', 'pending_payment')
+      .execute()
     for (const order of unpaid) {
       await applyPayment(
         trx,

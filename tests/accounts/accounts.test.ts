@@ -3,7 +3,16 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../db/connection'
 import { AppError } from '../../app/lib/errors'
 import { newestMailTo } from '../../app/lib/mail.server'
-import { changePassword, checkResetToken, logIn, loginLimits, requestPasswordReset, resetPassword, signUp, wrongCredentials } from '../../app/modules/accounts/accounts.server'
+import {
+  changePassword,
+  checkResetToken,
+  logIn,
+  loginLimits,
+  requestPasswordReset,
+  resetPassword,
+  signUp,
+  wrongCredentials,
+} from '../../app/modules/accounts/accounts.server'
 import { createSession, personForSession, revokeSession } from '../../app/lib/session-store.server'
 import { setSteward } from '../../app/modules/accounts/stewards.server'
 import { rowCount, testDb } from '../support/db'
@@ -77,14 +86,17 @@ describe('logging in', () => {
 
   const attacker = '198.51.100.7'
   const owner = '192.0.2.9'
-  const guess = (minutes: number, address = attacker, email = 'ada@example.org') => rejection(logIn(db, { email, password: 'wrong guess', address }, at(minutes)))
+  const guess = (minutes: number, address = attacker, email = 'ada@example.org') =>
+    rejection(logIn(db, { email, password: 'wrong guess', address }, at(minutes)))
 
   it('an attacker’s failures from one address never stop the owner logging in from another', async () => {
     // Guesses every three minutes for an hour: checked as the back-off allows, refused meanwhile.
     for (let i = 0; i < 20; i++) await guess(i * 3)
     await expect(logIn(db, { email: 'ada@example.org', password, address: owner }, at(60))).resolves.toMatchObject({ email: 'ada@example.org' })
     // …nor a burst of parallel guesses from many addresses
-    await Promise.allSettled(Array.from({ length: 30 }, (_, i) => logIn(db, { email: 'ada@example.org', password: 'wrong guess', address: `203.0.113.${i}` }, at(61))))
+    await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => logIn(db, { email: 'ada@example.org', password: 'wrong guess', address: `203.0.113.${i}` }, at(61))),
+    )
     await expect(logIn(db, { email: 'ada@example.org', password, address: owner }, at(61))).resolves.toMatchObject({ email: 'ada@example.org' })
   }, 30_000)
 
@@ -251,6 +263,9 @@ describe('stewards', () => {
     await signUp(db, { email: 'sam@example.org', displayName: 'Sam', password })
     await expect(setSteward(db, null, 'SAM@example.org', true)).resolves.toMatchObject({ isSteward: true })
     await expect(setSteward(db, null, 'sam@example.org', false)).resolves.toMatchObject({ isSteward: false })
-    await expect(setSteward(db, null, 'nobody@example.org', true)).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/nobody@example.org; they need to sign up first/) })
+    await expect(setSteward(db, null, 'nobody@example.org', true)).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/nobody@example.org; they need to sign up first/),
+    })
   })
 })

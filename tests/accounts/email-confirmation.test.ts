@@ -41,7 +41,8 @@ async function newAccount(email: string) {
 }
 
 const openLink = (token: string) => outcome(() => confirmLoader(args(getRequest(`/confirm-email/${token}`), { token })))
-const confirmedAt = async (id: number) => (await db.selectFrom('people').select('emailConfirmedAt').where('id', '=', id).executeTakeFirstOrThrow()).emailConfirmedAt
+const confirmedAt = async (id: number) =>
+  (await db.selectFrom('people').select('emailConfirmedAt').where('id', '=', id).executeTakeFirstOrThrow()).emailConfirmedAt
 
 describe('confirming an address', () => {
   it('mails a link at sign-up; the link confirms once, then says it was used', async () => {
@@ -73,8 +74,12 @@ describe('confirming an address', () => {
   it('resends a link from the notice, at most three an hour, and not once confirmed', async () => {
     const { account, token } = await newAccount('again@example.org')
     const cookie = await sessionCookieFor(account.id)
-    const resend = (fields: Record<string, string> = { intent: 'resend' }) => outcome(() => resendAction(args(formRequest('/confirm-email', fields, { cookie }))))
-    expect((await outcome(() => resendLoader(args(getRequest('/confirm-email', { cookie }))))).body).toMatchObject({ email: 'again@example.org', confirmed: false })
+    const resend = (fields: Record<string, string> = { intent: 'resend' }) =>
+      outcome(() => resendAction(args(formRequest('/confirm-email', fields, { cookie }))))
+    expect((await outcome(() => resendLoader(args(getRequest('/confirm-email', { cookie }))))).body).toMatchObject({
+      email: 'again@example.org',
+      confirmed: false,
+    })
     expect((await resend({ intent: 'something' })).status).toBe(400)
     const before = await rowCount(db, 'emailConfirmations')
     setClock(hoursAfter(0.1))
@@ -120,7 +125,13 @@ describe('what an unconfirmed account cannot do', () => {
     const { account, token } = await newAccount('rosa@example.org')
     const applicant = await createOrganisation(db, { name: 'Applicant Co-op', slug: 'applicant' })
     const attester = await createOrganisation(db, { name: 'Verified Co-op', slug: 'verified' })
-    await createClaim(db, { organisationId: attester.id, claim: 'legal_form', value: 'worker_coop', evidenceLevel: 'verified', expiresAt: hoursAfter(24 * 400) })
+    await createClaim(db, {
+      organisationId: attester.id,
+      claim: 'legal_form',
+      value: 'worker_coop',
+      evidenceLevel: 'verified',
+      expiresAt: hoursAfter(24 * 400),
+    })
     // An admin of a verified co-op (made so directly, as an administrator could)
     await db.insertInto('memberships').values({ organisationId: attester.id, personId: account.id, role: 'admin' }).execute()
     const claim = await createClaim(db, { organisationId: applicant.id, claim: 'legal_form', value: 'worker_coop', evidenceLevel: 'documented' })

@@ -34,7 +34,15 @@ const signUpForm = (fields: Partial<Record<'email' | 'displayName' | 'password' 
   outcome(() => signUpAction(args(formRequest('/signup', fields as Record<string, string>, { address }))))
 const logInForm = (fields: Record<string, string>, opts: { address?: string } = {}) =>
   outcome(() => logInAction(args(formRequest('/login', fields, { address: opts.address ?? address }))))
-const peopleCount = async () => Number((await db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+const peopleCount = async () =>
+  Number(
+    (
+      await db
+        .selectFrom('people')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 
 async function signedUp(email: string) {
   const result = await signUpForm({ email, displayName: 'Test Person', password, confirmPassword: password })
@@ -92,7 +100,12 @@ describe('sign up', () => {
   })
 
   it('answers oversized input with a 4xx and a message, never a 500', async () => {
-    const huge = await signUpForm({ email: `${'a'.repeat(250)}@example.org`, displayName: 'N'.repeat(81), password: 'p'.repeat(201), confirmPassword: 'p'.repeat(201) })
+    const huge = await signUpForm({
+      email: `${'a'.repeat(250)}@example.org`,
+      displayName: 'N'.repeat(81),
+      password: 'p'.repeat(201),
+      confirmPassword: 'p'.repeat(201),
+    })
     expect(huge.status).toBe(400)
     expect(huge.body.fieldErrors).toEqual({
       email: 'An email address has at most 254 characters.',
@@ -155,7 +168,9 @@ describe('log in', () => {
     }
     const limited = await logInForm({ email: 'target@example.org', password }, { address: '203.0.113.5' })
     expect(limited.status).toBe(429)
-    expect(limited.body.formError).toMatch(/^Too many failed log-in attempts from your network\. Please try again in (1 minute|\d\d seconds) \(after \d\d:\d\d:\d\d UTC\)/)
+    expect(limited.body.formError).toMatch(
+      /^Too many failed log-in attempts from your network\. Please try again in (1 minute|\d\d seconds) \(after \d\d:\d\d:\d\d UTC\)/,
+    )
     expect(limited.setCookie).toBeNull()
     await expect(logInForm({ email: 'target@example.org', password }, { address: '192.0.2.77' })).resolves.toMatchObject({ status: 302 })
   })
@@ -182,7 +197,11 @@ describe('sessions and logging out', () => {
   it('treats an expired session as anonymous', async () => {
     const cookie = await signedUp('expiring@example.org')
     const person = await db.selectFrom('people').select('id').where('email', '=', 'expiring@example.org').executeTakeFirstOrThrow()
-    await db.updateTable('sessions').set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where('personId', '=', person.id).execute()
+    await db
+      .updateTable('sessions')
+      .set({ expiresAt: new Date(Date.now() - 1000).toISOString() })
+      .where('personId', '=', person.id)
+      .execute()
     await expect(getOptionalUser(getRequest('/', { cookie }))).resolves.toBeNull()
   })
 
@@ -210,7 +229,14 @@ describe('sessions and logging out', () => {
 
   it('shows the header without touching the database for visitors without a session cookie', async () => {
     const real = globalThis.__solidarityDb
-    globalThis.__solidarityDb = new Proxy({}, { get: () => { throw new Error('no query expected') } }) as never
+    globalThis.__solidarityDb = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('no query expected')
+        },
+      },
+    ) as never
     try {
       await expect(rootLoader(args(getRequest('/', { cookie: 'catalog_view=x' })))).resolves.toEqual({ user: null, cartCount: 0 })
     } finally {
@@ -316,9 +342,17 @@ describe('password reset by email', () => {
     const person = await db.selectFrom('people').select('id').where('email', '=', 'slow@example.org').executeTakeFirstOrThrow()
     await forgot('slow@example.org')
     const token = tokenIn(newestMailTo('slow@example.org')!.text)!
-    await db.updateTable('passwordResets').set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where('personId', '=', person.id).execute()
+    await db
+      .updateTable('passwordResets')
+      .set({ expiresAt: new Date(Date.now() - 1000).toISOString() })
+      .where('personId', '=', person.id)
+      .execute()
     await expect(resetLoader(args(getRequest(`/reset-password/${token}`), { token }))).resolves.toMatchObject({ email: null })
-    const late = await outcome(() => resetAction(args(formRequest(`/reset-password/${token}`, { newPassword: 'a new mossy passphrase', confirmPassword: 'a new mossy passphrase' }), { token })))
+    const late = await outcome(() =>
+      resetAction(
+        args(formRequest(`/reset-password/${token}`, { newPassword: 'a new mossy passphrase', confirmPassword: 'a new mossy passphrase' }), { token }),
+      ),
+    )
     expect(late.status).toBe(400)
     expect(late.setCookie).toBeNull()
   })
@@ -327,7 +361,10 @@ describe('password reset by email', () => {
     const answer = await forgot('stranger@example.org')
     expect(answer).toMatchObject({ status: 200, body: { sent: true, message: expect.stringMatching(/^If an account exists/) } })
     expect(newestMailTo('stranger@example.org')).toBeNull()
-    await expect(forgot('not an email')).resolves.toMatchObject({ status: 400, body: { fieldErrors: { email: 'Enter an email address like name@example.org.' } } })
+    await expect(forgot('not an email')).resolves.toMatchObject({
+      status: 400,
+      body: { fieldErrors: { email: 'Enter an email address like name@example.org.' } },
+    })
   })
 
   it('shows the expired message for a token that cannot exist', async () => {

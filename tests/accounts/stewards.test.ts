@@ -35,7 +35,10 @@ describe('appointing a steward', () => {
   it('takes one steward’s proposal and a second steward’s approval', async () => {
     const { id } = await proposeSteward(db, sam.id, { email: rosa.email, reason: 'Ran the co-op registry for years' })
     expect(await isSteward(rosa.id)).toBe(0)
-    await expect(decideStewardProposal(db, sam.id, id, true)).rejects.toMatchObject({ code: 'forbidden', message: 'You proposed this appointment, so another steward must decide on it.' })
+    await expect(decideStewardProposal(db, sam.id, id, true)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: 'You proposed this appointment, so another steward must decide on it.',
+    })
     expect(await isSteward(rosa.id)).toBe(0)
     await decideStewardProposal(db, sol.id, id, true)
     expect(await isSteward(rosa.id)).toBe(1)
@@ -47,8 +50,12 @@ describe('appointing a steward', () => {
   it('through the steward desk: forged and replayed forms are 4xx and write nothing', async () => {
     const samCookie = await sessionCookieFor(sam.id)
     const solCookie = await sessionCookieFor(sol.id)
-    const post = (cookie: string, form: Record<string, string>) => statusOf(() => desk.action({ request: request('/steward', { cookie, form }), params: {}, context: {} }))
-    expect(await post(samCookie, { intent: 'propose-steward', email: rosa.email, reason: 'Ran the co-op registry' })).toMatchObject({ status: 302, location: '/steward?notice=proposed' })
+    const post = (cookie: string, form: Record<string, string>) =>
+      statusOf(() => desk.action({ request: request('/steward', { cookie, form }), params: {}, context: {} }))
+    expect(await post(samCookie, { intent: 'propose-steward', email: rosa.email, reason: 'Ran the co-op registry' })).toMatchObject({
+      status: 302,
+      location: '/steward?notice=proposed',
+    })
     const proposal = await db.selectFrom('stewardAppointments').select('id').executeTakeFirstOrThrow()
     // the old one-step grant is gone
     expect((await post(samCookie, { intent: 'grant', email: rosa.email })).status).toBe(400)
@@ -62,7 +69,10 @@ describe('appointing a steward', () => {
     expect(await rowCount(db, 'stewardAppointments')).toBe(1)
     // a non-steward cannot post to the desk at all
     expect((await post(await sessionCookieFor(rosa.id), { intent: 'appoint', id: String(proposal.id), decision: 'approve' })).status).toBe(403)
-    expect(await post(solCookie, { intent: 'appoint', id: String(proposal.id), decision: 'approve' })).toMatchObject({ status: 302, location: '/steward?notice=appointed' })
+    expect(await post(solCookie, { intent: 'appoint', id: String(proposal.id), decision: 'approve' })).toMatchObject({
+      status: 302,
+      location: '/steward?notice=appointed',
+    })
     expect(await isSteward(rosa.id)).toBe(1)
     expect((await post(solCookie, { intent: 'appoint', id: String(proposal.id), decision: 'approve' })).status).toBe(409)
   })
@@ -86,9 +96,30 @@ describe('no steward acts on their own organisation', () => {
   it('does not approve a payout of a fund their organisation stewards', async () => {
     const org = await createOrganisation(db, { name: 'Design Commons', slug: 'design-commons' })
     const admin = await insertPerson(db, 'Fund Admin')
-    await db.insertInto('memberships').values([{ organisationId: org.id, personId: admin.id, role: 'admin' }, { organisationId: org.id, personId: sam.id, role: 'member' }]).execute()
-    const fund = await db.insertInto('commonsFunds').values({ slug: 'design-fund', name: 'Design Fund', kind: 'commons', currency: 'EUR', stewardOrganisationId: org.id }).returning('id').executeTakeFirstOrThrow()
-    await postEntry(db, { kind: 'settlement', memo: 'fees in', postings: [{ account: { kind: 'payment_clearing', currency: 'EUR' }, amount: 5000 }, { account: { kind: 'commons_fund', commonsFundId: fund.id, currency: 'EUR' }, amount: -5000 }] }, now)
+    await db
+      .insertInto('memberships')
+      .values([
+        { organisationId: org.id, personId: admin.id, role: 'admin' },
+        { organisationId: org.id, personId: sam.id, role: 'member' },
+      ])
+      .execute()
+    const fund = await db
+      .insertInto('commonsFunds')
+      .values({ slug: 'design-fund', name: 'Design Fund', kind: 'commons', currency: 'EUR', stewardOrganisationId: org.id })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await postEntry(
+      db,
+      {
+        kind: 'settlement',
+        memo: 'fees in',
+        postings: [
+          { account: { kind: 'payment_clearing', currency: 'EUR' }, amount: 5000 },
+          { account: { kind: 'commons_fund', commonsFundId: fund.id, currency: 'EUR' }, amount: -5000 },
+        ],
+      },
+      now,
+    )
     const { id } = await requestDisbursement(db, admin.id, fund.id, { amount: 1000, recipient: 'Print shop', purpose: 'Printing the open manuals' })
     await expect(decideDisbursement(db, sam.id, id, { approve: true, reason: 'Good use of the fund' })).rejects.toMatchObject({
       code: 'forbidden',

@@ -13,13 +13,26 @@ beforeAll(async () => {
 })
 atDemoTime()
 
-const columns = ['earned_ownership', 'earned_surplus', 'earned_open_knowledge', 'earned_fair_work', 'earned_transparency', 'earned_environment', 'earned_cooperation']
+const columns = [
+  'earned_ownership',
+  'earned_surplus',
+  'earned_open_knowledge',
+  'earned_fair_work',
+  'earned_transparency',
+  'earned_environment',
+  'earned_cooperation',
+]
 
 /** The same ranking the slow, obvious way: SQL over every row. */
 async function bySql(weights: Weights, where = sql`true`) {
   const total = criteria.reduce((s, c) => s + weights[c], 0)
-  const expr = sql.join(criteria.map((c, i) => sql`${sql.raw(columns[i]!)} * ${weights[c] / total}`), sql` + `)
-  const { rows } = await sql<{ id: number }>`select offer_id as id from offer_scores where listed = 1 and ${where} order by (${expr}) desc, offer_id`.execute(db)
+  const expr = sql.join(
+    criteria.map((c, i) => sql`${sql.raw(columns[i]!)} * ${weights[c] / total}`),
+    sql` + `,
+  )
+  const { rows } = await sql<{ id: number }>`select offer_id as id from offer_scores where listed = 1 and ${where} order by (${expr}) desc, offer_id`.execute(
+    db,
+  )
   return rows.map((r) => r.id)
 }
 
@@ -40,7 +53,10 @@ describe('ranking by a buyer’s own weights', () => {
   it('applies every filter as SQL would', async () => {
     const weights = { ownership: 5, surplus: 5, openKnowledge: 5, fairWork: 40, transparency: 5, environment: 35, cooperation: 5 }
     const category = await db.selectFrom('categories').select('id').where('slug', '=', 'food-drink').executeTakeFirstOrThrow()
-    const expected = nonEmpty(await bySql(weights, sql`kind = 'good' and category_id = ${category.id} and country_code = 'IT' and score >= 20`), 'filtered offers')
+    const expected = nonEmpty(
+      await bySql(weights, sql`kind = 'good' and category_id = ${category.id} and country_code = 'IT' and score >= 20`),
+      'filtered offers',
+    )
     const slice = await rankByWeights(db, weights, { kind: 'good', categoryId: category.id, countryCode: 'IT', minScore: 20 }, 0, 24)
     expect(slice.total).toBe(expected.length)
     expect(slice.offerIds).toEqual(expected.slice(0, 24))
@@ -51,11 +67,7 @@ describe('ranking by a buyer’s own weights', () => {
   it('sees a score change at once, even though it keeps a copy in memory', async () => {
     const weights = { ownership: 100, surplus: 0, openKnowledge: 0, fairWork: 0, transparency: 0, environment: 0, cooperation: 0 }
     const before = await rankByWeights(db, weights, {}, 0, 1)
-    const top = await db
-      .selectFrom('offers')
-      .select('organisationId')
-      .where('id', '=', before.offerIds[0]!)
-      .executeTakeFirstOrThrow()
+    const top = await db.selectFrom('offers').select('organisationId').where('id', '=', before.offerIds[0]!).executeTakeFirstOrThrow()
     await updateOrganisationFacts(db, top.organisationId, { legalForm: 'for_profit', oneMemberOneVote: 0 })
     const after = await rankByWeights(db, weights, {}, 0, 1)
     expect(after.offerIds[0]).not.toBe(before.offerIds[0])

@@ -13,7 +13,10 @@ import { projectRoot, startServer, tempDir, type RunningServer } from '../suppor
 /** npm run db:backup / db:restore, run beside this process (whose buyers keep buying meanwhile). */
 function cli(command: 'backup' | 'restore', file: string, databasePath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'db/cli.ts', command, file], { cwd: projectRoot, env: { ...process.env, DATABASE_PATH: databasePath } })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'db/cli.ts', command, file], {
+      cwd: projectRoot,
+      env: { ...process.env, DATABASE_PATH: databasePath },
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

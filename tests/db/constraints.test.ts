@@ -23,9 +23,7 @@ describe('rules the database enforces on its own', () => {
   })
 
   it('never lets the for-profit price fall below the commoner price', async () => {
-    await expect(createOffer(db, { organisationId, commonerPrice: 2000, forProfitPrice: 1999 })).rejects.toThrow(
-      /offers_for_profit_not_below_commoner/,
-    )
+    await expect(createOffer(db, { organisationId, commonerPrice: 2000, forProfitPrice: 1999 })).rejects.toThrow(/offers_for_profit_not_below_commoner/)
     const offer = await createOffer(db, { organisationId })
     await expect(db.updateTable('offers').set({ forProfitPrice: 1 }).where('id', '=', offer.id).execute()).rejects.toThrow(
       /offers_for_profit_not_below_commoner/,
@@ -44,9 +42,7 @@ describe('rules the database enforces on its own', () => {
   })
 
   it('requires the access-fee split to add up to the whole fee', async () => {
-    await expect(createOffer(db, { organisationId, accessFeeProducerBp: 5000, accessFeeCommonsFundBp: 5000 })).rejects.toThrow(
-      /offers_access_fee_split_whole/,
-    )
+    await expect(createOffer(db, { organisationId, accessFeeProducerBp: 5000, accessFeeCommonsFundBp: 5000 })).rejects.toThrow(/offers_access_fee_split_whole/)
   })
 
   it('rejects unknown legal forms, evidence levels and dangling references', async () => {

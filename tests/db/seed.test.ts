@@ -47,8 +47,8 @@ async function dumpAll(db: Database, unshiftDays = 0): Promise<Record<string, st
             column === 'passwordHash'
               ? value !== null
               : typeof value === 'string' && isoTime.test(value)
-              ? new Date(Date.parse(value) - unshiftDays * 86_400_000).toISOString()
-              : value
+                ? new Date(Date.parse(value) - unshiftDays * 86_400_000).toISOString()
+                : value
         }
         return JSON.stringify(plain)
       })
@@ -68,16 +68,14 @@ describe('demo marketplace seed', () => {
     const counts = await seedDemoMarketplace(db)
     expect(await isDatabaseEmpty(db)).toBe(false)
 
-    const count = async (
-      table: 'organisations' | 'offers' | 'categories' | 'commonsFunds' | 'evidenceClaims' | 'people' | 'commonsResources' | 'orders'
-    ) =>
+    const count = async (table: 'organisations' | 'offers' | 'categories' | 'commonsFunds' | 'evidenceClaims' | 'people' | 'commonsResources' | 'orders') =>
       Number(
         (
           await db
             .selectFrom(table)
             .select((eb) => eb.fn.countAll<number>().as('n'))
             .executeTakeFirstOrThrow()
-        ).n
+        ).n,
       )
     expect(counts).toEqual({
       organisations: await count('organisations'),
@@ -95,7 +93,11 @@ describe('demo marketplace seed', () => {
     const db = await seededDatabase()
     const commons = await db.selectFrom('offers').select('id').where('kind', '=', 'commons').execute()
     const resources = await db.selectFrom('commonsResources').select(['offerId', 'kind', 'byteSize']).execute()
-    expect(resources.map((r) => r.offerId).sort()).toEqual(nonEmpty(commons, 'commons items').map((o) => o.id).sort())
+    expect(resources.map((r) => r.offerId).sort()).toEqual(
+      nonEmpty(commons, 'commons items')
+        .map((o) => o.id)
+        .sort(),
+    )
     expect(resources.some((r) => r.kind === 'file' && r.byteSize! > 100)).toBe(true)
     const orders = await db.selectFrom('orders').select(['status', 'reciprocityClass', 'accessFeeTotal']).execute()
     expect(orders.length).toBeGreaterThanOrEqual(10)
@@ -166,11 +168,7 @@ describe('demo marketplace seed', () => {
       .distinct()
       .execute()
     expect(fundKinds.map((f) => f.kind)).toEqual(['commons'])
-    const infrastructure = await db
-      .selectFrom('commonsFunds')
-      .selectAll()
-      .where('kind', '=', 'infrastructure')
-      .execute()
+    const infrastructure = await db.selectFrom('commonsFunds').selectAll().where('kind', '=', 'infrastructure').execute()
     expect(infrastructure).toHaveLength(1)
   })
 
@@ -189,11 +187,7 @@ describe('demo marketplace seed', () => {
     expect(findings).toHaveLength(1)
     const finding = findings[0]!
     expect(finding).toMatchObject({ value: 'proven', evidenceLevel: 'verified' })
-    const firm = await db
-      .selectFrom('organisations')
-      .selectAll()
-      .where('id', '=', finding.organisationId)
-      .executeTakeFirstOrThrow()
+    const firm = await db.selectFrom('organisations').selectAll().where('id', '=', finding.organisationId).executeTakeFirstOrThrow()
     expect(firm.legalForm).toBe('for_profit')
   })
 
@@ -244,8 +238,7 @@ describe('demo marketplace seed', () => {
     const moved = await dumpAll(atLater, days)
 
     // Scores are computed at the seeding time; everything else, timestamps moved back, is equal.
-    const withoutComputedAt = (rows: string[] | undefined) =>
-      (rows ?? []).map((row) => JSON.stringify({ ...JSON.parse(row), computedAt: null }))
+    const withoutComputedAt = (rows: string[] | undefined) => (rows ?? []).map((row) => JSON.stringify({ ...JSON.parse(row), computedAt: null }))
     expect(withoutComputedAt(moved.offer_scores)).toEqual(withoutComputedAt(reference.offer_scores))
     const computedAt = await atLater.selectFrom('offerScores').select('computedAt').distinct().execute()
     expect(computedAt).toEqual([{ computedAt: later }])
@@ -286,7 +279,10 @@ describe('demo marketplace seed', () => {
     expect(verifiedAtReference.length).toBeGreaterThanOrEqual(10)
     expect(await verified(atLater, later)).toEqual(verifiedAtReference)
 
-    const lastPayment = await atLater.selectFrom('orders').select((eb) => eb.fn.max('paidAt').as('at')).executeTakeFirstOrThrow()
+    const lastPayment = await atLater
+      .selectFrom('orders')
+      .select((eb) => eb.fn.max('paidAt').as('at'))
+      .executeTakeFirstOrThrow()
     const age = Date.parse(later) - Date.parse(lastPayment.at!)
     expect(age).toBeGreaterThan(0)
     expect(age).toBeLessThan(7 * 86_400_000)

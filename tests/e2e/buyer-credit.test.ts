@@ -56,10 +56,19 @@ describe('a buyer credit in a real browser', () => {
       .orderBy('o.id')
       .executeTakeFirstOrThrow()
     const noor = await personId(demoLogins.commoner)
-    const org = await db.insertInto('organisations').values({ slug: 'riverside-bakers', name: 'Riverside Bakers', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' }).returning('id').executeTakeFirstOrThrow()
+    const org = await db
+      .insertInto('organisations')
+      .values({ slug: 'riverside-bakers', name: 'Riverside Bakers', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     await db.insertInto('memberships').values({ organisationId: org.id, personId: noor, role: 'admin' }).execute()
     // Bought while its form awaited verification: for-profit price, paid by transfer.
-    const first = await placeOrder(db, { buyer: { personId: noor, use: { kind: 'organisation', organisationId: org.id } }, lines: [{ offerId: offer.id, quantity: 3 }], idempotencyKey: `credit-journey-${Date.now()}`, paymentProvider: 'invoice' })
+    const first = await placeOrder(db, {
+      buyer: { personId: noor, use: { kind: 'organisation', organisationId: org.id } },
+      lines: [{ offerId: offer.id, quantity: 3 }],
+      idempotencyKey: `credit-journey-${Date.now()}`,
+      paymentProvider: 'invoice',
+    })
     await recordInvoicePayment(db, { orderId: first.orderIds[0]!, personId: offer.sellerId })
     const claim = await submitEvidence(db, noor, org.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro imprese TO-4471' })
     await reviewEvidence(db, await personId(demoLogins.steward), claim.id, { approve: true, reason: 'Checked the registry entry.' })
@@ -81,7 +90,9 @@ describe('a buyer credit in a real browser', () => {
     await page.getByLabel('Buying for').selectOption({ label: 'Riverside Bakers' })
     await page.getByRole('button', { name: 'Show my prices' }).click()
     await page.waitForURL(/notice=buying-for/)
-    await poll(() => page.locator('.cart-summary').textContent()).toContain(`Riverside Bakers’s credit pays ${formatMoney(offer.commonerPrice, 'EUR')} of it: all of it, nothing is left to pay.`)
+    await poll(() => page.locator('.cart-summary').textContent()).toContain(
+      `Riverside Bakers’s credit pays ${formatMoney(offer.commonerPrice, 'EUR')} of it: all of it, nothing is left to pay.`,
+    )
     await page.getByLabel(/I confirm that I buy these/).check()
     await page.getByRole('button', { name: 'Place order (paid from the credit)' }).click()
     await page.waitForURL((url) => url.pathname.startsWith('/orders/'))

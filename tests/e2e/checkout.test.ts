@@ -47,7 +47,18 @@ async function pickOffer(kind: 'good' | 'commons', { last = false } = {}) {
     .innerJoin('offerScores as s', 's.offerId', 'o.id')
     .innerJoin('commonsFunds as f', 'f.id', 'o.commonsFundId')
     .leftJoin('commonsResources as r', 'r.offerId', 'o.id')
-    .select(['o.id', 'o.slug', 'o.title', 'o.organisationId', 'o.commonerPrice', 'o.forProfitPrice', 'o.stock', 'f.slug as fundSlug', 'f.id as fundId', 'r.fileName'])
+    .select([
+      'o.id',
+      'o.slug',
+      'o.title',
+      'o.organisationId',
+      'o.commonerPrice',
+      'o.forProfitPrice',
+      'o.stock',
+      'f.slug as fundSlug',
+      'f.id as fundId',
+      'r.fileName',
+    ])
     .where('o.kind', '=', kind)
     .where('o.status', '=', 'active')
     .where('s.listed', '=', 1)
@@ -115,8 +126,23 @@ describe('checkout in a real browser', () => {
       return (await page.getByTestId('fund-balance').textContent())!.trim()
     }
     const before = await balance()
-    const account = await db.selectFrom('ledgerAccounts').select('id').where('kind', '=', 'commons_fund').where('commonsFundId', '=', commons.fundId).executeTakeFirst()
-    const ledgerBefore = account ? -Number((await db.selectFrom('postings').select((eb) => eb.fn.sum<number>('amount').as('s')).where('accountId', '=', account.id).executeTakeFirstOrThrow()).s ?? 0) : 0
+    const account = await db
+      .selectFrom('ledgerAccounts')
+      .select('id')
+      .where('kind', '=', 'commons_fund')
+      .where('commonsFundId', '=', commons.fundId)
+      .executeTakeFirst()
+    const ledgerBefore = account
+      ? -Number(
+          (
+            await db
+              .selectFrom('postings')
+              .select((eb) => eb.fn.sum<number>('amount').as('s'))
+              .where('accountId', '=', account.id)
+              .executeTakeFirstOrThrow()
+          ).s ?? 0,
+        )
+      : 0
     expect(before).toBe(formatMoney(ledgerBefore, 'EUR'))
 
     await page.goto(`${server.url}/offers/${commons.slug}`)
@@ -179,13 +205,23 @@ describe('the last units under a rush of checkouts', () => {
       }),
     )
     const results = await Promise.all(
-      cookies.map((cookie, i) => fetch(`${server.url}/checkout`, { ...form({ idempotencyKey: `rush-${Date.now()}-${i}`, declaredUse: 'personal', confirmUse: 'yes' }), headers: { Cookie: cookie } })),
+      cookies.map((cookie, i) =>
+        fetch(`${server.url}/checkout`, {
+          ...form({ idempotencyKey: `rush-${Date.now()}-${i}`, declaredUse: 'personal', confirmUse: 'yes' }),
+          headers: { Cookie: cookie },
+        }),
+      ),
     )
     const statuses = results.map((r) => r.status)
     expect(statuses.filter((s) => s === 302)).toHaveLength(3)
     expect(statuses.filter((s) => s === 409)).toHaveLength(people.length - 3)
     expect((await db.selectFrom('offers').select('stock').where('id', '=', good.id).executeTakeFirstOrThrow()).stock).toBe(0)
-    const sold = await db.selectFrom('orderLines').select((eb) => eb.fn.sum<number>('quantity').as('n')).where('offerId', '=', good.id).where('orderId', 'in', (eb) => eb.selectFrom('orders').select('id').where('status', '=', 'pending_payment')).executeTakeFirstOrThrow()
+    const sold = await db
+      .selectFrom('orderLines')
+      .select((eb) => eb.fn.sum<number>('quantity').as('n'))
+      .where('offerId', '=', good.id)
+      .where('orderId', 'in', (eb) => eb.selectFrom('orders').select('id').where('status', '=', 'pending_payment'))
+      .executeTakeFirstOrThrow()
     expect(Number(sold.n)).toBe(3)
     expect(await checkLedger(db)).toMatchObject({ ok: true, problems: [] })
   })

@@ -8,7 +8,6 @@ import { demoPassword } from '../../db/seed/data'
 // it: Remix's inline scripts carry the page's nonce, its bundles come from this site, client-side
 // navigation and a form posted with JavaScript go through. Any violation fails the test.
 
-
 describe('pages under the Content-Security-Policy', () => {
   let server: RunningServer
   let browser: Browser
@@ -30,7 +29,9 @@ describe('pages under the Content-Security-Policy', () => {
     // in every document the page loads from here on.
     await context.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
-        ;(window as unknown as { reportCspViolation: (t: string) => void }).reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`)
+        ;(window as unknown as { reportCspViolation: (t: string) => void }).reportCspViolation(
+          `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`,
+        )
       })
     })
     page.on('console', (message) => {

@@ -88,7 +88,12 @@ describe('commons funds in a real browser', () => {
     expect(await firstMovement.textContent()).toContain('bought by a for-profit buyer')
     expect(await firstMovement.textContent()).toContain(formatMoney(line.commonsFundAmount, 'EUR'))
     const month = line.paidAt!.slice(0, 7)
-    const account = await db.selectFrom('ledgerAccounts').select('id').where('kind', '=', 'commons_fund').where('commonsFundId', '=', (eb) => eb.selectFrom('commonsFunds').select('id').where('slug', '=', offer.fundSlug)).executeTakeFirstOrThrow()
+    const account = await db
+      .selectFrom('ledgerAccounts')
+      .select('id')
+      .where('kind', '=', 'commons_fund')
+      .where('commonsFundId', '=', (eb) => eb.selectFrom('commonsFunds').select('id').where('slug', '=', offer.fundSlug))
+      .executeTakeFirstOrThrow()
     const monthInflow = await db
       .selectFrom('postings as p')
       .innerJoin('journalEntries as e', 'e.id', 'p.entryId')
@@ -123,7 +128,15 @@ describe('commons funds in a real browser', () => {
     await request.getByLabel(/Reason/).fill('Within the fund’s purpose')
     await request.getByRole('button', { name: 'Approve and pay out' }).click()
     await page.waitForURL(/notice=approved/)
-    const ledgerBalance = -Number((await db.selectFrom('postings').select((eb) => eb.fn.sum<number>('amount').as('s')).where('accountId', '=', account.id).executeTakeFirstOrThrow()).s)
+    const ledgerBalance = -Number(
+      (
+        await db
+          .selectFrom('postings')
+          .select((eb) => eb.fn.sum<number>('amount').as('s'))
+          .where('accountId', '=', account.id)
+          .executeTakeFirstOrThrow()
+      ).s,
+    )
     // the client-side navigation updates the address a moment before the page shows the new data
     await poll(() => balanceText(page)).toBe(formatMoney(ledgerBalance, 'EUR'))
     const afterText = afterPurchase.replace(/[^\d.]/g, '')

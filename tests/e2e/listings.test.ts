@@ -91,7 +91,11 @@ describe('listing an offer in a real browser', () => {
     // More of the access fee to the commons fund: the preview follows.
     await page.getByLabel('To the producer').fill('35')
     await page.getByLabel('To the commons fund').fill('55')
-    const shifted = priceLine({ kind: 'good', commonerPrice: 3850, forProfitPrice: 5200, producerBp: 3500, commonsFundBp: 5500, infrastructureBp: 1000 }, 'for_profit', 1)
+    const shifted = priceLine(
+      { kind: 'good', commonerPrice: 3850, forProfitPrice: 5200, producerBp: 3500, commonsFundBp: 5500, infrastructureBp: 1000 },
+      'for_profit',
+      1,
+    )
     await poll(() => preview(page, 'preview-fund')).toBe(money(shifted.commonsFundAmount))
     expect(await preview(page, 'preview-producer')).toBe(money(shifted.producerAmount))
     // a price the form cannot read says so in the preview at once

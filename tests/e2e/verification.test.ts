@@ -103,7 +103,10 @@ describe('verification in a real browser', () => {
     // Someone challenges the peer-attested legal form; a steward upholds the challenge.
     await logIn(page, challenger)
     await page.goto(`${server.url}/organisations/${slug}`)
-    await page.getByRole('link', { name: /Challenge the claim Legal form: Worker co-op/ }).last().click()
+    await page
+      .getByRole('link', { name: /Challenge the claim Legal form: Worker co-op/ })
+      .last()
+      .click()
     await page.getByLabel('What is wrong with it, and how do you know?').fill('Neither attester has seen their statutes; they met once at a fair.')
     await page.getByRole('button', { name: 'Send the challenge' }).click()
     await page.waitForURL(/notice=challenged/)

@@ -18,17 +18,19 @@ let m: SmallMarket
 let stewards: { id: number }[]
 let requests: { id: number }[]
 const fundBalance = () => balanceOf(m.db, { kind: 'commons_fund', commonsFundId: m.fund.id, currency: 'EUR' })
-const approve = (steward: { id: number }, request: { id: number }) => decideDisbursement(m.db, steward.id, request.id, { approve: true, reason: 'Within the fund’s purpose' }, later)
+const approve = (steward: { id: number }, request: { id: number }) =>
+  decideDisbursement(m.db, steward.id, request.id, { approve: true, reason: 'Within the fund’s purpose' }, later)
 
 beforeEach(async () => {
   m = await smallMarket()
   await m.db.updateTable('commonsFunds').set({ stewardOrganisationId: m.designers.id }).where('id', '=', m.fund.id).execute()
-  stewards = [
-    await insertPerson(m.db, 'Sam Steward', { steward: true }),
-    await insertPerson(m.db, 'Sol Steward', { steward: true }),
-  ]
+  stewards = [await insertPerson(m.db, 'Sam Steward', { steward: true }), await insertPerson(m.db, 'Sol Steward', { steward: true })]
   // A for-profit purchase of the beehive design puts 3600 into the fund.
-  const placed = await placeOrder(m.db, { buyer: forFirm(m), lines: [{ offerId: m.beehive.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+  const placed = await placeOrder(
+    m.db,
+    { buyer: forFirm(m), lines: [{ offerId: m.beehive.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+    now,
+  )
   await recordInvoicePayment(m.db, { orderId: placed.orderIds[0]!, personId: m.designer.id }, now)
   // 2000 + 2500 > 3600, though each fits on its own, so both may be asked for.
   requests = [

@@ -20,10 +20,16 @@ async function freePort(): Promise<number> {
 }
 
 async function start(options: HttpAppOptions, port = 0): Promise<string> {
-  const app = createHttpApp({} as ServerBuild, 'production', 'public', async (request) => {
-    const seen = { url: request.url, address: request.headers.get('X-Client-Address'), host: request.headers.get('Host') }
-    return new Response(JSON.stringify(seen), { headers: { 'Content-Type': 'application/json' } })
-  }, options)
+  const app = createHttpApp(
+    {} as ServerBuild,
+    'production',
+    'public',
+    async (request) => {
+      const seen = { url: request.url, address: request.headers.get('X-Client-Address'), host: request.headers.get('Host') }
+      return new Response(JSON.stringify(seen), { headers: { 'Content-Type': 'application/json' } })
+    },
+    options,
+  )
   server = app.listen(port, '127.0.0.1')
   await new Promise((resolve) => server!.once('listening', resolve))
   return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`

@@ -13,7 +13,10 @@ const coop = 'cooperativa-tessile-aurora'
 async function logIn(url: string, email: string): Promise<string> {
   const res = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email, password: demoPassword }) })
   expect(res.status).toBe(302)
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
 }
 
 const status = async (res: Response) => {
@@ -117,7 +120,13 @@ describe('resource routes over HTTP', { timeout: 30_000 }, () => {
   it('answers a 10 MB chunked body to a 64 kB form with 413 and a message, not a reset', async () => {
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const { port } = new URL(server.url)
-      const req = http.request({ host: '127.0.0.1', port, path: '/login', method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' } })
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        path: '/login',
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' },
+      })
       req.on('response', (res) => {
         let body = ''
         res.on('data', (d) => (body += d))
@@ -152,7 +161,8 @@ describe('the Stripe webhook with Stripe configured', () => {
   afterAll(async () => server?.stop())
 
   const event = JSON.stringify({ id: 'evt_status_1', object: 'event', type: 'customer.created', data: { object: { id: 'cus_1', object: 'customer' } } })
-  const post = (headers: Record<string, string>, body = event) => fetch(`${server.url}/webhooks/stripe`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } })
+  const post = (headers: Record<string, string>, body = event) =>
+    fetch(`${server.url}/webhooks/stripe`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } })
 
   it('400 to a missing or forged signature, so Stripe retries after a secret rotation', async () => {
     const missing = await post({})

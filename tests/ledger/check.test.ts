@@ -41,7 +41,13 @@ beforeEach(async () => {
   const blanket = await paidOrder(m.blanket.id, 1)
   await refundOrder(m.db, null, { orderId: blanket.orderId, personId: m.weaver.id, reason: 'damaged in transit' }, now)
   await placeOrder(m.db, { buyer: forFirm(m), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'stripe' }, now)
-  const { id } = await requestDisbursement(m.db, m.designer.id, m.fund.id, { amount: 1000, recipient: 'Hive testers', purpose: 'Testing the new frame design' }, later)
+  const { id } = await requestDisbursement(
+    m.db,
+    m.designer.id,
+    m.fund.id,
+    { amount: 1000, recipient: 'Hive testers', purpose: 'Testing the new frame design' },
+    later,
+  )
   await decideDisbursement(m.db, steward.id, id, { approve: true, reason: 'Fits the purpose' }, later)
   disbursementEntryId = (await m.db.selectFrom('disbursements').select('journalEntryId').where('id', '=', id).executeTakeFirstOrThrow()).journalEntryId!
 })
@@ -57,12 +63,23 @@ async function rawEntry(
 ) {
   const { id } = await m.db
     .insertInto('journalEntries')
-    .values({ kind: entry.kind, memo: 'written by hand', orderId: entry.orderId ?? null, paymentId: entry.paymentId ?? null, reversesEntryId: entry.reversesEntryId ?? null, createdAt: later })
+    .values({
+      kind: entry.kind,
+      memo: 'written by hand',
+      orderId: entry.orderId ?? null,
+      paymentId: entry.paymentId ?? null,
+      reversesEntryId: entry.reversesEntryId ?? null,
+      createdAt: later,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   const ids: number[] = []
   for (const p of postings) {
-    const row = await m.db.insertInto('postings').values({ entryId: id, accountId: p.accountId, amount: p.amount, currency: p.currency ?? 'EUR' }).returning('id').executeTakeFirstOrThrow()
+    const row = await m.db
+      .insertInto('postings')
+      .values({ entryId: id, accountId: p.accountId, amount: p.amount, currency: p.currency ?? 'EUR' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     ids.push(row.id)
   }
   return { entryId: id, postingIds: ids }
@@ -109,8 +126,15 @@ describe('ledger:check', () => {
 
   it('finds an order whose lines do not add up to its total', async () => {
     // A third towel slipped into the paid order's line, as if edited after the fact.
-    await m.db.updateTable('orderLines').set((eb) => ({ quantity: 3, producerAmount: eb('producerAmount', '+', 1800) })).where('orderId', '=', towels.orderId).execute()
-    expect(await checkLedger(m.db)).toMatchObject({ ok: false, problems: [`Order ${towels.orderId}: its lines add up to 54.00 EUR, its total says 36.00 EUR.`] })
+    await m.db
+      .updateTable('orderLines')
+      .set((eb) => ({ quantity: 3, producerAmount: eb('producerAmount', '+', 1800) }))
+      .where('orderId', '=', towels.orderId)
+      .execute()
+    expect(await checkLedger(m.db)).toMatchObject({
+      ok: false,
+      problems: [`Order ${towels.orderId}: its lines add up to 54.00 EUR, its total says 36.00 EUR.`],
+    })
   })
 
   it('finds an order whose status says one thing and its postings another', async () => {
@@ -149,7 +173,15 @@ describe('ledger:check', () => {
   it('finds a refund that was recorded but never posted', async () => {
     await m.db
       .insertInto('refunds')
-      .values({ paymentId: towels.paymentId, orderId: null, providerReference: 'manual-refund-1', amount: 700, currency: 'EUR', reason: 'goodwill', createdAt: later })
+      .values({
+        paymentId: towels.paymentId,
+        orderId: null,
+        providerReference: 'manual-refund-1',
+        amount: 700,
+        currency: 'EUR',
+        reason: 'goodwill',
+        createdAt: later,
+      })
       .execute()
     const { problems } = await checkLedger(m.db)
     expect(problems).toContain(`Payment ${towels.paymentId}: 29.00 EUR received less refunded, but the ledger holds 36.00 EUR for it.`)

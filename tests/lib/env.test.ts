@@ -26,7 +26,9 @@ describe('configuration read at boot', () => {
     expect(parseEnv({}).LISTEN_FD).toBeUndefined()
     expect(parseEnv({ LISTEN_FD: '3' }).LISTEN_FD).toBe(3)
     for (const fd of ['0', '1', '2', 'three', '3.5']) {
-      expect(() => parseEnv({ LISTEN_FD: fd })).toThrow(`Invalid configuration: LISTEN_FD must be the number of a file descriptor this process inherited (3 or more) (got "${fd}")`)
+      expect(() => parseEnv({ LISTEN_FD: fd })).toThrow(
+        `Invalid configuration: LISTEN_FD must be the number of a file descriptor this process inherited (3 or more) (got "${fd}")`,
+      )
     }
   })
 

@@ -58,7 +58,15 @@ const importText = (text: string) => importListingsCsv(m.db, actor(), bytes(text
 async function offers() {
   return m.db.selectFrom('offers').selectAll().where('organisationId', '=', m.weavers.id).orderBy('id').execute()
 }
-const offerCount = async () => Number((await m.db.selectFrom('offers').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)
+const offerCount = async () =>
+  Number(
+    (
+      await m.db
+        .selectFrom('offers')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 
 function refused(result: ImportResult) {
   if (result.ok) throw new Error(`expected the import to be refused, got ${JSON.stringify(result)}`)
@@ -80,13 +88,36 @@ describe('exporting listings', () => {
   })
 
   it('writes shares with up to two decimals', async () => {
-    await m.db.updateTable('offers').set({ accessFeeProducerBp: 4055, accessFeeCommonsFundBp: 4695, accessFeeInfrastructureBp: 1250 }).where('id', '=', m.towel.id).execute()
+    await m.db
+      .updateTable('offers')
+      .set({ accessFeeProducerBp: 4055, accessFeeCommonsFundBp: 4695, accessFeeInfrastructureBp: 1250 })
+      .where('id', '=', m.towel.id)
+      .execute()
     expect(await exportListingsCsv(m.db, actor())).toContain(',40.55,46.95,12.5,')
   })
 
   it('defuses cells a spreadsheet would run as formulas, and the import gives them back unchanged', async () => {
-    const risky = await createListing(m.db, actor(), { ...good, title: '=HYPERLINK("http://evil.example","Rope")', description: '+1 555 0100 @ the market', unit: '-', stock: '3', commonerPrice: '900', forProfitPrice: '1300', commonsFund: 'open-design-fund' }, now)
-    const quoted = await createListing(m.db, actor(), { ...good, title: "'=already quoted", unit: '@home', stock: '1', commonerPrice: '900', forProfitPrice: '1300', commonsFund: 'open-design-fund' }, now)
+    const risky = await createListing(
+      m.db,
+      actor(),
+      {
+        ...good,
+        title: '=HYPERLINK("http://evil.example","Rope")',
+        description: '+1 555 0100 @ the market',
+        unit: '-',
+        stock: '3',
+        commonerPrice: '900',
+        forProfitPrice: '1300',
+        commonsFund: 'open-design-fund',
+      },
+      now,
+    )
+    const quoted = await createListing(
+      m.db,
+      actor(),
+      { ...good, title: "'=already quoted", unit: '@home', stock: '1', commonerPrice: '900', forProfitPrice: '1300', commonsFund: 'open-design-fund' },
+      now,
+    )
     const csv = await exportListingsCsv(m.db, actor())
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""Rope"")"`)
     expect(csv).toContain(`'+1 555 0100 @ the market`)
@@ -96,7 +127,11 @@ describe('exporting listings', () => {
     const before = await offers()
     expect(await importText(csv)).toMatchObject({ ok: true, created: 0, updated: 4 })
     const after = await offers()
-    expect(after.find((o) => o.id === risky.id)).toMatchObject({ title: '=HYPERLINK("http://evil.example","Rope")', description: '+1 555 0100 @ the market', unit: '-' })
+    expect(after.find((o) => o.id === risky.id)).toMatchObject({
+      title: '=HYPERLINK("http://evil.example","Rope")',
+      description: '+1 555 0100 @ the market',
+      unit: '-',
+    })
     expect(after.find((o) => o.id === quoted.id)).toMatchObject({ title: "'=already quoted", unit: '@home' })
     expect(after.map(({ updatedAt: _, ...o }) => o)).toEqual(before.map(({ updatedAt: _, ...o }) => o))
   })
@@ -109,7 +144,23 @@ describe('exporting listings', () => {
 
 describe('importing listings', () => {
   it('round trip: an export imports back as updates that change nothing', async () => {
-    await createListing(m.db, actor(), { ...good, title: 'Tovaglia di lino “Aurora”, 150 × 200', description: 'Line one, with a comma.\nLine "two".\r\nLine three: àèìòù ß €', stock: '7', commonerPrice: '4990', forProfitPrice: '6990', producerBp: '4050', commonsFundBp: '4700', infrastructureBp: '1250', commonsFund: 'open-design-fund' }, now)
+    await createListing(
+      m.db,
+      actor(),
+      {
+        ...good,
+        title: 'Tovaglia di lino “Aurora”, 150 × 200',
+        description: 'Line one, with a comma.\nLine "two".\r\nLine three: àèìòù ß €',
+        stock: '7',
+        commonerPrice: '4990',
+        forProfitPrice: '6990',
+        producerBp: '4050',
+        commonsFundBp: '4700',
+        infrastructureBp: '1250',
+        commonsFund: 'open-design-fund',
+      },
+      now,
+    )
     await createListing(m.db, actor(), { ...commons, commonerPrice: '0', forProfitPrice: '2500', commonsFund: 'open-design-fund' }, now)
     await m.db.updateTable('offers').set({ status: 'archived' }).where('id', '=', m.blanket.id).execute()
     const before = await offers()
@@ -133,8 +184,29 @@ describe('importing listings', () => {
     ])
     expect(await importText(csv)).toEqual({ ok: true, created: 3, updated: 0, stockIgnored: 0 })
     const [rope, plans, apron] = (await offers()).slice(2)
-    expect(rope).toMatchObject({ slug: 'hemp-rope-10-m', kind: 'good', commonerPrice: 1250, forProfitPrice: 1800, stock: 12, currency: 'EUR', status: 'active', accessFeeProducerBp: 4500, accessFeeCommonsFundBp: 4500, accessFeeInfrastructureBp: 1000 })
-    expect(plans).toMatchObject({ kind: 'commons', commonerPrice: 0, forProfitPrice: 2500, stock: null, licenceCode: 'CC-BY-SA-4.0', status: 'archived', accessFeeProducerBp: 0, accessFeeCommonsFundBp: 8750, accessFeeInfrastructureBp: 1250 })
+    expect(rope).toMatchObject({
+      slug: 'hemp-rope-10-m',
+      kind: 'good',
+      commonerPrice: 1250,
+      forProfitPrice: 1800,
+      stock: 12,
+      currency: 'EUR',
+      status: 'active',
+      accessFeeProducerBp: 4500,
+      accessFeeCommonsFundBp: 4500,
+      accessFeeInfrastructureBp: 1000,
+    })
+    expect(plans).toMatchObject({
+      kind: 'commons',
+      commonerPrice: 0,
+      forProfitPrice: 2500,
+      stock: null,
+      licenceCode: 'CC-BY-SA-4.0',
+      status: 'archived',
+      accessFeeProducerBp: 0,
+      accessFeeCommonsFundBp: 8750,
+      accessFeeInfrastructureBp: 1250,
+    })
     expect(apron).toMatchObject({ commonerPrice: 123450, forProfitPrice: 200000, stock: 0 })
     const history = await m.db.selectFrom('stockAdjustments').select(['offerId', 'delta', 'reason', 'personId']).execute()
     expect(history).toEqual([
@@ -147,10 +219,21 @@ describe('importing listings', () => {
   })
 
   it('updates a listing named by its slug, but never its stock', async () => {
-    const csv = csvOf([{ ...good, slug: 'towel', title: 'Linen tea towel, washed', commoner_price: '13', for_profit_price: '19.90', stock: '500', status: 'archived' }, good])
+    const csv = csvOf([
+      { ...good, slug: 'towel', title: 'Linen tea towel, washed', commoner_price: '13', for_profit_price: '19.90', stock: '500', status: 'archived' },
+      good,
+    ])
     expect(await importText(csv)).toEqual({ ok: true, created: 1, updated: 1, stockIgnored: 1 })
     const towel = await m.db.selectFrom('offers').selectAll().where('id', '=', m.towel.id).executeTakeFirstOrThrow()
-    expect(towel).toMatchObject({ title: 'Linen tea towel, washed', commonerPrice: 1300, forProfitPrice: 1990, stock: 5, status: 'archived', unit: 'coil', updatedAt: now })
+    expect(towel).toMatchObject({
+      title: 'Linen tea towel, washed',
+      commonerPrice: 1300,
+      forProfitPrice: 1990,
+      stock: 5,
+      status: 'archived',
+      unit: 'coil',
+      updatedAt: now,
+    })
   })
 
   it('all or nothing: one bad row among good ones writes nothing and the report names its row and column', async () => {
@@ -162,7 +245,11 @@ describe('importing listings', () => {
       commons,
     ])
     const report = refused(await importText(csv))
-    expect(report).toEqual({ ok: false, problems: [{ row: 4, column: 'for_profit_price', message: 'The for-profit price can never be below the commoner price.' }], more: 0 })
+    expect(report).toEqual({
+      ok: false,
+      problems: [{ row: 4, column: 'for_profit_price', message: 'The for-profit price can never be below the commoner price.' }],
+      more: 0,
+    })
     expect(await offers()).toEqual(before)
     expect(await m.db.selectFrom('stockAdjustments').selectAll().execute()).toEqual([])
   })
@@ -215,8 +302,19 @@ describe('importing listings', () => {
   })
 
   it('keeps the kind of a listing that has been ordered', async () => {
-    await placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
-    const report = refused(await importText(csvOf([{ ...commons, slug: 'towel' }, { ...commons, slug: 'blanket' }])))
+    await placeOrder(
+      m.db,
+      { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+      now,
+    )
+    const report = refused(
+      await importText(
+        csvOf([
+          { ...commons, slug: 'towel' },
+          { ...commons, slug: 'blanket' },
+        ]),
+      ),
+    )
     expect(report.problems).toEqual([{ row: 2, column: 'kind', message: 'This listing has been ordered, so it stays a good. List a new one instead.' }])
   })
 
@@ -228,7 +326,16 @@ describe('importing listings', () => {
   })
 
   it('reads semicolon-separated files and skips blank rows', async () => {
-    const csv = stringify([CSV_COLUMNS, CSV_COLUMNS.map((c) => good[c] ?? ''), [], CSV_COLUMNS.map(() => ''), CSV_COLUMNS.map((c) => ({ ...good, title: 'Sisal rope', commoner_price: '12,50' })[c] ?? '')], { delimiter: ';' })
+    const csv = stringify(
+      [
+        CSV_COLUMNS,
+        CSV_COLUMNS.map((c) => good[c] ?? ''),
+        [],
+        CSV_COLUMNS.map(() => ''),
+        CSV_COLUMNS.map((c) => ({ ...good, title: 'Sisal rope', commoner_price: '12,50' })[c] ?? ''),
+      ],
+      { delimiter: ';' },
+    )
     expect(await importText(csv)).toMatchObject({ ok: true, created: 2 })
     expect((await offers()).at(-1)).toMatchObject({ title: 'Sisal rope', commonerPrice: 1250 })
   })
@@ -271,16 +378,22 @@ describe('files that cannot be imported write nothing and say why', () => {
   it('an unclosed quote, with the row and line it runs to', async () => {
     const plain = { ...good, title: 'Hemp rope' }
     const text = csvOf([plain, plain, { ...plain, description: 'OPEN' }]).replace('OPEN', '"Braided by hand.')
-    expect(await fileProblem(text)).toBe('A quoted cell in row 4 is never closed: a double quote (") is missing, so everything from there to the end of the file (line 4) reads as one cell. Nothing was imported.')
+    expect(await fileProblem(text)).toBe(
+      'A quoted cell in row 4 is never closed: a double quote (") is missing, so everything from there to the end of the file (line 4) reads as one cell. Nothing was imported.',
+    )
     // Closed by a quote further down, it swallows rows instead; the report says where to look.
     const swallowed = csvOf([plain, { ...plain, description: 'OPEN' }, good]).replace('OPEN', '"Braided by hand.')
-    expect(await fileProblem(swallowed)).toMatch(/^This row has \d+ cells but the header has 17. It runs over several lines of the file: check it for a double quote/)
+    expect(await fileProblem(swallowed)).toMatch(
+      /^This row has \d+ cells but the header has 17. It runs over several lines of the file: check it for a double quote/,
+    )
   })
 
   it('a row with the wrong number of cells', async () => {
     const text = csvOf([good, good]) + 'towel,good,Linen tea towel\n'
     const report = refused(await importText(text))
-    expect(report.problems).toEqual([{ row: 4, column: null, message: 'This row has 3 cells but the header has 17. A cell that holds a comma needs double quotes around it.' }])
+    expect(report.problems).toEqual([
+      { row: 4, column: null, message: 'This row has 3 cells but the header has 17. A cell that holds a comma needs double quotes around it.' },
+    ])
   })
 
   it('an empty file, and a header without rows', async () => {
@@ -298,22 +411,41 @@ describe('files that cannot be imported write nothing and say why', () => {
     const seconds = (performance.now() - started) / 1000
     console.info(`imported 10,000 rows in ${seconds.toFixed(2)} s`)
     expect(result).toEqual({ ok: true, created: 10_000, updated: 0, stockIgnored: 0 })
-    expect(await m.db.selectFrom('offerScores as s').innerJoin('offers as o', 'o.id', 's.offerId').select(sql<number>`count(*)`.as('n')).where('o.organisationId', '=', m.weavers.id).executeTakeFirstOrThrow()).toEqual({ n: 10_002 })
+    expect(
+      await m.db
+        .selectFrom('offerScores as s')
+        .innerJoin('offers as o', 'o.id', 's.offerId')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('o.organisationId', '=', m.weavers.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ n: 10_002 })
   }, 120_000)
 })
 
 describe('the routes', () => {
   const url = '/organisations/weavers/listings'
   const params = { slug: 'weavers' }
-  const get = (path: string, cookie?: string) => ({ request: new Request(new URL(path, 'http://localhost'), { headers: cookie ? { Cookie: cookie } : {} }), params, context: {} })
+  const get = (path: string, cookie?: string) => ({
+    request: new Request(new URL(path, 'http://localhost'), { headers: cookie ? { Cookie: cookie } : {} }),
+    params,
+    context: {},
+  })
   function upload(content: string | Uint8Array<ArrayBuffer> | null, cookie?: string) {
     const form = new FormData()
     if (content !== null) form.append('file', new File([content], 'listings.csv', { type: 'text/csv' }))
-    return { request: new Request(new URL(`${url}/import`, 'http://localhost'), { method: 'POST', headers: cookie ? { Cookie: cookie } : {}, body: form }), params, context: {} }
+    return {
+      request: new Request(new URL(`${url}/import`, 'http://localhost'), { method: 'POST', headers: cookie ? { Cookie: cookie } : {}, body: form }),
+      params,
+      context: {},
+    }
   }
 
   it('send anonymous visitors to log in', async () => {
-    for (const run of [() => exportRoute.loader(get(`${url}.csv`)), () => importRoute.loader(get(`${url}/import`)), () => importRoute.action(upload(csvOf([good])))]) {
+    for (const run of [
+      () => exportRoute.loader(get(`${url}.csv`)),
+      () => importRoute.loader(get(`${url}/import`)),
+      () => importRoute.action(upload(csvOf([good]))),
+    ]) {
       const { status, location } = await statusOf(run)
       expect(status).toBe(302)
       expect(location).toMatch(/^\/login\?redirectTo=/)

@@ -26,8 +26,16 @@ beforeEach(async () => {
   uploads = path.join(tempDir('sm-images'), 'uploads')
 })
 
-const png = (width: number, height: number, colour = '#2f6f4f') => sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer()
-const upload = (bytes: Uint8Array, extra: Partial<{ fileName: string; altText: string }> = {}) => ({ fileName: 'towel.png', altText: 'A folded linen towel', bytes, ...extra })
+const png = (width: number, height: number, colour = '#2f6f4f') =>
+  sharp({ create: { width, height, channels: 3, background: colour } })
+    .png()
+    .toBuffer()
+const upload = (bytes: Uint8Array, extra: Partial<{ fileName: string; altText: string }> = {}) => ({
+  fileName: 'towel.png',
+  altText: 'A folded linen towel',
+  bytes,
+  ...extra,
+})
 const filesOnDisk = () => (fs.existsSync(uploads) ? fs.readdirSync(uploads).sort() : [])
 
 const problem = appErrorOf
@@ -42,7 +50,15 @@ describe('adding an image', () => {
     expect([large.format, large.width, large.height]).toEqual(['webp', 1600, 800])
     expect([thumb.format, thumb.width, thumb.height]).toEqual(['webp', 400, 200])
     const row = await m.db.selectFrom('offerImages').selectAll().where('id', '=', image.id).executeTakeFirstOrThrow()
-    expect(row).toMatchObject({ offerId: m.towel.id, position: 0, width: 1600, height: 800, originalName: 'towel.png', altText: 'A folded linen towel', createdBy: m.weaver.id })
+    expect(row).toMatchObject({
+      offerId: m.towel.id,
+      position: 0,
+      width: 1600,
+      height: 800,
+      originalName: 'towel.png',
+      altText: 'A folded linen towel',
+      createdBy: m.weaver.id,
+    })
     expect(row.byteSize).toBe(fs.statSync(path.join(uploads, imageFileName(image.storageKey, 'large'))).size)
   })
 
@@ -51,7 +67,10 @@ describe('adding an image', () => {
     expect((await sharp(path.join(uploads, imageFileName(small.storageKey, 'thumb'))).metadata()).width).toBe(300)
     expect((await sharp(path.join(uploads, imageFileName(small.storageKey, 'large'))).metadata()).width).toBe(300)
     // Stored 600×300 with "rotate 90°" in its EXIF: people see it 300×600.
-    const sideways = await sharp({ create: { width: 600, height: 300, channels: 3, background: '#884422' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer()
+    const sideways = await sharp({ create: { width: 600, height: 300, channels: 3, background: '#884422' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer()
     const upright = await addOfferImage(m.db, actor(), m.towel.id, upload(sideways, { fileName: 'photo.jpg' }), uploads)
     expect([upright.width, upright.height]).toEqual([300, 600])
     const stored = await sharp(path.join(uploads, imageFileName(upright.storageKey, 'large'))).metadata()
@@ -71,9 +90,26 @@ describe('adding an image', () => {
   it.each([
     ['a text file named .png', async () => Buffer.from('This is not a picture, just words.\n')],
     ['an HTML page named .jpg', async () => Buffer.from('<!doctype html><html><body><script>alert(1)</script></body></html>')],
-    ['an SVG named .jpg', async () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><script>alert(1)</script><rect width="40" height="40"/></svg>')],
-    ['a TIFF', async () => sharp({ create: { width: 40, height: 40, channels: 3, background: '#000' } }).tiff().toBuffer()],
-    ['a truncated PNG', async () => (await sharp({ create: { width: 400, height: 400, channels: 3, background: '#fff' } }).png({ compressionLevel: 0 }).toBuffer()).subarray(0, 2000)],
+    [
+      'an SVG named .jpg',
+      async () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><script>alert(1)</script><rect width="40" height="40"/></svg>'),
+    ],
+    [
+      'a TIFF',
+      async () =>
+        sharp({ create: { width: 40, height: 40, channels: 3, background: '#000' } })
+          .tiff()
+          .toBuffer(),
+    ],
+    [
+      'a truncated PNG',
+      async () =>
+        (
+          await sharp({ create: { width: 400, height: 400, channels: 3, background: '#fff' } })
+            .png({ compressionLevel: 0 })
+            .toBuffer()
+        ).subarray(0, 2000),
+    ],
   ])('refuses %s and stores nothing', async (_, bytes) => {
     const error = await problem(async () => addOfferImage(m.db, actor(), m.towel.id, upload(await bytes()), uploads))
     expect(error).toMatchObject({ code: 'invalid_input', details: { image: NOT_AN_IMAGE } })
@@ -87,7 +123,9 @@ describe('adding an image', () => {
     expect(wide.details?.image).toBe('This image is 8001×10 pixels; images may be at most 8000×8000.')
     const heavy = await problem(() => addOfferImage(m.db, actor(), m.towel.id, upload(new Uint8Array(8 * 1024 * 1024 + 1)), uploads))
     expect(heavy.details?.image).toBe('This image is 8.1 MB; images may be at most 8 MB.')
-    expect((await problem(() => addOfferImage(m.db, actor(), m.towel.id, upload(new Uint8Array(0)), uploads))).details?.image).toBe('Choose an image file to upload.')
+    expect((await problem(() => addOfferImage(m.db, actor(), m.towel.id, upload(new Uint8Array(0)), uploads))).details?.image).toBe(
+      'Choose an image file to upload.',
+    )
     const bare = await problem(async () => addOfferImage(m.db, actor(), m.towel.id, upload(await png(20, 20), { altText: '   ' }), uploads))
     expect(bare.details?.altText).toMatch(/Describe the image/)
     expect(filesOnDisk()).toEqual([])
@@ -95,9 +133,12 @@ describe('adding an image', () => {
 
   it(`keeps a listing to ${MAX_IMAGES_PER_OFFER} images, even when uploads race`, async () => {
     const bytes = await png(40, 30)
-    const results = await Promise.allSettled(Array.from({ length: MAX_IMAGES_PER_OFFER + 3 }, () => addOfferImage(m.db, actor(), m.towel.id, upload(bytes), uploads)))
+    const results = await Promise.allSettled(
+      Array.from({ length: MAX_IMAGES_PER_OFFER + 3 }, () => addOfferImage(m.db, actor(), m.towel.id, upload(bytes), uploads)),
+    )
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(MAX_IMAGES_PER_OFFER)
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'conflict', details: { image: expect.stringMatching(/at most 8 images/) } })
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'conflict', details: { image: expect.stringMatching(/at most 8 images/) } })
     expect(await listOfferImages(m.db, m.towel.id)).toHaveLength(MAX_IMAGES_PER_OFFER)
     // the refused uploads left no files behind
     expect(filesOnDisk()).toHaveLength(MAX_IMAGES_PER_OFFER * 2)
@@ -140,10 +181,12 @@ describe('removing and ordering images', () => {
     expect((await listOfferImages(m.db, m.towel.id)).map((i) => i.altText)).toEqual(['c', 'b', 'a'])
     await addOfferImage(m.db, actor(), m.blanket.id, upload(await png(10, 10), { altText: 'blanket' }), uploads)
     const covers = await coverImages(m.db, [m.towel.id, m.blanket.id, m.beehive.id])
-    expect([...covers.entries()].map(([id, cover]) => [id, cover.altText]).sort()).toEqual([
-      [m.towel.id, 'c'],
-      [m.blanket.id, 'blanket'],
-    ].sort())
+    expect([...covers.entries()].map(([id, cover]) => [id, cover.altText]).sort()).toEqual(
+      [
+        [m.towel.id, 'c'],
+        [m.blanket.id, 'blanket'],
+      ].sort(),
+    )
   })
 
   it('reads stored files by their exact name only', async () => {

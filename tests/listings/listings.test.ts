@@ -7,8 +7,29 @@ import { smallMarket, type SmallMarket } from '../support/market'
 
 let m: SmallMarket
 const now = '2026-11-24T10:00:00.000Z'
-const good = { kind: 'good', title: 'Hemp rope, 10 m', description: 'Braided by hand.', category: 'designs', unit: 'coil', delivery: 'shipping', stock: '12', commonerPrice: '900', forProfitPrice: '1300', commonsFund: 'open-design-fund' }
-const commons = { kind: 'commons', title: 'Loom plans', category: 'designs', licence: 'CC-BY-SA-4.0', unit: 'download', delivery: 'download', commonerPrice: '0', forProfitPrice: '2500', commonsFund: 'open-design-fund' }
+const good = {
+  kind: 'good',
+  title: 'Hemp rope, 10 m',
+  description: 'Braided by hand.',
+  category: 'designs',
+  unit: 'coil',
+  delivery: 'shipping',
+  stock: '12',
+  commonerPrice: '900',
+  forProfitPrice: '1300',
+  commonsFund: 'open-design-fund',
+}
+const commons = {
+  kind: 'commons',
+  title: 'Loom plans',
+  category: 'designs',
+  licence: 'CC-BY-SA-4.0',
+  unit: 'download',
+  delivery: 'download',
+  commonerPrice: '0',
+  forProfitPrice: '2500',
+  commonsFund: 'open-design-fund',
+}
 
 beforeEach(async () => {
   m = await smallMarket()
@@ -22,7 +43,15 @@ describe('listings', () => {
     const offer = await createListing(m.db, actor(), good, now)
     expect(offer.slug).toBe('hemp-rope-10-m')
     const row = await m.db.selectFrom('offers').selectAll().where('id', '=', offer.id).executeTakeFirstOrThrow()
-    expect(row).toMatchObject({ stock: 12, commonerPrice: 900, forProfitPrice: 1300, accessFeeProducerBp: 4500, accessFeeCommonsFundBp: 4500, accessFeeInfrastructureBp: 1000, currency: 'EUR' })
+    expect(row).toMatchObject({
+      stock: 12,
+      commonerPrice: 900,
+      forProfitPrice: 1300,
+      accessFeeProducerBp: 4500,
+      accessFeeCommonsFundBp: 4500,
+      accessFeeInfrastructureBp: 1000,
+      currency: 'EUR',
+    })
     expect(await m.db.selectFrom('offerScores').select('score').where('offerId', '=', offer.id).executeTakeFirst()).toBeDefined()
     expect(await stockHistory(m.db, actor(), offer.id)).toMatchObject([{ delta: 12, stockAfter: 12, reason: 'listed', by: 'Giulia Weaver' }])
     // a second listing with the same title gets its own address
@@ -65,8 +94,21 @@ describe('listings', () => {
   it('edits a listing and rescores it; a kind that orders refer to stays', async () => {
     const offer = await createListing(m.db, actor(), good, now)
     await updateListing(m.db, actor(), offer.id, { ...good, title: 'Hemp rope, 20 m', forProfitPrice: '1500' }, now)
-    expect(await m.db.selectFrom('offers').select(['title', 'forProfitPrice', 'stock']).where('id', '=', offer.id).executeTakeFirstOrThrow()).toEqual({ title: 'Hemp rope, 20 m', forProfitPrice: 1500, stock: 12 })
-    await placeOrder(m.db, { buyer: { personId: m.commoner.id, use: { kind: 'personal' } }, lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: 'listing-test-1', paymentProvider: 'invoice' }, now)
+    expect(await m.db.selectFrom('offers').select(['title', 'forProfitPrice', 'stock']).where('id', '=', offer.id).executeTakeFirstOrThrow()).toEqual({
+      title: 'Hemp rope, 20 m',
+      forProfitPrice: 1500,
+      stock: 12,
+    })
+    await placeOrder(
+      m.db,
+      {
+        buyer: { personId: m.commoner.id, use: { kind: 'personal' } },
+        lines: [{ offerId: m.towel.id, quantity: 1 }],
+        idempotencyKey: 'listing-test-1',
+        paymentProvider: 'invoice',
+      },
+      now,
+    )
     const towelEdit = await problem(() => updateListing(m.db, actor(), m.towel.id, { ...commons, title: 'Towel plans' }, now))
     expect(towelEdit).toMatchObject({ code: 'conflict', details: { kind: 'Orders already refer to this listing as it is.' } })
   })
@@ -80,9 +122,14 @@ describe('listings', () => {
     expect((await problem(() => adjustStock(m.db, actor(), offer.id, { delta: '1.5', reason: 'restock' }, now))).code).toBe('invalid_input')
     // Only decimal digits are numbers: not 16, 100 or -256 units.
     for (const delta of ['0x10', '1e2', '-0x100', '1,5']) {
-      expect(await problem(() => adjustStock(m.db, actor(), offer.id, { delta, reason: 'restock' }, now))).toMatchObject({ code: 'invalid_input', details: { delta: expect.stringMatching(/in digits/) } })
+      expect(await problem(() => adjustStock(m.db, actor(), offer.id, { delta, reason: 'restock' }, now))).toMatchObject({
+        code: 'invalid_input',
+        details: { delta: expect.stringMatching(/in digits/) },
+      })
     }
-    expect((await problem(() => createListing(m.db, actor(), { ...good, stock: '1e2' }, now))).details).toMatchObject({ stock: 'Stock must be a number, in digits.' })
+    expect((await problem(() => createListing(m.db, actor(), { ...good, stock: '1e2' }, now))).details).toMatchObject({
+      stock: 'Stock must be a number, in digits.',
+    })
     expect((await stockHistory(m.db, actor(), offer.id)).map((h) => [h.delta, h.stockAfter, h.reason])).toEqual([
       [-5, 7, 'damaged'],
       [12, 12, 'listed'],

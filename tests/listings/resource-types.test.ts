@@ -14,7 +14,8 @@ useAccountsTestEnv()
 let m: SmallMarket
 let cookie: string
 
-const bytes = (...parts: (string | number[])[]) => new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p)))))
+const bytes = (...parts: (string | number[])[]) =>
+  new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p)))))
 const pdf = bytes('%PDF-1.7\n', [0xe2, 0xe3, 0xcf, 0xd3], '\n1 0 obj\n')
 const zip = bytes('PK', [3, 4, 20, 0, 0, 0, 8, 0])
 const png = bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])
@@ -24,18 +25,31 @@ const svg = bytes('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
 const binary = bytes([0, 1, 2, 3, 0xfe, 0xff, 7, 8])
 
 async function upload(fileName: string, claimed: string, content: Uint8Array) {
-  await setCommonsResourceFile(m.db, { personId: m.designer.id, organisationId: m.designers.id }, m.beehive.id, { fileName, contentType: claimed, bytes: content })
+  await setCommonsResourceFile(m.db, { personId: m.designer.id, organisationId: m.designers.id }, m.beehive.id, {
+    fileName,
+    contentType: claimed,
+    bytes: content,
+  })
 }
 
 async function download() {
-  return (await downloads.loader({ request: request(`/downloads/${m.beehive.id}`, { cookie }), params: { offerId: String(m.beehive.id) }, context: {} })) as Response
+  return (await downloads.loader({
+    request: request(`/downloads/${m.beehive.id}`, { cookie }),
+    params: { offerId: String(m.beehive.id) },
+    context: {},
+  })) as Response
 }
 
 beforeEach(async () => {
   m = await smallMarket()
   useAsAppDb(m.db)
   cookie = await sessionCookieFor(m.commoner.id)
-  await placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.beehive.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' })
+  await placeOrder(m.db, {
+    buyer: asPerson(m.commoner.id),
+    lines: [{ offerId: m.beehive.id, quantity: 1 }],
+    idempotencyKey: newKey(),
+    paymentProvider: 'invoice',
+  })
 })
 
 describe('the type of a commons resource file', () => {

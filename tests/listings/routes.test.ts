@@ -24,7 +24,11 @@ process.env.UPLOAD_DIR = uploads
 let m: SmallMarket
 let cookies: { weaver: string; designer: string; buyer: string }
 
-const args = (url: string, params: Record<string, string> = {}, opts: Parameters<typeof request>[1] = {}) => ({ request: request(url, opts), params, context: {} })
+const args = (url: string, params: Record<string, string> = {}, opts: Parameters<typeof request>[1] = {}) => ({
+  request: request(url, opts),
+  params,
+  context: {},
+})
 const weavers = { slug: 'weavers' }
 const at = (offerId: number) => ({ slug: 'weavers', offerId: String(offerId) })
 const editUrl = (offerId: number) => `/organisations/weavers/listings/${offerId}`
@@ -33,11 +37,28 @@ const editUrl = (offerId: number) => `/organisations/weavers/listings/${offerId}
 function upload(url: string, cookie: string | undefined, fields: Record<string, string | File>) {
   const body = new FormData()
   for (const [key, value] of Object.entries(fields)) body.append(key, value)
-  return { request: new Request(new URL(url, 'http://localhost'), { method: 'POST', headers: cookie ? { Cookie: cookie } : {}, body }), params: {}, context: {} }
+  return {
+    request: new Request(new URL(url, 'http://localhost'), { method: 'POST', headers: cookie ? { Cookie: cookie } : {}, body }),
+    params: {},
+    context: {},
+  }
 }
-const uploadTo = (offerId: number, cookie: string | undefined, fields: Record<string, string | File>) => ({ ...upload(editUrl(offerId), cookie, fields), params: at(offerId) })
+const uploadTo = (offerId: number, cookie: string | undefined, fields: Record<string, string | File>) => ({
+  ...upload(editUrl(offerId), cookie, fields),
+  params: at(offerId),
+})
 const pngFile = async (name = 'towel.png', width = 1200, height = 800) =>
-  new File([new Uint8Array(await sharp({ create: { width, height, channels: 3, background: '#3a7d5c' } }).png().toBuffer())], name, { type: 'image/png' })
+  new File(
+    [
+      new Uint8Array(
+        await sharp({ create: { width, height, channels: 3, background: '#3a7d5c' } })
+          .png()
+          .toBuffer(),
+      ),
+    ],
+    name,
+    { type: 'image/png' },
+  )
 
 const good = {
   intent: 'save',
@@ -56,13 +77,27 @@ const good = {
   infrastructurePercent: '10',
   commonsFund: 'open-design-fund',
 }
-const commons = { ...good, kind: 'commons', title: 'Loom plans', licence: 'CC-BY-SA-4.0', unit: 'download', delivery: 'download', stock: '', commonerPrice: '0', forProfitPrice: '25', producerPercent: '0', commonsFundPercent: '90' }
+const commons = {
+  ...good,
+  kind: 'commons',
+  title: 'Loom plans',
+  licence: 'CC-BY-SA-4.0',
+  unit: 'download',
+  delivery: 'download',
+  stock: '',
+  commonerPrice: '0',
+  forProfitPrice: '25',
+  producerPercent: '0',
+  commonsFundPercent: '90',
+}
 
 const count = (table: keyof DB) => rowCount(m.db, table)
 const towel = () => m.db.selectFrom('offers').selectAll().where('id', '=', m.towel.id).executeTakeFirstOrThrow()
 const filesOnDisk = () => fs.readdirSync(uploads)
-const post = (offerId: number, cookie: string, form: Record<string, string>) => statusOf(() => edit.action(args(editUrl(offerId), at(offerId), { cookie, form })))
-const create = async (form: Record<string, string>) => statusOf(() => newListing.action(args('/organisations/weavers/listings/new', weavers, { cookie: cookies.weaver, form })))
+const post = (offerId: number, cookie: string, form: Record<string, string>) =>
+  statusOf(() => edit.action(args(editUrl(offerId), at(offerId), { cookie, form })))
+const create = async (form: Record<string, string>) =>
+  statusOf(() => newListing.action(args('/organisations/weavers/listings/new', weavers, { cookie: cookies.weaver, form })))
 const createdId = (location: string | null) => Number(/\/listings\/(\d+)\?notice=listed$/.exec(location ?? '')?.[1])
 
 beforeEach(async () => {
@@ -93,13 +128,23 @@ describe('a member of another organisation gets a 403 and nothing is written', (
     expect((await statusOf(() => edit.loader(args(editUrl(m.towel.id), at(m.towel.id), { cookie: cookies.designer })))).status).toBe(403)
     // nor reach it through an organisation they do belong to
     const own = { slug: 'open-designers', offerId: String(m.towel.id) }
-    expect((await statusOf(() => edit.loader(args(`/organisations/open-designers/listings/${m.towel.id}`, own, { cookie: cookies.designer })))).status).toBe(404)
-    expect((await statusOf(() => edit.action(args(`/organisations/open-designers/listings/${m.towel.id}`, own, { cookie: cookies.designer, form: { intent: 'archive' } })))).status).toBe(404)
+    expect((await statusOf(() => edit.loader(args(`/organisations/open-designers/listings/${m.towel.id}`, own, { cookie: cookies.designer })))).status).toBe(
+      404,
+    )
+    expect(
+      (
+        await statusOf(() =>
+          edit.action(args(`/organisations/open-designers/listings/${m.towel.id}`, own, { cookie: cookies.designer, form: { intent: 'archive' } })),
+        )
+      ).status,
+    ).toBe(404)
   })
 
   it('cannot list, edit, archive, restock, share a resource or upload an image', async () => {
     const before = { offers: await count('offers'), towel: await towel(), adjustments: await count('stockAdjustments') }
-    expect((await statusOf(() => newListing.action(args('/organisations/weavers/listings/new', weavers, { cookie: cookies.designer, form: good })))).status).toBe(403)
+    expect(
+      (await statusOf(() => newListing.action(args('/organisations/weavers/listings/new', weavers, { cookie: cookies.designer, form: good })))).status,
+    ).toBe(403)
     for (const form of <Record<string, string>[]>[
       { ...good, title: 'Taken over' },
       { ...good, intent: 'preview' },
@@ -110,7 +155,9 @@ describe('a member of another organisation gets a 403 and nothing is written', (
     ]) {
       expect((await post(m.towel.id, cookies.designer, form)).status).toBe(403)
     }
-    const image = await statusOf(async () => edit.action(uploadTo(m.towel.id, cookies.designer, { intent: 'image-add', altText: 'Mine now', image: await pngFile() })))
+    const image = await statusOf(async () =>
+      edit.action(uploadTo(m.towel.id, cookies.designer, { intent: 'image-add', altText: 'Mine now', image: await pngFile() })),
+    )
     expect(image.status).toBe(403)
     expect(await count('offers')).toBe(before.offers)
     expect(await towel()).toEqual(before.towel)
@@ -122,13 +169,25 @@ describe('a member of another organisation gets a 403 and nothing is written', (
 
 describe('the listings page', () => {
   it('lists the organisation’s listings with their prices, stock and score, 24 a page, filtered and searched', async () => {
-    for (let i = 1; i <= 25; i++) await createListing(m.db, { personId: m.weaver.id, organisationId: m.weavers.id }, { ...good, title: `Rope number ${i}`, commonerPrice: '900', forProfitPrice: '1300' })
+    for (let i = 1; i <= 25; i++)
+      await createListing(
+        m.db,
+        { personId: m.weaver.id, organisationId: m.weavers.id },
+        { ...good, title: `Rope number ${i}`, commonerPrice: '900', forProfitPrice: '1300' },
+      )
     const first = await statusOf(() => index.loader(args('/organisations/weavers/listings', weavers, { cookie: cookies.weaver })))
     expect(first.status).toBe(200)
     const page = first.body as Awaited<ReturnType<typeof index.loader>>
     expect(page).toMatchObject({ total: 27, page: 1, pageCount: 2, organisation: { name: 'Weavers Co-op' } })
     expect(page.listings).toHaveLength(24)
-    expect(page.listings[0]).toMatchObject({ title: 'Rope number 25', kind: 'good', status: 'active', stock: 12, listed: true, prices: { commoner: { amount: 900 }, forProfit: { amount: 1300 } } })
+    expect(page.listings[0]).toMatchObject({
+      title: 'Rope number 25',
+      kind: 'good',
+      status: 'active',
+      stock: 12,
+      listed: true,
+      prices: { commoner: { amount: 900 }, forProfit: { amount: 1300 } },
+    })
     expect(page.listings[0]!.score).toEqual(expect.any(Number))
     const second = (await index.loader(args('/organisations/weavers/listings?page=2', weavers, { cookie: cookies.weaver }))) as typeof page
     expect(second.listings.map((l) => l.title)).toEqual(['Rope number 1', 'Wool blanket', 'Linen tea towel'])
@@ -147,14 +206,18 @@ describe('the listings page', () => {
   })
 
   it('is empty for an organisation with nothing listed yet', async () => {
-    const page = (await index.loader(args('/organisations/acme/listings', { slug: 'acme' }, { cookie: cookies.buyer }))) as Awaited<ReturnType<typeof index.loader>>
+    const page = (await index.loader(args('/organisations/acme/listings', { slug: 'acme' }, { cookie: cookies.buyer }))) as Awaited<
+      ReturnType<typeof index.loader>
+    >
     expect(page).toMatchObject({ total: 0, listings: [] })
   })
 })
 
 describe('listing something new', () => {
   it('offers every licence, category and commons fund; lists a good and lands on its page with its score', async () => {
-    const form = (await newListing.loader(args('/organisations/weavers/listings/new', weavers, { cookie: cookies.weaver }))) as Awaited<ReturnType<typeof newListing.loader>>
+    const form = (await newListing.loader(args('/organisations/weavers/listings/new', weavers, { cookie: cookies.weaver }))) as Awaited<
+      ReturnType<typeof newListing.loader>
+    >
     expect(form.options.licences).toEqual([expect.objectContaining({ code: 'CC-BY-SA-4.0', openness: 'copyleft' })])
     expect(form.options.funds.map((f) => f.slug)).toEqual(['open-design-fund'])
     expect(form.values).toMatchObject({ kind: 'good', producerPercent: '45', commonsFundPercent: '45', infrastructurePercent: '10' })
@@ -163,7 +226,15 @@ describe('listing something new', () => {
     expect(res.status).toBe(302)
     const id = createdId(res.location)
     const row = await m.db.selectFrom('offers').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-    expect(row).toMatchObject({ title: 'Hemp rope, 10 m', stock: 12, commonerPrice: 900, forProfitPrice: 1300, accessFeeProducerBp: 4500, accessFeeCommonsFundBp: 4500, accessFeeInfrastructureBp: 1000 })
+    expect(row).toMatchObject({
+      title: 'Hemp rope, 10 m',
+      stock: 12,
+      commonerPrice: 900,
+      forProfitPrice: 1300,
+      accessFeeProducerBp: 4500,
+      accessFeeCommonsFundBp: 4500,
+      accessFeeInfrastructureBp: 1000,
+    })
     const page = (await edit.loader(args(`${editUrl(id)}?notice=listed`, at(id), { cookie: cookies.weaver }))) as Awaited<ReturnType<typeof edit.loader>>
     expect(page.score).toMatchObject({ score: expect.any(Number), listed: true })
     expect(page.score!.criteria.length).toBeGreaterThan(0)
@@ -175,7 +246,16 @@ describe('listing something new', () => {
     const res = await create({ ...commons, producerPercent: '12.5', commonsFundPercent: '75', infrastructurePercent: '12.5' })
     expect(res.status).toBe(302)
     const row = await m.db.selectFrom('offers').selectAll().where('id', '=', createdId(res.location)).executeTakeFirstOrThrow()
-    expect(row).toMatchObject({ kind: 'commons', licenceCode: 'CC-BY-SA-4.0', stock: null, commonerPrice: 0, forProfitPrice: 2500, accessFeeProducerBp: 1250, accessFeeCommonsFundBp: 7500, accessFeeInfrastructureBp: 1250 })
+    expect(row).toMatchObject({
+      kind: 'commons',
+      licenceCode: 'CC-BY-SA-4.0',
+      stock: null,
+      commonerPrice: 0,
+      forProfitPrice: 2500,
+      accessFeeProducerBp: 1250,
+      accessFeeCommonsFundBp: 7500,
+      accessFeeInfrastructureBp: 1250,
+    })
   })
 
   it.each([
@@ -187,7 +267,12 @@ describe('listing something new', () => {
     ['a commons item without a licence', { ...commons, licence: '' }, 'licence', /needs a licence/],
     ['negative stock', { stock: '-1' }, 'stock', /cannot be negative/],
     ['a fractional stock', { stock: '2.5' }, 'stock', /whole number/],
-    ['a fund share under the community’s bound', { producerPercent: '80', commonsFundPercent: '10', infrastructurePercent: '10' }, 'commonsFundBp', /At least 25%/],
+    [
+      'a fund share under the community’s bound',
+      { producerPercent: '80', commonsFundPercent: '10', infrastructurePercent: '10' },
+      'commonsFundBp',
+      /At least 25%/,
+    ],
     ['shares that do not add up', { producerPercent: '50', commonsFundPercent: '45' }, 'commonsFundBp', /add up to 100%/],
     ['a share that is not a percentage', { producerPercent: 'half' }, 'producerPercent', /percentage/],
     ['an unknown fund', { commonsFund: 'nope' }, 'commonsFund', /no commons fund/],
@@ -204,7 +289,11 @@ describe('listing something new', () => {
 
   it('a bad amount is explained together with the other fields’ problems', async () => {
     const res = await create({ ...good, commonerPrice: '12.345', title: '', stock: '-4' })
-    expect((res.body as { fieldErrors: Record<string, string> }).fieldErrors).toMatchObject({ commonerPrice: expect.stringMatching(/decimals/), title: expect.any(String), stock: expect.stringMatching(/negative/) })
+    expect((res.body as { fieldErrors: Record<string, string> }).fieldErrors).toMatchObject({
+      commonerPrice: expect.stringMatching(/decimals/),
+      title: expect.any(String),
+      stock: expect.stringMatching(/negative/),
+    })
     const both = await create({ ...commons, licence: '', forProfitPrice: '12.345', producerPercent: '80', commonsFundPercent: '10' })
     expect((both.body as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({
       forProfitPrice: expect.stringMatching(/decimals/),
@@ -234,8 +323,15 @@ describe('the price preview', () => {
       // 4.01 of access fee: 1.81 (the odd cent) producer, 1.80 fund, 0.40 infrastructure
       forProfit: { lineTotal: 1301, accessFee: 401, producerAmount: 1081, commonsFundAmount: 180, infrastructureAmount: 40 },
     })
-    expect(pricePreview({ ...commons }, 'EUR')).toMatchObject({ ok: true, commoner: { lineTotal: 0 }, forProfit: { lineTotal: 2500, producerAmount: 0, commonsFundAmount: 2250, infrastructureAmount: 250 } })
-    expect(pricePreview({ ...good, forProfitPrice: '8' }, 'EUR')).toEqual({ ok: false, problems: ['The for-profit price can never be below the commoner price.'] })
+    expect(pricePreview({ ...commons }, 'EUR')).toMatchObject({
+      ok: true,
+      commoner: { lineTotal: 0 },
+      forProfit: { lineTotal: 2500, producerAmount: 0, commonsFundAmount: 2250, infrastructureAmount: 250 },
+    })
+    expect(pricePreview({ ...good, forProfitPrice: '8' }, 'EUR')).toEqual({
+      ok: false,
+      problems: ['The for-profit price can never be below the commoner price.'],
+    })
     expect(pricePreview({ ...good, forProfitPrice: '' }, 'EUR')).toMatchObject({ ok: false })
   })
 })
@@ -273,11 +369,15 @@ describe('editing a listing', () => {
     expect((await post(m.towel.id, cookies.weaver, { ...good, personalUseCap: '' })).status).toBe(302)
     expect((await towel()).personalUseCap).toBeNull()
     const created = await create({ ...good, personalUseCap: '3' })
-    expect((await m.db.selectFrom('offers').select('personalUseCap').where('id', '=', createdId(created.location)).executeTakeFirstOrThrow()).personalUseCap).toBe(3)
+    expect(
+      (await m.db.selectFrom('offers').select('personalUseCap').where('id', '=', createdId(created.location)).executeTakeFirstOrThrow()).personalUseCap,
+    ).toBe(3)
   })
 
   it('adjusts stock with a reason, never below zero, and shows the history', async () => {
-    expect((await post(m.towel.id, cookies.weaver, { intent: 'stock', delta: '-3', reason: 'damaged', note: 'Moth holes' })).location).toBe(`${editUrl(m.towel.id)}?notice=stock#stock`)
+    expect((await post(m.towel.id, cookies.weaver, { intent: 'stock', delta: '-3', reason: 'damaged', note: 'Moth holes' })).location).toBe(
+      `${editUrl(m.towel.id)}?notice=stock#stock`,
+    )
     expect((await towel()).stock).toBe(2)
     const below = await post(m.towel.id, cookies.weaver, { intent: 'stock', delta: '-3', reason: 'correction' })
     expect(below.status).toBe(409)
@@ -290,14 +390,19 @@ describe('editing a listing', () => {
   it('shares a commons item’s resource as a file of at most 20 MB or an http(s) link', async () => {
     const id = createdId((await create(commons)).location)
     expect((await post(id, cookies.weaver, { intent: 'resource-link', url: 'https://example.org/loom-plans' })).status).toBe(302)
-    expect(await m.db.selectFrom('commonsResources').select(['kind', 'url']).where('offerId', '=', id).executeTakeFirstOrThrow()).toEqual({ kind: 'link', url: 'https://example.org/loom-plans' })
+    expect(await m.db.selectFrom('commonsResources').select(['kind', 'url']).where('offerId', '=', id).executeTakeFirstOrThrow()).toEqual({
+      kind: 'link',
+      url: 'https://example.org/loom-plans',
+    })
     for (const url of ['javascript:alert(1)', 'ftp://example.org/plans', 'data:text/html,hi', 'example.org']) {
       const res = await post(id, cookies.weaver, { intent: 'resource-link', url })
       expect(res.status).toBe(400)
       expect((res.body as { fieldErrors: Record<string, string> }).fieldErrors.url).toMatch(/https:\/\//)
     }
     const file = new File(['# Loom plans\n'], 'loom-plans.md', { type: 'text/markdown' })
-    expect((await statusOf(() => edit.action(uploadTo(id, cookies.weaver, { intent: 'resource-file', file })))).location).toBe(`${editUrl(id)}?notice=resource#resource`)
+    expect((await statusOf(() => edit.action(uploadTo(id, cookies.weaver, { intent: 'resource-file', file })))).location).toBe(
+      `${editUrl(id)}?notice=resource#resource`,
+    )
     const stored = await m.db.selectFrom('commonsResources').selectAll().where('offerId', '=', id).executeTakeFirstOrThrow()
     expect(stored).toMatchObject({ kind: 'file', url: null, fileName: 'loom-plans.md', contentType: 'text/markdown', byteSize: 13 })
     expect(Buffer.from(stored.content!).toString()).toBe('# Loom plans\n')
@@ -315,7 +420,8 @@ describe('editing a listing', () => {
 })
 
 describe('images through the edit page', () => {
-  const addImage = async (offerId: number, image: File, altText = 'A folded linen towel') => statusOf(() => edit.action(uploadTo(offerId, cookies.weaver, { intent: 'image-add', altText, image })))
+  const addImage = async (offerId: number, image: File, altText = 'A folded linen towel') =>
+    statusOf(() => edit.action(uploadTo(offerId, cookies.weaver, { intent: 'image-add', altText, image })))
 
   it('uploads an image, serves it, and shows it on the catalog card and the offer page', async () => {
     const res = await addImage(m.towel.id, await pngFile())
@@ -327,7 +433,11 @@ describe('images through the edit page', () => {
     for (const variant of ['thumb', 'large']) {
       const served = (await images.loader(args(`/images/${key}-${variant}.webp`, { key: `${key}-${variant}.webp` }))) as Response
       expect(served.status).toBe(200)
-      expect(Object.fromEntries(served.headers)).toMatchObject({ 'content-type': 'image/webp', 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' })
+      expect(Object.fromEntries(served.headers)).toMatchObject({
+        'content-type': 'image/webp',
+        'cache-control': 'public, max-age=31536000, immutable',
+        'x-content-type-options': 'nosniff',
+      })
       expect((await sharp(Buffer.from(await served.arrayBuffer())).metadata()).width).toBe(variant === 'thumb' ? 400 : 1200)
     }
     for (const bad of [`${'A'.repeat(24)}-thumb.webp`, `${key}-thumb.png`, '..%2F..%2Fetc%2Fpasswd', `${key}-original.webp`]) {
@@ -340,7 +450,9 @@ describe('images through the edit page', () => {
     const offer = (await offerPage.loader(args('/offers/towel', { slug: 'towel' }))) as Awaited<ReturnType<typeof offerPage.loader>>
     expect(offer.images).toMatchObject([{ storageKey: key }])
 
-    const removed = await statusOf(() => edit.action(args(editUrl(m.towel.id), at(m.towel.id), { cookie: cookies.weaver, form: { intent: 'image-remove', imageId: String(page.images[0]!.id) } })))
+    const removed = await statusOf(() =>
+      edit.action(args(editUrl(m.towel.id), at(m.towel.id), { cookie: cookies.weaver, form: { intent: 'image-remove', imageId: String(page.images[0]!.id) } })),
+    )
     expect(removed.location).toBe(`${editUrl(m.towel.id)}?notice=image-removed#images`)
     expect(filesOnDisk().filter((f) => f.startsWith(key))).toEqual([])
     expect((await statusOf(() => images.loader(args(`/images/${key}-thumb.webp`, { key: `${key}-thumb.webp` })))).status).toBe(404)
@@ -350,7 +462,9 @@ describe('images through the edit page', () => {
     const fake = new File(['just some words, not a picture'], 'photo.png', { type: 'image/png' })
     const notImage = await addImage(m.towel.id, fake)
     expect(notImage.status).toBe(400)
-    expect((notImage.body as { fieldErrors: Record<string, string> }).fieldErrors.image).toBe('This file is not an image we can use (JPEG, PNG, WebP, GIF or AVIF).')
+    expect((notImage.body as { fieldErrors: Record<string, string> }).fieldErrors.image).toBe(
+      'This file is not an image we can use (JPEG, PNG, WebP, GIF or AVIF).',
+    )
 
     const svg = new File(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], 'photo.jpg', { type: 'image/jpeg' })
     expect(((await addImage(m.towel.id, svg)).body as { fieldErrors: Record<string, string> }).fieldErrors.image).toMatch(/not an image we can use/)
@@ -358,7 +472,10 @@ describe('images through the edit page', () => {
     const huge = new File([new Uint8Array(9 * 1024 * 1024)], 'huge.png', { type: 'image/png' })
     const tooLarge = await addImage(m.towel.id, huge)
     expect(tooLarge.status).toBe(413)
-    expect(tooLarge.body).toMatchObject({ fieldErrors: { image: 'This image is larger than 8 MB; choose a smaller one.' }, values: { intent: 'image-add', altText: 'A folded linen towel' } })
+    expect(tooLarge.body).toMatchObject({
+      fieldErrors: { image: 'This image is larger than 8 MB; choose a smaller one.' },
+      values: { intent: 'image-add', altText: 'A folded linen towel' },
+    })
 
     const undescribed = await addImage(m.towel.id, await pngFile(), '')
     expect(undescribed.status).toBe(400)
@@ -369,7 +486,11 @@ describe('images through the edit page', () => {
   it('refuses a body larger than any upload before reading it, and a form that is not one', async () => {
     const res = await statusOf(() =>
       edit.action({
-        request: new Request(new URL(editUrl(m.towel.id), 'http://localhost'), { method: 'POST', headers: { Cookie: cookies.weaver, 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(50 * 1024 * 1024) }, body: 'x' }),
+        request: new Request(new URL(editUrl(m.towel.id), 'http://localhost'), {
+          method: 'POST',
+          headers: { Cookie: cookies.weaver, 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(50 * 1024 * 1024) },
+          body: 'x',
+        }),
         params: at(m.towel.id),
         context: {},
       }),
@@ -387,7 +508,12 @@ describe('images through the edit page', () => {
     })
     const chunked = await statusOf(() =>
       edit.action({
-        request: new Request(new URL(editUrl(m.towel.id), 'http://localhost'), { method: 'POST', headers: { Cookie: cookies.weaver, 'Content-Type': 'multipart/form-data; boundary=x' }, body: endless, duplex: 'half' } as RequestInit),
+        request: new Request(new URL(editUrl(m.towel.id), 'http://localhost'), {
+          method: 'POST',
+          headers: { Cookie: cookies.weaver, 'Content-Type': 'multipart/form-data; boundary=x' },
+          body: endless,
+          duplex: 'half',
+        } as RequestInit),
         params: at(m.towel.id),
         context: {},
       }),
@@ -396,7 +522,11 @@ describe('images through the edit page', () => {
     expect(sent).toBeLessThan(30)
     const garbled = await statusOf(() =>
       edit.action({
-        request: new Request(new URL(editUrl(m.towel.id), 'http://localhost'), { method: 'POST', headers: { Cookie: cookies.weaver, 'Content-Type': 'multipart/form-data' }, body: 'not multipart' }),
+        request: new Request(new URL(editUrl(m.towel.id), 'http://localhost'), {
+          method: 'POST',
+          headers: { Cookie: cookies.weaver, 'Content-Type': 'multipart/form-data' },
+          body: 'not multipart',
+        }),
         params: at(m.towel.id),
         context: {},
       }),

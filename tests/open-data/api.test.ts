@@ -43,7 +43,9 @@ async function walk(path: string, loader: typeof offersLoader, params: Record<st
 }
 
 async function listedIds(where = sql`1 = 1`) {
-  const rows = await sql<{ id: number }>`select offer_id as id from offer_scores s where s.listed = 1 and ${where} order by s.score desc, s.offer_id`.execute(db)
+  const rows = await sql<{ id: number }>`select offer_id as id from offer_scores s where s.listed = 1 and ${where} order by s.score desc, s.offer_id`.execute(
+    db,
+  )
   return rows.rows.map((r) => r.id)
 }
 
@@ -61,7 +63,24 @@ describe('GET /api/v1/offers', () => {
     expect(r.json.data.map((o: any) => o.id)).toEqual((await listedIds()).slice(0, 24))
     const item = r.json.data[0]
     expect(Object.keys(item).sort()).toEqual(
-      ['accessFee', 'category', 'confidence', 'id', 'kind', 'licence', 'prices', 'producer', 'rulesVersion', 'score', 'slug', 'stock', 'title', 'unit', 'updatedAt', 'url'].sort(),
+      [
+        'accessFee',
+        'category',
+        'confidence',
+        'id',
+        'kind',
+        'licence',
+        'prices',
+        'producer',
+        'rulesVersion',
+        'score',
+        'slug',
+        'stock',
+        'title',
+        'unit',
+        'updatedAt',
+        'url',
+      ].sort(),
     )
     expect(item.url).toBe(`http://localhost:3000/offers/${item.slug}`)
     expect(Object.keys(item.producer).sort()).toEqual(['country', 'legalForm', 'name', 'slug', 'url'])
@@ -102,7 +121,10 @@ describe('GET /api/v1/offers', () => {
     for (const qs of ['q=organic', 'q=coffee&kind=good', `category=${category}`, `licence=${licence}`, 'minScore=50&country=IT']) {
       const page = unwrap(await catalogLoader({ request: new Request(`http://localhost/?${qs}`), params: {}, context: {} })).catalog
       const api = await offers(`?${qs}&limit=24`)
-      expect(api.json.data.map((o: any) => o.slug), qs).toEqual(nonEmpty(page.offers, qs).map((o) => o.slug))
+      expect(
+        api.json.data.map((o: any) => o.slug),
+        qs,
+      ).toEqual(nonEmpty(page.offers, qs).map((o) => o.slug))
       expect(api.json.count_estimate, qs).toBe(page.total)
     }
   })
@@ -216,14 +238,22 @@ describe('404 and 405 are JSON too', () => {
 describe('GET /api/v1/organisations', () => {
   it('walks every organisation once, filters by legal form and country, and has an ETag', async () => {
     const all = await walk('/api/v1/organisations?limit=7', orgsLoader)
-    const count = await db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const count = await db
+      .selectFrom('organisations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     expect(all).toHaveLength(count.n)
     expect(new Set(all.map((o) => o.slug)).size).toBe(count.n)
     const coops = await walk('/api/v1/organisations?legalForm=worker_coop&country=it&limit=2', orgsLoader)
     expect(nonEmpty(coops, 'worker co-ops in IT').every((o) => o.legalForm === 'worker_coop' && o.address.country === 'IT')).toBe(true)
     expect(coops).toHaveLength(all.filter((o) => o.legalForm === 'worker_coop' && o.address.country === 'IT').length)
     const first = await call(orgsLoader, '/api/v1/organisations')
-    expect(first.json.data[0]).toMatchObject({ slug: expect.any(String), url: expect.stringContaining('/organisations/'), legalForm: expect.any(String), address: { locality: expect.any(String), country: expect.stringMatching(/^[A-Z]{2}$/) } })
+    expect(first.json.data[0]).toMatchObject({
+      slug: expect.any(String),
+      url: expect.stringContaining('/organisations/'),
+      legalForm: expect.any(String),
+      address: { locality: expect.any(String), country: expect.stringMatching(/^[A-Z]{2}$/) },
+    })
     expect((await call(orgsLoader, '/api/v1/organisations', {}, { headers: { 'If-None-Match': first.headers.get('ETag')! } })).status).toBe(304)
   })
 
@@ -245,7 +275,13 @@ describe('GET /api/v1/funds/:id/ledger', () => {
       .groupBy('f.id')
       .orderBy(sql`count(*)`, 'desc')
       .executeTakeFirstOrThrow()
-    const postings = await db.selectFrom('postings').select(['id', 'entryId', 'amount']).where('accountId', '=', fund.accountId).orderBy('entryId').orderBy('id').execute()
+    const postings = await db
+      .selectFrom('postings')
+      .select(['id', 'entryId', 'amount'])
+      .where('accountId', '=', fund.accountId)
+      .orderBy('entryId')
+      .orderBy('id')
+      .execute()
     expect(postings.length).toBeGreaterThan(1)
     const first = await call(ledgerLoader, `/api/v1/funds/${fund.id}/ledger?limit=1`, { id: String(fund.id) })
     expect(first.status).toBe(200)
@@ -262,13 +298,22 @@ describe('GET /api/v1/funds/:id/ledger', () => {
     expect(all.some((p) => p.orderReference?.startsWith('SM-') && ['commoner', 'for_profit'].includes(p.buyerClass))).toBe(true)
     const etag = first.headers.get('ETag')!
     expect(etag).toMatch(/^W\/"p\d+\.\d+-g\d+-/)
-    expect((await call(ledgerLoader, `/api/v1/funds/${fund.id}/ledger?limit=1`, { id: String(fund.id) }, { headers: { 'If-None-Match': etag } })).status).toBe(304)
+    expect((await call(ledgerLoader, `/api/v1/funds/${fund.id}/ledger?limit=1`, { id: String(fund.id) }, { headers: { 'If-None-Match': etag } })).status).toBe(
+      304,
+    )
   })
 })
 
 describe('GET /api/v1/offers.csv', () => {
   it('has a header row, one row per matching offer in ranking order, and escapes quotes, commas and formulas', async () => {
-    const target = await db.selectFrom('offers as o').innerJoin('offerScores as s', 's.offerId', 'o.id').select(['o.id']).where('s.listed', '=', 1).where('o.kind', '=', 'good').orderBy('o.id').executeTakeFirstOrThrow()
+    const target = await db
+      .selectFrom('offers as o')
+      .innerJoin('offerScores as s', 's.offerId', 'o.id')
+      .select(['o.id'])
+      .where('s.listed', '=', 1)
+      .where('o.kind', '=', 'good')
+      .orderBy('o.id')
+      .executeTakeFirstOrThrow()
     await db.updateTable('offers').set({ title: '=HYPERLINK("x"), "quoted", comma' }).where('id', '=', target.id).execute()
     const r = await call(csvLoader, '/api/v1/offers.csv?kind=good')
     expect(r.status).toBe(200)
@@ -293,7 +338,13 @@ describe('GET /api/v1', () => {
     expect(r.status).toBe(200)
     expect(r.json.version).toBe('v1')
     const paths = r.json.endpoints.map((e: any) => e.path.replace('http://localhost:3000', ''))
-    expect(paths).toEqual(['/api/v1/offers', '/api/v1/offers.csv', '/api/v1/organisations', '/api/v1/organisations/{slug}', '/api/v1/funds/{id or slug}/ledger'])
+    expect(paths).toEqual([
+      '/api/v1/offers',
+      '/api/v1/offers.csv',
+      '/api/v1/organisations',
+      '/api/v1/organisations/{slug}',
+      '/api/v1/funds/{id or slug}/ledger',
+    ])
     for (const names of Object.values(parameterNames)) for (const n of names) expect(describedParameters).toContain(n)
     expect(r.json.endpoints[0].parameters.legalForm).toContain(legalForms[0])
     const sample = (await offers('?limit=1')).json.data[0]

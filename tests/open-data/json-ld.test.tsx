@@ -45,7 +45,13 @@ describe('offer page JSON-LD', () => {
     expect(ld.offers.every((o: any) => o.priceCurrency === row.currency && typeof o.price === 'string')).toBe(true)
     expect(ld.aggregateRating).toBeUndefined()
     expect(ld.license).toBeUndefined()
-    expect(ld.additionalProperty[0]).toMatchObject({ '@type': 'PropertyValue', propertyID: 'ethical-preference-score', value: row.score, minValue: 0, maxValue: 100 })
+    expect(ld.additionalProperty[0]).toMatchObject({
+      '@type': 'PropertyValue',
+      propertyID: 'ethical-preference-score',
+      value: row.score,
+      minValue: 0,
+      maxValue: 100,
+    })
     expect(ld.additionalProperty[0].description).toContain(`rules version ${row.rulesVersion}`)
   })
 

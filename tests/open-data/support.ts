@@ -8,5 +8,10 @@ export async function call(handler: Loader, url: string, params: Record<string, 
   const response = await handler({ request, params, context: {} } as LoaderFunctionArgs)
   const text = await response.text()
   const contentType = response.headers.get('Content-Type') ?? ''
-  return { status: response.status, headers: response.headers, text, json: contentType.startsWith('application/json') && text ? (JSON.parse(text) as any) : undefined }
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: contentType.startsWith('application/json') && text ? (JSON.parse(text) as any) : undefined,
+  }
 }

@@ -32,7 +32,12 @@ const order = (id: number) => m.db.selectFrom('orders').select(['status', 'total
 async function buyTowels(quantity: number, at: string, pay = true) {
   const placed = await placeOrder(
     m.db,
-    { buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: org.id } }, lines: [{ offerId: m.towel.id, quantity }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+    {
+      buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: org.id } },
+      lines: [{ offerId: m.towel.id, quantity }],
+      idempotencyKey: newKey(),
+      paymentProvider: 'invoice',
+    },
     at,
   )
   if (pay && placed.provider !== 'none') await recordInvoicePayment(m.db, { orderId: placed.orderIds[0]!, personId: m.weaver.id }, at)
@@ -43,7 +48,11 @@ async function buyTowels(quantity: number, at: string, pay = true) {
 beforeEach(async () => {
   m = await smallMarket()
   steward = await insertPerson(m.db, 'Sam Steward', { steward: true })
-  org = await m.db.insertInto('organisations').values({ slug: 'riverside', name: 'Riverside Bakers', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' }).returning('id').executeTakeFirstOrThrow()
+  org = await m.db
+    .insertInto('organisations')
+    .values({ slug: 'riverside', name: 'Riverside Bakers', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   await m.db.insertInto('memberships').values({ organisationId: org.id, personId: m.commoner.id, role: 'admin' }).execute()
   await buyTowels(2, now)
   const claim = await submitEvidence(m.db, m.commoner.id, org.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro imprese TO-123' }, now)
@@ -62,7 +71,12 @@ describe('a credit pays the organisation’s next checkout', () => {
     expect((await producerOwed()) - producerBefore).toBe(1200)
     const receipt = await getReceipt(m.db, m.commoner.id, placed.checkoutId)
     expect(receipt).toMatchObject({ creditApplied: { amount: 1200, currency: 'EUR' }, awaitingPayment: { amount: 0, currency: 'EUR' } })
-    const entry = await m.db.selectFrom('journalEntries').select('memo').where('orderId', '=', placed.orderIds[0]!).where('kind', '=', 'credit_applied').executeTakeFirstOrThrow()
+    const entry = await m.db
+      .selectFrom('journalEntries')
+      .select('memo')
+      .where('orderId', '=', placed.orderIds[0]!)
+      .where('kind', '=', 'credit_applied')
+      .executeTakeFirstOrThrow()
     expect(entry.memo).toContain('credit owed to the buyer pays')
     expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
   })
@@ -91,7 +105,16 @@ describe('a credit pays the organisation’s next checkout', () => {
   })
 
   it('is the organisation’s: its member buying for themselves pays their own way', async () => {
-    const placed = await placeOrder(m.db, { buyer: { personId: m.commoner.id, use: { kind: 'personal' } }, lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, later)
+    const placed = await placeOrder(
+      m.db,
+      {
+        buyer: { personId: m.commoner.id, use: { kind: 'personal' } },
+        lines: [{ offerId: m.towel.id, quantity: 1 }],
+        idempotencyKey: newKey(),
+        paymentProvider: 'invoice',
+      },
+      later,
+    )
     expect(await order(placed.orderIds[0]!)).toMatchObject({ status: 'pending_payment', creditApplied: 0 })
     expect(await creditOf()).toBe(1200)
   })
@@ -99,19 +122,33 @@ describe('a credit pays the organisation’s next checkout', () => {
 
 describe('a credit can be paid out instead, through two people', () => {
   it('an admin asks, another steward approves, the ledger posts the payout', async () => {
-    const asked = await requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 1000, currency: 'EUR', payTo: 'Riverside Bakers, IT60 X054 2811 1010 0000 0123 456' }, later)
+    const asked = await requestCreditPayout(
+      m.db,
+      m.commoner.id,
+      org.id,
+      { amount: 1000, currency: 'EUR', payTo: 'Riverside Bakers, IT60 X054 2811 1010 0000 0123 456' },
+      later,
+    )
     // held back from checkouts while it waits
     const placed = await buyTowels(1, later, false)
     expect(await order(placed.orderIds[0]!)).toMatchObject({ creditApplied: 200, status: 'pending_payment' })
 
-    expect(await appErrorOf(() => decideCreditPayout(m.db, m.commoner.id, asked.id, { approve: true, reason: 'Looks right to me.' }, later))).toMatchObject({ code: 'forbidden' })
+    expect(await appErrorOf(() => decideCreditPayout(m.db, m.commoner.id, asked.id, { approve: true, reason: 'Looks right to me.' }, later))).toMatchObject({
+      code: 'forbidden',
+    })
     const member = await insertPerson(m.db, 'Rita Steward', { steward: true })
     await m.db.insertInto('memberships').values({ organisationId: org.id, personId: member.id, role: 'member' }).execute()
-    expect(await appErrorOf(() => decideCreditPayout(m.db, member.id, asked.id, { approve: true, reason: 'Looks right to me.' }, later))).toMatchObject({ code: 'forbidden' })
+    expect(await appErrorOf(() => decideCreditPayout(m.db, member.id, asked.id, { approve: true, reason: 'Looks right to me.' }, later))).toMatchObject({
+      code: 'forbidden',
+    })
 
-    expect(await decideCreditPayout(m.db, steward.id, asked.id, { approve: true, reason: 'Matches the credit entries.' }, later)).toEqual({ status: 'approved' })
+    expect(await decideCreditPayout(m.db, steward.id, asked.id, { approve: true, reason: 'Matches the credit entries.' }, later)).toEqual({
+      status: 'approved',
+    })
     expect(await creditOf()).toBe(0)
-    expect(await appErrorOf(() => decideCreditPayout(m.db, steward.id, asked.id, { approve: true, reason: 'Matches the credit entries.' }, later))).toMatchObject({ code: 'conflict' })
+    expect(
+      await appErrorOf(() => decideCreditPayout(m.db, steward.id, asked.id, { approve: true, reason: 'Matches the credit entries.' }, later)),
+    ).toMatchObject({ code: 'conflict' })
     const statement = await creditStatement(m.db, org.id)
     expect(statement.payouts).toEqual([expect.objectContaining({ status: 'approved', decisionReason: 'Matches the credit entries.' })])
     expect(statement.movements.map((mv) => mv.kind)).toEqual(['credit_paid_out', 'credit_applied', 'reciprocity_credit'])
@@ -120,20 +157,39 @@ describe('a credit can be paid out instead, through two people', () => {
 
   it('refuses more than is owed, a non-admin, an unconfirmed address and bad details, writing nothing', async () => {
     const payTo = 'Riverside Bakers, IT60 X054 2811 1010 0000 0123 456'
-    expect(await appErrorOf(() => requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 1201, currency: 'EUR', payTo }, later))).toMatchObject({ code: 'conflict' })
-    expect(await appErrorOf(() => requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 10, currency: 'USD', payTo }, later))).toMatchObject({ code: 'conflict' })
-    expect(await appErrorOf(() => requestCreditPayout(m.db, m.commoner.id, org.id, { amount: -5, currency: 'EUR', payTo }, later))).toMatchObject({ code: 'invalid_input' })
-    expect(await appErrorOf(() => requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 100, currency: 'EUR', payTo: 'me' }, later))).toMatchObject({ code: 'invalid_input', details: { payTo: expect.any(String) } })
-    expect(await appErrorOf(() => requestCreditPayout(m.db, m.buyer.id, org.id, { amount: 100, currency: 'EUR', payTo }, later))).toMatchObject({ code: 'forbidden' })
+    expect(await appErrorOf(() => requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 1201, currency: 'EUR', payTo }, later))).toMatchObject({
+      code: 'conflict',
+    })
+    expect(await appErrorOf(() => requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 10, currency: 'USD', payTo }, later))).toMatchObject({
+      code: 'conflict',
+    })
+    expect(await appErrorOf(() => requestCreditPayout(m.db, m.commoner.id, org.id, { amount: -5, currency: 'EUR', payTo }, later))).toMatchObject({
+      code: 'invalid_input',
+    })
+    expect(await appErrorOf(() => requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 100, currency: 'EUR', payTo: 'me' }, later))).toMatchObject({
+      code: 'invalid_input',
+      details: { payTo: expect.any(String) },
+    })
+    expect(await appErrorOf(() => requestCreditPayout(m.db, m.buyer.id, org.id, { amount: 100, currency: 'EUR', payTo }, later))).toMatchObject({
+      code: 'forbidden',
+    })
     await m.db.updateTable('people').set({ emailConfirmedAt: null }).where('id', '=', m.commoner.id).execute()
-    expect(await appErrorOf(() => requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 100, currency: 'EUR', payTo }, later))).toMatchObject({ code: 'forbidden' })
+    expect(await appErrorOf(() => requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 100, currency: 'EUR', payTo }, later))).toMatchObject({
+      code: 'forbidden',
+    })
     expect(await m.db.selectFrom('creditPayouts').select('id').execute()).toEqual([])
   })
 
   it('a rejected request releases the credit for checkouts again', async () => {
     const asked = await requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 1200, currency: 'EUR', payTo: 'Riverside Bakers, IT60 X054 2811' }, later)
-    expect(await appErrorOf(() => requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 1, currency: 'EUR', payTo: 'Riverside Bakers, IT60 X054 2811' }, later))).toMatchObject({ code: 'conflict' })
-    expect(await decideCreditPayout(m.db, steward.id, asked.id, { approve: false, reason: 'Use it on your next order.' }, later)).toEqual({ status: 'rejected' })
+    expect(
+      await appErrorOf(() =>
+        requestCreditPayout(m.db, m.commoner.id, org.id, { amount: 1, currency: 'EUR', payTo: 'Riverside Bakers, IT60 X054 2811' }, later),
+      ),
+    ).toMatchObject({ code: 'conflict' })
+    expect(await decideCreditPayout(m.db, steward.id, asked.id, { approve: false, reason: 'Use it on your next order.' }, later)).toEqual({
+      status: 'rejected',
+    })
     const placed = await buyTowels(1, later, false)
     expect(await order(placed.orderIds[0]!)).toMatchObject({ status: 'paid', creditApplied: 1200 })
   })
@@ -164,11 +220,15 @@ describe('the credit page and the steward desk', () => {
       expect(reply.status).toBe(400)
       expect(Object.values((reply.body as { fieldErrors: Record<string, string> }).fieldErrors).join(' ')).toMatch(/amount|Say where|currency/)
     }
-    const tooMuch = await statusOf(() => creditPage.action(args(page, { slug: 'riverside' }, { cookie: admin, form: { currency: 'EUR', amount: '12.01', payTo: 'Riverside Bakers, IT60 X054' } })))
+    const tooMuch = await statusOf(() =>
+      creditPage.action(args(page, { slug: 'riverside' }, { cookie: admin, form: { currency: 'EUR', amount: '12.01', payTo: 'Riverside Bakers, IT60 X054' } })),
+    )
     expect(tooMuch).toMatchObject({ status: 409, body: { fieldErrors: { amount: 'At most €12.00.' } } })
     expect(await m.db.selectFrom('creditPayouts').select('id').execute()).toEqual([])
 
-    const asked = await statusOf(() => creditPage.action(args(page, { slug: 'riverside' }, { cookie: admin, form: { currency: 'EUR', amount: '12', payTo: 'Riverside Bakers, IT60 X054' } })))
+    const asked = await statusOf(() =>
+      creditPage.action(args(page, { slug: 'riverside' }, { cookie: admin, form: { currency: 'EUR', amount: '12', payTo: 'Riverside Bakers, IT60 X054' } })),
+    )
     expect(asked).toMatchObject({ status: 302, location: `${page}?notice=requested` })
     const payout = await m.db.selectFrom('creditPayouts').select(['id', 'amount']).executeTakeFirstOrThrow()
     expect(payout.amount).toBe(1200)
@@ -176,9 +236,19 @@ describe('the credit page and the steward desk', () => {
     const stewardCookie = await sessionCookieFor(steward.id)
     const queue = await statusOf(() => desk.loader(args('/steward', {}, { cookie: stewardCookie })))
     expect(queue.body).toMatchObject({ creditPayouts: [{ id: payout.id, organisation: 'Riverside Bakers', amount: { amount: 1200, currency: 'EUR' } }] })
-    const noReason = await statusOf(() => desk.action(args('/steward', {}, { cookie: stewardCookie, form: { intent: 'credit-payout', id: String(payout.id), decision: 'approve', reason: '' } })))
+    const noReason = await statusOf(() =>
+      desk.action(args('/steward', {}, { cookie: stewardCookie, form: { intent: 'credit-payout', id: String(payout.id), decision: 'approve', reason: '' } })),
+    )
     expect(noReason.status).toBe(400)
-    const decided = await statusOf(() => desk.action(args('/steward', {}, { cookie: stewardCookie, form: { intent: 'credit-payout', id: String(payout.id), decision: 'approve', reason: 'Matches the credit entries.' } })))
+    const decided = await statusOf(() =>
+      desk.action(
+        args(
+          '/steward',
+          {},
+          { cookie: stewardCookie, form: { intent: 'credit-payout', id: String(payout.id), decision: 'approve', reason: 'Matches the credit entries.' } },
+        ),
+      ),
+    )
     expect(decided).toMatchObject({ status: 302, location: '/steward?notice=credit-paid' })
     expect(await creditOf()).toBe(0)
     expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })

@@ -29,10 +29,21 @@ const appError = appErrorOf
 
 describe('placing an order', () => {
   it('prices a commoner at the commoner price and snapshots the line', async () => {
-    const placed = await placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+    const placed = await placeOrder(
+      m.db,
+      { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+      now,
+    )
     expect(placed).toMatchObject({ created: true, total: 2400, currency: 'EUR', provider: 'invoice' })
     const line = await m.db.selectFrom('orderLines').selectAll().executeTakeFirstOrThrow()
-    expect(line).toMatchObject({ unitPrice: 1200, quantity: 2, producerAmount: 2400, commonsFundAmount: 0, infrastructureAmount: 0, offerTitle: 'Linen tea towel' })
+    expect(line).toMatchObject({
+      unitPrice: 1200,
+      quantity: 2,
+      producerAmount: 2400,
+      commonsFundAmount: 0,
+      infrastructureAmount: 0,
+      offerTitle: 'Linen tea towel',
+    })
     expect(line.score).toBeGreaterThan(0)
     const order = await m.db.selectFrom('orders').selectAll().executeTakeFirstOrThrow()
     expect(order).toMatchObject({ status: 'pending_payment', reciprocityClass: 'commoner', total: 2400, accessFeeTotal: 0 })
@@ -52,7 +63,16 @@ describe('placing an order', () => {
   it('makes one order per producer in one checkout', async () => {
     const placed = await placeOrder(
       m.db,
-      { buyer: forFirm(m), lines: [{ offerId: m.towel.id, quantity: 1 }, { offerId: m.beehive.id, quantity: 1 }, { offerId: m.blanket.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+      {
+        buyer: forFirm(m),
+        lines: [
+          { offerId: m.towel.id, quantity: 1 },
+          { offerId: m.beehive.id, quantity: 1 },
+          { offerId: m.blanket.id, quantity: 1 },
+        ],
+        idempotencyKey: newKey(),
+        paymentProvider: 'invoice',
+      },
       now,
     )
     expect(placed.orderIds).toHaveLength(2)
@@ -65,7 +85,11 @@ describe('placing an order', () => {
   })
 
   it('gives a commons item to a commoner at once: a zero total is paid immediately, with no money in the ledger', async () => {
-    const placed = await placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.beehive.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'stripe' }, now)
+    const placed = await placeOrder(
+      m.db,
+      { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.beehive.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'stripe' },
+      now,
+    )
     expect(placed).toMatchObject({ total: 0, provider: 'none' })
     const order = await m.db.selectFrom('orders').selectAll().executeTakeFirstOrThrow()
     expect(order).toMatchObject({ status: 'paid', paidAt: now, total: 0 })
@@ -98,7 +122,13 @@ describe('placing an order', () => {
 
   it('refuses a currency the marketplace has no infrastructure fund for, writing nothing', async () => {
     await m.db.updateTable('offers').set({ currency: 'CHF' }).where('id', '=', m.towel.id).execute()
-    const error = await appError(() => placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now))
+    const error = await appError(() =>
+      placeOrder(
+        m.db,
+        { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+        now,
+      ),
+    )
     expect(error).toMatchObject({ code: 'unavailable', message: 'The marketplace cannot take orders in CHF yet.' })
     expect(await count('checkouts')).toBe(0)
     expect(await stockOf(m.towel.id)).toBe(5)
@@ -106,7 +136,19 @@ describe('placing an order', () => {
 
   it('refuses more than the stock and writes nothing', async () => {
     const error = await appError(() =>
-      placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }, { offerId: m.blanket.id, quantity: 3 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now),
+      placeOrder(
+        m.db,
+        {
+          buyer: asPerson(m.commoner.id),
+          lines: [
+            { offerId: m.towel.id, quantity: 1 },
+            { offerId: m.blanket.id, quantity: 3 },
+          ],
+          idempotencyKey: newKey(),
+          paymentProvider: 'invoice',
+        },
+        now,
+      ),
     )
     expect(error.code).toBe('conflict')
     expect(error.message).toBe('Only 2 units of “Wool blanket” are left.')
@@ -121,17 +163,49 @@ describe('placing an order', () => {
     ['huge', 1e9],
     ['not a number', Number.NaN],
   ])('refuses a %s quantity', async (_, quantity) => {
-    const error = await appError(() => placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now))
+    const error = await appError(() =>
+      placeOrder(
+        m.db,
+        { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+        now,
+      ),
+    )
     expect(error.code).toBe('invalid_input')
     expect(await count('checkouts')).toBe(0)
   })
 
   it('refuses unknown and archived offers, and buying for someone else’s organisation', async () => {
-    expect((await appError(() => placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: 9999, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now))).code).toBe('not_found')
+    expect(
+      (
+        await appError(() =>
+          placeOrder(
+            m.db,
+            { buyer: asPerson(m.commoner.id), lines: [{ offerId: 9999, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+            now,
+          ),
+        )
+      ).code,
+    ).toBe('not_found')
     await m.db.updateTable('offers').set({ status: 'archived' }).where('id', '=', m.towel.id).execute()
-    expect((await appError(() => placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now))).code).toBe('not_found')
+    expect(
+      (
+        await appError(() =>
+          placeOrder(
+            m.db,
+            { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+            now,
+          ),
+        )
+      ).code,
+    ).toBe('not_found')
     const stranger = { personId: m.commoner.id, use: { kind: 'organisation' as const, organisationId: m.firm.id } }
-    expect((await appError(() => placeOrder(m.db, { buyer: stranger, lines: [{ offerId: m.blanket.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now))).code).toBe('forbidden')
+    expect(
+      (
+        await appError(() =>
+          placeOrder(m.db, { buyer: stranger, lines: [{ offerId: m.blanket.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now),
+        )
+      ).code,
+    ).toBe('forbidden')
     expect(await count('checkouts')).toBe(0)
     expect(await stockOf(m.blanket.id)).toBe(2)
   })
@@ -233,26 +307,57 @@ describe('the cart', () => {
     expect(cart.buyingAs.reciprocityClass).toBe('for_profit')
     expect(cart.totals).toEqual([{ amount: 3600 + 4000, currency: 'EUR' }])
     const key = newKey()
-    const placed = await checkOutCart(m.db, m.buyer.id, { idempotencyKey: key, paymentProvider: 'invoice', declaredUse: { value: `organisation:${m.firm.id}`, confirmed: true } }, now)
+    const placed = await checkOutCart(
+      m.db,
+      m.buyer.id,
+      { idempotencyKey: key, paymentProvider: 'invoice', declaredUse: { value: `organisation:${m.firm.id}`, confirmed: true } },
+      now,
+    )
     expect(placed.total).toBe(7600)
     expect((await getCart(m.db, m.buyer.id, now)).lines).toHaveLength(0)
     // the double-submitted form gets the same checkout, even though the cart is now empty
-    expect(await checkOutCart(m.db, m.buyer.id, { idempotencyKey: key, paymentProvider: 'invoice', declaredUse: { value: `organisation:${m.firm.id}`, confirmed: true } }, now)).toMatchObject({ checkoutId: placed.checkoutId, created: false })
+    expect(
+      await checkOutCart(
+        m.db,
+        m.buyer.id,
+        { idempotencyKey: key, paymentProvider: 'invoice', declaredUse: { value: `organisation:${m.firm.id}`, confirmed: true } },
+        now,
+      ),
+    ).toMatchObject({ checkoutId: placed.checkoutId, created: false })
   })
 
   it('refuses to declare an organisation one does not belong to, and more than the stock', async () => {
     expect((await appError(() => setBuyingFor(m.db, m.commoner.id, m.firm.id, now))).code).toBe('forbidden')
-    expect((await appError(() => addToCart(m.db, m.commoner.id, { offerId: m.blanket.id, quantity: 3 }, now))).message).toBe('Only 2 of “Wool blanket” are left.')
+    expect((await appError(() => addToCart(m.db, m.commoner.id, { offerId: m.blanket.id, quantity: 3 }, now))).message).toBe(
+      'Only 2 of “Wool blanket” are left.',
+    )
   })
 })
 
 describe('reciprocity credit', () => {
   it('when a co-op’s legal form is verified, the access fees it paid as for-profit become a credit owed back to it', async () => {
-    const coop = await m.db.insertInto('organisations').values({ slug: 'new-coop', name: 'New Co-op', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' }).returning('id').executeTakeFirstOrThrow()
+    const coop = await m.db
+      .insertInto('organisations')
+      .values({ slug: 'new-coop', name: 'New Co-op', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     await m.db.insertInto('memberships').values({ organisationId: coop.id, personId: m.commoner.id, role: 'admin' }).execute()
-    const steward = await m.db.insertInto('people').values({ email: 'steward@test.example.org', displayName: 'Steward', isSteward: 1 }).returning('id').executeTakeFirstOrThrow()
+    const steward = await m.db
+      .insertInto('people')
+      .values({ email: 'steward@test.example.org', displayName: 'Steward', isSteward: 1 })
+      .returning('id')
+      .executeTakeFirstOrThrow()
 
-    const placed = await placeOrder(m.db, { buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: coop.id } }, lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+    const placed = await placeOrder(
+      m.db,
+      {
+        buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: coop.id } },
+        lines: [{ offerId: m.towel.id, quantity: 2 }],
+        idempotencyKey: newKey(),
+        paymentProvider: 'invoice',
+      },
+      now,
+    )
     expect(placed.total).toBe(3600) // unattested: for-profit prices
     await recordInvoicePayment(m.db, { orderId: placed.orderIds[0]!, personId: m.weaver.id }, now)
     expect(await fundBalance(m.fund.id)).toBe(540)
@@ -264,7 +369,9 @@ describe('reciprocity credit', () => {
     expect(await balanceOf(m.db, { kind: 'buyer_credit', organisationId: coop.id, currency: 'EUR' })).toBe(1200)
     expect(await fundBalance(m.fund.id)).toBe(0)
     expect(await balanceOf(m.db, { kind: 'producer_payable', organisationId: m.weavers.id, currency: 'EUR' })).toBe(2400)
-    expect(await reciprocityCredits(m.db, m.commoner.id)).toEqual([{ organisation: { name: 'New Co-op', slug: 'new-coop' }, credit: { amount: 1200, currency: 'EUR' } }])
+    expect(await reciprocityCredits(m.db, m.commoner.id)).toEqual([
+      { organisation: { name: 'New Co-op', slug: 'new-coop' }, credit: { amount: 1200, currency: 'EUR' } },
+    ])
     expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
 
     // never twice: another verification step changes nothing
@@ -276,7 +383,11 @@ describe('the page cache and sales', () => {
   it('a sale moves stock without invalidating every cached page; a listing change still does', async () => {
     const generation = async () => (await m.db.selectFrom('catalogStats').select('generation').executeTakeFirstOrThrow()).generation
     const before = await generation()
-    await placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+    await placeOrder(
+      m.db,
+      { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+      now,
+    )
     expect(await stockOf(m.towel.id)).toBe(4)
     expect(await generation()).toBe(before)
     await m.db.updateTable('offers').set({ title: 'Linen tea towel, natural' }).where('id', '=', m.towel.id).execute()

@@ -19,10 +19,15 @@ useAccountsTestEnv()
 let m: SmallMarket
 let cookies: Awaited<ReturnType<typeof marketCookies>>
 
-const args = (url: string, params: Record<string, string> = {}, opts: Parameters<typeof request>[1] = {}) => ({ request: request(url, opts), params, context: {} })
+const args = (url: string, params: Record<string, string> = {}, opts: Parameters<typeof request>[1] = {}) => ({
+  request: request(url, opts),
+  params,
+  context: {},
+})
 const add = (cookie: string, offerId: number, quantity = 1) =>
   statusOf(() => cart.action(args('/cart', {}, { cookie, form: { intent: 'add', offerId: String(offerId), quantity: String(quantity) } })))
-const checkOut = (cookie: string, form: Record<string, string>) => statusOf(() => checkout.action(args('/checkout', {}, { cookie, form: { idempotencyKey: newKey(), ...form } })))
+const checkOut = (cookie: string, form: Record<string, string>) =>
+  statusOf(() => checkout.action(args('/checkout', {}, { cookie, form: { idempotencyKey: newKey(), ...form } })))
 const personal = { declaredUse: 'personal', confirmUse: 'yes' }
 
 beforeEach(async () => {
@@ -76,9 +81,15 @@ describe('a member of a for-profit organisation buying for themselves', () => {
     expect((await getCart(m.db, m.commoner.id)).forProfitAffiliations).toEqual([])
 
     expect((await checkOut(cookies.buyer, personal)).status).toBe(302)
-    const incoming = (await sales.loader(args('/organisations/weavers/orders', { slug: 'weavers' }, { cookie: cookies.weaver }))) as Awaited<ReturnType<typeof sales.loader>>
+    const incoming = (await sales.loader(args('/organisations/weavers/orders', { slug: 'weavers' }, { cookie: cookies.weaver }))) as Awaited<
+      ReturnType<typeof sales.loader>
+    >
     expect(incoming.sales).toHaveLength(1)
-    expect(incoming.sales[0]).toMatchObject({ reciprocityClass: 'commoner', declaredUse: 'for my own non-commercial use', forProfitAffiliation: 'Acme Retail Ltd' })
+    expect(incoming.sales[0]).toMatchObject({
+      reciprocityClass: 'commoner',
+      declaredUse: 'for my own non-commercial use',
+      forProfitAffiliation: 'Acme Retail Ltd',
+    })
   })
 })
 
@@ -128,14 +139,21 @@ describe('a commons download carries its licence notice', () => {
 
     const file = (await downloads.loader(args(`/downloads/${m.beehive.id}`, { offerId: String(m.beehive.id) }, { cookie: cookies.commoner }))) as Response
     expect(file.headers.get('Link')).toBe(`</downloads/${m.beehive.id}/licence-notice.txt>; rel="license"; title="LICENCE-NOTICE.txt"`)
-    expect(file.headers.get('X-Licence-Notice')).toBe(`Licensee Noor Commoner; declared use: for my own non-commercial use; order ${reference}; licence CC-BY-SA-4.0`)
+    expect(file.headers.get('X-Licence-Notice')).toBe(
+      `Licensee Noor Commoner; declared use: for my own non-commercial use; order ${reference}; licence CC-BY-SA-4.0`,
+    )
 
-    const text = await ((await notice.loader(args(`/downloads/${m.beehive.id}/licence-notice.txt`, { offerId: String(m.beehive.id) }, { cookie: cookies.commoner }))) as Response).text()
+    const text = await (
+      (await notice.loader(args(`/downloads/${m.beehive.id}/licence-notice.txt`, { offerId: String(m.beehive.id) }, { cookie: cookies.commoner }))) as Response
+    ).text()
     expect(text).toContain('Licensee:      Noor Commoner <noor.commoner@test.example.org>')
     expect(text).toContain('Declared use:  “for my own non-commercial use”, as the licensee signed at checkout')
     expect(text).toContain(`Order:         ${reference}`)
     expect(text).toContain('Licence:       CC BY-SA 4.0 (CC-BY-SA-4.0)')
     // someone who did not obtain it has no notice
-    expect((await statusOf(() => notice.loader(args(`/downloads/${m.beehive.id}/licence-notice.txt`, { offerId: String(m.beehive.id) }, { cookie: cookies.buyer })))).status).toBe(403)
+    expect(
+      (await statusOf(() => notice.loader(args(`/downloads/${m.beehive.id}/licence-notice.txt`, { offerId: String(m.beehive.id) }, { cookie: cookies.buyer }))))
+        .status,
+    ).toBe(403)
   })
 })

@@ -20,10 +20,15 @@ beforeEach(async () => {
 })
 
 async function order(paymentProvider: 'stripe' | 'invoice') {
-  const placed = await placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 3 }], idempotencyKey: newKey(), paymentProvider }, placedAt)
+  const placed = await placeOrder(
+    m.db,
+    { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 3 }], idempotencyKey: newKey(), paymentProvider },
+    placedAt,
+  )
   return placed.orderIds[0]!
 }
-const statusOf = async (orderId: number) => (await m.db.selectFrom('orders').select(['status', 'cancelReason', 'expiresAt']).where('id', '=', orderId).executeTakeFirstOrThrow())
+const statusOf = async (orderId: number) =>
+  await m.db.selectFrom('orders').select(['status', 'cancelReason', 'expiresAt']).where('id', '=', orderId).executeTakeFirstOrThrow()
 
 describe.each([
   ['card', 'stripe' as const, 45 * MINUTE, '2026-11-24T10:45:00.000Z'],

@@ -45,7 +45,11 @@ describe('overselling across two database connections', () => {
     expect(results.filter((r) => !r.placed && !('code' in r && r.code === 'conflict'))).toEqual([])
     expect(results.filter((r) => r.placed)).toHaveLength(stock)
     expect(await stockOf(db, m.towel.id)).toBe(0)
-    const lines = await db.selectFrom('orderLines').select((eb) => eb.fn.sum<number>('quantity').as('units')).where('offerId', '=', m.towel.id).executeTakeFirstOrThrow()
+    const lines = await db
+      .selectFrom('orderLines')
+      .select((eb) => eb.fn.sum<number>('quantity').as('units'))
+      .where('offerId', '=', m.towel.id)
+      .executeTakeFirstOrThrow()
     expect(Number(lines.units)).toBe(stock)
     expect(await db.selectFrom('offers').select('id').where('stock', '<', 0).execute()).toEqual([])
     expect(await checkLedger(db)).toMatchObject({ ok: true, problems: [] })

@@ -19,7 +19,11 @@ let placed: { checkoutId: number; orderIds: number[] }
 beforeEach(async () => {
   m = await smallMarket()
   // The firm orders two towels at 18.00 each (12.00 + 6.00 access fee: 2.70 producer, 2.70 fund, 0.60 infrastructure).
-  placed = await placeOrder(m.db, { buyer: forFirm(m), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+  placed = await placeOrder(
+    m.db,
+    { buyer: forFirm(m), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+    now,
+  )
   // Then the weavers raise the price, rename the listing and give the fund a bigger share of the fee.
   await updateListing(
     m.db,
@@ -75,9 +79,17 @@ describe('an order placed before the listing’s price changed', () => {
   })
 
   it('while the next order pays the new price', async () => {
-    const next = await placeOrder(m.db, { buyer: forFirm(m), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, later)
+    const next = await placeOrder(
+      m.db,
+      { buyer: forFirm(m), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+      later,
+    )
     expect(next.total).toBe(5000)
-    const line = await m.db.selectFrom('orderLines').select(['offerTitle', 'unitPrice', 'commonsFundAmount']).where('orderId', '=', next.orderIds[0]!).executeTakeFirstOrThrow()
+    const line = await m.db
+      .selectFrom('orderLines')
+      .select(['offerTitle', 'unitPrice', 'commonsFundAmount'])
+      .where('orderId', '=', next.orderIds[0]!)
+      .executeTakeFirstOrThrow()
     // 2 × 10.00 access fee, 60% to the fund
     expect(line).toEqual({ offerTitle: 'Linen tea towel, large', unitPrice: 2500, commonsFundAmount: 1200 })
   })

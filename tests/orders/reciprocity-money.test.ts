@@ -38,12 +38,25 @@ const creditOf = (organisationId: number) => balanceOf(m.db, { kind: 'buyer_cred
 
 /** An organisation the commoner runs, buying towels on its behalf and paying by invoice. */
 async function organisation(legalForm: 'for_profit' | 'worker_coop') {
-  const org = await m.db.insertInto('organisations').values({ slug: `org-${legalForm}`, name: 'Riverside Bakers', legalForm, countryCode: 'IT', city: 'Turin' }).returning('id').executeTakeFirstOrThrow()
+  const org = await m.db
+    .insertInto('organisations')
+    .values({ slug: `org-${legalForm}`, name: 'Riverside Bakers', legalForm, countryCode: 'IT', city: 'Turin' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   await m.db.insertInto('memberships').values({ organisationId: org.id, personId: m.commoner.id, role: 'admin' }).execute()
   return org
 }
 async function buyTowels(organisationId: number, quantity: number, at: string) {
-  const placed = await placeOrder(m.db, { buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId } }, lines: [{ offerId: m.towel.id, quantity }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, at)
+  const placed = await placeOrder(
+    m.db,
+    {
+      buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId } },
+      lines: [{ offerId: m.towel.id, quantity }],
+      idempotencyKey: newKey(),
+      paymentProvider: 'invoice',
+    },
+    at,
+  )
   await recordInvoicePayment(m.db, { orderId: placed.orderIds[0]!, personId: m.weaver.id }, at)
   return placed
 }
@@ -93,19 +106,33 @@ describe('back-charge when a challenge against a legal form is upheld', () => {
     const commonerOrder = await buyTowels(org.id, 2, now)
     expect(commonerOrder.total).toBe(2400)
     const challenge = await challengeClaim(m.db, m.buyer.id, claim.id, 'This bakery is a limited company, see its registry entry.', later)
-    const { backCharges } = await resolveChallenge(m.db, steward2.id, challenge.id, { uphold: true, reason: 'The registry lists a limited company.' }, {}, later)
+    const { backCharges } = await resolveChallenge(
+      m.db,
+      steward2.id,
+      challenge.id,
+      { uphold: true, reason: 'The registry lists a limited company.' },
+      {},
+      later,
+    )
     expect(backCharges).toEqual([expect.objectContaining({ correctsOrderId: commonerOrder.orderIds[0], amount: 1200, currency: 'EUR' })])
 
     const charge = await m.db.selectFrom('orders').selectAll().where('id', '=', backCharges[0]!.orderId).executeTakeFirstOrThrow()
     expect(charge).toMatchObject({ buyerOrganisationId: org.id, status: 'pending_payment', total: 1200, reciprocityClass: 'for_profit' })
     expect(charge.classReason).toContain('The registry lists a limited company.')
     // the original order is untouched
-    expect(await m.db.selectFrom('orders').select(['status', 'total']).where('id', '=', commonerOrder.orderIds[0]!).executeTakeFirstOrThrow()).toEqual({ status: 'paid', total: 2400 })
+    expect(await m.db.selectFrom('orders').select(['status', 'total']).where('id', '=', commonerOrder.orderIds[0]!).executeTakeFirstOrThrow()).toEqual({
+      status: 'paid',
+      total: 2400,
+    })
     expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
 
     // the buyer's account page says what is owed and why
     expect((await accountOverview(m.db, m.commoner.id, later)).backCharges).toEqual([
-      expect.objectContaining({ amount: { amount: 1200, currency: 'EUR' }, organisation: { name: 'Riverside Bakers', slug: 'org-worker_coop' }, reason: expect.stringContaining('The registry lists a limited company.') }),
+      expect.objectContaining({
+        amount: { amount: 1200, currency: 'EUR' },
+        organisation: { name: 'Riverside Bakers', slug: 'org-worker_coop' },
+        reason: expect.stringContaining('The registry lists a limited company.'),
+      }),
     ])
     // it is a debt, not a reservation: it does not lapse when its due date passes
     expect(await expireUnpaidOrders(m.db, '2030-01-01T00:00:00.000Z')).toBe(0)
@@ -123,15 +150,36 @@ describe('after an upheld challenge, unpaid orders and how a back-charge is paid
   it('calls off orders placed under the claim that are not paid yet, and puts their goods back on sale', async () => {
     const org = await organisation('worker_coop')
     const claim = await verify(org.id, now)
-    const unpaid = await placeOrder(m.db, { buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: org.id } }, lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+    const unpaid = await placeOrder(
+      m.db,
+      {
+        buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: org.id } },
+        lines: [{ offerId: m.towel.id, quantity: 2 }],
+        idempotencyKey: newKey(),
+        paymentProvider: 'invoice',
+      },
+      now,
+    )
     expect(await stock()).toBe(3)
     const challenge = await challengeClaim(m.db, m.buyer.id, claim.id, 'This bakery is a limited company, see its registry entry.', later)
-    const { backCharges } = await resolveChallenge(m.db, steward2.id, challenge.id, { uphold: true, reason: 'The registry lists a limited company.' }, {}, later)
+    const { backCharges } = await resolveChallenge(
+      m.db,
+      steward2.id,
+      challenge.id,
+      { uphold: true, reason: 'The registry lists a limited company.' },
+      {},
+      later,
+    )
     expect(backCharges).toEqual([])
-    expect(await m.db.selectFrom('orders').select(['status', 'cancelReason']).where('id', '=', unpaid.orderIds[0]!).executeTakeFirstOrThrow()).toEqual({ status: 'cancelled', cancelReason: 'claim_overturned' })
+    expect(await m.db.selectFrom('orders').select(['status', 'cancelReason']).where('id', '=', unpaid.orderIds[0]!).executeTakeFirstOrThrow()).toEqual({
+      status: 'cancelled',
+      cancelReason: 'claim_overturned',
+    })
     expect(await stock()).toBe(5)
     // a late invoice payment can no longer settle it at the commoner price
-    expect(await appErrorOf(() => recordInvoicePayment(m.db, { orderId: unpaid.orderIds[0]!, personId: m.weaver.id }, later))).toMatchObject({ code: 'conflict' })
+    expect(await appErrorOf(() => recordInvoicePayment(m.db, { orderId: unpaid.orderIds[0]!, personId: m.weaver.id }, later))).toMatchObject({
+      code: 'conflict',
+    })
     expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
   })
 
@@ -142,17 +190,34 @@ describe('after an upheld challenge, unpaid orders and how a back-charge is paid
     const claim = await verify(org.id, now)
     const original = await buyTowels(org.id, 1, now)
     const challenge = await challengeClaim(m.db, m.buyer.id, claim.id, 'This bakery is a limited company, see its registry entry.', later)
-    const { backCharges } = await resolveChallenge(m.db, steward2.id, challenge.id, { uphold: true, reason: 'The registry lists a limited company.' }, { provider: 'stripe' }, later)
+    const { backCharges } = await resolveChallenge(
+      m.db,
+      steward2.id,
+      challenge.id,
+      { uphold: true, reason: 'The registry lists a limited company.' },
+      { provider: 'stripe' },
+      later,
+    )
     const charge = backCharges[0]!
     const receipt = await getReceipt(m.db, colleague.id, charge.checkoutId)
-    expect(receipt).toMatchObject({ provider: 'stripe', backCharge: { corrects: `SM-${original.checkoutId}-${original.orderIds[0]}` }, awaitingPayment: { amount: 600, currency: 'EUR' } })
+    expect(receipt).toMatchObject({
+      provider: 'stripe',
+      backCharge: { corrects: `SM-${original.checkoutId}-${original.orderIds[0]}` },
+      awaitingPayment: { amount: 600, currency: 'EUR' },
+    })
     await chooseBackChargePayment(m.db, { checkoutId: charge.checkoutId, personId: colleague.id, provider: 'invoice' })
     expect((await getReceipt(m.db, m.commoner.id, charge.checkoutId)).provider).toBe('invoice')
-    expect(await appErrorOf(() => chooseBackChargePayment(m.db, { checkoutId: charge.checkoutId, personId: m.buyer.id, provider: 'stripe' }))).toMatchObject({ code: 'not_found' })
+    expect(await appErrorOf(() => chooseBackChargePayment(m.db, { checkoutId: charge.checkoutId, personId: m.buyer.id, provider: 'stripe' }))).toMatchObject({
+      code: 'not_found',
+    })
     expect(await appErrorOf(() => getReceipt(m.db, m.buyer.id, charge.checkoutId))).toMatchObject({ code: 'not_found' })
-    expect(await appErrorOf(() => chooseBackChargePayment(m.db, { checkoutId: original.checkoutId, personId: m.commoner.id, provider: 'stripe' }))).toMatchObject({ code: 'conflict' })
+    expect(
+      await appErrorOf(() => chooseBackChargePayment(m.db, { checkoutId: original.checkoutId, personId: m.commoner.id, provider: 'stripe' })),
+    ).toMatchObject({ code: 'conflict' })
     await recordInvoicePayment(m.db, { orderId: charge.orderId, personId: m.weaver.id }, later)
-    expect(await appErrorOf(() => chooseBackChargePayment(m.db, { checkoutId: charge.checkoutId, personId: m.commoner.id, provider: 'stripe' }))).toMatchObject({ code: 'conflict' })
+    expect(await appErrorOf(() => chooseBackChargePayment(m.db, { checkoutId: charge.checkoutId, personId: m.commoner.id, provider: 'stripe' }))).toMatchObject(
+      { code: 'conflict' },
+    )
   })
 })
 
@@ -160,13 +225,25 @@ describe('funds never go below zero', () => {
   it('a fund can only pay out what it will not owe back, so a later credit never takes it negative', async () => {
     const org = await organisation('worker_coop')
     await buyTowels(org.id, 2, now) // 540 to the fund, owed back if the co-op is verified
-    const firmOrder = await placeOrder(m.db, { buyer: forFirm(m), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+    const firmOrder = await placeOrder(
+      m.db,
+      { buyer: forFirm(m), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+      now,
+    )
     await recordInvoicePayment(m.db, { orderId: firmOrder.orderIds[0]!, personId: m.weaver.id }, now) // 270 the fund keeps
     expect(await fund()).toBe(810)
-    const refused = await appErrorOf(() => requestDisbursement(m.db, steward.id, m.fund.id, { amount: 810, recipient: 'Loom repairs', purpose: 'Repair the shared looms of the weavers.' }, later))
+    const refused = await appErrorOf(() =>
+      requestDisbursement(m.db, steward.id, m.fund.id, { amount: 810, recipient: 'Loom repairs', purpose: 'Repair the shared looms of the weavers.' }, later),
+    )
     expect(refused.code).toBe('conflict')
     expect(refused.message).toContain('2.70')
-    const asked = await requestDisbursement(m.db, steward.id, m.fund.id, { amount: 270, recipient: 'Loom repairs', purpose: 'Repair the shared looms of the weavers.' }, later)
+    const asked = await requestDisbursement(
+      m.db,
+      steward.id,
+      m.fund.id,
+      { amount: 270, recipient: 'Loom repairs', purpose: 'Repair the shared looms of the weavers.' },
+      later,
+    )
     await decideDisbursement(m.db, steward2.id, asked.id, { approve: true, reason: 'Within the budget.' }, later)
     expect(await fund()).toBe(540)
 
@@ -178,19 +255,35 @@ describe('funds never go below zero', () => {
 
   it('the database refuses a posting that would overdraw a fund', async () => {
     await expect(
-      postEntry(m.db, { kind: 'disbursement', memo: 'too much', postings: [
-        { account: { kind: 'commons_fund', commonsFundId: m.fund.id, currency: 'EUR' }, amount: 28_500 },
-        { account: { kind: 'payment_clearing', currency: 'EUR' }, amount: -28_500 },
-      ] }, now),
+      postEntry(
+        m.db,
+        {
+          kind: 'disbursement',
+          memo: 'too much',
+          postings: [
+            { account: { kind: 'commons_fund', commonsFundId: m.fund.id, currency: 'EUR' }, amount: 28_500 },
+            { account: { kind: 'payment_clearing', currency: 'EUR' }, amount: -28_500 },
+          ],
+        },
+        now,
+      ),
     ).rejects.toThrow(/overdraft/)
   })
 
   it('ledger:check reports a fund whose balance is below zero (books written before the guard)', async () => {
     await sql`drop trigger postings_no_overdraft`.execute(m.db)
-    await postEntry(m.db, { kind: 'disbursement', memo: 'paid out more than it held', postings: [
-      { account: { kind: 'commons_fund', commonsFundId: m.fund.id, currency: 'EUR' }, amount: 28_500 },
-      { account: { kind: 'payment_clearing', currency: 'EUR' }, amount: -28_500 },
-    ] }, now)
+    await postEntry(
+      m.db,
+      {
+        kind: 'disbursement',
+        memo: 'paid out more than it held',
+        postings: [
+          { account: { kind: 'commons_fund', commonsFundId: m.fund.id, currency: 'EUR' }, amount: 28_500 },
+          { account: { kind: 'payment_clearing', currency: 'EUR' }, amount: -28_500 },
+        ],
+      },
+      now,
+    )
     const check = await checkLedger(m.db)
     expect(check.ok).toBe(false)
     expect(check.problems.join('\n')).toMatch(/Open Design Fund\) has a balance of -285\.00 EUR/)

@@ -24,7 +24,11 @@ beforeEach(async () => {
   m = await smallMarket()
   await m.db.updateTable('commonsFunds').set({ stewardOrganisationId: m.designers.id }).where('id', '=', m.fund.id).execute()
   // A for-profit purchase of the beehive design: 3600 to the design fund, 400 to infrastructure.
-  const placed = await placeOrder(m.db, { buyer: forFirm(m), lines: [{ offerId: m.beehive.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, placedAt)
+  const placed = await placeOrder(
+    m.db,
+    { buyer: forFirm(m), lines: [{ offerId: m.beehive.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+    placedAt,
+  )
   orderId = placed.orderIds[0]!
   await recordInvoicePayment(m.db, { orderId, personId: m.designer.id }, placedAt)
 })
@@ -38,7 +42,13 @@ it('refunds an order whose fund still holds its share', async () => {
 
 it('refuses, with the reason and nothing written, a refund whose fund share was already paid out', async () => {
   const steward = await insertPerson(m.db, 'Sam Steward', { steward: true })
-  const { id } = await requestDisbursement(m.db, m.designer.id, m.fund.id, { amount: 3600, recipient: 'Hive testers', purpose: 'Testing the new frame design' }, later)
+  const { id } = await requestDisbursement(
+    m.db,
+    m.designer.id,
+    m.fund.id,
+    { amount: 3600, recipient: 'Hive testers', purpose: 'Testing the new frame design' },
+    later,
+  )
   await decideDisbursement(m.db, steward.id, id, { approve: true, reason: 'Fits the purpose' }, later)
   expect(await fundBalance()).toBe(0)
 

@@ -25,7 +25,11 @@ let orderId: number
 beforeEach(async () => {
   m = await smallMarket()
   useAsAppDb(m.db)
-  const placed = await placeOrder(m.db, { buyer: forFirm(m), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+  const placed = await placeOrder(
+    m.db,
+    { buyer: forFirm(m), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+    now,
+  )
   orderId = placed.orderIds[0]!
   await recordInvoicePayment(m.db, { orderId, personId: m.weaver.id }, now)
   await markFulfilled(m.db, { orderId, personId: m.weaver.id }, now)
@@ -61,7 +65,11 @@ describe('a fulfilled order', () => {
     setClock(later)
     const cookie = await sessionCookieFor(m.weaver.id)
     const res = await statusOf(() =>
-      sales.action({ request: request('/organisations/weavers/orders', { cookie, form: { intent: 'refund', orderId: String(orderId), reason: 'Returned unused' } }), params: { slug: 'weavers' }, context: {} }),
+      sales.action({
+        request: request('/organisations/weavers/orders', { cookie, form: { intent: 'refund', orderId: String(orderId), reason: 'Returned unused' } }),
+        params: { slug: 'weavers' },
+        context: {},
+      }),
     )
     expect(res).toMatchObject({ status: 302, location: '/organisations/weavers/orders?notice=refunded' })
     await expectRefundedAndBalanced()

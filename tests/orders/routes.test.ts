@@ -20,7 +20,11 @@ useAccountsTestEnv()
 let m: SmallMarket
 let cookies: Awaited<ReturnType<typeof marketCookies>>
 
-const args = (url: string, params: Record<string, string> = {}, opts: Parameters<typeof request>[1] = {}) => ({ request: request(url, opts), params, context: {} })
+const args = (url: string, params: Record<string, string> = {}, opts: Parameters<typeof request>[1] = {}) => ({
+  request: request(url, opts),
+  params,
+  context: {},
+})
 const count = (table: keyof DB) => rowCount(m.db, table)
 const add = (cookie: string, fields: Record<string, string>) => statusOf(() => cart.action(args('/cart', {}, { cookie, form: { intent: 'add', ...fields } })))
 
@@ -75,8 +79,21 @@ describe('adding to the cart', () => {
 
   it('ignores prices, tiers and classes posted by the client', async () => {
     await add(cookies.buyer, { offerId: String(m.towel.id), quantity: '1', unitPrice: '1', price: '0', reciprocityClass: 'commoner', total: '1' })
-    await statusOf(() => cart.action(args('/cart', {}, { cookie: cookies.buyer, form: { intent: 'buying-for', buyingFor: String(m.firm.id), reciprocityClass: 'commoner' } })))
-    const res = await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.buyer, form: { idempotencyKey: newKey(), declaredUse: `organisation:${m.firm.id}`, confirmUse: 'yes', total: '1', reciprocityClass: 'commoner' } })))
+    await statusOf(() =>
+      cart.action(args('/cart', {}, { cookie: cookies.buyer, form: { intent: 'buying-for', buyingFor: String(m.firm.id), reciprocityClass: 'commoner' } })),
+    )
+    const res = await statusOf(() =>
+      checkout.action(
+        args(
+          '/checkout',
+          {},
+          {
+            cookie: cookies.buyer,
+            form: { idempotencyKey: newKey(), declaredUse: `organisation:${m.firm.id}`, confirmUse: 'yes', total: '1', reciprocityClass: 'commoner' },
+          },
+        ),
+      ),
+    )
     expect(res.status).toBe(302)
     const order = await m.db.selectFrom('orders').selectAll().executeTakeFirstOrThrow()
     expect(order).toMatchObject({ reciprocityClass: 'for_profit', total: 1800 })
@@ -88,7 +105,11 @@ describe('adding to the cart', () => {
   })
 
   it('refuses an oversized form with 413', async () => {
-    const res = await statusOf(() => cart.action(args('/cart', {}, { cookie: cookies.commoner, form: { intent: 'add', offerId: String(m.towel.id), quantity: '1', note: 'x'.repeat(70_000) } })))
+    const res = await statusOf(() =>
+      cart.action(
+        args('/cart', {}, { cookie: cookies.commoner, form: { intent: 'add', offerId: String(m.towel.id), quantity: '1', note: 'x'.repeat(70_000) } }),
+      ),
+    )
     expect(res.status).toBe(413)
   })
 })
@@ -98,7 +119,9 @@ const personalUse = { declaredUse: 'personal', confirmUse: 'yes' }
 
 describe('checking out', () => {
   it('an empty cart and a malformed key are 400s that write nothing', async () => {
-    expect((await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: newKey(), ...personalUse } })))).status).toBe(400)
+    expect(
+      (await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: newKey(), ...personalUse } })))).status,
+    ).toBe(400)
     expect((await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: '<script>' } })))).status).toBe(400)
     expect(await count('checkouts')).toBe(0)
   })
@@ -120,42 +143,74 @@ describe('checking out', () => {
       .insertInto('commonsResources')
       .values({ offerId: m.beehive.id, kind: 'file', fileName: 'beehive.md', contentType: 'text/markdown', content: Buffer.from('# Beehive'), byteSize: 9 })
       .execute()
-    expect((await statusOf(() => downloads.loader(args(`/downloads/${m.beehive.id}`, { offerId: String(m.beehive.id) }, { cookie: cookies.commoner })))).status).toBe(403)
+    expect(
+      (await statusOf(() => downloads.loader(args(`/downloads/${m.beehive.id}`, { offerId: String(m.beehive.id) }, { cookie: cookies.commoner })))).status,
+    ).toBe(403)
     await add(cookies.commoner, { offerId: String(m.beehive.id) })
     const res = await statusOf(() => checkout.action(args('/checkout', {}, { cookie: cookies.commoner, form: { idempotencyKey: newKey(), ...personalUse } })))
     const checkoutId = res.location!.match(/\/orders\/(\d+)/)![1]!
-    const page = (await receipt.loader(args(`/orders/${checkoutId}`, { id: checkoutId }, { cookie: cookies.commoner }))) as Awaited<ReturnType<typeof receipt.loader>>
+    const page = (await receipt.loader(args(`/orders/${checkoutId}`, { id: checkoutId }, { cookie: cookies.commoner }))) as Awaited<
+      ReturnType<typeof receipt.loader>
+    >
     expect(page.receipt.total.amount).toBe(0)
     expect(page.receipt.orders[0]!.status).toBe('paid')
     expect(page.receipt.orders[0]!.lines[0]!.download).toMatchObject({ href: `/downloads/${m.beehive.id}` })
     const file = (await downloads.loader(args(`/downloads/${m.beehive.id}`, { offerId: String(m.beehive.id) }, { cookie: cookies.commoner }))) as Response
     expect(file.headers.get('Content-Disposition')).toMatch(/attachment; filename="beehive.md"/)
     expect(await file.text()).toBe('# Beehive')
-    expect((await statusOf(() => downloads.loader(args(`/downloads/${m.beehive.id}`, { offerId: String(m.beehive.id) }, { cookie: cookies.buyer })))).status).toBe(403)
+    expect(
+      (await statusOf(() => downloads.loader(args(`/downloads/${m.beehive.id}`, { offerId: String(m.beehive.id) }, { cookie: cookies.buyer })))).status,
+    ).toBe(403)
   })
 
   it('many simultaneous checkouts for the last units never oversell, and the ledger balances', async () => {
     // 2 blankets left; 12 buyers each want 1 or 2, all at once.
     const buyers = await Promise.all(
       Array.from({ length: 12 }, async (_, i) => {
-        const p = await m.db.insertInto('people').values({ email: `rush${i}@test.example.org`, displayName: `Rush ${i}` }).returning('id').executeTakeFirstOrThrow()
+        const p = await m.db
+          .insertInto('people')
+          .values({ email: `rush${i}@test.example.org`, displayName: `Rush ${i}` })
+          .returning('id')
+          .executeTakeFirstOrThrow()
         return p.id
       }),
     )
     const results = await Promise.allSettled(
-      buyers.map((personId, i) => placeOrder(m.db, { buyer: asPerson(personId), lines: [{ offerId: m.blanket.id, quantity: 1 + (i % 2) }], idempotencyKey: newKey(), paymentProvider: 'invoice' })),
+      buyers.map((personId, i) =>
+        placeOrder(m.db, {
+          buyer: asPerson(personId),
+          lines: [{ offerId: m.blanket.id, quantity: 1 + (i % 2) }],
+          idempotencyKey: newKey(),
+          paymentProvider: 'invoice',
+        }),
+      ),
     )
-    const sold = (await m.db.selectFrom('orderLines').select(sql<number>`coalesce(sum(quantity), 0)`.as('n')).executeTakeFirstOrThrow()).n
+    const sold = (
+      await m.db
+        .selectFrom('orderLines')
+        .select(sql<number>`coalesce(sum(quantity), 0)`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n
     expect(sold).toBe(2)
     expect((await m.db.selectFrom('offers').select('stock').where('id', '=', m.blanket.id).executeTakeFirstOrThrow()).stock).toBe(0)
-    expect(nonEmpty(results.filter((r) => r.status === 'rejected'), 'refused orders').every((r) => (r as PromiseRejectedResult).reason.code === 'conflict')).toBe(true)
+    expect(
+      nonEmpty(
+        results.filter((r) => r.status === 'rejected'),
+        'refused orders',
+      ).every((r) => (r as PromiseRejectedResult).reason.code === 'conflict'),
+    ).toBe(true)
     expect(await checkLedger(m.db)).toMatchObject({ ok: true })
   })
 })
 
 describe('receipts, sales and funds belong to their people', () => {
   it('another buyer cannot see or cancel a receipt', async () => {
-    const placed = await placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' })
+    const placed = await placeOrder(m.db, {
+      buyer: asPerson(m.commoner.id),
+      lines: [{ offerId: m.towel.id, quantity: 1 }],
+      idempotencyKey: newKey(),
+      paymentProvider: 'invoice',
+    })
     const id = String(placed.checkoutId)
     expect((await statusOf(() => receipt.loader(args(`/orders/${id}`, { id }, { cookie: cookies.buyer })))).status).toBe(404)
     expect((await statusOf(() => receipt.action(args(`/orders/${id}`, { id }, { cookie: cookies.buyer, form: { intent: 'cancel' } })))).status).toBe(404)
@@ -165,21 +220,49 @@ describe('receipts, sales and funds belong to their people', () => {
   })
 
   it('only the seller’s members see its orders; a bad filter is a 400', async () => {
-    await placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' })
+    await placeOrder(m.db, {
+      buyer: asPerson(m.commoner.id),
+      lines: [{ offerId: m.towel.id, quantity: 1 }],
+      idempotencyKey: newKey(),
+      paymentProvider: 'invoice',
+    })
     expect((await statusOf(() => sales.loader(args('/organisations/weavers/orders', { slug: 'weavers' }, { cookie: cookies.designer })))).status).toBe(403)
-    const own = (await sales.loader(args('/organisations/weavers/orders', { slug: 'weavers' }, { cookie: cookies.weaver }))) as Awaited<ReturnType<typeof sales.loader>>
+    const own = (await sales.loader(args('/organisations/weavers/orders', { slug: 'weavers' }, { cookie: cookies.weaver }))) as Awaited<
+      ReturnType<typeof sales.loader>
+    >
     expect(own.sales).toHaveLength(1)
     expect(own.sales[0]).toMatchObject({ status: 'pending_payment', provider: 'invoice', buyer: 'Noor Commoner' })
-    expect((await statusOf(() => sales.loader(args('/organisations/weavers/orders?status=lost', { slug: 'weavers' }, { cookie: cookies.weaver })))).status).toBe(400)
-    const res = await statusOf(() => sales.action(args('/organisations/weavers/orders', { slug: 'weavers' }, { cookie: cookies.weaver, form: { intent: 'payment-received', orderId: String(own.sales[0]!.id) } })))
+    expect(
+      (await statusOf(() => sales.loader(args('/organisations/weavers/orders?status=lost', { slug: 'weavers' }, { cookie: cookies.weaver })))).status,
+    ).toBe(400)
+    const res = await statusOf(() =>
+      sales.action(
+        args(
+          '/organisations/weavers/orders',
+          { slug: 'weavers' },
+          { cookie: cookies.weaver, form: { intent: 'payment-received', orderId: String(own.sales[0]!.id) } },
+        ),
+      ),
+    )
     expect(res).toMatchObject({ status: 302 })
     const page = (await fund.loader(args(`/funds/${m.fund.slug}`, { slug: m.fund.slug }))) as Awaited<ReturnType<typeof fund.loader>>
     expect(page.balance.amount).toBe(0) // a commoner's purchase carries no access fee
   })
 
   it('the fund page shows a for-profit purchase’s share and where it came from', async () => {
-    const placed = await placeOrder(m.db, { buyer: { personId: m.buyer.id, use: { kind: 'organisation', organisationId: m.firm.id } }, lines: [{ offerId: m.beehive.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' })
-    await sales.action(args('/organisations/open-designers/orders', { slug: 'open-designers' }, { cookie: cookies.designer, form: { intent: 'payment-received', orderId: String(placed.orderIds[0]) } }))
+    const placed = await placeOrder(m.db, {
+      buyer: { personId: m.buyer.id, use: { kind: 'organisation', organisationId: m.firm.id } },
+      lines: [{ offerId: m.beehive.id, quantity: 1 }],
+      idempotencyKey: newKey(),
+      paymentProvider: 'invoice',
+    })
+    await sales.action(
+      args(
+        '/organisations/open-designers/orders',
+        { slug: 'open-designers' },
+        { cookie: cookies.designer, form: { intent: 'payment-received', orderId: String(placed.orderIds[0]) } },
+      ),
+    )
     const page = (await fund.loader(args(`/funds/${m.fund.slug}`, { slug: m.fund.slug }))) as Awaited<ReturnType<typeof fund.loader>>
     expect(page.balance.amount).toBe(3600)
     expect(page.movements[0]).toMatchObject({ offers: ['Open beehive design'], buyerClass: 'for_profit', amount: { amount: 3600 } })

@@ -24,7 +24,12 @@ const status = async (id: number) => (await m.db.selectFrom('orders').select('st
 async function paidOrder(buyer: 'commoner' | 'firm', quantity = 1, at?: string) {
   const placed = await placeOrder(
     m.db,
-    { buyer: buyer === 'firm' ? forFirm(m) : asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+    {
+      buyer: buyer === 'firm' ? forFirm(m) : asPerson(m.commoner.id),
+      lines: [{ offerId: m.towel.id, quantity }],
+      idempotencyKey: newKey(),
+      paymentProvider: 'invoice',
+    },
     at,
   )
   await recordInvoicePayment(m.db, { orderId: placed.orderIds[0]!, personId: m.weaver.id }, at)
@@ -42,7 +47,10 @@ describe('incoming orders', () => {
   it('a paid order is shipped with a note, then fulfilled', async () => {
     const id = await paidOrder('commoner')
     expect(await act(weaver, { intent: 'shipped', orderId: String(id), note: 'Posted, tracking RR123' })).toMatchObject({ status: 302 })
-    expect(await m.db.selectFrom('orders').select(['status', 'shippingNote']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ status: 'paid', shippingNote: 'Posted, tracking RR123' })
+    expect(await m.db.selectFrom('orders').select(['status', 'shippingNote']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
+      status: 'paid',
+      shippingNote: 'Posted, tracking RR123',
+    })
     expect(await act(weaver, { intent: 'fulfilled', orderId: String(id) })).toMatchObject({ status: 302 })
     expect(await status(id)).toBe('fulfilled')
     // fulfilled twice, or cancelled once fulfilled: refused with a reason
@@ -51,15 +59,28 @@ describe('incoming orders', () => {
   })
 
   it('cancelling an unpaid order restocks it; cancelling a paid one refunds it and reverses its postings', async () => {
-    const unpaid = await placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' })
+    const unpaid = await placeOrder(m.db, {
+      buyer: asPerson(m.commoner.id),
+      lines: [{ offerId: m.towel.id, quantity: 2 }],
+      idempotencyKey: newKey(),
+      paymentProvider: 'invoice',
+    })
     expect(await stock(m.towel.id)).toBe(3)
-    expect(await act(weaver, { intent: 'cancel', orderId: String(unpaid.orderIds[0]), reason: 'Out of linen' })).toMatchObject({ status: 302, location: '/organisations/weavers/orders?notice=cancelled' })
+    expect(await act(weaver, { intent: 'cancel', orderId: String(unpaid.orderIds[0]), reason: 'Out of linen' })).toMatchObject({
+      status: 302,
+      location: '/organisations/weavers/orders?notice=cancelled',
+    })
     expect(await stock(m.towel.id)).toBe(5)
-    expect(await m.db.selectFrom('orders').select('cancelReason').where('id', '=', unpaid.orderIds[0]!).executeTakeFirstOrThrow()).toEqual({ cancelReason: 'cancelled_by_seller' })
+    expect(await m.db.selectFrom('orders').select('cancelReason').where('id', '=', unpaid.orderIds[0]!).executeTakeFirstOrThrow()).toEqual({
+      cancelReason: 'cancelled_by_seller',
+    })
 
     const paid = await paidOrder('firm', 2)
     expect(await balanceOf(m.db, { kind: 'commons_fund', commonsFundId: m.fund.id, currency: 'EUR' })).toBe(540)
-    expect(await act(weaver, { intent: 'cancel', orderId: String(paid), reason: 'Damaged stock' })).toMatchObject({ status: 302, location: '/organisations/weavers/orders?notice=refunded' })
+    expect(await act(weaver, { intent: 'cancel', orderId: String(paid), reason: 'Damaged stock' })).toMatchObject({
+      status: 302,
+      location: '/organisations/weavers/orders?notice=refunded',
+    })
     expect(await status(paid)).toBe('refunded')
     expect(await stock(m.towel.id)).toBe(5)
     expect(await balanceOf(m.db, { kind: 'commons_fund', commonsFundId: m.fund.id, currency: 'EUR' })).toBe(0)
@@ -93,8 +114,15 @@ describe('the sales dashboard', () => {
     await paidOrder('commoner', 2, '2026-11-10T10:00:00.000Z')
     await paidOrder('firm', 1, '2026-11-12T10:00:00.000Z')
     // an unpaid order is not a sale
-    await placeOrder(m.db, { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.blanket.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' })
-    const { dashboard: d } = (await dashboard.loader(args('/organisations/weavers/dashboard?from=2026-11-01&to=2026-11-24', { cookie: weaver }))) as Awaited<ReturnType<typeof dashboard.loader>>
+    await placeOrder(m.db, {
+      buyer: asPerson(m.commoner.id),
+      lines: [{ offerId: m.blanket.id, quantity: 1 }],
+      idempotencyKey: newKey(),
+      paymentProvider: 'invoice',
+    })
+    const { dashboard: d } = (await dashboard.loader(args('/organisations/weavers/dashboard?from=2026-11-01&to=2026-11-24', { cookie: weaver }))) as Awaited<
+      ReturnType<typeof dashboard.loader>
+    >
     expect(d.totals).toEqual({ orders: 2, units: 3, revenue: { amount: 2400 + 1800, currency: 'EUR' }, accessFees: { amount: 600, currency: 'EUR' } })
     expect(d.byClass.map((c) => [c.reciprocityClass, c.orders, c.revenue.amount])).toEqual([
       ['commoner', 1, 2400],
@@ -117,7 +145,10 @@ describe('the sales dashboard', () => {
     const res = (await salesCsv.loader(args('/organisations/weavers/sales.csv?from=2026-11-01&to=2026-11-30', { cookie: weaver }))) as Response
     expect(res.headers.get('Content-Type')).toBe('text/csv; charset=utf-8')
     expect(res.headers.get('Content-Disposition')).toBe('attachment; filename="weavers-sales-2026-11-01-to-2026-11-30.csv"')
-    const [header, row] = (await res.text()).replace(/^\uFEFF/, '').trim().split('\n')
+    const [header, row] = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n')
     expect(header).toMatch(/^order,placed_at,paid_at,status,buyer_class,buyer,buying_for,offer,quantity,currency,unit_price,line_total,access_fee,/)
     expect(row).toMatch(/,paid,for_profit,Tom Firm,Acme Retail Ltd,Linen tea towel,1,EUR,18.00,18.00,6.00,14.70,Open Design Fund,2.70,0.60$/)
   })

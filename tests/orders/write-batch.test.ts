@@ -76,7 +76,15 @@ describe('checkouts written in one batch', () => {
       // takes the last 2 towels, then fails on the blankets: its towels go back
       placeOrder(
         m.db,
-        { buyer: asPerson(m.commoner.id), lines: [{ offerId: m.towel.id, quantity: 2 }, { offerId: m.blanket.id, quantity: 5 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+        {
+          buyer: asPerson(m.commoner.id),
+          lines: [
+            { offerId: m.towel.id, quantity: 2 },
+            { offerId: m.blanket.id, quantity: 5 },
+          ],
+          idempotencyKey: newKey(),
+          paymentProvider: 'invoice',
+        },
         now,
       ),
       placeOrder(m.db, order(m.towel.id, 2), now), // so these 2 towels are still there
@@ -87,7 +95,11 @@ describe('checkouts written in one batch', () => {
     expect(errorOf(results[3]!).message).toBe('“Linen tea towel” has just sold out.')
     expect(await stockOf(m.towel.id)).toBe(0)
     expect(await stockOf(m.blanket.id)).toBe(2)
-    const sold = await m.db.selectFrom('orderLines').select(sql<number>`sum(quantity)`.as('n')).where('offerId', '=', m.towel.id).executeTakeFirstOrThrow()
+    const sold = await m.db
+      .selectFrom('orderLines')
+      .select(sql<number>`sum(quantity)`.as('n'))
+      .where('offerId', '=', m.towel.id)
+      .executeTakeFirstOrThrow()
     expect(sold.n).toBe(5)
     expect(await count('checkouts')).toBe(2)
     expect(await count('orders')).toBe(2)
@@ -95,8 +107,14 @@ describe('checkouts written in one batch', () => {
   })
 
   it('never oversells when many buyers race for the same stock', async () => {
-    const results = await settle(Array.from({ length: 40 }, (_, i) => placeOrder(m.db, order(i % 2 ? m.towel.id : m.blanket.id, 1 + (i % 3 === 0 ? 1 : 0)), now)))
-    for (const r of nonEmpty(results.filter((r) => r.status === 'rejected'), 'refused orders')) expect(errorOf(r).code).toBe('conflict')
+    const results = await settle(
+      Array.from({ length: 40 }, (_, i) => placeOrder(m.db, order(i % 2 ? m.towel.id : m.blanket.id, 1 + (i % 3 === 0 ? 1 : 0)), now)),
+    )
+    for (const r of nonEmpty(
+      results.filter((r) => r.status === 'rejected'),
+      'refused orders',
+    ))
+      expect(errorOf(r).code).toBe('conflict')
     expect(await stockOf(m.towel.id)).toBeGreaterThanOrEqual(0)
     expect(await stockOf(m.blanket.id)).toBeGreaterThanOrEqual(0)
     const sold = await m.db
@@ -119,7 +137,9 @@ describe('checkouts written in one batch', () => {
         await sql`pragma defer_foreign_keys = on`.execute(trx)
         await sql`insert into order_lines (order_id, offer_id, offer_title, offer_kind, unit, quantity, commoner_price, for_profit_price,
           unit_price, producer_amount, commons_fund_id, commons_fund_amount, infrastructure_fund_id, infrastructure_amount, score,
-          score_confidence, rules_version) values (424242, ${m.towel.id}, 'x', 'good', 'piece', 1, 1, 1, 1, 1, ${m.fund.id}, 0, ${m.infrastructure.id}, 0, 0, 0, 1)`.execute(trx)
+          score_confidence, rules_version) values (424242, ${m.towel.id}, 'x', 'good', 'piece', 1, 1, 1, 1, 1, ${m.fund.id}, 0, ${m.infrastructure.id}, 0, 0, 0, 1)`.execute(
+          trx,
+        )
         return 'written'
       }),
       placeOrder(m.db, order(m.blanket.id, 1), now),

@@ -86,7 +86,9 @@ describe('local Stripe server', () => {
 
   it('decodes bracketed form keys as the SDK sends them', () => {
     expect(
-      decodeForm('mode=payment&line_items[0][price_data][unit_amount]=1250&line_items[0][quantity]=2&metadata%5Bnote%5D=a+b%20%26c&expand[]=line_items&expand[]=payment_intent'),
+      decodeForm(
+        'mode=payment&line_items[0][price_data][unit_amount]=1250&line_items[0][quantity]=2&metadata%5Bnote%5D=a+b%20%26c&expand[]=line_items&expand[]=payment_intent',
+      ),
     ).toEqual({
       mode: 'payment',
       line_items: { 0: { price_data: { unit_amount: '1250' }, quantity: '2' } },
@@ -195,11 +197,25 @@ describe('local Stripe server', () => {
 
     const pi = paid.payment_intent as string
     const part = await stripe.refunds.create({ payment_intent: pi, amount: 1000, metadata: { reason: 'one jar broke' } })
-    expect(part).toMatchObject({ object: 'refund', amount: 1000, currency: 'eur', payment_intent: pi, status: 'succeeded', metadata: { reason: 'one jar broke' } })
+    expect(part).toMatchObject({
+      object: 'refund',
+      amount: 1000,
+      currency: 'eur',
+      payment_intent: pi,
+      status: 'succeeded',
+      metadata: { reason: 'one jar broke' },
+    })
     expect(part.id).toMatch(/^re_/)
     let charge = receiver.events.at(-1)!
     expect(charge.type).toBe('charge.refunded')
-    expect(charge.data.object).toMatchObject({ object: 'charge', payment_intent: pi, amount: 2800, amount_refunded: 1000, refunded: false, metadata: { orderId: '42' } })
+    expect(charge.data.object).toMatchObject({
+      object: 'charge',
+      payment_intent: pi,
+      amount: 2800,
+      amount_refunded: 1000,
+      refunded: false,
+      metadata: { orderId: '42' },
+    })
 
     await expect(stripe.refunds.create({ payment_intent: pi, amount: 5000 })).rejects.toMatchObject({ statusCode: 400, code: 'amount_too_large' })
     await expect(stripe.refunds.create({ payment_intent: 'pi_unknown' })).rejects.toMatchObject({ statusCode: 400, code: 'resource_missing' })

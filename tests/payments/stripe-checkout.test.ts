@@ -64,7 +64,13 @@ async function checkOutAsFirm() {
   await addToCart(m.db, m.buyer.id, { offerId: m.towel.id, quantity: 2 })
   await setBuyingFor(m.db, m.buyer.id, m.firm.id)
   const cookie = await sessionCookieFor(m.buyer.id)
-  const res = await outcome(() => checkoutAction({ request: formRequest('/checkout', { idempotencyKey: newKey(), declaredUse: `organisation:${m.firm.id}`, confirmUse: 'yes' }, { cookie }), params: {}, context: {} }))
+  const res = await outcome(() =>
+    checkoutAction({
+      request: formRequest('/checkout', { idempotencyKey: newKey(), declaredUse: `organisation:${m.firm.id}`, confirmUse: 'yes' }, { cookie }),
+      params: {},
+      context: {},
+    }),
+  )
   expect(res.status).toBe(302)
   const checkout = await m.db.selectFrom('checkouts').selectAll().executeTakeFirstOrThrow()
   expect(res.location).toBe(checkout.stripeSessionUrl)
@@ -73,7 +79,11 @@ async function checkOutAsFirm() {
 
 async function signedPost(event: unknown, secret = local.webhookSecret) {
   const payload = JSON.stringify(event)
-  const request = new Request('http://localhost/webhooks/stripe', { method: 'POST', headers: { 'Stripe-Signature': local.sign(payload, secret), 'Content-Type': 'application/json' }, body: payload })
+  const request = new Request('http://localhost/webhooks/stripe', {
+    method: 'POST',
+    headers: { 'Stripe-Signature': local.sign(payload, secret), 'Content-Type': 'application/json' },
+    body: payload,
+  })
   return outcome(() => webhookAction({ request, params: {}, context: {} }))
 }
 
@@ -89,7 +99,9 @@ describe('Stripe Checkout', () => {
     expect(status).toBe(200)
     expect(await orderStatus()).toEqual(['paid'])
     expect(await fundBalance()).toBe(540)
-    expect((await m.db.selectFrom('checkouts').select('stripePaymentIntentId').where('id', '=', checkout.id).executeTakeFirstOrThrow()).stripePaymentIntentId).toMatch(/^pi_/)
+    expect(
+      (await m.db.selectFrom('checkouts').select('stripePaymentIntentId').where('id', '=', checkout.id).executeTakeFirstOrThrow()).stripePaymentIntentId,
+    ).toMatch(/^pi_/)
     expect(newestMailTo(m.buyer.email, outbox)?.subject).toBe(`Your order SM-${checkout.id} at Solidarity Market`)
     expect(newestMailTo(m.weaver.email, outbox)?.text).toMatch(/2 × Linen tea towel/)
     expect(await checkLedger(m.db)).toMatchObject({ ok: true })
@@ -108,7 +120,9 @@ describe('Stripe Checkout', () => {
     const { session } = await checkOutAsFirm()
     const { event } = await local.pay(session.id, { deliver: false })
     expect((await signedPost(event, 'whsec_forged_secret_123456')).status).toBe(400)
-    const unsigned = await outcome(() => webhookAction({ request: new Request('http://localhost/webhooks/stripe', { method: 'POST', body: JSON.stringify(event) }), params: {}, context: {} }))
+    const unsigned = await outcome(() =>
+      webhookAction({ request: new Request('http://localhost/webhooks/stripe', { method: 'POST', body: JSON.stringify(event) }), params: {}, context: {} }),
+    )
     expect(unsigned.status).toBe(400)
     expect(await count('stripeEvents')).toBe(0)
     expect(await orderStatus()).toEqual(['pending_payment'])
@@ -135,7 +149,15 @@ describe('Stripe Checkout', () => {
   })
 
   it('records an event for an unknown order without touching anything', async () => {
-    const stray = local.event('checkout.session.completed', { id: 'cs_test_unknown', object: 'checkout.session', client_reference_id: '99999', amount_total: 500, currency: 'eur', payment_status: 'paid', payment_intent: 'pi_unknown' })
+    const stray = local.event('checkout.session.completed', {
+      id: 'cs_test_unknown',
+      object: 'checkout.session',
+      client_reference_id: '99999',
+      amount_total: 500,
+      currency: 'eur',
+      payment_status: 'paid',
+      payment_intent: 'pi_unknown',
+    })
     expect(await signedPost(stray)).toMatchObject({ status: 200, body: { outcome: 'unknown_checkout' } })
     expect(await count('payments')).toBe(0)
   })
@@ -188,7 +210,11 @@ describe('Stripe Checkout', () => {
     const orderId = (await m.db.selectFrom('orders').select('id').executeTakeFirstOrThrow()).id
     const cookie = await sessionCookieFor(m.weaver.id)
     const res = await outcome(() =>
-      salesAction({ request: formRequest('/organisations/weavers/orders', { intent: 'refund', orderId: String(orderId), reason: 'Out of linen' }, { cookie }), params: { slug: 'weavers' }, context: {} }),
+      salesAction({
+        request: formRequest('/organisations/weavers/orders', { intent: 'refund', orderId: String(orderId), reason: 'Out of linen' }, { cookie }),
+        params: { slug: 'weavers' },
+        context: {},
+      }),
     )
     expect(res).toMatchObject({ status: 302, location: '/organisations/weavers/orders?notice=refunded' })
     await local.settled()
@@ -209,7 +235,11 @@ describe('Stripe Checkout', () => {
     const refundsBefore = local.refunds.size
     for (const intent of ['refund', 'payment-received']) {
       const res = await outcome(() =>
-        salesAction({ request: formRequest('/organisations/weavers/orders', { intent, orderId: String(orderId), reason: 'mine now' }, { cookie }), params: { slug: 'weavers' }, context: {} }),
+        salesAction({
+          request: formRequest('/organisations/weavers/orders', { intent, orderId: String(orderId), reason: 'mine now' }, { cookie }),
+          params: { slug: 'weavers' },
+          context: {},
+        }),
       )
       expect(res.status).toBe(403)
     }
@@ -219,9 +249,18 @@ describe('Stripe Checkout', () => {
 
   it('charges only what a buyer organisation’s credit leaves to pay, and says so on Stripe’s page', async () => {
     // A worker co-op bought two towels awaiting verification (2 × 600 access fee), then was verified: 1200 is owed to it.
-    const coop = await m.db.insertInto('organisations').values({ slug: 'riverside', name: 'Riverside Bakers', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' }).returning('id').executeTakeFirstOrThrow()
+    const coop = await m.db
+      .insertInto('organisations')
+      .values({ slug: 'riverside', name: 'Riverside Bakers', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     await m.db.insertInto('memberships').values({ organisationId: coop.id, personId: m.commoner.id, role: 'admin' }).execute()
-    const first = await placeOrder(m.db, { buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: coop.id } }, lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' })
+    const first = await placeOrder(m.db, {
+      buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: coop.id } },
+      lines: [{ offerId: m.towel.id, quantity: 2 }],
+      idempotencyKey: newKey(),
+      paymentProvider: 'invoice',
+    })
     await recordInvoicePayment(m.db, { orderId: first.orderIds[0]!, personId: m.weaver.id })
     const steward = await insertPerson(m.db, 'Sam Steward', { steward: true })
     const claim = await submitEvidence(m.db, m.commoner.id, coop.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro imprese TO-123' })
@@ -231,13 +270,21 @@ describe('Stripe Checkout', () => {
     await addToCart(m.db, m.commoner.id, { offerId: m.towel.id, quantity: 3 })
     await setBuyingFor(m.db, m.commoner.id, coop.id)
     const cookie = await sessionCookieFor(m.commoner.id)
-    const res = await outcome(() => checkoutAction({ request: formRequest('/checkout', { idempotencyKey: newKey(), declaredUse: `organisation:${coop.id}`, confirmUse: 'yes' }, { cookie }), params: {}, context: {} }))
+    const res = await outcome(() =>
+      checkoutAction({
+        request: formRequest('/checkout', { idempotencyKey: newKey(), declaredUse: `organisation:${coop.id}`, confirmUse: 'yes' }, { cookie }),
+        params: {},
+        context: {},
+      }),
+    )
     expect(res.status).toBe(302)
     const checkout = await m.db.selectFrom('checkouts').selectAll().where('provider', '=', 'stripe').executeTakeFirstOrThrow()
     const session = local.sessions.get(checkout.stripeSessionId!)
     expect(session.amount_total).toBe(2400)
     const items = await getStripe()!.stripe.checkout.sessions.listLineItems(session.id)
-    expect(items.data.map((i) => [i.description, i.amount_total])).toEqual([[expect.stringMatching(/^Order SM-\d+-\d+ \(Weavers Co-op\): €36\.00 less €12\.00 credit$/), 2400]])
+    expect(items.data.map((i) => [i.description, i.amount_total])).toEqual([
+      [expect.stringMatching(/^Order SM-\d+-\d+ \(Weavers Co-op\): €36\.00 less €12\.00 credit$/), 2400],
+    ])
     await local.pay(session.id)
     const placed = await m.db.selectFrom('orders').select(['status', 'total', 'creditApplied']).where('checkoutId', '=', checkout.id).executeTakeFirstOrThrow()
     expect(placed).toEqual({ status: 'paid', total: 3600, creditApplied: 1200 })
@@ -246,28 +293,52 @@ describe('Stripe Checkout', () => {
   })
 
   it('a back-charge can be paid by card after its first card page expired: a new page is made', async () => {
-    const coop = await m.db.insertInto('organisations').values({ slug: 'riverside', name: 'Riverside Bakers', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' }).returning('id').executeTakeFirstOrThrow()
+    const coop = await m.db
+      .insertInto('organisations')
+      .values({ slug: 'riverside', name: 'Riverside Bakers', legalForm: 'worker_coop', countryCode: 'IT', city: 'Turin' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     await m.db.insertInto('memberships').values({ organisationId: coop.id, personId: m.commoner.id, role: 'admin' }).execute()
     const steward = await insertPerson(m.db, 'Sam Steward', { steward: true })
     const claim = await submitEvidence(m.db, m.commoner.id, coop.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro imprese TO-123' })
     await reviewEvidence(m.db, steward.id, claim.id, { approve: true, reason: 'Checked the registry entry.' })
-    const bought = await placeOrder(m.db, { buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: coop.id } }, lines: [{ offerId: m.towel.id, quantity: 1 }], idempotencyKey: newKey(), paymentProvider: 'invoice' })
+    const bought = await placeOrder(m.db, {
+      buyer: { personId: m.commoner.id, use: { kind: 'organisation', organisationId: coop.id } },
+      lines: [{ offerId: m.towel.id, quantity: 1 }],
+      idempotencyKey: newKey(),
+      paymentProvider: 'invoice',
+    })
     await recordInvoicePayment(m.db, { orderId: bought.orderIds[0]!, personId: m.weaver.id })
     const challenge = await challengeClaim(m.db, m.buyer.id, claim.id, 'This bakery is a limited company, see its registry entry.')
     const other = await insertPerson(m.db, 'Kim Steward', { steward: true })
-    const { backCharges } = await resolveChallenge(m.db, other.id, challenge.id, { uphold: true, reason: 'The registry lists a limited company.' }, { provider: 'invoice' })
+    const { backCharges } = await resolveChallenge(
+      m.db,
+      other.id,
+      challenge.id,
+      { uphold: true, reason: 'The registry lists a limited company.' },
+      { provider: 'invoice' },
+    )
     const checkoutId = backCharges[0]!.checkoutId
 
     const cookie = await sessionCookieFor(m.commoner.id)
-    const pay = () => outcome(() => receiptAction({ request: formRequest(`/orders/${checkoutId}`, { intent: 'pay', backCharge: 'yes' }, { cookie }), params: { id: String(checkoutId) }, context: {} }))
+    const pay = () =>
+      outcome(() =>
+        receiptAction({
+          request: formRequest(`/orders/${checkoutId}`, { intent: 'pay', backCharge: 'yes' }, { cookie }),
+          params: { id: String(checkoutId) },
+          context: {},
+        }),
+      )
     const first = await pay()
     expect(first.status).toBe(302)
-    const firstSession = (await m.db.selectFrom('checkouts').select(['provider', 'stripeSessionId']).where('id', '=', checkoutId).executeTakeFirstOrThrow())
+    const firstSession = await m.db.selectFrom('checkouts').select(['provider', 'stripeSessionId']).where('id', '=', checkoutId).executeTakeFirstOrThrow()
     expect(firstSession.provider).toBe('stripe')
     await getStripe()!.stripe.checkout.sessions.expire(firstSession.stripeSessionId!)
     await local.settled()
     // a back-charge is a debt: the expired page does not call it off
-    expect((await m.db.selectFrom('orders').select('status').where('id', '=', backCharges[0]!.orderId).executeTakeFirstOrThrow()).status).toBe('pending_payment')
+    expect((await m.db.selectFrom('orders').select('status').where('id', '=', backCharges[0]!.orderId).executeTakeFirstOrThrow()).status).toBe(
+      'pending_payment',
+    )
     const second = await pay()
     const renewed = await m.db.selectFrom('checkouts').select(['stripeSessionId', 'stripeSessionUrl']).where('id', '=', checkoutId).executeTakeFirstOrThrow()
     expect(renewed.stripeSessionId).not.toBe(firstSession.stripeSessionId)

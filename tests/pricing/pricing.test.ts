@@ -38,7 +38,15 @@ describe('tier prices', () => {
 
 describe('pricing a line', () => {
   it('a commoner pays the commoner price, all of it the producer’s', () => {
-    expect(priceLine(good, 'commoner', 3)).toEqual({ unitPrice: 1200, lineTotal: 3600, commonerAmount: 3600, accessFee: 0, producerAmount: 3600, commonsFundAmount: 0, infrastructureAmount: 0 })
+    expect(priceLine(good, 'commoner', 3)).toEqual({
+      unitPrice: 1200,
+      lineTotal: 3600,
+      commonerAmount: 3600,
+      accessFee: 0,
+      producerAmount: 3600,
+      commonsFundAmount: 0,
+      infrastructureAmount: 0,
+    })
     expect(priceLine(commons, 'commoner', 1).lineTotal).toBe(0)
   })
 
@@ -61,12 +69,33 @@ describe('the database holds the same rules', () => {
     const person = await db.insertInto('people').values({ email: 'p@test.example.org', displayName: 'P' }).returning('id').executeTakeFirstOrThrow()
     const checkout = await db
       .insertInto('checkouts')
-      .values({ buyerPersonId: person.id, idempotencyKey: 'key-12345678', reciprocityClass: 'commoner', classReason: 'x', provider: 'invoice', currency: 'EUR', total: 1000, expiresAt: '2026-12-01T00:00:00.000Z' })
+      .values({
+        buyerPersonId: person.id,
+        idempotencyKey: 'key-12345678',
+        reciprocityClass: 'commoner',
+        classReason: 'x',
+        provider: 'invoice',
+        currency: 'EUR',
+        total: 1000,
+        expiresAt: '2026-12-01T00:00:00.000Z',
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     const order = await db
       .insertInto('orders')
-      .values({ checkoutId: checkout.id, organisationId: org.id, buyerPersonId: person.id, reciprocityClass: 'commoner', classReason: 'x', currency: 'EUR', commonerTotal: 1000, accessFeeTotal: 0, total: 1000, status: 'pending_payment', expiresAt: '2026-12-01T00:00:00.000Z' })
+      .values({
+        checkoutId: checkout.id,
+        organisationId: org.id,
+        buyerPersonId: person.id,
+        reciprocityClass: 'commoner',
+        classReason: 'x',
+        currency: 'EUR',
+        commonerTotal: 1000,
+        accessFeeTotal: 0,
+        total: 1000,
+        status: 'pending_payment',
+        expiresAt: '2026-12-01T00:00:00.000Z',
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     const line = {
@@ -89,7 +118,12 @@ describe('the database holds the same rules', () => {
       rulesVersion: 1,
     }
     await expect(db.insertInto('orderLines').values(line).execute()).rejects.toThrow(/CHECK constraint failed: order_lines_tier_price/)
-    await expect(db.insertInto('orderLines').values({ ...line, unitPrice: 1200, producerAmount: 1100 }).execute()).rejects.toThrow(/order_lines_split_is_whole/)
+    await expect(
+      db
+        .insertInto('orderLines')
+        .values({ ...line, unitPrice: 1200, producerAmount: 1100 })
+        .execute(),
+    ).rejects.toThrow(/order_lines_split_is_whole/)
     await expect(db.updateTable('orders').set({ total: 999 }).where('id', '=', order.id).execute()).rejects.toThrow(/orders_total_is_sum/)
   })
 })

@@ -35,7 +35,9 @@ describe('a co-op whose legal form is only documented (awaiting review)', () => 
     expect(await legalFormEvidence(m.db, coop.id, now)).toBe('documented')
     const decision = await reciprocityClass(m.db, forCoop(), now)
     expect(decision.reciprocityClass).toBe('for_profit')
-    expect(decision.because).toBe("New Co-op's legal form (worker co-op) is documented; it buys as a commoner once two verified organisations attest it or a steward verifies it")
+    expect(decision.because).toBe(
+      "New Co-op's legal form (worker co-op) is documented; it buys as a commoner once two verified organisations attest it or a steward verifies it",
+    )
     const options = await buyingOptions(m.db, m.commoner.id, now)
     expect(options.map((o) => [o.use.kind, o.reciprocityClass])).toEqual([
       ['personal', 'commoner'],
@@ -50,7 +52,11 @@ describe('a co-op whose legal form is only documented (awaiting review)', () => 
     expect(cart.buyingAs.reciprocityClass).toBe('for_profit')
     expect(cart.totals).toEqual([{ amount: 3600, currency: 'EUR' }])
 
-    const placed = await placeOrder(m.db, { buyer: forCoop(), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+    const placed = await placeOrder(
+      m.db,
+      { buyer: forCoop(), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+      now,
+    )
     expect(placed.total).toBe(3600)
     const order = await m.db.selectFrom('orders').selectAll().where('id', '=', placed.orderIds[0]!).executeTakeFirstOrThrow()
     expect(order).toMatchObject({ reciprocityClass: 'for_profit', commonerTotal: 2400, accessFeeTotal: 1200 })
@@ -62,7 +68,11 @@ describe('a co-op whose legal form is only documented (awaiting review)', () => 
     const steward = await insertPerson(m.db, 'Steward', { steward: true })
     await reviewEvidence(m.db, steward.id, claimId, { approve: true, reason: 'Checked the registry entry.' }, now)
     expect((await reciprocityClass(m.db, forCoop(), now)).reciprocityClass).toBe('commoner')
-    const placed = await placeOrder(m.db, { buyer: forCoop(), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' }, now)
+    const placed = await placeOrder(
+      m.db,
+      { buyer: forCoop(), lines: [{ offerId: m.towel.id, quantity: 2 }], idempotencyKey: newKey(), paymentProvider: 'invoice' },
+      now,
+    )
     expect(placed.total).toBe(2400)
   })
 })

@@ -41,7 +41,12 @@ describe('ranking', () => {
     expect(viewScores).toEqual([...viewScores].sort((a, b) => b - a))
     // Public badges still show the community score.
     const first = commons.catalog.offers[0]!
-    const stored = await db.selectFrom('offerScores as s').innerJoin('offers as o', 'o.id', 's.offerId').select('s.score').where('o.slug', '=', first.slug).executeTakeFirstOrThrow()
+    const stored = await db
+      .selectFrom('offerScores as s')
+      .innerJoin('offers as o', 'o.id', 's.offerId')
+      .select('s.score')
+      .where('o.slug', '=', first.slug)
+      .executeTakeFirstOrThrow()
     expect(first.score).toBe(stored.score)
 
     const cookie = commons.headers.get('Set-Cookie')!
@@ -52,10 +57,16 @@ describe('ranking', () => {
   })
 
   it('ranks by custom weights from the form fields', async () => {
-    const onlyEnvironment = await visit('/?view=custom&w_ownership=0&w_surplus=0&w_openKnowledge=0&w_fairWork=0&w_transparency=0&w_environment=100&w_cooperation=0')
+    const onlyEnvironment = await visit(
+      '/?view=custom&w_ownership=0&w_surplus=0&w_openKnowledge=0&w_fairWork=0&w_transparency=0&w_environment=100&w_cooperation=0',
+    )
     expect(onlyEnvironment.catalog.view).toMatchObject({ name: 'custom', weights: { environment: 100, ownership: 0 } })
     const first = onlyEnvironment.catalog.offers[0]!
-    const top = await db.selectFrom('offerScores').select((eb) => eb.fn.max('earnedEnvironment').as('best')).where('listed', '=', 1).executeTakeFirstOrThrow()
+    const top = await db
+      .selectFrom('offerScores')
+      .select((eb) => eb.fn.max('earnedEnvironment').as('best'))
+      .where('listed', '=', 1)
+      .executeTakeFirstOrThrow()
     expect(first.viewScore).toBe(Math.round(Number(top.best) * 1000) / 10)
   })
 

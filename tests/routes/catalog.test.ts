@@ -67,7 +67,11 @@ describe('catalog home', () => {
     const archived = await db.selectFrom('offers').select('slug').where('status', '=', 'archived').execute()
     expect(archived.length).toBeGreaterThan(0)
     const page = await catalogPage('/')
-    const active = await db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'active').executeTakeFirstOrThrow()
+    const active = await db
+      .selectFrom('offers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'active')
+      .executeTakeFirstOrThrow()
     const excluded = await db
       .selectFrom('offers as o')
       .innerJoin('offerScores as s', 's.offerId', 'o.id')
@@ -84,7 +88,13 @@ describe('catalog home', () => {
 
 describe('offer page', () => {
   it('shows a commons item free to commoners, with the access fee split that adds up', async () => {
-    const { slug } = await db.selectFrom('offers').select('slug').where('kind', '=', 'commons').where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow()
+    const { slug } = await db
+      .selectFrom('offers')
+      .select('slug')
+      .where('kind', '=', 'commons')
+      .where('status', '=', 'active')
+      .orderBy('id')
+      .executeTakeFirstOrThrow()
     const offer = await offerLoader(loaderArgs(`/offers/${slug}`, { slug }))
     expect(offer.prices.commoner.amount).toBe(0)
     expect(offer.prices.accessFee.amount).toBe(offer.prices.forProfit.amount)

@@ -43,7 +43,15 @@ describe('no stale score: every input change moves the ranking at once', () => {
   it('evidence added and withdrawn', async () => {
     const claim = await addEvidenceClaim(
       db,
-      { organisationId: orgB, claim: 'legal_form', value: 'worker_coop', evidenceLevel: 'verified', source: 'Registry no. 42', issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2028-01-01T00:00:00.000Z' },
+      {
+        organisationId: orgB,
+        claim: 'legal_form',
+        value: 'worker_coop',
+        evidenceLevel: 'verified',
+        source: 'Registry no. 42',
+        issuedAt: '2026-01-01T00:00:00.000Z',
+        expiresAt: '2028-01-01T00:00:00.000Z',
+      },
       now,
     )
     expect(await ranking()).toEqual([y.slug, x.slug])
@@ -60,7 +68,16 @@ describe('no stale score: every input change moves the ranking at once', () => {
   it('the offer’s certifications', async () => {
     await addEvidenceClaim(
       db,
-      { organisationId: orgB, offerId: y.id, claim: 'certification', value: 'eu_organic', evidenceLevel: 'verified', source: 'Certificate IT-BIO-007', issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2027-06-01T00:00:00.000Z' },
+      {
+        organisationId: orgB,
+        offerId: y.id,
+        claim: 'certification',
+        value: 'eu_organic',
+        evidenceLevel: 'verified',
+        source: 'Certificate IT-BIO-007',
+        issuedAt: '2026-01-01T00:00:00.000Z',
+        expiresAt: '2027-06-01T00:00:00.000Z',
+      },
       now,
     )
     expect(await ranking()).toEqual([y.slug, x.slug])
@@ -73,7 +90,15 @@ describe('no stale score: every input change moves the ranking at once', () => {
     await updateOrganisationFacts(db, orgA, { oneMemberOneVote: 1 }, now)
     await addEvidenceClaim(
       db,
-      { organisationId: orgB, claim: 'environmental_claim', value: 'renewable_energy', evidenceLevel: 'self_declared', source: 'Own statement', issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: null },
+      {
+        organisationId: orgB,
+        claim: 'environmental_claim',
+        value: 'renewable_energy',
+        evidenceLevel: 'self_declared',
+        source: 'Own statement',
+        issuedAt: '2026-01-01T00:00:00.000Z',
+        expiresAt: null,
+      },
       now,
     )
     expect(await ranking()).toEqual([x.slug, y.slug])
@@ -90,7 +115,15 @@ describe('no stale score: every input change moves the ranking at once', () => {
   it('evidence expiring as time passes', async () => {
     await addEvidenceClaim(
       db,
-      { organisationId: orgB, claim: 'legal_form', value: 'worker_coop', evidenceLevel: 'verified', source: 'Registry no. 42', issuedAt: '2025-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.000Z' },
+      {
+        organisationId: orgB,
+        claim: 'legal_form',
+        value: 'worker_coop',
+        evidenceLevel: 'verified',
+        source: 'Registry no. 42',
+        issuedAt: '2025-01-01T00:00:00.000Z',
+        expiresAt: '2027-01-01T00:00:00.000Z',
+      },
       now,
     )
     expect(await ranking()).toEqual([y.slug, x.slug])
@@ -102,7 +135,15 @@ describe('no stale score: every input change moves the ranking at once', () => {
   it('a proven forced-labour finding hides the offer; archiving removes it too', async () => {
     await addEvidenceClaim(
       db,
-      { organisationId: orgB, claim: 'forced_labour_finding', value: 'proven', evidenceLevel: 'verified', source: 'Labour inspectorate ruling 2026/113', issuedAt: '2026-06-01T00:00:00.000Z', expiresAt: null },
+      {
+        organisationId: orgB,
+        claim: 'forced_labour_finding',
+        value: 'proven',
+        evidenceLevel: 'verified',
+        source: 'Labour inspectorate ruling 2026/113',
+        issuedAt: '2026-06-01T00:00:00.000Z',
+        expiresAt: null,
+      },
       now,
     )
     expect(await ranking()).toEqual([x.slug])

@@ -138,7 +138,9 @@ describe('the ethical-preference score, criterion by criterion', () => {
     const result = scoreOffer(bare({ claims: [finding] }), defaultWeights)
     expect(result.exclusion).toEqual({ reason: 'A proven forced-labour finding against the producer', claimId: finding.id })
     // A self-declared allegation is not a proven finding.
-    expect(scoreOffer(bare({ claims: [claim({ claim: 'forced_labour_finding', value: 'proven', evidenceLevel: 'self_declared' })] }), defaultWeights).exclusion).toBeNull()
+    expect(
+      scoreOffer(bare({ claims: [claim({ claim: 'forced_labour_finding', value: 'proven', evidenceLevel: 'self_declared' })] }), defaultWeights).exclusion,
+    ).toBeNull()
   })
 
   it('reweighs a stored score to a buyer’s own weights on the same 0–100 scale', () => {

@@ -37,7 +37,11 @@ describe('a graceful stop under checkout load', () => {
     const walBytes = fs.existsSync(wal) ? fs.statSync(wal).size : 0
     const db = openDatabase(databasePath)
     try {
-      const placed = await db.selectFrom('checkouts').select(['id', 'idempotencyKey']).where('idempotencyKey', 'in', [...load.sent]).execute()
+      const placed = await db
+        .selectFrom('checkouts')
+        .select(['id', 'idempotencyKey'])
+        .where('idempotencyKey', 'in', [...load.sent])
+        .execute()
       // Every checkout the client was told succeeded is there, with the receipt it was sent to…
       expect(new Map(placed.map((c) => [c.idempotencyKey, c.id]))).toEqual(load.acknowledged)
       // …and none that the client never heard about (a request cut after its commit).

@@ -91,12 +91,18 @@ describe('starting the marketplace', () => {
     it('does not seed again on the next start', async () => {
       await server.stop()
       const db = openDatabase(databasePath)
-      const before = await db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      const before = await db
+        .selectFrom('offers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
       await db.destroy()
       server = await startServer({ DATABASE_PATH: databasePath })
       expect(server.output()).not.toContain('Seeded')
       const db2 = openDatabase(databasePath)
-      const after = await db2.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      const after = await db2
+        .selectFrom('offers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
       await db2.destroy()
       expect(after.n).toBe(before.n)
     })

@@ -78,4 +78,3 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   await page.screenshot({ path: target, fullPage: options.fullPage ?? false })
   if (options.on && size) await page.setViewportSize(size)
 }
-

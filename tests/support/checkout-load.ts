@@ -30,10 +30,20 @@ export interface CheckoutLoad {
 const refusedCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE'])
 
 /** One HTTP request on `agent`, never rejecting: the outcome says what happened. */
-function send(agent: http.Agent, url: string, method: string, headers: Record<string, string>, body?: string): Promise<Outcome & { headers?: http.IncomingHttpHeaders }> {
+function send(
+  agent: http.Agent,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Outcome & { headers?: http.IncomingHttpHeaders }> {
   return new Promise((resolve) => {
     let started = false
-    const req = http.request(url, { method, agent, headers: { ...headers, ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) } : {}) } })
+    const req = http.request(url, {
+      method,
+      agent,
+      headers: { ...headers, ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) } : {}) },
+    })
     req.on('response', (res) => {
       started = true
       res.resume()
@@ -59,13 +69,7 @@ export async function prepareBuyers(serverUrl: string, databasePath: string, buy
     const good = await db.selectFrom('offers').select('id').where('kind', '=', 'good').where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow()
     await db.updateTable('offers').set({ stock: 1_000_000 }).where('id', '=', good.id).execute()
     // Each buys for personal use (declared on the checkout form).
-    const people = await db
-      .selectFrom('people')
-      .select('email')
-      .where('passwordHash', 'is not', null)
-      .orderBy('id')
-      .limit(buyers)
-      .execute()
+    const people = await db.selectFrom('people').select('email').where('passwordHash', 'is not', null).orderBy('id').limit(buyers).execute()
     const agent = new http.Agent({ keepAlive: true })
     const cookies = await Promise.all(
       people.map(async ({ email }) => {
@@ -100,7 +104,13 @@ export function startCheckoutLoad(serverUrl: string, goodId: number, cookies: st
         if (added.kind !== 'answered') break
         const key = `${runId}-${b}-${i}`
         sent.add(key)
-        const done = await send(agent, `${serverUrl}/checkout`, 'POST', { Cookie: cookie }, form({ idempotencyKey: key, declaredUse: 'personal', confirmUse: 'yes' }))
+        const done = await send(
+          agent,
+          `${serverUrl}/checkout`,
+          'POST',
+          { Cookie: cookie },
+          form({ idempotencyKey: key, declaredUse: 'personal', confirmUse: 'yes' }),
+        )
         outcomes.push(done)
         if (done.kind !== 'answered') break
         const receipt = done.status === 302 ? /^\/orders\/(\d+)/.exec(done.location ?? '') : null
@@ -126,6 +136,10 @@ export async function untilAcknowledged(load: CheckoutLoad, n: number, timeoutMs
 
 /** `npm run ledger:check` on a database file; its exit code and output. */
 export function ledgerCheck(databasePath: string) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'db/cli.ts', 'ledger:check'], { cwd: projectRoot, env: { ...process.env, DATABASE_PATH: databasePath }, encoding: 'utf8' })
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'db/cli.ts', 'ledger:check'], {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_PATH: databasePath },
+    encoding: 'utf8',
+  })
   return { code: run.status, output: run.stdout + run.stderr }
 }

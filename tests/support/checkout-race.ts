@@ -24,7 +24,11 @@ export async function buyOneAtATime(db: Database, input: RaceInput): Promise<Rac
   for (let i = 0; i < input.attempts; i++) {
     try {
       const buyer = { personId: input.personId, use: { kind: 'personal' as const } }
-      await placeOrder(db, { buyer, lines: [{ offerId: input.offerId, quantity: 1 }], idempotencyKey: `${input.keyPrefix}-${i}`, paymentProvider: 'invoice' }, input.now)
+      await placeOrder(
+        db,
+        { buyer, lines: [{ offerId: input.offerId, quantity: 1 }], idempotencyKey: `${input.keyPrefix}-${i}`, paymentProvider: 'invoice' },
+        input.now,
+      )
       results.push({ placed: true })
     } catch (error) {
       results.push(error instanceof AppError ? { placed: false, code: error.code } : { placed: false, error: String(error) })

@@ -38,7 +38,14 @@ export function useAsAppDb(db: Database) {
 
 /** How many rows `table` holds: what a test checks was (or was not) written. */
 export async function rowCount(db: Database, table: keyof DB): Promise<number> {
-  return Number((await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)
+  return Number(
+    (
+      await db
+        .selectFrom(table)
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 }
 
 /** An offer's stock as the database has it now (null: not counted). */

@@ -47,7 +47,7 @@ export async function createOffer(db: Database, overrides: Partial<NewOffer> & {
       title: kind === 'good' ? 'Linen tea towel' : 'Open beehive design',
       categoryId: refs?.category.id ?? overrides.categoryId!,
       commonsFundId: refs?.fund.id ?? overrides.commonsFundId!,
-      licenceCode: kind === 'commons' ? refs?.licenceCode ?? null : null,
+      licenceCode: kind === 'commons' ? (refs?.licenceCode ?? null) : null,
       unit: kind === 'good' ? 'piece' : 'download',
       stock: kind === 'good' ? 10 : null,
       delivery: kind === 'good' ? 'shipping' : 'download',

@@ -12,7 +12,11 @@ export async function smallMarket(existing?: Database) {
   const db = existing ?? (await testDb())
   const category = await db.insertInto('categories').values({ slug: 'designs', name: 'Designs' }).returningAll().executeTakeFirstOrThrow()
   await db.insertInto('licences').values({ code: 'CC-BY-SA-4.0', name: 'CC BY-SA 4.0', openness: 'copyleft' }).execute()
-  const fund = await db.insertInto('commonsFunds').values({ slug: 'open-design-fund', name: 'Open Design Fund', kind: 'commons', currency: 'EUR' }).returningAll().executeTakeFirstOrThrow()
+  const fund = await db
+    .insertInto('commonsFunds')
+    .values({ slug: 'open-design-fund', name: 'Open Design Fund', kind: 'commons', currency: 'EUR' })
+    .returningAll()
+    .executeTakeFirstOrThrow()
   const infrastructure = await db
     .insertInto('commonsFunds')
     .values({ slug: 'infrastructure-fund', name: 'Marketplace Infrastructure Fund', kind: 'infrastructure', currency: 'EUR' })
@@ -24,9 +28,24 @@ export async function smallMarket(existing?: Database) {
   const refs = { categoryId: category.id, commonsFundId: fund.id }
   // 1200 / 1800: the 600 access fee splits 270 producer, 270 fund, 60 infrastructure.
   const towel = await createOffer(db, { ...refs, organisationId: weavers.id, slug: 'towel', title: 'Linen tea towel', stock: 5 })
-  const blanket = await createOffer(db, { ...refs, organisationId: weavers.id, slug: 'blanket', title: 'Wool blanket', stock: 2, commonerPrice: 9000, forProfitPrice: 12000 })
+  const blanket = await createOffer(db, {
+    ...refs,
+    organisationId: weavers.id,
+    slug: 'blanket',
+    title: 'Wool blanket',
+    stock: 2,
+    commonerPrice: 9000,
+    forProfitPrice: 12000,
+  })
   // free to commoners; 4000 to for-profit buyers: 3600 fund, 400 infrastructure.
-  const beehive = await createOffer(db, { ...refs, organisationId: designers.id, kind: 'commons', slug: 'beehive', title: 'Open beehive design', licenceCode: 'CC-BY-SA-4.0' })
+  const beehive = await createOffer(db, {
+    ...refs,
+    organisationId: designers.id,
+    kind: 'commons',
+    slug: 'beehive',
+    title: 'Open beehive design',
+    licenceCode: 'CC-BY-SA-4.0',
+  })
   await refreshScores(db, 'all')
   const commoner = await insertPerson(db, 'Noor Commoner')
   const buyer = await insertPerson(db, 'Tom Firm')

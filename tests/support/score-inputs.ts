@@ -24,14 +24,24 @@ export async function withdrawEvidenceClaim(db: Database, claimId: number, now: 
 
 export async function changeOfferLicence(db: Database, offerId: number, licenceCode: string | null, now: string) {
   await db.transaction().execute(async (trx) => {
-    const offer = await trx.updateTable('offers').set({ licenceCode, updatedAt: now }).where('id', '=', offerId).returning('organisationId').executeTakeFirstOrThrow()
+    const offer = await trx
+      .updateTable('offers')
+      .set({ licenceCode, updatedAt: now })
+      .where('id', '=', offerId)
+      .returning('organisationId')
+      .executeTakeFirstOrThrow()
     await refreshScores(trx, { organisationIds: [offer.organisationId] }, now)
   })
 }
 
 export async function archiveOffer(db: Database, offerId: number, now: string) {
   await db.transaction().execute(async (trx) => {
-    const offer = await trx.updateTable('offers').set({ status: 'archived', updatedAt: now }).where('id', '=', offerId).returning('organisationId').executeTakeFirstOrThrow()
+    const offer = await trx
+      .updateTable('offers')
+      .set({ status: 'archived', updatedAt: now })
+      .where('id', '=', offerId)
+      .returning('organisationId')
+      .executeTakeFirstOrThrow()
     await refreshScores(trx, { organisationIds: [offer.organisationId] }, now)
   })
 }

@@ -112,7 +112,12 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
 export async function startServerWithStripe(prefix: string): Promise<{ server: RunningServer; stripe: LocalStripe; databasePath: string }> {
   const databasePath = path.join(tempDir(prefix), 'market.db')
   const stripe = await startLocalStripe()
-  const server = await startServer({ DATABASE_PATH: databasePath, STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url })
+  const server = await startServer({
+    DATABASE_PATH: databasePath,
+    STRIPE_SECRET_KEY: stripe.secretKey,
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    STRIPE_API_URL: stripe.url,
+  })
   stripe.setWebhookUrl(`${server.url}/webhooks/stripe`)
   return { server, stripe, databasePath }
 }

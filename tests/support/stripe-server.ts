@@ -651,7 +651,8 @@ export async function startLocalStripe(opts: LocalStripeOptions = {}): Promise<L
     const metadata = p.metadata === undefined ? {} : metadataParam(p.metadata, 'metadata')
     const clientReferenceId = p.client_reference_id === undefined ? null : stringParam(p.client_reference_id, 'client_reference_id', { max: 200 })
     const customerEmail = p.customer_email === undefined ? null : stringParam(p.customer_email, 'customer_email', { max: 800 })
-    if (customerEmail !== null && !/^[^\s@]+@[^\s@]+$/.test(customerEmail)) throw invalid(`Invalid email address: ${customerEmail}`, 'customer_email', 'email_invalid')
+    if (customerEmail !== null && !/^[^\s@]+@[^\s@]+$/.test(customerEmail))
+      throw invalid(`Invalid email address: ${customerEmail}`, 'customer_email', 'email_invalid')
     const created = nowSeconds()
     let expiresAt = created + MAX_EXPIRY_S
     if (p.expires_at !== undefined) {
@@ -751,7 +752,11 @@ export async function startLocalStripe(opts: LocalStripeOptions = {}): Promise<L
     const session = findSession(id)
     if (!session) throw noSuch('checkout.session', id, 'session', 404)
     if (session.status !== 'open') {
-      throw invalid(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`, undefined, 'checkout_session_not_open')
+      throw invalid(
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
+        undefined,
+        'checkout_session_not_open',
+      )
     }
     session.status = 'expired'
     session.url = null
@@ -776,7 +781,8 @@ export async function startLocalStripe(opts: LocalStripeOptions = {}): Promise<L
       const pi = paymentIntents.get(piId)
       if (!pi) throw noSuch('payment_intent', piId, 'payment_intent', 400)
       charge = charges.get(pi.latest_charge)
-      if (p.charge !== undefined && p.charge !== charge?.id) throw invalid(`The charge ${String(p.charge)} does not belong to payment intent ${piId}.`, 'charge')
+      if (p.charge !== undefined && p.charge !== charge?.id)
+        throw invalid(`The charge ${String(p.charge)} does not belong to payment intent ${piId}.`, 'charge')
     } else if (p.charge !== undefined) {
       const chId = stringParam(p.charge, 'charge')
       charge = charges.get(chId)
@@ -942,7 +948,12 @@ export async function startLocalStripe(opts: LocalStripeOptions = {}): Promise<L
 
       const result = route(method, url.pathname, params, ctx)
       if (!result) {
-        throw invalid(`Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, undefined, undefined, 404)
+        throw invalid(
+          `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+          undefined,
+          undefined,
+          404,
+        )
       }
       // Like Stripe, only requests that executed successfully are saved for replay.
       if (key) idempotent.set(key, { method, path: url.pathname, params: stableStringify(params), status: result.status, body: result.body })

@@ -25,7 +25,14 @@ const person = async (name: string) => (await insertPerson(db, name)).id
 async function verifiedAttester(name: string, adminId: number) {
   const org = await insertOrganisation(db, { name, legalForm: 'worker_coop' })
   await db.insertInto('memberships').values({ organisationId: org.id, personId: adminId, role: 'admin' }).execute()
-  await createClaim(db, { organisationId: org.id, claim: 'legal_form', value: 'worker_coop', evidenceLevel: 'verified', issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2030-01-01T00:00:00.000Z' })
+  await createClaim(db, {
+    organisationId: org.id,
+    claim: 'legal_form',
+    value: 'worker_coop',
+    evidenceLevel: 'verified',
+    issuedAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2030-01-01T00:00:00.000Z',
+  })
   return org.id
 }
 
@@ -36,12 +43,14 @@ beforeEach(async () => {
   const carol = await person('carol')
   const bakers = await verifiedAttester('Verified Bakers', bob)
   const printers = await verifiedAttester('Verified Printers', carol)
-  applicant = (await createOrganisation(db, applicantAdmin, { name: 'Short Lived', legalForm: 'producer_coop', countryCode: 'FR', city: 'Lyon' }, attestedAt)).id
+  applicant = (await createOrganisation(db, applicantAdmin, { name: 'Short Lived', legalForm: 'producer_coop', countryCode: 'FR', city: 'Lyon' }, attestedAt))
+    .id
   await attestOrganisation(db, bob, applicant, { attesterOrganisationId: bakers, statement: 'We buy their flour every week.' }, attestedAt)
   await attestOrganisation(db, carol, applicant, { attesterOrganisationId: printers, statement: 'We print their labels since 2020.' }, attestedAt)
 })
 
-const classAt = async (at: string) => (await reciprocityClass(db, { personId: applicantAdmin, use: { kind: 'organisation', organisationId: applicant } }, at)).reciprocityClass
+const classAt = async (at: string) =>
+  (await reciprocityClass(db, { personId: applicantAdmin, use: { kind: 'organisation', organisationId: applicant } }, at)).reciprocityClass
 
 describe('the one-year life of a peer attestation', () => {
   it('is 365 days to the second', async () => {

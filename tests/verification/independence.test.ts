@@ -32,15 +32,29 @@ async function verifiedCoop(name: string, verifiedUntil = later(3 * 365)) {
   const org = await createOrganisation(db, { name, legalForm: 'worker_coop' })
   const admin = await insertPerson(db, `${name} Admin`)
   await db.insertInto('memberships').values({ organisationId: org.id, personId: admin.id, role: 'admin' }).execute()
-  const claim = await createClaim(db, { organisationId: org.id, claim: 'legal_form', value: 'worker_coop', evidenceLevel: 'verified', issuedAt: later(-30), expiresAt: verifiedUntil })
+  const claim = await createClaim(db, {
+    organisationId: org.id,
+    claim: 'legal_form',
+    value: 'worker_coop',
+    evidenceLevel: 'verified',
+    issuedAt: later(-30),
+    expiresAt: verifiedUntil,
+  })
   return { id: org.id, name, admin, claimId: claim.id }
 }
 
 const attest = (attester: (typeof attesters)[number], at = now) =>
-  attestOrganisation(db, attester.admin.id, m.weavers.id, { attesterOrganisationId: attester.id, statement: `${attester.name} has traded with the weavers for years.` }, at)
+  attestOrganisation(
+    db,
+    attester.admin.id,
+    m.weavers.id,
+    { attesterOrganisationId: attester.id, statement: `${attester.name} has traded with the weavers for years.` },
+    at,
+  )
 
-const weaversClass = async (at = now) => (await reciprocityClass(db, { personId: m.weaver.id, use: { kind: 'organisation', organisationId: m.weavers.id } }, at)).reciprocityClass
-const towelScore = async () => (await db.selectFrom('offerScores').select(['score', 'validUntil']).where('offerId', '=', m.towel.id).executeTakeFirstOrThrow())
+const weaversClass = async (at = now) =>
+  (await reciprocityClass(db, { personId: m.weaver.id, use: { kind: 'organisation', organisationId: m.weavers.id } }, at)).reciprocityClass
+const towelScore = async () => await db.selectFrom('offerScores').select(['score', 'validUntil']).where('offerId', '=', m.towel.id).executeTakeFirstOrThrow()
 const weaversAudit = async () => (await auditTrail(db, m.weavers.id)).map((e) => e.action)
 
 /** The weavers' admin invites `person` into the weavers, who accepts. */
@@ -119,7 +133,12 @@ describe('after a steward upholds a challenge against the legal form', () => {
     const [v1, v2] = attesters as [(typeof attesters)[0], (typeof attesters)[0]]
     await attest(v1)
     await attest(v2)
-    const claim = await db.selectFrom('evidenceClaims').select('id').where('organisationId', '=', m.weavers.id).where('evidenceLevel', '=', 'peer_attested').executeTakeFirstOrThrow()
+    const claim = await db
+      .selectFrom('evidenceClaims')
+      .select('id')
+      .where('organisationId', '=', m.weavers.id)
+      .where('evidenceLevel', '=', 'peer_attested')
+      .executeTakeFirstOrThrow()
     const challenge = await challengeClaim(db, m.commoner.id, claim.id, 'Neither attester has ever seen their statutes.', now)
     await decideChallenge(db, steward, challenge.id, { uphold: true, reason: 'The attesters had not seen the statutes.' }, now)
     expect(await weaversClass()).toBe('for_profit')
@@ -134,7 +153,13 @@ describe('after a steward upholds a challenge against the legal form', () => {
     expect(await legalFormEvidence(db, m.weavers.id, later(1))).not.toBe('peer_attested')
     expect(await weaversClass(later(1))).toBe('for_profit')
 
-    const evidence = await submitEvidence(db, m.weaver.id, m.weavers.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro delle imprese, cooperative section 4411' }, later(2))
+    const evidence = await submitEvidence(
+      db,
+      m.weaver.id,
+      m.weavers.id,
+      { claim: 'legal_form', value: 'worker_coop', source: 'Registro delle imprese, cooperative section 4411' },
+      later(2),
+    )
     await reviewEvidence(db, steward, evidence.id, { approve: true, reason: 'Registry entry checked online.' }, later(3))
     expect(await weaversClass(later(3))).toBe('commoner')
   })
@@ -191,7 +216,13 @@ describe('an attester that loses its own verification', () => {
     const renewing = await verifiedCoop('Verified Renewers', later(100))
     await attest(renewing)
     await attest(attesters[1]!)
-    const evidence = await submitEvidence(db, renewing.admin.id, renewing.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro delle imprese, renewed extract 2027' }, later(90))
+    const evidence = await submitEvidence(
+      db,
+      renewing.admin.id,
+      renewing.id,
+      { claim: 'legal_form', value: 'worker_coop', source: 'Registro delle imprese, renewed extract 2027' },
+      later(90),
+    )
     await reviewEvidence(db, steward, evidence.id, { approve: true, reason: 'Renewed extract checked.' }, later(95))
     expect(await weaversClass(later(101))).toBe('commoner')
   })
@@ -200,7 +231,13 @@ describe('an attester that loses its own verification', () => {
 describe('evidence expiry', () => {
   it('an approved claim expires at most two years after approval, whatever the submitter typed', async () => {
     const typed = `${Number(now.slice(0, 4)) + 50}-01-01`
-    const evidence = await submitEvidence(db, m.weaver.id, m.weavers.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro delle imprese 4411', expiresOn: typed }, now)
+    const evidence = await submitEvidence(
+      db,
+      m.weaver.id,
+      m.weavers.id,
+      { claim: 'legal_form', value: 'worker_coop', source: 'Registro delle imprese 4411', expiresOn: typed },
+      now,
+    )
     expect(evidence.expiresAt).toBe(later(2 * 365))
     await reviewEvidence(db, steward, evidence.id, { approve: true, reason: 'Registry entry checked online.' }, later(30))
     const approved = await db.selectFrom('evidenceClaims').select('expiresAt').where('id', '=', evidence.id).executeTakeFirstOrThrow()
@@ -211,7 +248,14 @@ describe('evidence expiry', () => {
 
   it('a claim that waited for review with a far expiry is capped at two years from its approval', async () => {
     // Submitted before submissions were capped: its stated expiry is decades away.
-    const waiting = await createClaim(db, { organisationId: m.weavers.id, claim: 'legal_form', value: 'worker_coop', issuedAt: now, expiresAt: later(50 * 365), reviewStatus: 'requested' })
+    const waiting = await createClaim(db, {
+      organisationId: m.weavers.id,
+      claim: 'legal_form',
+      value: 'worker_coop',
+      issuedAt: now,
+      expiresAt: later(50 * 365),
+      reviewStatus: 'requested',
+    })
     await reviewEvidence(db, steward, waiting.id, { approve: true, reason: 'Registry entry checked online.' }, later(30))
     const approved = await db.selectFrom('evidenceClaims').select('expiresAt').where('id', '=', waiting.id).executeTakeFirstOrThrow()
     expect(approved.expiresAt).toBe(addDays(later(30), 2 * 365))
@@ -220,7 +264,13 @@ describe('evidence expiry', () => {
 
   it('a nearer date the submitter typed still stands', async () => {
     const typed = later(200).slice(0, 10)
-    const evidence = await submitEvidence(db, m.weaver.id, m.weavers.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro delle imprese 4411', expiresOn: typed }, now)
+    const evidence = await submitEvidence(
+      db,
+      m.weaver.id,
+      m.weavers.id,
+      { claim: 'legal_form', value: 'worker_coop', source: 'Registro delle imprese 4411', expiresOn: typed },
+      now,
+    )
     await reviewEvidence(db, steward, evidence.id, { approve: true, reason: 'Registry entry checked online.' }, later(30))
     const approved = await db.selectFrom('evidenceClaims').select('expiresAt').where('id', '=', evidence.id).executeTakeFirstOrThrow()
     expect(approved.expiresAt).toBe(`${typed}T00:00:00.000Z`)

@@ -59,7 +59,16 @@ describe('the wrong signed-in person gets a 403 and nothing changes', () => {
   it('an outsider cannot see or change the workspace', async () => {
     expect((await statusOf(() => manage.loader(args(`/organisations/${slug}/manage`, { slug }, { cookie: outsider.cookie })))).status).toBe(403)
     const post = await statusOf(() =>
-      manage.action(args(`/organisations/${slug}/manage`, { slug }, { cookie: outsider.cookie, form: { intent: 'facts', legalForm: 'for_profit', oneMemberOneVote: '', memberCount: '', surplusPolicy: '', payRatio: '', openBooks: '' } })),
+      manage.action(
+        args(
+          `/organisations/${slug}/manage`,
+          { slug },
+          {
+            cookie: outsider.cookie,
+            form: { intent: 'facts', legalForm: 'for_profit', oneMemberOneVote: '', memberCount: '', surplusPolicy: '', payRatio: '', openBooks: '' },
+          },
+        ),
+      ),
     )
     expect(post.status).toBe(403)
     expect((await db.selectFrom('organisations').select('legalForm').where('id', '=', orgId).executeTakeFirstOrThrow()).legalForm).toBe('worker_coop')
@@ -82,13 +91,23 @@ describe('the wrong signed-in person gets a 403 and nothing changes', () => {
 
   it('a non-steward cannot open the steward desk or decide anything', async () => {
     expect((await statusOf(() => steward.loader(args('/steward', {}, { cookie: admin.cookie })))).status).toBe(403)
-    const post = await statusOf(() => steward.action(args('/steward', {}, { cookie: admin.cookie, form: { intent: 'grant', email: 'ada.admin@test.example.org' } })))
+    const post = await statusOf(() =>
+      steward.action(args('/steward', {}, { cookie: admin.cookie, form: { intent: 'grant', email: 'ada.admin@test.example.org' } })),
+    )
     expect(post.status).toBe(403)
     expect((await db.selectFrom('people').select('isSteward').where('id', '=', admin.id).executeTakeFirstOrThrow()).isSteward).toBe(0)
   })
 
   it('an admin cannot attest their own organisation', async () => {
-    const res = await statusOf(() => attest.action(args(`/organisations/${slug}/attest`, { slug }, { cookie: admin.cookie, form: { attesterOrganisationId: String(orgId), statement: 'We are the best co-op around.' } })))
+    const res = await statusOf(() =>
+      attest.action(
+        args(
+          `/organisations/${slug}/attest`,
+          { slug },
+          { cookie: admin.cookie, form: { attesterOrganisationId: String(orgId), statement: 'We are the best co-op around.' } },
+        ),
+      ),
+    )
     expect(res.status).toBe(403)
     expect(await db.selectFrom('attestations').selectAll().execute()).toEqual([])
   })
@@ -97,27 +116,95 @@ describe('the wrong signed-in person gets a 403 and nothing changes', () => {
 describe('the right person, and bad input', () => {
   it('an admin saves facts; nonsense values get a 400 with a message', async () => {
     const bad = await statusOf(() =>
-      manage.action(args(`/organisations/${slug}/manage`, { slug }, { cookie: admin.cookie, form: { intent: 'facts', legalForm: 'worker_coop', oneMemberOneVote: 'maybe', memberCount: '', surplusPolicy: '', payRatio: '', openBooks: '' } })),
+      manage.action(
+        args(
+          `/organisations/${slug}/manage`,
+          { slug },
+          {
+            cookie: admin.cookie,
+            form: { intent: 'facts', legalForm: 'worker_coop', oneMemberOneVote: 'maybe', memberCount: '', surplusPolicy: '', payRatio: '', openBooks: '' },
+          },
+        ),
+      ),
     )
     expect(bad.status).toBe(400)
     expect(bad.body).toMatchObject({ formError: 'Choose yes, no or not stated.' })
     const badRatio = await statusOf(() =>
-      manage.action(args(`/organisations/${slug}/manage`, { slug }, { cookie: admin.cookie, form: { intent: 'facts', legalForm: 'worker_coop', oneMemberOneVote: 'yes', memberCount: '12', surplusPolicy: 'reinvested', payRatio: 'lots', openBooks: 'yes' } })),
+      manage.action(
+        args(
+          `/organisations/${slug}/manage`,
+          { slug },
+          {
+            cookie: admin.cookie,
+            form: {
+              intent: 'facts',
+              legalForm: 'worker_coop',
+              oneMemberOneVote: 'yes',
+              memberCount: '12',
+              surplusPolicy: 'reinvested',
+              payRatio: 'lots',
+              openBooks: 'yes',
+            },
+          },
+        ),
+      ),
     )
     expect(badRatio.status).toBe(400)
     // Numbers mean what they say: no hex, no exponent, no comma read as a point, no fraction of a member.
-    for (const [memberCount, payRatio] of [['0x10', ''], ['1e2', ''], ['12.5', ''], ['12', '2,5'], ['12', '1e1']]) {
+    for (const [memberCount, payRatio] of [
+      ['0x10', ''],
+      ['1e2', ''],
+      ['12.5', ''],
+      ['12', '2,5'],
+      ['12', '1e1'],
+    ]) {
       const refused = await statusOf(() =>
-        manage.action(args(`/organisations/${slug}/manage`, { slug }, { cookie: admin.cookie, form: { intent: 'facts', legalForm: 'worker_coop', oneMemberOneVote: 'yes', memberCount: memberCount!, surplusPolicy: 'reinvested', payRatio: payRatio!, openBooks: 'yes' } })),
+        manage.action(
+          args(
+            `/organisations/${slug}/manage`,
+            { slug },
+            {
+              cookie: admin.cookie,
+              form: {
+                intent: 'facts',
+                legalForm: 'worker_coop',
+                oneMemberOneVote: 'yes',
+                memberCount: memberCount!,
+                surplusPolicy: 'reinvested',
+                payRatio: payRatio!,
+                openBooks: 'yes',
+              },
+            },
+          ),
+        ),
       )
       expect(refused.status, `${memberCount} members, ratio ${payRatio}`).toBe(400)
       expect(refused.body).toMatchObject({ formError: expect.stringMatching(/in digits/) })
     }
     const ok = await statusOf(() =>
-      manage.action(args(`/organisations/${slug}/manage`, { slug }, { cookie: admin.cookie, form: { intent: 'facts', legalForm: 'worker_coop', oneMemberOneVote: 'yes', memberCount: '12', surplusPolicy: 'reinvested', payRatio: '2.5', openBooks: 'yes' } })),
+      manage.action(
+        args(
+          `/organisations/${slug}/manage`,
+          { slug },
+          {
+            cookie: admin.cookie,
+            form: {
+              intent: 'facts',
+              legalForm: 'worker_coop',
+              oneMemberOneVote: 'yes',
+              memberCount: '12',
+              surplusPolicy: 'reinvested',
+              payRatio: '2.5',
+              openBooks: 'yes',
+            },
+          },
+        ),
+      ),
     )
     expect(ok).toMatchObject({ status: 302, location: `/organisations/${slug}/manage?notice=facts` })
-    expect(await db.selectFrom('organisations').select(['memberCount', 'payRatio', 'oneMemberOneVote']).where('id', '=', orgId).executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await db.selectFrom('organisations').select(['memberCount', 'payRatio', 'oneMemberOneVote']).where('id', '=', orgId).executeTakeFirstOrThrow(),
+    ).toEqual({
       memberCount: 12,
       payRatio: 2.5,
       oneMemberOneVote: 1,
@@ -127,17 +214,31 @@ describe('the right person, and bad input', () => {
   it('registering an organisation validates every field and writes nothing on failure', async () => {
     const before = (await db.selectFrom('organisations').select('id').execute()).length
     const bad = await statusOf(() =>
-      newOrganisation.action(args('/organisations/new', {}, { cookie: outsider.cookie, form: { name: 'X'.repeat(500), legalForm: 'worker_coop', countryCode: 'IT', city: 'Parma' } })),
+      newOrganisation.action(
+        args(
+          '/organisations/new',
+          {},
+          { cookie: outsider.cookie, form: { name: 'X'.repeat(500), legalForm: 'worker_coop', countryCode: 'IT', city: 'Parma' } },
+        ),
+      ),
     )
     expect(bad.status).toBe(400)
     expect(bad.body).toMatchObject({ formError: 'Keep the name under 120 characters.', values: { countryCode: 'IT' } })
     const forged = await statusOf(() =>
-      newOrganisation.action(args('/organisations/new', {}, { cookie: outsider.cookie, form: { name: 'Forged', legalForm: 'megacorp', countryCode: 'IT', city: 'Parma' } })),
+      newOrganisation.action(
+        args('/organisations/new', {}, { cookie: outsider.cookie, form: { name: 'Forged', legalForm: 'megacorp', countryCode: 'IT', city: 'Parma' } }),
+      ),
     )
     expect(forged.status).toBe(400)
     expect((await db.selectFrom('organisations').select('id').execute()).length).toBe(before)
     const ok = await statusOf(() =>
-      newOrganisation.action(args('/organisations/new', {}, { cookie: outsider.cookie, form: { name: 'Otto’s Bakery Co-op', legalForm: 'worker_coop', countryCode: 'de', city: 'Leipzig' } })),
+      newOrganisation.action(
+        args(
+          '/organisations/new',
+          {},
+          { cookie: outsider.cookie, form: { name: 'Otto’s Bakery Co-op', legalForm: 'worker_coop', countryCode: 'de', city: 'Leipzig' } },
+        ),
+      ),
     )
     expect(ok).toMatchObject({ status: 302, location: '/organisations/otto-s-bakery-co-op/manage?created=1' })
   })
@@ -158,23 +259,41 @@ describe('the right person, and bad input', () => {
 
   it('a challenge needs a real reason; the steward desk lists it', async () => {
     const claim = await db.selectFrom('evidenceClaims').select('id').where('organisationId', '=', orgId).executeTakeFirstOrThrow()
-    const short = await statusOf(() => challenge.action(args(`/claims/${claim.id}/challenge`, { id: String(claim.id) }, { cookie: member.cookie, form: { reason: 'no' } })))
+    const short = await statusOf(() =>
+      challenge.action(args(`/claims/${claim.id}/challenge`, { id: String(claim.id) }, { cookie: member.cookie, form: { reason: 'no' } })),
+    )
     expect(short.status).toBe(400)
     const ok = await statusOf(() =>
-      challenge.action(args(`/claims/${claim.id}/challenge`, { id: String(claim.id) }, { cookie: member.cookie, form: { reason: 'This co-op has no registered statutes.' } })),
+      challenge.action(
+        args(`/claims/${claim.id}/challenge`, { id: String(claim.id) }, { cookie: member.cookie, form: { reason: 'This co-op has no registered statutes.' } }),
+      ),
     )
     expect(ok).toMatchObject({ status: 302, location: `/organisations/${slug}?notice=challenged` })
     const desk = await statusOf(() => steward.loader(args('/steward', {}, { cookie: stewardUser.cookie })))
     expect(desk.status).toBe(200)
     expect((desk.body as { challenges: unknown[] }).challenges).toHaveLength(1)
-    const sum99 = { intent: 'rules', w_ownership: '24', w_surplus: '20', w_openKnowledge: '15', w_fairWork: '15', w_transparency: '10', w_environment: '10', w_cooperation: '5', note: 'typo' }
+    const sum99 = {
+      intent: 'rules',
+      w_ownership: '24',
+      w_surplus: '20',
+      w_openKnowledge: '15',
+      w_fairWork: '15',
+      w_transparency: '10',
+      w_environment: '10',
+      w_cooperation: '5',
+      note: 'typo',
+    }
     const refused = await statusOf(() => steward.action(args('/steward', {}, { cookie: stewardUser.cookie, form: sum99 })))
     expect(refused).toMatchObject({ status: 400, body: { formError: expect.stringContaining('add up to 100') } })
     expect((await statusOf(() => steward.action(args('/steward', {}, { cookie: admin.cookie, form: { ...sum99, w_ownership: '25' } })))).status).toBe(403)
-    const published = await statusOf(() => steward.action(args('/steward', {}, { cookie: stewardUser.cookie, form: { ...sum99, w_ownership: '25', note: 'Same weights, new year' } })))
+    const published = await statusOf(() =>
+      steward.action(args('/steward', {}, { cookie: stewardUser.cookie, form: { ...sum99, w_ownership: '25', note: 'Same weights, new year' } })),
+    )
     expect(published).toMatchObject({ status: 302, location: '/steward?notice=published' })
     expect((await db.selectFrom('scoreRules').select('version').orderBy('version', 'desc').executeTakeFirstOrThrow()).version).toBe(2)
-    const noReason = await statusOf(() => steward.action(args('/steward', {}, { cookie: stewardUser.cookie, form: { intent: 'challenge', id: '1', decision: 'uphold', reason: '' } })))
+    const noReason = await statusOf(() =>
+      steward.action(args('/steward', {}, { cookie: stewardUser.cookie, form: { intent: 'challenge', id: '1', decision: 'uphold', reason: '' } })),
+    )
     expect(noReason.status).toBe(400)
   })
 })

@@ -59,7 +59,9 @@ describe('the reciprocity class', () => {
   })
 
   it('refuses buying on behalf of an organisation one is not a member of', async () => {
-    await expect(reciprocityClass(db, { personId: people.eve, use: { kind: 'organisation', organisationId: verifiedA } }, now)).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(reciprocityClass(db, { personId: people.eve, use: { kind: 'organisation', organisationId: verifiedA } }, now)).rejects.toMatchObject({
+      code: 'forbidden',
+    })
   })
 
   it('lists every use a person may declare', async () => {
@@ -108,8 +110,17 @@ describe('verification: from self-declared to commoner and back', () => {
     // The overturned attestations no longer count: one new attestation is not enough again.
     const third = await person('fay')
     const verifiedC = await verifiedCoop('Verified Weavers', third)
-    await attestOrganisation(db, third, org.id, { attesterOrganisationId: verifiedC, statement: 'We have known them since they started.' }, '2026-11-25T12:00:00.000Z')
-    expect((await reciprocityClass(db, { personId: people.alice, use: { kind: 'organisation', organisationId: org.id } }, '2026-11-25T12:00:00.000Z')).reciprocityClass).toBe('for_profit')
+    await attestOrganisation(
+      db,
+      third,
+      org.id,
+      { attesterOrganisationId: verifiedC, statement: 'We have known them since they started.' },
+      '2026-11-25T12:00:00.000Z',
+    )
+    expect(
+      (await reciprocityClass(db, { personId: people.alice, use: { kind: 'organisation', organisationId: org.id } }, '2026-11-25T12:00:00.000Z'))
+        .reciprocityClass,
+    ).toBe('for_profit')
 
     const trail = (await auditTrail(db, org.id)).filter((e) => e.createdAt === now)
     expect(trail.map((e) => e.action)).toEqual([
@@ -126,13 +137,19 @@ describe('verification: from self-declared to commoner and back', () => {
   it('refuses attestations that are not independent or not from verified organisations', async () => {
     const org = await createOrganisation(db, people.alice, { name: 'Applicant Co-op', legalForm: 'worker_coop', countryCode: 'IT', city: 'Parma' }, now)
     // Attesting oneself, or an organisation one belongs to.
-    await expect(attestOrganisation(db, people.alice, org.id, { attesterOrganisationId: org.id, statement: 'We are great, trust us.' }, now)).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(
+      attestOrganisation(db, people.alice, org.id, { attesterOrganisationId: org.id, statement: 'We are great, trust us.' }, now),
+    ).rejects.toMatchObject({ code: 'forbidden' })
     await db.insertInto('memberships').values({ organisationId: org.id, personId: people.bob, role: 'member' }).execute()
-    await expect(attestOrganisation(db, people.bob, org.id, { attesterOrganisationId: verifiedA, statement: 'I know them very well.' }, now)).rejects.toMatchObject({
+    await expect(
+      attestOrganisation(db, people.bob, org.id, { attesterOrganisationId: verifiedA, statement: 'I know them very well.' }, now),
+    ).rejects.toMatchObject({
       code: 'forbidden',
     })
     // Not an admin of the attesting organisation.
-    await expect(attestOrganisation(db, people.eve, org.id, { attesterOrganisationId: verifiedB, statement: 'Trying to attest for them.' }, now)).rejects.toMatchObject({
+    await expect(
+      attestOrganisation(db, people.eve, org.id, { attesterOrganisationId: verifiedB, statement: 'Trying to attest for them.' }, now),
+    ).rejects.toMatchObject({
       code: 'forbidden',
     })
     // An unverified attester.
@@ -164,7 +181,9 @@ describe('verification: from self-declared to commoner and back', () => {
     await attestOrganisation(db, people.carol, org.id, { attesterOrganisationId: verifiedB, statement: 'We print their labels since 2020.' }, now)
     expect(await classOf(people.alice, org.id)).toBe('commoner')
     const later = '2027-11-25T12:00:00.000Z'
-    expect((await reciprocityClass(db, { personId: people.alice, use: { kind: 'organisation', organisationId: org.id } }, later)).reciprocityClass).toBe('for_profit')
+    expect((await reciprocityClass(db, { personId: people.alice, use: { kind: 'organisation', organisationId: org.id } }, later)).reciprocityClass).toBe(
+      'for_profit',
+    )
   })
 
   it('a steward reviews submitted evidence; not their own organisation’s, and only once', async () => {
@@ -175,8 +194,16 @@ describe('verification: from self-declared to commoner and back', () => {
     await expect(
       submitEvidence(db, people.alice, org.id, { claim: 'legal_form', value: 'nonprofit', source: 'Registro de cooperativas 123' }, now),
     ).rejects.toMatchObject({ code: 'invalid_input' })
-    await expect(submitEvidence(db, people.alice, org.id, { claim: 'legal_form', value: 'worker_coop', source: '' }, now)).rejects.toMatchObject({ code: 'invalid_input' })
-    const claim = await submitEvidence(db, people.alice, org.id, { claim: 'legal_form', value: 'worker_coop', source: 'Registro de cooperativas 123', expiresOn: '2028-06-30' }, now)
+    await expect(submitEvidence(db, people.alice, org.id, { claim: 'legal_form', value: 'worker_coop', source: '' }, now)).rejects.toMatchObject({
+      code: 'invalid_input',
+    })
+    const claim = await submitEvidence(
+      db,
+      people.alice,
+      org.id,
+      { claim: 'legal_form', value: 'worker_coop', source: 'Registro de cooperativas 123', expiresOn: '2028-06-30' },
+      now,
+    )
     expect(claim).toMatchObject({ evidenceLevel: 'documented', reviewStatus: 'requested', expiresAt: '2028-06-30T00:00:00.000Z' })
     expect((await stewardQueue(db)).evidence.map((e) => e.id)).toEqual([claim.id])
     await expect(reviewEvidence(db, people.bob, claim.id, { approve: true, reason: 'Looks right to me.' }, now)).rejects.toMatchObject({ code: 'forbidden' })
@@ -184,11 +211,15 @@ describe('verification: from self-declared to commoner and back', () => {
     await reviewEvidence(db, people.dave, claim.id, { approve: true, reason: 'Checked the registry entry online.' }, now)
     expect(await legalFormEvidence(db, org.id, now)).toBe('verified')
     expect(await classOf(people.alice, org.id)).toBe('commoner')
-    await expect(reviewEvidence(db, people.dave, claim.id, { approve: false, reason: 'Second thoughts here.' }, now)).rejects.toMatchObject({ code: 'conflict' })
+    await expect(reviewEvidence(db, people.dave, claim.id, { approve: false, reason: 'Second thoughts here.' }, now)).rejects.toMatchObject({
+      code: 'conflict',
+    })
     // A steward does not review their own organisation.
     await db.insertInto('memberships').values({ organisationId: org.id, personId: people.dave, role: 'member' }).execute()
     const second = await submitEvidence(db, people.alice, org.id, { claim: 'open_books', value: '1', source: 'Annual accounts 2025, published' }, now)
-    await expect(reviewEvidence(db, people.dave, second.id, { approve: true, reason: 'Fine by me, all good.' }, now)).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(reviewEvidence(db, people.dave, second.id, { approve: true, reason: 'Fine by me, all good.' }, now)).rejects.toMatchObject({
+      code: 'forbidden',
+    })
   })
 
   it('changing the legal form drops the evidence for the old one', async () => {
@@ -214,7 +245,10 @@ describe('invitations and stewards', () => {
     await expect(acceptInvitation(db, people.eve, invitation.token, now)).rejects.toMatchObject({ code: 'conflict' })
     expect(await classOf(people.eve, org.id)).toBe('for_profit')
     const expired = await inviteMember(db, people.alice, org.id, { email: 'bob@example.org', role: 'admin' }, now)
-    await expect(acceptInvitation(db, people.bob, expired.token, '2027-01-01T00:00:00.000Z')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('expired') })
+    await expect(acceptInvitation(db, people.bob, expired.token, '2027-01-01T00:00:00.000Z')).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('expired'),
+    })
     await expect(inviteMember(db, people.alice, org.id, { email: 'eve@example.org', role: 'member' }, now)).rejects.toMatchObject({ code: 'conflict' })
   })
 

@@ -12,7 +12,6 @@ import { accountColumns, revokeAllSessions, toAccount, type Account } from '../.
 // Secrets that open an account (session ids, reset tokens) are random, handed to the person
 // once, and stored only as their sha256: a copy of the database opens nothing.
 
-
 const RESET_MS = 60 * 60 * 1000
 /** How long an address-confirmation link works; a new one can be asked for at any time. */
 export const CONFIRMATION_HOURS = 48
@@ -52,7 +51,6 @@ const iso = (t: Date) => t.toISOString()
 const later = (t: Date, ms: number) => new Date(t.getTime() + ms)
 /** Email addresses compare case-insensitively (the column is COLLATE NOCASE too). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase()
-
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE'
@@ -151,7 +149,10 @@ async function lockedOutUntil(db: Db, email: string, address: string, now: Date)
   const pairUntil = await pairWaitUntil(db, email, address, now)
   const addressFailures = await failuresSince(db, 'address', address, iso(later(now, -loginLimits.windowMs)), loginLimits.perAddress)
   const addressUntil = addressFailures ? later(new Date(addressFailures), loginLimits.windowMs) : null
-  const until = [pairUntil, addressUntil].filter((t): t is Date => t !== null && t > now).sort((a, b) => a.getTime() - b.getTime()).at(-1)
+  const until = [pairUntil, addressUntil]
+    .filter((t): t is Date => t !== null && t > now)
+    .sort((a, b) => a.getTime() - b.getTime())
+    .at(-1)
   return until ?? null
 }
 
@@ -322,7 +323,12 @@ export async function resetPassword(db: Kysely<DB>, token: string, newPassword: 
       .where('usedAt', 'is', null)
       .executeTakeFirst()
     if (Number(used.numUpdatedRows) !== 1) throw new AppError('invalid_input', expiredLink)
-    await trx.updateTable('passwordResets').set({ usedAt: iso(now) }).where('personId', '=', person.id).where('usedAt', 'is', null).execute()
+    await trx
+      .updateTable('passwordResets')
+      .set({ usedAt: iso(now) })
+      .where('personId', '=', person.id)
+      .where('usedAt', 'is', null)
+      .execute()
     await trx.updateTable('people').set({ passwordHash }).where('id', '=', person.id).execute()
     await revokeAllSessions(trx, person.id, now)
   })
@@ -423,10 +429,21 @@ export async function confirmEmail(db: Kysely<DB>, token: string, now: Date = cl
     if (!link) throw new AppError('not_found', 'This confirmation link is not one we sent. Check that you copied all of it.')
     if (link.usedAt !== null) return { outcome: 'already_used' as const, email: link.email }
     // A link confirms the address it was mailed to, and only while that is still the account's.
-    if (link.expiresAt <= iso(now) || normaliseEmail(link.currentEmail) !== normaliseEmail(link.email)) return { outcome: 'expired' as const, email: link.email }
+    if (link.expiresAt <= iso(now) || normaliseEmail(link.currentEmail) !== normaliseEmail(link.email))
+      return { outcome: 'expired' as const, email: link.email }
     // Every outstanding link of the person is used up with this one.
-    await trx.updateTable('emailConfirmations').set({ usedAt: iso(now) }).where('personId', '=', link.personId).where('usedAt', 'is', null).execute()
-    await trx.updateTable('people').set({ emailConfirmedAt: iso(now) }).where('id', '=', link.personId).where('emailConfirmedAt', 'is', null).execute()
+    await trx
+      .updateTable('emailConfirmations')
+      .set({ usedAt: iso(now) })
+      .where('personId', '=', link.personId)
+      .where('usedAt', 'is', null)
+      .execute()
+    await trx
+      .updateTable('people')
+      .set({ emailConfirmedAt: iso(now) })
+      .where('id', '=', link.personId)
+      .where('emailConfirmedAt', 'is', null)
+      .execute()
     return { outcome: 'confirmed' as const, email: link.email }
   })
 }

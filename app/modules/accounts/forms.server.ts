@@ -19,11 +19,7 @@ const displayName = z
   .min(1, 'Enter the name other people will see.')
   .max(MAX_DISPLAY_NAME_LENGTH, `Use at most ${MAX_DISPLAY_NAME_LENGTH} characters.`)
 
-const password = (missing: string) =>
-  z
-    .string({ error: missing })
-    .min(1, missing)
-    .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`)
+const password = (missing: string) => z.string({ error: missing }).min(1, missing).max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`)
 
 const confirmation = z.string({ error: 'Type the new password again.' }).min(1, 'Type the new password again.')
 const redirectTo = z.string().max(2000).optional()

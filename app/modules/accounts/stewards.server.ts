@@ -11,7 +11,6 @@ import { normaliseEmail, requireConfirmedEmail } from './accounts.server'
 // second steward approves (the command line remains for the first steward of a fresh install).
 // And no steward acts on anything concerning an organisation they belong to.
 
-
 /** @throws AppError('forbidden') unless the person is a steward */
 export async function requireSteward(db: Db, personId: number): Promise<void> {
   const person = await db.selectFrom('people').select('isSteward').where('id', '=', personId).executeTakeFirst()
@@ -27,7 +26,8 @@ export async function payoutDecisionReason(db: Db, stewardId: number, reason: st
   const person = await db.selectFrom('people').select('isSteward').where('id', '=', stewardId).executeTakeFirst()
   if (person?.isSteward !== 1) throw new AppError('forbidden', 'Only the marketplace’s stewards approve payouts.')
   const trimmed = reason.trim()
-  if (trimmed.length < 5 || trimmed.length > 1000) throw new AppError('invalid_input', 'Give a reason of at least a few words (the asker reads it).', { reason: 'At least a few words.' })
+  if (trimmed.length < 5 || trimmed.length > 1000)
+    throw new AppError('invalid_input', 'Give a reason of at least a few words (the asker reads it).', { reason: 'At least a few words.' })
   return trimmed
 }
 
@@ -48,7 +48,11 @@ export async function refuseOwnOrganisation(db: Db, stewardId: number, organisat
 
 export const StewardProposal = z.object({
   email: z.string().trim().min(3, 'Enter the email address of their account.').max(254, 'An email address has at most 254 characters.'),
-  reason: z.string().trim().min(5, 'Say in a few words why they should be a steward (the other stewards read it).').max(1000, 'Keep the reason under 1,000 characters.'),
+  reason: z
+    .string()
+    .trim()
+    .min(5, 'Say in a few words why they should be a steward (the other stewards read it).')
+    .max(1000, 'Keep the reason under 1,000 characters.'),
 })
 
 /**
@@ -135,7 +139,12 @@ export async function setSteward(db: Kysely<DB>, by: number | null, email: strin
     const person = await trx.selectFrom('people').select('id').where('email', '=', normaliseEmail(email)).executeTakeFirst()
     if (!person) throw new AppError('not_found', `No one has the email address ${email.trim()}; they need to sign up first.`)
     if (!isSteward && person.id === by) throw new AppError('forbidden', 'Ask another steward to remove your own steward role.')
-    const row = await trx.updateTable('people').set({ isSteward: isSteward ? 1 : 0 }).where('id', '=', person.id).returning(accountColumns).executeTakeFirstOrThrow()
+    const row = await trx
+      .updateTable('people')
+      .set({ isSteward: isSteward ? 1 : 0 })
+      .where('id', '=', person.id)
+      .returning(accountColumns)
+      .executeTakeFirstOrThrow()
     return toAccount(row)
   })
 }

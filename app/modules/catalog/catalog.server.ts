@@ -10,7 +10,6 @@ import { catalogStats, rankByWeights } from './ranking-snapshot.server'
 import { CATALOG_PAGE_SIZE, COUNT_CAP, toFtsQuery, type CatalogQuery, type RankingView } from './query'
 import { clock } from '../../lib/clock'
 
-
 export interface ProducerRef {
   slug: string
   name: string
@@ -121,11 +120,7 @@ function toOfferCard(row: OfferCardRow): OfferCard {
  * buyer's own weights, narrowed by search and filters. A page past the end is an empty page.
  * @throws AppError('invalid_input') for a category or licence the catalog does not have
  */
-export async function listCatalog(
-  db: Db,
-  query: CatalogQuery,
-  view: RankingView = { name: 'community', weights: null },
-): Promise<CatalogPage> {
+export async function listCatalog(db: Db, query: CatalogQuery, view: RankingView = { name: 'community', weights: null }): Promise<CatalogPage> {
   const page = query.page ?? 1
   const empty = (notice: string | null): CatalogPage => ({
     offers: [],
@@ -165,7 +160,15 @@ export async function listCatalog(
     const ranked = await rankByWeights(
       db,
       view.weights,
-      { kind: query.kind, categoryId: category?.id, licenceCode: licence?.code, legalForm: query.legalForm, countryCode: query.country, minScore: query.minScore, among },
+      {
+        kind: query.kind,
+        categoryId: category?.id,
+        licenceCode: licence?.code,
+        legalForm: query.legalForm,
+        countryCode: query.country,
+        minScore: query.minScore,
+        among,
+      },
       offset,
       CATALOG_PAGE_SIZE,
     )
@@ -186,9 +189,7 @@ export async function listCatalog(
     // A search starts from its matches (CROSS JOIN fixes that order); otherwise the ranking
     // indexes of offer_scores, which also carry every filter facet, answer on their own. The
     // planner prefers the table's rowid for the join; the narrow covering index reads far less.
-    const from = fts
-      ? sql`offer_search f cross join offer_scores s indexed by offer_scores_search_idx on s.offer_id = f.rowid`
-      : sql`offer_scores s`
+    const from = fts ? sql`offer_search f cross join offer_scores s indexed by offer_scores_search_idx on s.offer_id = f.rowid` : sql`offer_scores s`
     const where = sql.join(conditions, sql` and `)
     const unfiltered = conditions.length === 1
     const [counted, pageResult] = await Promise.all([
@@ -209,12 +210,16 @@ export async function listCatalog(
 
   const ids = pageRows.map((r) => r.offerId)
   // The page's first images come in one query keyed by its offers, not one per card.
-  const [cards, covers] = ids.length ? await Promise.all([offerCardQuery(db).where('o.id', 'in', ids).execute(), coverImages(db, ids)]) : [[], new Map<number, CoverImage>()]
+  const [cards, covers] = ids.length
+    ? await Promise.all([offerCardQuery(db).where('o.id', 'in', ids).execute(), coverImages(db, ids)])
+    : [[], new Map<number, CoverImage>()]
   const byId = new Map(cards.map((c) => [c.id, c]))
   return {
     offers: pageRows.flatMap((r) => {
       const row = byId.get(r.offerId)
-      return row ? [{ ...toOfferCard(row), image: covers.get(r.offerId) ?? null, viewScore: r.viewScore === null ? null : Math.round(r.viewScore * 1000) / 10 }] : []
+      return row
+        ? [{ ...toOfferCard(row), image: covers.get(r.offerId) ?? null, viewScore: r.viewScore === null ? null : Math.round(r.viewScore * 1000) / 10 }]
+        : []
     }),
     page,
     pageCount: totalCapped ? null : Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE)),
@@ -271,7 +276,6 @@ export interface OfferDetail extends OfferCard {
   images: CoverImage[]
 }
 
-
 const shownImage = ({ storageKey, altText, width, height }: CoverImage): CoverImage => ({ storageKey, altText, width, height })
 
 /** An active offer with everything its page shows. @throws AppError('not_found') */
@@ -298,12 +302,12 @@ export async function getOffer(db: Db, slug: string, now = clock.now()): Promise
 
   const [claims, scoreBreakdown, images] = await Promise.all([
     db
-    .selectFrom('evidenceClaims')
-    .select(['id', 'claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt', 'status'])
-    .where('offerId', '=', row.id)
-    .orderBy('claim')
-    .orderBy('id')
-    .execute(),
+      .selectFrom('evidenceClaims')
+      .select(['id', 'claim', 'value', 'evidenceLevel', 'source', 'sourceUrl', 'issuedAt', 'expiresAt', 'status'])
+      .where('offerId', '=', row.id)
+      .orderBy('claim')
+      .orderBy('id')
+      .execute(),
     getStoredScore(db, row.id),
     listOfferImages(db, row.id),
   ])

@@ -9,8 +9,7 @@ export const COUNT_CAP = 10_000
 /** Past this, a page number is a mistake or a crawler loop, not a person. */
 export const MAX_PAGE = 10_000
 
-const optionalText = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional())
+const optionalText = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional())
 
 const wholeNumber = (name: string, min: number, max: number) =>
   decimalDigits(
@@ -51,7 +50,9 @@ export const CatalogQuery = z.object({
       .regex(/^[A-Za-z]{2}$/, 'country must be a two-letter country code')
       .transform((c) => c.toUpperCase()),
   ),
-  view: optionalText(z.enum([...presetNames, 'custom'] as unknown as [string, ...string[]], { error: 'view must be one of: ' + [...presetNames, 'custom'].join(', ') })),
+  view: optionalText(
+    z.enum([...presetNames, 'custom'] as unknown as [string, ...string[]], { error: 'view must be one of: ' + [...presetNames, 'custom'].join(', ') }),
+  ),
   weights: optionalText(WeightsParam),
   page: optionalText(wholeNumber('page', 1, MAX_PAGE)),
 })
@@ -78,7 +79,10 @@ export function rankingView(query: Pick<CatalogQuery, 'view' | 'weights'>, remem
 
 /** Turns what a person typed into a safe FTS5 query: words only, each quoted, the last one a prefix. */
 export function toFtsQuery(text: string): string | null {
-  const words = text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu)?.slice(0, 12)
+  const words = text
+    .normalize('NFKC')
+    .match(/[\p{L}\p{N}]+/gu)
+    ?.slice(0, 12)
   if (!words?.length) return null
   return words.map((w, i) => `"${w.slice(0, 50)}"${i === words.length - 1 ? '*' : ''}`).join(' ')
 }

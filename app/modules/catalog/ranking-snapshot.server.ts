@@ -7,7 +7,6 @@ import { earnedColumn } from '../scoring/scores.server'
 // listed score in typed arrays instead (about 90 bytes an offer) and ranks them in a tight loop;
 // the copy is rebuilt whenever catalog_stats.generation (bumped by triggers) has moved.
 
-
 interface Snapshot {
   generation: number
   size: number

@@ -38,7 +38,8 @@ export async function countingAttestations(db: Db, organisationId: number, now: 
   const counting: { id: number; attesterOrganisationId: number; until: string }[] = []
   for (const a of rows) {
     const attesterUntil = await verifiedUntil(db, a.attesterOrganisationId, now)
-    if (attesterUntil !== null) counting.push({ id: a.id, attesterOrganisationId: a.attesterOrganisationId, until: attesterUntil < a.expiresAt ? attesterUntil : a.expiresAt })
+    if (attesterUntil !== null)
+      counting.push({ id: a.id, attesterOrganisationId: a.attesterOrganisationId, until: attesterUntil < a.expiresAt ? attesterUntil : a.expiresAt })
   }
   return counting
 }

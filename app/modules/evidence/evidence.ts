@@ -13,10 +13,7 @@ export const evidenceFactor: Record<EvidenceLevel, number> = {
 export const levelRank: Record<EvidenceLevel, number> = { self_declared: 0, documented: 1, peer_attested: 2, verified: 3 }
 
 /** Evidence past its expiry no longer proves anything: it counts as self-declared. */
-export function effectiveEvidenceLevel(
-  claim: { evidenceLevel: EvidenceLevel; expiresAt: string | null },
-  now: string,
-): EvidenceLevel {
+export function effectiveEvidenceLevel(claim: { evidenceLevel: EvidenceLevel; expiresAt: string | null }, now: string): EvidenceLevel {
   if (claim.expiresAt !== null && claim.expiresAt <= now) return 'self_declared'
   return claim.evidenceLevel
 }

@@ -12,7 +12,6 @@ import { clock } from '../../lib/clock'
 // not the asker approves, and the approval posts to the ledger. Every step is in the fund's
 // audit trail, which its public page shows.
 
-
 /**
  * Who may ask for a fund's money: the admins of the organisation that stewards it, or, for a
  * fund without one (the infrastructure fund), the marketplace's stewards.
@@ -35,17 +34,35 @@ async function isSteward(db: Db, personId: number): Promise<boolean> {
   return person?.isSteward === 1
 }
 
-async function audit(db: Db, event: { commonsFundId: number; disbursementId: number | null; actorId: number | null; action: string; detail: string; at: string }) {
+async function audit(
+  db: Db,
+  event: { commonsFundId: number; disbursementId: number | null; actorId: number | null; action: string; detail: string; at: string },
+) {
   await db
     .insertInto('fundAuditEvents')
-    .values({ commonsFundId: event.commonsFundId, disbursementId: event.disbursementId, actorId: event.actorId, action: event.action, detail: event.detail, createdAt: event.at })
+    .values({
+      commonsFundId: event.commonsFundId,
+      disbursementId: event.disbursementId,
+      actorId: event.actorId,
+      action: event.action,
+      detail: event.detail,
+      createdAt: event.at,
+    })
     .execute()
 }
 
 export const DisbursementRequest = z.object({
-  amount: z.number({ error: 'Enter the amount to pay out.' }).int().positive('Enter an amount above zero.').max(100_000_000_00, 'That is more than any fund holds.'),
+  amount: z
+    .number({ error: 'Enter the amount to pay out.' })
+    .int()
+    .positive('Enter an amount above zero.')
+    .max(100_000_000_00, 'That is more than any fund holds.'),
   recipient: z.string().trim().min(2, 'Say who receives the money.').max(200, 'Keep the recipient under 200 characters.'),
-  purpose: z.string().trim().min(10, 'Say in a sentence or two what the money is for (at least 10 characters).').max(2000, 'Keep the purpose under 2,000 characters.'),
+  purpose: z
+    .string()
+    .trim()
+    .min(10, 'Say in a sentence or two what the money is for (at least 10 characters).')
+    .max(2000, 'Keep the purpose under 2,000 characters.'),
 })
 
 function fieldProblems(error: z.ZodError): AppError {
@@ -59,7 +76,10 @@ function fieldProblems(error: z.ZodError): AppError {
  * not yet posted), never below zero.
  */
 export async function availableBalance(db: Db, commonsFundId: number, currency: string): Promise<{ balance: number; owed: number; available: number }> {
-  const [balance, owed] = await Promise.all([balanceOf(db, { kind: 'commons_fund', commonsFundId, currency }), pendingCreditsOwedBy(db, commonsFundId, currency)])
+  const [balance, owed] = await Promise.all([
+    balanceOf(db, { kind: 'commons_fund', commonsFundId, currency }),
+    pendingCreditsOwedBy(db, commonsFundId, currency),
+  ])
   return { balance, owed, available: Math.max(0, balance - owed) }
 }
 
@@ -76,7 +96,8 @@ export async function requestDisbursement(
 ) {
   const fund = await db.selectFrom('commonsFunds').select(['id', 'currency', 'name']).where('id', '=', commonsFundId).executeTakeFirst()
   if (!fund) throw new AppError('not_found', 'There is no such commons fund.')
-  if (!(await isFundAdmin(db, personId, fund.id))) throw new AppError('forbidden', 'Only the admins of the organisation that stewards this fund can ask for its money.')
+  if (!(await isFundAdmin(db, personId, fund.id)))
+    throw new AppError('forbidden', 'Only the admins of the organisation that stewards this fund can ask for its money.')
   const parsed = DisbursementRequest.safeParse(input)
   if (!parsed.success) throw fieldProblems(parsed.error)
   const { amount, recipient, purpose } = parsed.data
@@ -84,14 +105,23 @@ export async function requestDisbursement(
     const { available, owed } = await availableBalance(trx, fund.id, fund.currency)
     if (amount > available) {
       const why = owed > 0 ? ` (it may owe ${formatMoney(owed, fund.currency)} back to buyers awaiting verification)` : ''
-      throw new AppError('conflict', `The fund has ${formatMoney(available, fund.currency)} available${why}; ask for at most that.`, { amount: `At most ${formatMoney(available, fund.currency)}.` })
+      throw new AppError('conflict', `The fund has ${formatMoney(available, fund.currency)} available${why}; ask for at most that.`, {
+        amount: `At most ${formatMoney(available, fund.currency)}.`,
+      })
     }
     const { id } = await trx
       .insertInto('disbursements')
       .values({ commonsFundId: fund.id, amount, currency: fund.currency, recipient, purpose, status: 'requested', requestedBy: personId, requestedAt: now })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await audit(trx, { commonsFundId: fund.id, disbursementId: id, actorId: personId, action: 'disbursement_requested', detail: `${formatMoney(amount, fund.currency)} to ${recipient}: ${purpose}`, at: now })
+    await audit(trx, {
+      commonsFundId: fund.id,
+      disbursementId: id,
+      actorId: personId,
+      action: 'disbursement_requested',
+      detail: `${formatMoney(amount, fund.currency)} to ${recipient}: ${purpose}`,
+      at: now,
+    })
     return { id }
   })
 }
@@ -158,7 +188,18 @@ export async function pendingDisbursements(db: Db) {
     .selectFrom('disbursements as d')
     .innerJoin('commonsFunds as f', 'f.id', 'd.commonsFundId')
     .innerJoin('people as p', 'p.id', 'd.requestedBy')
-    .select(['d.id', 'd.amount', 'd.currency', 'd.recipient', 'd.purpose', 'd.requestedAt', 'd.requestedBy', 'f.name as fund', 'f.slug as fundSlug', 'p.displayName as requester'])
+    .select([
+      'd.id',
+      'd.amount',
+      'd.currency',
+      'd.recipient',
+      'd.purpose',
+      'd.requestedAt',
+      'd.requestedBy',
+      'f.name as fund',
+      'f.slug as fundSlug',
+      'p.displayName as requester',
+    ])
     .where('d.status', '=', 'requested')
     .orderBy('d.id')
     .execute()

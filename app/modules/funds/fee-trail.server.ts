@@ -26,18 +26,37 @@ export interface FeeTrail {
 
 /** @throws AppError not_found when the checkout is not this person's */
 export async function feeTrail(db: Kysely<DB>, personId: number, checkoutId: number): Promise<FeeTrail> {
-  const checkout = await db.selectFrom('checkouts').select(['id', 'currency']).where('id', '=', checkoutId).where('buyerPersonId', '=', personId).executeTakeFirst()
+  const checkout = await db
+    .selectFrom('checkouts')
+    .select(['id', 'currency'])
+    .where('id', '=', checkoutId)
+    .where('buyerPersonId', '=', personId)
+    .executeTakeFirst()
   if (!checkout) throw new AppError('not_found', 'There is no such order among yours.')
   const currency = checkout.currency
   const money = moneyIn(currency)
   const lines = await db
     .selectFrom('orderLines as l')
     .innerJoin('orders as o', 'o.id', 'l.orderId')
-    .select(['o.paidAt', 'l.quantity', 'l.unitPrice', 'l.commonerPrice', 'l.producerAmount', 'l.commonsFundId', 'l.commonsFundAmount', 'l.infrastructureFundId', 'l.infrastructureAmount'])
+    .select([
+      'o.paidAt',
+      'l.quantity',
+      'l.unitPrice',
+      'l.commonerPrice',
+      'l.producerAmount',
+      'l.commonsFundId',
+      'l.commonsFundAmount',
+      'l.infrastructureFundId',
+      'l.infrastructureAmount',
+    ])
     .where('o.checkoutId', '=', checkout.id)
     .where('o.status', 'in', ['paid', 'fulfilled'])
     .execute()
-  const paidAt = lines.map((l) => l.paidAt).filter((p): p is string => p !== null).sort()[0] ?? null
+  const paidAt =
+    lines
+      .map((l) => l.paidAt)
+      .filter((p): p is string => p !== null)
+      .sort()[0] ?? null
   const perFund = new Map<number, number>()
   let fee = 0
   let producer = 0
@@ -47,7 +66,14 @@ export async function feeTrail(db: Kysely<DB>, personId: number, checkoutId: num
     if (l.commonsFundAmount) perFund.set(l.commonsFundId, (perFund.get(l.commonsFundId) ?? 0) + l.commonsFundAmount)
     if (l.infrastructureAmount) perFund.set(l.infrastructureFundId, (perFund.get(l.infrastructureFundId) ?? 0) + l.infrastructureAmount)
   }
-  const funds = perFund.size ? await db.selectFrom('commonsFunds').select(['id', 'slug', 'name', 'purpose']).where('id', 'in', [...perFund.keys()]).orderBy('name').execute() : []
+  const funds = perFund.size
+    ? await db
+        .selectFrom('commonsFunds')
+        .select(['id', 'slug', 'name', 'purpose'])
+        .where('id', 'in', [...perFund.keys()])
+        .orderBy('name')
+        .execute()
+    : []
   return {
     checkoutId: checkout.id,
     reference: orderReference(checkout.id),

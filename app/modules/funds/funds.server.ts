@@ -35,11 +35,20 @@ export async function getFundSummary(db: Kysely<DB>, slug: string, limit = 20): 
     .where('f.slug', '=', slug)
     .executeTakeFirst()
   if (!fund) throw new AppError('not_found', 'There is no commons fund at this address.')
-  const account = await db.selectFrom('ledgerAccounts').select('id').where('kind', '=', 'commons_fund').where('commonsFundId', '=', fund.id).where('currency', '=', fund.currency).executeTakeFirst()
+  const account = await db
+    .selectFrom('ledgerAccounts')
+    .select('id')
+    .where('kind', '=', 'commons_fund')
+    .where('commonsFundId', '=', fund.id)
+    .where('currency', '=', fund.currency)
+    .executeTakeFirst()
   const totals = account
     ? await db
         .selectFrom('postings')
-        .select([sql<number>`coalesce(sum(case when amount < 0 then -amount else 0 end), 0)`.as('credits'), sql<number>`coalesce(sum(case when amount > 0 then amount else 0 end), 0)`.as('debits')])
+        .select([
+          sql<number>`coalesce(sum(case when amount < 0 then -amount else 0 end), 0)`.as('credits'),
+          sql<number>`coalesce(sum(case when amount > 0 then amount else 0 end), 0)`.as('debits'),
+        ])
         .where('accountId', '=', account.id)
         .executeTakeFirstOrThrow()
     : { credits: 0, debits: 0 }
@@ -72,7 +81,15 @@ export async function getFundSummary(db: Kysely<DB>, slug: string, limit = 20): 
     : []
   const money = moneyIn(fund.currency)
   return {
-    fund: { id: fund.id, slug: fund.slug, name: fund.name, purpose: fund.purpose, kind: fund.kind, currency: fund.currency, steward: fund.stewardName && fund.stewardSlug ? { name: fund.stewardName, slug: fund.stewardSlug } : null },
+    fund: {
+      id: fund.id,
+      slug: fund.slug,
+      name: fund.name,
+      purpose: fund.purpose,
+      kind: fund.kind,
+      currency: fund.currency,
+      steward: fund.stewardName && fund.stewardSlug ? { name: fund.stewardName, slug: fund.stewardSlug } : null,
+    },
     // A fund's account is credit-normal: what it holds is its credits less its debits.
     balance: money(totals.credits - totals.debits),
     inflow: money(totals.credits),
@@ -111,7 +128,19 @@ export async function fundActivity(db: Kysely<DB>, fundId: number, currency: str
       .selectFrom('disbursements as d')
       .innerJoin('people as r', 'r.id', 'd.requestedBy')
       .leftJoin('people as s', 's.id', 'd.decidedBy')
-      .select(['d.id', 'd.amount', 'd.recipient', 'd.purpose', 'd.status', 'd.requestedAt', 'd.decidedAt', 'd.decisionReason', 'r.id as requesterId', 'r.displayName as requester', 's.displayName as decider'])
+      .select([
+        'd.id',
+        'd.amount',
+        'd.recipient',
+        'd.purpose',
+        'd.status',
+        'd.requestedAt',
+        'd.decidedAt',
+        'd.decisionReason',
+        'r.id as requesterId',
+        'r.displayName as requester',
+        's.displayName as decider',
+      ])
       .where('d.commonsFundId', '=', fundId)
       .orderBy('d.id', 'desc')
       .limit(50)
@@ -144,20 +173,18 @@ export async function fundActivity(db: Kysely<DB>, fundId: number, currency: str
     months.push({ month, inflow: Number(row?.inflow ?? 0), outflow: Number(row?.outflow ?? 0) })
   }
   return {
-    disbursements: disbursements.map(
-      (d): FundDisbursement => ({
-        id: d.id,
-        amount: money(d.amount),
-        recipient: d.recipient,
-        purpose: d.purpose,
-        status: d.status,
-        requestedBy: { id: d.requesterId, name: d.requester },
-        requestedAt: d.requestedAt,
-        decidedBy: d.decider,
-        decidedAt: d.decidedAt,
-        decisionReason: d.decisionReason,
-      }),
-    ),
+    disbursements: disbursements.map((d): FundDisbursement => ({
+      id: d.id,
+      amount: money(d.amount),
+      recipient: d.recipient,
+      purpose: d.purpose,
+      status: d.status,
+      requestedBy: { id: d.requesterId, name: d.requester },
+      requestedAt: d.requestedAt,
+      decidedBy: d.decider,
+      decidedAt: d.decidedAt,
+      decisionReason: d.decisionReason,
+    })),
     audit,
     months,
   }
@@ -273,13 +300,17 @@ export async function fundAnnualReport(db: Kysely<DB>, slug: string, year: numbe
     inflow: money(inflow),
     outflow: money(outflow),
     closingBalance: money(opening + inflow - outflow),
-    inflowByClass: [...byClass].filter(([, a]) => a !== 0).map(([buyerClass, amount]) => ({ buyerClass: buyerClass as ReciprocityClassName | 'other', amount: money(amount) })),
+    inflowByClass: [...byClass]
+      .filter(([, a]) => a !== 0)
+      .map(([buyerClass, amount]) => ({ buyerClass: buyerClass as ReciprocityClassName | 'other', amount: money(amount) })),
     inflowByOffer: [...byOffer]
       .filter(([, a]) => a !== 0)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 20)
       .map(([offer, amount]) => ({ offer, amount: money(amount) })),
-    disbursements: rows.filter((r) => r.kind === 'disbursement').map((r) => ({ id: r.disbursementId ?? r.entryId, at: r.at, amount: money(-r.amount), memo: r.memo })),
+    disbursements: rows
+      .filter((r) => r.kind === 'disbursement')
+      .map((r) => ({ id: r.disbursementId ?? r.entryId, at: r.at, amount: money(-r.amount), memo: r.memo })),
     purchases: purchases.size,
   }
 }

@@ -81,7 +81,8 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
   for (const o of orders) {
     const m = net.get(o.id) ?? new Map<string, number>()
     const of = (kind: string) => m.get(kind) ?? 0
-    if ((lineSums.get(o.id) ?? 0) !== o.total) problems.push(`Order ${o.id}: its lines add up to ${amount(lineSums.get(o.id) ?? 0, o.currency)}, its total says ${amount(o.total, o.currency)}.`)
+    if ((lineSums.get(o.id) ?? 0) !== o.total)
+      problems.push(`Order ${o.id}: its lines add up to ${amount(lineSums.get(o.id) ?? 0, o.currency)}, its total says ${amount(o.total, o.currency)}.`)
     // A credit the buyer organisation was owed pays `credit` of the order: that part never passes
     // through clearing, it comes out of the buyer's credit (counted with the shares).
     const credit = o.creditApplied
@@ -110,7 +111,13 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
   // 4. Each payment, less its refunds, is what the ledger holds for it.
   const payments = await db.selectFrom('payments').select(['id', 'amount', 'currency']).execute()
   const refunded = new Map(
-    (await db.selectFrom('refunds').select(['paymentId', sql<number>`sum(amount)`.as('sum')]).groupBy('paymentId').execute()).map((r) => [r.paymentId, r.sum]),
+    (
+      await db
+        .selectFrom('refunds')
+        .select(['paymentId', sql<number>`sum(amount)`.as('sum')])
+        .groupBy('paymentId')
+        .execute()
+    ).map((r) => [r.paymentId, r.sum]),
   )
   const held = new Map(
     (
@@ -124,7 +131,8 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
   for (const p of payments) {
     const expected = p.amount - (refunded.get(p.id) ?? 0)
     const actual = held.get(p.id) ?? 0
-    if (expected !== actual) problems.push(`Payment ${p.id}: ${amount(expected, p.currency)} received less refunded, but the ledger holds ${amount(actual, p.currency)} for it.`)
+    if (expected !== actual)
+      problems.push(`Payment ${p.id}: ${amount(expected, p.currency)} received less refunded, but the ledger holds ${amount(actual, p.currency)} for it.`)
   }
 
   // 5. Clearing as a whole: what came in, less what went back, what the funds paid out and the
@@ -148,7 +156,9 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
         .executeTakeFirstOrThrow()
     ).sum
     if (c.ledger !== received + disbursed) {
-      problems.push(`Payment clearing in ${c.currency} holds ${amount(c.ledger, c.currency)}; payments less refunds and payouts come to ${amount(received + disbursed, c.currency)}.`)
+      problems.push(
+        `Payment clearing in ${c.currency} holds ${amount(c.ledger, c.currency)}; payments less refunds and payouts come to ${amount(received + disbursed, c.currency)}.`,
+      )
     }
   }
 
@@ -169,7 +179,13 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
     problems.push(`Account ${w.id} (${w.name}${owner ? `, ${owner}` : ''}) has a balance of ${amount(balance, w.currency)}: it can never go below zero.`)
   }
 
-  const [{ entries }] = await db.selectFrom('journalEntries').select(sql<number>`count(*)`.as('entries')).execute() as [{ entries: number }]
-  const [{ postings }] = await db.selectFrom('postings').select(sql<number>`count(*)`.as('postings')).execute() as [{ postings: number }]
+  const [{ entries }] = (await db
+    .selectFrom('journalEntries')
+    .select(sql<number>`count(*)`.as('entries'))
+    .execute()) as [{ entries: number }]
+  const [{ postings }] = (await db
+    .selectFrom('postings')
+    .select(sql<number>`count(*)`.as('postings'))
+    .execute()) as [{ postings: number }]
   return { ok: problems.length === 0, entries, postings, orders: orders.length, payments: payments.length, problems }
 }

@@ -8,13 +8,13 @@ import { placeholders, runPrebuilt } from '../../lib/prebuilt-sql.server'
 // each currency. Nothing is ever updated or deleted (triggers refuse it); a mistake is
 // corrected by a reversing entry.
 
-
 export type AccountRef =
   | { kind: 'payment_clearing' | 'orders_receivable' | 'orders_awaiting_settlement' | 'disbursements'; currency: string }
   | { kind: 'producer_payable' | 'buyer_credit'; organisationId: number; currency: string }
   | { kind: 'commons_fund'; commonsFundId: number; currency: string }
 
-export type EntryKind = 'order_placed' | 'back_charge' | 'payment' | 'settlement' | 'refund' | 'reciprocity_credit' | 'credit_applied' | 'credit_paid_out' | 'disbursement'
+export type EntryKind =
+  'order_placed' | 'back_charge' | 'payment' | 'settlement' | 'refund' | 'reciprocity_credit' | 'credit_applied' | 'credit_paid_out' | 'disbursement'
 
 export interface PostingInput {
   account: AccountRef
@@ -158,7 +158,15 @@ export async function postEntries(db: Db, entries: EntryInput[], now: string): P
   if (written.length > 1 && new Set(keys).size === keys.length) {
     // One statement; each returned id is matched to its entry by the entry's own columns
     // (SQLite does not promise RETURNING rows in VALUES order).
-    const { rows: inserted } = await runPrebuilt<{ id: number; kind: string; memo: string; checkoutId: number | null; orderId: number | null; paymentId: number | null; refundId: number | null }>(
+    const { rows: inserted } = await runPrebuilt<{
+      id: number
+      kind: string
+      memo: string
+      checkoutId: number | null
+      orderId: number | null
+      paymentId: number | null
+      refundId: number | null
+    }>(
       db,
       `insert into journal_entries (${entryColumns}) values ${placeholders(written.length, 7)}
         returning id, kind, memo, checkout_id, order_id, payment_id, refund_id`,
@@ -168,7 +176,10 @@ export async function postEntries(db: Db, entries: EntryInput[], now: string): P
     written.forEach((c, i) => ids.set(c, byKey.get(keys[i]!)!))
   } else {
     for (const c of written) {
-      const { rows } = await runPrebuilt<{ id: number }>(db, `insert into journal_entries (${entryColumns}) values ${placeholders(1, 7)} returning id`, [...row(c.entry), now])
+      const { rows } = await runPrebuilt<{ id: number }>(db, `insert into journal_entries (${entryColumns}) values ${placeholders(1, 7)} returning id`, [
+        ...row(c.entry),
+        now,
+      ])
       ids.set(c, rows[0]!.id)
     }
   }
@@ -202,12 +213,7 @@ export async function postEntries(db: Db, entries: EntryInput[], now: string): P
 }
 
 /** Appends the mirror image of `entryId`, linked to it; an entry is reversed at most once. */
-export async function reverseEntry(
-  db: Db,
-  entryId: number,
-  reason: { memo: string; refundId?: number | null },
-  now: string,
-): Promise<number> {
+export async function reverseEntry(db: Db, entryId: number, reason: { memo: string; refundId?: number | null }, now: string): Promise<number> {
   const original = await db.selectFrom('journalEntries').selectAll().where('id', '=', entryId).executeTakeFirstOrThrow()
   const { id } = await db
     .insertInto('journalEntries')

@@ -122,10 +122,14 @@ export function readCsv(bytes: Uint8Array): ParsedFile | ImportResult {
     const at = error as CsvError & { lines?: number; records?: number }
     const row = (at.records ?? 0) + 1
     if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
-      return fileProblem(`A quoted cell in row ${row} is never closed: a double quote (") is missing, so everything from there to the end of the file (line ${at.lines}) reads as one cell. Nothing was imported.`)
+      return fileProblem(
+        `A quoted cell in row ${row} is never closed: a double quote (") is missing, so everything from there to the end of the file (line ${at.lines}) reads as one cell. Nothing was imported.`,
+      )
     }
     if (error.code === 'CSV_INVALID_CLOSING_QUOTE') {
-      return fileProblem(`Row ${row} (line ${at.lines}): a quoted cell has text after its closing double quote. Inside a quoted cell, write a double quote twice ("").`)
+      return fileProblem(
+        `Row ${row} (line ${at.lines}): a quoted cell has text after its closing double quote. Inside a quoted cell, write a double quote twice ("").`,
+      )
     }
     return fileProblem(`Line ${at.lines ?? '?'} cannot be read as CSV: ${error.message}`)
   }
@@ -154,7 +158,12 @@ export function readHeader(header: string[], report: Report): Columns {
     else index.set(name as CsvColumn, i)
   })
   const missing = CSV_COLUMNS.filter((c) => !index.has(c) && !OPTIONAL_COLUMNS.has(c))
-  if (unknown.length) report.add(1, null, `Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => `“${u}”`).join(', ')}. The columns are: ${CSV_COLUMNS.join(', ')}.`)
+  if (unknown.length)
+    report.add(
+      1,
+      null,
+      `Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => `“${u}”`).join(', ')}. The columns are: ${CSV_COLUMNS.join(', ')}.`,
+    )
   if (missing.length) report.add(1, null, `Missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`)
   return { index, unnamed }
 }

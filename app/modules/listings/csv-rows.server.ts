@@ -84,7 +84,8 @@ export function checkRow(row: number, cells: string[], columns: Columns, context
 
   const currencyCell = cell('currency').toUpperCase()
   if (currencyCell && !/^[A-Z]{3}$/.test(currencyCell)) problem('currency', 'Write the currency as its three-letter code, such as EUR, or leave it empty.')
-  else if (fund && currencyCell && currencyCell !== fund.currency) problem('currency', `The ${fund.name} takes ${fund.currency}: write prices in ${fund.currency}.`)
+  else if (fund && currencyCell && currencyCell !== fund.currency)
+    problem('currency', `The ${fund.name} takes ${fund.currency}: write prices in ${fund.currency}.`)
   // The fund decides the currency; without one, the cell's code still lets the prices be checked.
   const currency = fund?.currency ?? (/^[A-Z]{3}$/.test(currencyCell) ? currencyCell : 'EUR')
 
@@ -162,7 +163,7 @@ export function checkRow(row: number, cells: string[], columns: Columns, context
     listing,
     status,
     refs: { categoryId: category.id, licenceCode, commonsFundId: fund.id, currency: fund.currency },
-    stock: listing.kind === 'good' ? (startsStock ? listing.stock ?? 0 : existing.stock!) : null,
+    stock: listing.kind === 'good' ? (startsStock ? (listing.stock ?? 0) : existing.stock!) : null,
     startsStock,
     kindChanged: listing.kind !== existing.kind,
     stockIgnored: !startsStock && kind === 'good' && stockText !== '' && stockText !== String(existing.stock),
@@ -175,7 +176,18 @@ export async function orderedKindChanges(db: Db, planned: Planned[], report: Rep
   for (let i = 0; i < changing.length; i += 500) {
     const batch = changing.slice(i, i + 500)
     const ordered = new Set(
-      (await db.selectFrom('orderLines').select('offerId').distinct().where('offerId', 'in', batch.map((p) => p.offerId)).execute()).map((l) => l.offerId),
+      (
+        await db
+          .selectFrom('orderLines')
+          .select('offerId')
+          .distinct()
+          .where(
+            'offerId',
+            'in',
+            batch.map((p) => p.offerId),
+          )
+          .execute()
+      ).map((l) => l.offerId),
     )
     for (const p of batch) {
       if (!ordered.has(p.offerId)) continue

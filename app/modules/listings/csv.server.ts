@@ -16,7 +16,6 @@ import { clock } from '../../lib/clock'
 // nothing. A half-applied spreadsheet is worse than none (nobody can tell which rows took), so
 // every row is checked before the first write, and the writes share one transaction.
 
-
 /**
  * Every listing of the actor's organisation, archived ones too, as CSV text that imports back
  * unchanged: UTF-8 with a byte order mark (so spreadsheet programs read accents right), CRLF
@@ -97,7 +96,9 @@ export async function importListingsCsv(db: Kysely<DB>, actor: Actor, bytes: Uin
   if (!report.empty) return report.result()
   if (file.records.length === 0) return fileProblem('This file has the column names but no listings below them.')
   if (file.records.length > MAX_IMPORT_ROWS) {
-    return fileProblem(`This file has ${file.records.length.toLocaleString('en')} listings; import at most 10,000 rows per import. Split it into several files.`)
+    return fileProblem(
+      `This file has ${file.records.length.toLocaleString('en')} listings; import at most 10,000 rows per import. Split it into several files.`,
+    )
   }
 
   const context = await loadContext(db, actor.organisationId)
@@ -107,7 +108,9 @@ export async function importListingsCsv(db: Kysely<DB>, actor: Actor, bytes: Uin
     const extra = cells.slice(file.header.length)
     if (cells.length < file.header.length || extra.some((c) => c.trim() !== '')) {
       // A stray double quote swallows line breaks and commas up to the next one: say so when a cell spans lines.
-      const hint = cells.some((c) => /[\r\n]/.test(c)) ? ' It runs over several lines of the file: check it for a double quote (") that is not closed.' : ' A cell that holds a comma needs double quotes around it.'
+      const hint = cells.some((c) => /[\r\n]/.test(c))
+        ? ' It runs over several lines of the file: check it for a double quote (") that is not closed.'
+        : ' A cell that holds a comma needs double quotes around it.'
       report.add(row, null, `This row has ${cells.length} cells but the header has ${file.header.length}.${hint}`)
       continue
     }
@@ -156,7 +159,8 @@ export async function importListingsCsv(db: Kysely<DB>, actor: Actor, bytes: Uin
         .execute()
       // A listed good's stock is never written here: the import read it before this transaction,
       // and buyers may have taken some since. Only a change of kind starts or ends the count.
-      if (p.startsStock && p.stock !== null) await startStock(trx, { offerId: p.offerId, stock: p.stock, reason: 'imported', personId: actor.personId, set: true }, now)
+      if (p.startsStock && p.stock !== null)
+        await startStock(trx, { offerId: p.offerId, stock: p.stock, reason: 'imported', personId: actor.personId, set: true }, now)
       else if (p.kindChanged && p.listing.kind === 'commons') await stockForKind(trx, p.offerId, 'commons')
       updated++
       if (p.stockIgnored) stockIgnored++

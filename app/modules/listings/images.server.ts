@@ -14,7 +14,6 @@ import { safeFileName } from '../../lib/file-names'
 // files re-encoded from its pixels (no scripts, no metadata such as a phone's GPS position),
 // named by a random key; the offer_images row is the truth about them.
 
-
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024
 export const MAX_IMAGE_SIDE = 8000
 export const MAX_IMAGES_PER_OFFER = 8
@@ -124,7 +123,6 @@ const tooMany = () =>
     image: `A listing has at most ${MAX_IMAGES_PER_OFFER} images: remove one before adding another.`,
   })
 
-
 async function removeFiles(uploadDir: string, storageKey: string) {
   await Promise.all((['thumb', 'large'] as const).map((v) => fs.rm(path.join(uploadDir, imageFileName(storageKey, v)), { force: true })))
 }
@@ -140,12 +138,20 @@ export interface ImageUpload {
  * under `uploadDir`, placed after the listing's other images.
  * @throws AppError forbidden, not_found, invalid_input (per field: image, altText), conflict (too many)
  */
-export async function addOfferImage(db: Kysely<DB>, actor: Actor, offerId: number, upload: ImageUpload, uploadDir: string, now = clock.now()): Promise<OfferImage> {
+export async function addOfferImage(
+  db: Kysely<DB>,
+  actor: Actor,
+  offerId: number,
+  upload: ImageUpload,
+  uploadDir: string,
+  now = clock.now(),
+): Promise<OfferImage> {
   await ownListing(db, actor, offerId)
   const altText = upload.altText.replace(/\s+/g, ' ').trim()
   const details: Record<string, string> = {}
   if (upload.bytes.byteLength === 0) details.image = 'Choose an image file to upload.'
-  else if (upload.bytes.byteLength > MAX_IMAGE_BYTES) details.image = `This image is ${megabytes(upload.bytes.byteLength)}; images may be at most ${megabytes(MAX_IMAGE_BYTES)}.`
+  else if (upload.bytes.byteLength > MAX_IMAGE_BYTES)
+    details.image = `This image is ${megabytes(upload.bytes.byteLength)}; images may be at most ${megabytes(MAX_IMAGE_BYTES)}.`
   if (!altText) details.altText = 'Describe the image for people who cannot see it, e.g. “Blue linen towel, folded”.'
   else if (altText.length > MAX_ALT_TEXT) details.altText = `Keep the description under ${MAX_ALT_TEXT} characters.`
   if (Object.keys(details).length) throw new AppError('invalid_input', Object.values(details)[0]!, details)
@@ -159,7 +165,9 @@ export async function addOfferImage(db: Kysely<DB>, actor: Actor, offerId: numbe
   try {
     // The files are written before the row exists (no file work inside a transaction); a row
     // that fails to be written takes its files with it.
-    await Promise.all((['thumb', 'large'] as const).map((v) => fs.writeFile(path.join(uploadDir, imageFileName(storageKey, v)), variants[v].data, { flag: 'wx' })))
+    await Promise.all(
+      (['thumb', 'large'] as const).map((v) => fs.writeFile(path.join(uploadDir, imageFileName(storageKey, v)), variants[v].data, { flag: 'wx' })),
+    )
     return await db.transaction().execute(async (trx) => {
       const { n, last } = await countImages(trx, offerId)
       if (n >= MAX_IMAGES_PER_OFFER) throw tooMany()
@@ -176,7 +184,16 @@ export async function addOfferImage(db: Kysely<DB>, actor: Actor, offerId: numbe
         createdAt: now,
       }
       const { id } = await trx.insertInto('offerImages').values(values).returning('id').executeTakeFirstOrThrow()
-      return { id, storageKey, altText, width: values.width, height: values.height, byteSize: values.byteSize, originalName: values.originalName, position: values.position }
+      return {
+        id,
+        storageKey,
+        altText,
+        width: values.width,
+        height: values.height,
+        byteSize: values.byteSize,
+        originalName: values.originalName,
+        position: values.position,
+      }
     })
   } catch (error) {
     await removeFiles(uploadDir, storageKey)
@@ -228,7 +245,14 @@ export async function coverImages(db: Db, offerIds: readonly number[]): Promise<
     .selectFrom((eb) =>
       eb
         .selectFrom('offerImages')
-        .select(['offerId', 'storageKey', 'altText', 'width', 'height', sql<number>`row_number() over (partition by offer_id order by position, id)`.as('place')])
+        .select([
+          'offerId',
+          'storageKey',
+          'altText',
+          'width',
+          'height',
+          sql<number>`row_number() over (partition by offer_id order by position, id)`.as('place'),
+        ])
         .where('offerId', 'in', [...offerIds])
         .as('i'),
     )

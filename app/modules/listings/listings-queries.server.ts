@@ -11,7 +11,6 @@ import { commonsResourceSummary, type CommonsResourceSummary } from './resources
 // What the listings pages read: an organisation's listings, a listing as its editors see it,
 // and who may act for the organisation. Every function checks membership first.
 
-
 export const LISTINGS_PAGE_SIZE = 24
 
 export interface ListingsActor extends Actor {
@@ -29,8 +28,18 @@ export const listingStatusFilters = ['active', 'archived', 'all'] as const
 
 export const ListingFilter = z.object({
   status: z.enum(listingStatusFilters, { error: 'status must be active, archived or all' }).default('active'),
-  q: z.string().trim().max(200, 'q: keep the search under 200 characters').optional().transform((q) => (q ? q : undefined)),
-  page: z.coerce.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').max(10_000, 'page is too large').default(1),
+  q: z
+    .string()
+    .trim()
+    .max(200, 'q: keep the search under 200 characters')
+    .optional()
+    .transform((q) => (q ? q : undefined)),
+  page: z.coerce
+    .number({ error: 'page must be a number' })
+    .int('page must be a whole number')
+    .min(1, 'page starts at 1')
+    .max(10_000, 'page is too large')
+    .default(1),
 })
 export type ListingFilter = z.infer<typeof ListingFilter>
 
@@ -62,13 +71,30 @@ export async function listListings(db: Db, actor: Actor, filter: ListingFilter) 
     query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     query
       .leftJoin('offerScores as s', 's.offerId', 'o.id')
-      .select(['o.id', 'o.slug', 'o.title', 'o.kind', 'o.status', 'o.unit', 'o.stock', 'o.currency', 'o.commonerPrice', 'o.forProfitPrice', 's.score', 's.confidence', 's.listed'])
+      .select([
+        'o.id',
+        'o.slug',
+        'o.title',
+        'o.kind',
+        'o.status',
+        'o.unit',
+        'o.stock',
+        'o.currency',
+        'o.commonerPrice',
+        'o.forProfitPrice',
+        's.score',
+        's.confidence',
+        's.listed',
+      ])
       .orderBy('o.id', 'desc')
       .limit(LISTINGS_PAGE_SIZE)
       .offset(offset)
       .execute(),
   ])
-  const covers = await coverImages(db, rows.map((r) => r.id))
+  const covers = await coverImages(
+    db,
+    rows.map((r) => r.id),
+  )
   const total = Number(counted.n)
   const listings: ListingRow[] = rows.map((r) => ({
     id: r.id,
@@ -114,7 +140,17 @@ export interface ListingFields {
 }
 
 export interface ListingForEditing {
-  offer: { id: number; slug: string; title: string; kind: OfferKind; status: OfferStatus; stock: number | null; unit: string; currency: string; listed: boolean }
+  offer: {
+    id: number
+    slug: string
+    title: string
+    kind: OfferKind
+    status: OfferStatus
+    stock: number | null
+    unit: string
+    currency: string
+    listed: boolean
+  }
   fields: ListingFields
   /** null only for a listing never scored (none: every write rescores) */
   score: StoredScore | null
@@ -142,7 +178,17 @@ export async function listingForEditing(db: Db, actor: Actor, offerId: number): 
     listingFormOptions(db),
   ])
   return {
-    offer: { id: offer.id, slug: offer.slug, title: offer.title, kind: offer.kind, status: offer.status, stock: offer.stock, unit: offer.unit, currency: offer.currency, listed: score?.listed ?? false },
+    offer: {
+      id: offer.id,
+      slug: offer.slug,
+      title: offer.title,
+      kind: offer.kind,
+      status: offer.status,
+      stock: offer.stock,
+      unit: offer.unit,
+      currency: offer.currency,
+      listed: score?.listed ?? false,
+    },
     fields: {
       kind: offer.kind,
       title: offer.title,

@@ -15,7 +15,6 @@ import { clock } from '../../lib/clock'
 // the database enforces (in words a person reads), and rescores in the same transaction so
 // the score and its explanation are there as soon as the listing is saved.
 
-
 export interface Actor {
   personId: number
   organisationId: number
@@ -43,7 +42,11 @@ export const ListingInput = z
     title: z.string().trim().min(3, 'Give the listing a title of at least 3 characters.').max(200, 'Keep the title under 200 characters.'),
     description: z.string().trim().max(5000, 'Keep the description under 5,000 characters.').default(''),
     category: z.string().trim().min(1, 'Choose a category.'),
-    licence: z.string().trim().optional().transform((v) => (v ? v : null)),
+    licence: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? v : null)),
     unit: z.string().trim().min(1, 'Say what one unit is (a piece, a kilo, a download …).').max(40, 'Keep the unit under 40 characters.'),
     delivery: z.enum(deliveryModes, { error: 'Choose how buyers receive it.' }),
     stock: whole('Stock', MAX_STOCK).optional(),
@@ -61,7 +64,8 @@ export const ListingInput = z
   })
   .superRefine((v, ctx) => {
     if (v.kind === 'commons' && !v.licence) ctx.addIssue({ code: 'custom', path: ['licence'], message: 'A commons item needs a licence.' })
-    if (v.kind === 'good' && v.stock === undefined) ctx.addIssue({ code: 'custom', path: ['stock'], message: 'Say how many you have in stock (0 if none yet).' })
+    if (v.kind === 'good' && v.stock === undefined)
+      ctx.addIssue({ code: 'custom', path: ['stock'], message: 'Say how many you have in stock (0 if none yet).' })
     if (v.kind === 'commons' && v.delivery !== 'download' && v.delivery !== 'link') {
       ctx.addIssue({ code: 'custom', path: ['delivery'], message: 'A commons item is delivered as a download or a link.' })
     }
@@ -69,12 +73,13 @@ export const ListingInput = z
       ctx.addIssue({ code: 'custom', path: ['delivery'], message: 'A good is shipped or picked up.' })
     }
     const split = accessFeeSplitOf(v.kind, v)
-    for (const [field, message] of Object.entries(tierPriceProblems({ kind: v.kind, commonerPrice: v.commonerPrice, forProfitPrice: v.forProfitPrice, ...split }))) {
+    for (const [field, message] of Object.entries(
+      tierPriceProblems({ kind: v.kind, commonerPrice: v.commonerPrice, forProfitPrice: v.forProfitPrice, ...split }),
+    )) {
       ctx.addIssue({ code: 'custom', path: [field], message })
     }
   })
 export type ListingInput = z.infer<typeof ListingInput>
-
 
 /** Field messages for an invalid listing, as an AppError the forms show beside each field. */
 export function listingProblems(input: unknown): { ok: true; listing: ListingInput } | { ok: false; error: AppError } {
@@ -107,8 +112,16 @@ async function references(db: Db, listing: ListingInput) {
   if (listing.licence && !licence) details.licence = `There is no licence “${listing.licence}”.`
   if (!fund || fund.kind !== 'commons') details.commonsFund = `There is no commons fund “${listing.commonsFund}”.`
   if (Object.keys(details).length) throw new AppError('invalid_input', Object.values(details)[0]!, details)
-  const infrastructure = await db.selectFrom('commonsFunds').select('id').where('kind', '=', 'infrastructure').where('currency', '=', fund!.currency).executeTakeFirst()
-  if (!infrastructure) throw new AppError('invalid_input', `The marketplace takes no orders in ${fund!.currency} yet.`, { commonsFund: `The marketplace takes no orders in ${fund!.currency} yet.` })
+  const infrastructure = await db
+    .selectFrom('commonsFunds')
+    .select('id')
+    .where('kind', '=', 'infrastructure')
+    .where('currency', '=', fund!.currency)
+    .executeTakeFirst()
+  if (!infrastructure)
+    throw new AppError('invalid_input', `The marketplace takes no orders in ${fund!.currency} yet.`, {
+      commonsFund: `The marketplace takes no orders in ${fund!.currency} yet.`,
+    })
   return { categoryId: category!.id, licenceCode: licence?.code ?? null, commonsFundId: fund!.id, currency: fund!.currency }
 }
 
@@ -165,7 +178,7 @@ export async function insertListing(
 ): Promise<{ id: number; slug: string }> {
   const refs = await references(trx, listing)
   const slug = await allocateSlug(listing.title)
-  const stock = listing.kind === 'good' ? listing.stock ?? 0 : null
+  const stock = listing.kind === 'good' ? (listing.stock ?? 0) : null
   const offer = await trx
     .insertInto('offers')
     .values({ ...offerValues(listing), ...refs, slug, organisationId: actor.organisationId, stock, status: 'active', createdAt: now, updatedAt: now })
@@ -211,10 +224,19 @@ export async function updateListing(db: Kysely<DB>, actor: Actor, offerId: numbe
   return db.transaction().execute(async (trx) => {
     if (listing.kind !== existing.kind) {
       const ordered = await trx.selectFrom('orderLines').select('id').where('offerId', '=', offerId).executeTakeFirst()
-      if (ordered) throw new AppError('conflict', 'This listing has been ordered, so it stays a ' + (existing.kind === 'good' ? 'good' : 'commons item') + '. List a new one instead.', { kind: 'Orders already refer to this listing as it is.' })
+      if (ordered)
+        throw new AppError(
+          'conflict',
+          'This listing has been ordered, so it stays a ' + (existing.kind === 'good' ? 'good' : 'commons item') + '. List a new one instead.',
+          { kind: 'Orders already refer to this listing as it is.' },
+        )
     }
     const refs = await references(trx, listing)
-    await trx.updateTable('offers').set({ ...offerValues(listing), ...refs, updatedAt: now }).where('id', '=', offerId).execute()
+    await trx
+      .updateTable('offers')
+      .set({ ...offerValues(listing), ...refs, updatedAt: now })
+      .where('id', '=', offerId)
+      .execute()
     if (listing.kind !== existing.kind) await stockForKind(trx, offerId, listing.kind)
     await refreshScores(trx, { organisationIds: [actor.organisationId] }, now)
     return { id: offerId, slug: existing.slug }

@@ -10,7 +10,6 @@ import { safeFileName } from '../../lib/file-names'
 // backups and is served only to those who obtained it, see /downloads/:offerId) or a link.
 // One per commons item; setting one replaces the other.
 
-
 export const MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 
 export interface CommonsResourceSummary {
@@ -110,14 +109,14 @@ export function resourceContentType(fileName: string, bytes: Uint8Array): string
 /** The Content-Type header for a type from resourceContentType: text is UTF-8. */
 export const contentTypeHeader = (type: string) => (type.startsWith('text/') ? `${type}; charset=utf-8` : type)
 
-
 /** Shares the item as a file of at most 20 MB. @throws AppError forbidden, not_found, invalid_input */
 export async function setCommonsResourceFile(db: Kysely<DB>, actor: Actor, offerId: number, upload: ResourceUpload, now = clock.now()) {
   await ownCommonsItem(db, actor, offerId)
   const fileName = safeFileName(upload.fileName)
   let problem: string | null = null
   if (upload.bytes.byteLength === 0 || !fileName) problem = 'Choose the file buyers receive.'
-  else if (upload.bytes.byteLength > MAX_RESOURCE_BYTES) problem = `This file is larger than ${MAX_RESOURCE_BYTES / (1024 * 1024)} MB; share a bigger one through a link.`
+  else if (upload.bytes.byteLength > MAX_RESOURCE_BYTES)
+    problem = `This file is larger than ${MAX_RESOURCE_BYTES / (1024 * 1024)} MB; share a bigger one through a link.`
   if (problem) throw new AppError('invalid_input', problem, { file: problem })
   const values = {
     kind: 'file' as const,

@@ -28,7 +28,8 @@ export function decodeCursor(cursor: string, kind: string, fingerprint: string):
     throw broken()
   }
   if (parsed.k !== kind || parsed.c !== shortHash(CHECK_SALT, parsed.k, parsed.f, JSON.stringify(parsed.p))) throw broken()
-  if (parsed.f !== fingerprint) throw badParameter('cursor', 'cursor belongs to a query with other filters; use it with the same filters it came with, or start again without one.')
+  if (parsed.f !== fingerprint)
+    throw badParameter('cursor', 'cursor belongs to a query with other filters; use it with the same filters it came with, or start again without one.')
   return parsed.p
 }
 

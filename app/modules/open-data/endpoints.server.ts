@@ -27,7 +27,6 @@ function parse<S extends z.ZodType>(schema: S, raw: Record<string, string>): z.i
   throw badParameter(parameter, issue.message.startsWith(parameter) ? issue.message : `${parameter}: ${issue.message}`)
 }
 
-
 /** A JSON body kept while the catalog generation holds, answered with its ETag or a 304. */
 async function catalogJson(db: Database, request: Request, make: () => Promise<unknown>): Promise<Response> {
   const url = new URL(request.url)

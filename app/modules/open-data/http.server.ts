@@ -56,7 +56,12 @@ export function readOnly(request: Request): Response {
   if (request.method === 'OPTIONS') {
     return new Response(null, {
       status: 204,
-      headers: { ...corsHeaders, 'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS', 'Access-Control-Allow-Headers': 'If-None-Match', 'Access-Control-Max-Age': '86400' },
+      headers: {
+        ...corsHeaders,
+        'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+        'Access-Control-Allow-Headers': 'If-None-Match',
+        'Access-Control-Max-Age': '86400',
+      },
     })
   }
   return apiError(405, 'method_not_allowed', `The open-data API is read-only; ${request.method} is not allowed. Use GET.`, undefined)
@@ -97,7 +102,13 @@ export function notModified(request: Request, etag: string): boolean {
 }
 
 /** The 200 with its validators, or a bodiless 304 when the caller already has it. */
-export function cachedAnswer(request: Request, etag: string, body: string | ReadableStream<Uint8Array>, contentType = JSON_TYPE, extra: Record<string, string> = {}): Response {
+export function cachedAnswer(
+  request: Request,
+  etag: string,
+  body: string | ReadableStream<Uint8Array>,
+  contentType = JSON_TYPE,
+  extra: Record<string, string> = {},
+): Response {
   const headers = { ...corsHeaders, ETag: etag, 'Cache-Control': publicCaching, ...extra }
   if (notModified(request, etag)) return new Response(null, { status: 304, headers })
   return new Response(body, { status: 200, headers: { 'Content-Type': contentType, ...headers } })

@@ -33,8 +33,7 @@ export function offerJsonLd(offer: OfferForJsonLd, baseUrl: string): Json {
     url: `${baseUrl}/organisations/${offer.producer.slug}`,
     address: { '@type': 'PostalAddress', addressLocality: offer.producer.city, addressCountry: offer.producer.countryCode },
   }
-  const availability =
-    offer.stock === null || offer.stock > 0 ? 'https://schema.org/InStock' : 'https://schema.org/OutOfStock'
+  const availability = offer.stock === null || offer.stock > 0 ? 'https://schema.org/InStock' : 'https://schema.org/OutOfStock'
   const priced = (name: string, description: string, money: { amount: number; currency: string }) => ({
     '@type': 'Offer',
     name,
@@ -109,5 +108,10 @@ export function organisationJsonLd(org: OrganisationForJsonLd, baseUrl: string):
  * cannot end the element; U+2028/2029 are escaped for older JavaScript parsers.
  */
 export function jsonLdText(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
 }

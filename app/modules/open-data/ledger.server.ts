@@ -8,7 +8,6 @@ import { badParameter } from './http.server'
 import { apiMoney } from './offers.server'
 import { DEFAULT_LIMIT, type LedgerQuery } from './schema'
 
-
 // A commons fund's books as open data: its account's postings, oldest first, read by
 // (entry id, posting id) through the account's posting index. The ledger is append-only, so a
 // walk by that key sees every posting once, and new ones only ever appear after the last page.
@@ -40,7 +39,8 @@ export async function fundLedger(db: Db, idOrSlug: string, query: LedgerQuery, b
   const limit = query.limit ?? DEFAULT_LIMIT
   const fingerprint = fingerprintOf({ fund: fund.id })
   const after = query.cursor ? decodeCursor(query.cursor, 'ledger', fingerprint) : null
-  if (after && (after.length !== 2 || !after.every(Number.isSafeInteger))) throw badParameter('cursor', 'cursor is not a cursor this API gave out; start again without one.')
+  if (after && (after.length !== 2 || !after.every(Number.isSafeInteger)))
+    throw badParameter('cursor', 'cursor is not a cursor this API gave out; start again without one.')
   const account = await db
     .selectFrom('ledgerAccounts')
     .select('id')
@@ -48,16 +48,42 @@ export async function fundLedger(db: Db, idOrSlug: string, query: LedgerQuery, b
     .where('commonsFundId', '=', fund.id)
     .where('currency', '=', fund.currency)
     .executeTakeFirst()
-  let rows: { postingId: number; entryId: number; amount: number; kind: string; memo: string; createdAt: string; checkoutId: number | null; orderId: number | null; reversesEntryId: number | null; reciprocityClass: 'commoner' | 'for_profit' | null }[] = []
+  let rows: {
+    postingId: number
+    entryId: number
+    amount: number
+    kind: string
+    memo: string
+    createdAt: string
+    checkoutId: number | null
+    orderId: number | null
+    reversesEntryId: number | null
+    reciprocityClass: 'commoner' | 'for_profit' | null
+  }[] = []
   if (account) {
     let q = db
       .selectFrom('postings as p')
       .innerJoin('journalEntries as e', 'e.id', 'p.entryId')
       .leftJoin('orders as o', 'o.id', 'e.orderId')
-      .select(['p.id as postingId', 'p.entryId', 'p.amount', 'e.kind', 'e.memo', 'e.createdAt', 'e.checkoutId', 'e.orderId', 'e.reversesEntryId', 'o.reciprocityClass'])
+      .select([
+        'p.id as postingId',
+        'p.entryId',
+        'p.amount',
+        'e.kind',
+        'e.memo',
+        'e.createdAt',
+        'e.checkoutId',
+        'e.orderId',
+        'e.reversesEntryId',
+        'o.reciprocityClass',
+      ])
       .where('p.accountId', '=', account.id)
     if (after) q = q.where('p.entryId', '>=', after[0]!).where((eb) => eb.or([eb('p.entryId', '>', after[0]!), eb('p.id', '>', after[1]!)]))
-    rows = await q.orderBy('p.entryId').orderBy('p.id').limit(limit + 1).execute()
+    rows = await q
+      .orderBy('p.entryId')
+      .orderBy('p.id')
+      .limit(limit + 1)
+      .execute()
   }
   const balance = await balanceOf(db, { kind: 'commons_fund', commonsFundId: fund.id, currency: fund.currency })
   const page = rows.slice(0, limit)

@@ -11,7 +11,6 @@ import { decodeCursor, encodeCursor, fingerprintOf } from './cursor.server'
 import { badParameter } from './http.server'
 import { CSV_ROW_LIMIT, DEFAULT_LIMIT, type OfferFilters, type OffersQuery } from './schema'
 
-
 // The catalog as open data: the catalog page's ranking (community score, highest first, ties
 // by offer id), its filters and its FTS search, read by keyset instead of by page so a mirror
 // can walk the whole set in pages of its own size without repeats or gaps.
@@ -107,7 +106,15 @@ async function offerItems(db: Db, ids: number[], baseUrl: string): Promise<ApiOf
   if (!ids.length) return []
   const rows = await offerCardQuery(db)
     .innerJoin('commonsFunds as fund', 'fund.id', 'o.commonsFundId')
-    .select(['o.accessFeeProducerBp', 'o.accessFeeCommonsFundBp', 'o.accessFeeInfrastructureBp', 'o.updatedAt', 'fund.slug as fundSlug', 'l.url as licenceUrl', 's.rulesVersion'])
+    .select([
+      'o.accessFeeProducerBp',
+      'o.accessFeeCommonsFundBp',
+      'o.accessFeeInfrastructureBp',
+      'o.updatedAt',
+      'fund.slug as fundSlug',
+      'l.url as licenceUrl',
+      's.rulesVersion',
+    ])
     .where('o.id', 'in', ids)
     .execute()
   const byId = new Map(rows.map((r) => [r.id, r]))
@@ -124,7 +131,13 @@ async function offerItems(db: Db, ids: number[], baseUrl: string): Promise<ApiOf
       kind: r.kind,
       category: { slug: r.categorySlug, name: r.categoryName },
       licence: r.licenceCode && r.licenceName ? { code: r.licenceCode, name: r.licenceName, url: r.licenceUrl } : null,
-      producer: { slug: r.producerSlug, name: r.producerName, legalForm: r.producerLegalForm, country: r.producerCountryCode, url: `${baseUrl}/organisations/${r.producerSlug}` },
+      producer: {
+        slug: r.producerSlug,
+        name: r.producerName,
+        legalForm: r.producerLegalForm,
+        country: r.producerCountryCode,
+        url: `${baseUrl}/organisations/${r.producerSlug}`,
+      },
       unit: r.unit,
       prices: { commoner: apiMoney(r.commonerPrice, r.currency), for_profit: apiMoney(r.forProfitPrice, r.currency) },
       accessFee: {
@@ -155,7 +168,8 @@ export async function listOffers(db: Db, query: OffersQuery, baseUrl: string): P
   const filters = filtersOf(query)
   const fingerprint = fingerprintOf(filters)
   const after = query.cursor ? (decodeCursor(query.cursor, 'offers', fingerprint) as [number, number]) : null
-  if (after && (after.length !== 2 || !Number.isSafeInteger(after[1]))) throw badParameter('cursor', 'cursor is not a cursor this API gave out; start again without one.')
+  if (after && (after.length !== 2 || !Number.isSafeInteger(after[1])))
+    throw badParameter('cursor', 'cursor is not a cursor this API gave out; start again without one.')
   const resolved = await resolveFilters(db, filters)
   const limit = query.limit ?? DEFAULT_LIMIT
   if (resolved.empty) return { data: [], next_cursor: null, ...(after ? {} : { count_estimate: 0, count_is_exact: true }) }
@@ -163,25 +177,74 @@ export async function listOffers(db: Db, query: OffersQuery, baseUrl: string): P
   const page = rows.slice(0, limit)
   const last = page[page.length - 1]
   return {
-    data: await offerItems(db, page.map((r) => r.offerId), baseUrl),
+    data: await offerItems(
+      db,
+      page.map((r) => r.offerId),
+      baseUrl,
+    ),
     next_cursor: rows.length > limit && last ? encodeCursor('offers', fingerprint, [last.score, last.offerId]) : null,
     ...(count ? { count_estimate: count.count, count_is_exact: count.exact } : {}),
   }
 }
 
-
 export const CSV_COLUMNS = [
-  'id', 'slug', 'url', 'title', 'kind', 'category', 'licence', 'producer_slug', 'producer_name', 'producer_legal_form', 'producer_country',
-  'currency', 'commoner_price', 'commoner_price_minor', 'for_profit_price', 'for_profit_price_minor', 'access_fee_minor',
-  'producer_share_bp', 'commons_fund_share_bp', 'infrastructure_share_bp', 'commons_fund', 'score', 'confidence', 'rules_version', 'stock', 'updated_at',
+  'id',
+  'slug',
+  'url',
+  'title',
+  'kind',
+  'category',
+  'licence',
+  'producer_slug',
+  'producer_name',
+  'producer_legal_form',
+  'producer_country',
+  'currency',
+  'commoner_price',
+  'commoner_price_minor',
+  'for_profit_price',
+  'for_profit_price_minor',
+  'access_fee_minor',
+  'producer_share_bp',
+  'commons_fund_share_bp',
+  'infrastructure_share_bp',
+  'commons_fund',
+  'score',
+  'confidence',
+  'rules_version',
+  'stock',
+  'updated_at',
 ] as const
 
 function csvRow(o: ApiOffer): (string | number)[] {
   const [producer, fund, infrastructure] = o.accessFee.split
   return [
-    o.id, o.slug, o.url, spreadsheetSafe(o.title), o.kind, o.category.slug, o.licence?.code ?? '', o.producer.slug, spreadsheetSafe(o.producer.name), o.producer.legalForm, o.producer.country,
-    o.prices.commoner.currency, o.prices.commoner.decimal, o.prices.commoner.amount, o.prices.for_profit.decimal, o.prices.for_profit.amount, o.accessFee.amount,
-    producer!.basisPoints, fund!.basisPoints, infrastructure!.basisPoints, fund!.fund ?? '', o.score, o.confidence, o.rulesVersion, o.stock ?? '', o.updatedAt,
+    o.id,
+    o.slug,
+    o.url,
+    spreadsheetSafe(o.title),
+    o.kind,
+    o.category.slug,
+    o.licence?.code ?? '',
+    o.producer.slug,
+    spreadsheetSafe(o.producer.name),
+    o.producer.legalForm,
+    o.producer.country,
+    o.prices.commoner.currency,
+    o.prices.commoner.decimal,
+    o.prices.commoner.amount,
+    o.prices.for_profit.decimal,
+    o.prices.for_profit.amount,
+    o.accessFee.amount,
+    producer!.basisPoints,
+    fund!.basisPoints,
+    infrastructure!.basisPoints,
+    fund!.fund ?? '',
+    o.score,
+    o.confidence,
+    o.rulesVersion,
+    o.stock ?? '',
+    o.updatedAt,
   ]
 }
 
@@ -214,7 +277,11 @@ export async function offersCsv(db: Db, filters: OfferFilters, baseUrl: string):
       const last = ids[ids.length - 1]!
       after = [last.score, last.offerId]
       written += ids.length
-      const items = await offerItems(db, ids.map((r) => r.offerId), baseUrl)
+      const items = await offerItems(
+        db,
+        ids.map((r) => r.offerId),
+        baseUrl,
+      )
       controller.enqueue(encoder.encode(stringify(items.map(csvRow), { record_delimiter: '\r\n' })))
     },
   })

@@ -83,14 +83,20 @@ export function apiIndexDocument(baseUrl: string) {
       money: 'integer minor units plus an ISO currency, with a decimal string beside them; never floating point',
       pagination: 'pass next_cursor back as cursor until it is null; cursors are opaque and tied to the filters they came with',
       caching: 'ETag and If-None-Match (304); Cache-Control: public, max-age=60. Stock figures may be up to 60 s old',
-      errors: '{ "error": { "code", "parameter"?, "message" } }: 400 invalid_parameter (unknown, repeated or bad parameters, bad cursors), 404 not_found, 405 method_not_allowed',
+      errors:
+        '{ "error": { "code", "parameter"?, "message" } }: 400 invalid_parameter (unknown, repeated or bad parameters, bad cursors), 404 not_found, 405 method_not_allowed',
     },
     endpoints: [
       {
         path: `${api}/offers`,
         description: 'The catalog, ranked by the community ethical-preference score (highest first, ties by age of listing), filtered as on the catalog page',
         parameters: params(parameterNames.offers),
-        response: { data: 'offers (below)', next_cursor: 'string or null', count_estimate: 'matches, counted up to 10,000 (first page only)', count_is_exact: 'false when there are more than count_estimate' },
+        response: {
+          data: 'offers (below)',
+          next_cursor: 'string or null',
+          count_estimate: 'matches, counted up to 10,000 (first page only)',
+          count_is_exact: 'false when there are more than count_estimate',
+        },
         item: {
           id: 'integer',
           slug: 'string',
@@ -119,7 +125,17 @@ export function apiIndexDocument(baseUrl: string) {
         path: `${api}/organisations`,
         description: 'Producers and other registered organisations, oldest first',
         parameters: params(parameterNames.organisations),
-        item: { id: 'integer', slug: 'string', url: 'the organisation page', name: 'string', legalForm: legalForms.join(' | '), summary: 'string', website: 'string or null', address: '{ locality, region, country }', updatedAt: 'ISO-8601 UTC' },
+        item: {
+          id: 'integer',
+          slug: 'string',
+          url: 'the organisation page',
+          name: 'string',
+          legalForm: legalForms.join(' | '),
+          summary: 'string',
+          website: 'string or null',
+          address: '{ locality, region, country }',
+          updatedAt: 'ISO-8601 UTC',
+        },
       },
       { path: `${api}/organisations/{slug}`, description: 'One organisation with its governance facts, evidence and offers', parameters: {} },
       {

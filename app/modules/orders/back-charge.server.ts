@@ -45,7 +45,9 @@ export async function resolveChallenge(
   const challenge = await db.selectFrom('challenges').select(['claimId', 'decisionReason']).where('id', '=', challengeId).executeTakeFirstOrThrow()
   const backCharges = await db
     .transaction()
-    .execute((trx) => backChargeOverturnedClaim(trx, challenge.claimId, { reason: challenge.decisionReason ?? decision.reason, provider: options.provider ?? 'invoice' }, now))
+    .execute((trx) =>
+      backChargeOverturnedClaim(trx, challenge.claimId, { reason: challenge.decisionReason ?? decision.reason, provider: options.provider ?? 'invoice' }, now),
+    )
   return { backCharges }
 }
 
@@ -87,8 +89,22 @@ export async function backChargeOverturnedClaim(
       .selectFrom('orderLines as l')
       .innerJoin('offers as f', 'f.id', 'l.offerId')
       .select([
-        'l.offerId', 'l.offerTitle', 'l.offerKind', 'l.unit', 'l.licenceCode', 'l.quantity', 'l.commonerPrice', 'l.forProfitPrice', 'l.commonsFundId',
-        'l.infrastructureFundId', 'l.score', 'l.scoreConfidence', 'l.rulesVersion', 'f.accessFeeProducerBp', 'f.accessFeeCommonsFundBp', 'f.accessFeeInfrastructureBp',
+        'l.offerId',
+        'l.offerTitle',
+        'l.offerKind',
+        'l.unit',
+        'l.licenceCode',
+        'l.quantity',
+        'l.commonerPrice',
+        'l.forProfitPrice',
+        'l.commonsFundId',
+        'l.infrastructureFundId',
+        'l.score',
+        'l.scoreConfidence',
+        'l.rulesVersion',
+        'f.accessFeeProducerBp',
+        'f.accessFeeCommonsFundBp',
+        'f.accessFeeInfrastructureBp',
       ])
       .where('l.orderId', '=', order.id)
       .orderBy('l.id')
@@ -98,7 +114,18 @@ export async function backChargeOverturnedClaim(
       .filter((l) => l.forProfitPrice > l.commonerPrice)
       .map((l) => {
         const fee = l.forProfitPrice - l.commonerPrice
-        const price = priceLine(tierPriceInput({ kind: l.offerKind, commonerPrice: 0, forProfitPrice: fee, accessFeeProducerBp: l.accessFeeProducerBp, accessFeeCommonsFundBp: l.accessFeeCommonsFundBp, accessFeeInfrastructureBp: l.accessFeeInfrastructureBp }), 'for_profit', l.quantity)
+        const price = priceLine(
+          tierPriceInput({
+            kind: l.offerKind,
+            commonerPrice: 0,
+            forProfitPrice: fee,
+            accessFeeProducerBp: l.accessFeeProducerBp,
+            accessFeeCommonsFundBp: l.accessFeeCommonsFundBp,
+            accessFeeInfrastructureBp: l.accessFeeInfrastructureBp,
+          }),
+          'for_profit',
+          l.quantity,
+        )
         return { l, fee, price }
       })
     const total = charged.reduce((sum, c) => sum + c.price.lineTotal, 0)

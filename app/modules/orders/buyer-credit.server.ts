@@ -22,7 +22,6 @@ import { clock } from '../../lib/clock'
 //   payout (`credit_paid_out`). A requested payout holds its amount back from checkouts.
 // This module owns the credit_payouts table.
 
-
 // Every organisation checkout asks, so this is prebuilt SQL (app/lib/prebuilt-sql.server.ts).
 // The buyer-credit balance is credit-normal: what is owed to the buyer is minus its sum.
 const creditAvailableSql = `select
@@ -63,18 +62,16 @@ export async function bookCreditApplied(
   if (credited.length === 0) return
   await postEntries(
     trx,
-    credited.map(
-      (o): EntryInput => ({
-        kind: 'credit_applied',
-        memo: `${formatMoney(o.creditApplied, currency)} of the credit owed to the buyer pays ${orderReference(checkoutId, o.id)}`,
-        checkoutId,
-        orderId: o.id,
-        postings: [
-          { account: { kind: 'buyer_credit', organisationId, currency }, amount: o.creditApplied },
-          { account: { kind: 'orders_receivable', currency }, amount: -o.creditApplied },
-        ],
-      }),
-    ),
+    credited.map((o): EntryInput => ({
+      kind: 'credit_applied',
+      memo: `${formatMoney(o.creditApplied, currency)} of the credit owed to the buyer pays ${orderReference(checkoutId, o.id)}`,
+      checkoutId,
+      orderId: o.id,
+      postings: [
+        { account: { kind: 'buyer_credit', organisationId, currency }, amount: o.creditApplied },
+        { account: { kind: 'orders_receivable', currency }, amount: -o.creditApplied },
+      ],
+    })),
     now,
   )
   for (const o of credited) if (o.creditApplied === o.total) await shareOut(trx, { checkoutId, orderId: o.id, paymentId: null, total: o.total, currency }, now)
@@ -112,11 +109,21 @@ export async function requestCreditPayout(
     const available = await creditAvailable(trx, organisationId, input.currency)
     if (available === 0) throw new AppError('conflict', `Nothing in ${input.currency} is owed to this organisation that is not already asked for.`)
     if (parsed.data.amount > available) {
-      throw new AppError('conflict', `At most ${formatMoney(available, input.currency)} can be paid out.`, { amount: `At most ${formatMoney(available, input.currency)}.` })
+      throw new AppError('conflict', `At most ${formatMoney(available, input.currency)} can be paid out.`, {
+        amount: `At most ${formatMoney(available, input.currency)}.`,
+      })
     }
     return trx
       .insertInto('creditPayouts')
-      .values({ organisationId, amount: parsed.data.amount, currency: input.currency, payTo: parsed.data.payTo, status: 'requested', requestedBy: personId, requestedAt: now })
+      .values({
+        organisationId,
+        amount: parsed.data.amount,
+        currency: input.currency,
+        payTo: parsed.data.payTo,
+        status: 'requested',
+        requestedBy: personId,
+        requestedAt: now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
   })
@@ -146,7 +153,8 @@ export async function decideCreditPayout(
     if (decision.approve) {
       // The request held its amount back, so what is owed covers it unless a refund undid a credit since.
       const owed = (await creditAvailable(trx, payout.organisationId, payout.currency)) + payout.amount
-      if (payout.amount > owed) throw new AppError('conflict', `Only ${formatMoney(owed, payout.currency)} is owed to this organisation now, less than this request.`)
+      if (payout.amount > owed)
+        throw new AppError('conflict', `Only ${formatMoney(owed, payout.currency)} is owed to this organisation now, less than this request.`)
       const org = await trx.selectFrom('organisations').select('name').where('id', '=', payout.organisationId).executeTakeFirstOrThrow()
       journalEntryId = await postEntry(
         trx,
@@ -178,7 +186,17 @@ export async function pendingCreditPayouts(db: Db) {
     .selectFrom('creditPayouts as c')
     .innerJoin('organisations as o', 'o.id', 'c.organisationId')
     .innerJoin('people as p', 'p.id', 'c.requestedBy')
-    .select(['c.id', 'c.amount', 'c.currency', 'c.payTo', 'c.requestedAt', 'c.requestedBy', 'o.name as organisation', 'o.slug as organisationSlug', 'p.displayName as requester'])
+    .select([
+      'c.id',
+      'c.amount',
+      'c.currency',
+      'c.payTo',
+      'c.requestedAt',
+      'c.requestedBy',
+      'o.name as organisation',
+      'o.slug as organisationSlug',
+      'p.displayName as requester',
+    ])
     .where('c.status', '=', 'requested')
     .orderBy('c.id')
     .execute()

@@ -21,7 +21,6 @@ import { creditAvailable } from './buyer-credit.server'
 // A person's cart lives in the database: it follows them across devices, and checkout reads
 // the quantities from here, never prices or classes from the form.
 
-
 export interface CartLine {
   offerId: number
   slug: string
@@ -66,7 +65,11 @@ function useValue(use: DeclaredUse): string {
 }
 
 async function ensureCart(db: Db, personId: number, now: string) {
-  await db.insertInto('carts').values({ personId, updatedAt: now }).onConflict((oc) => oc.column('personId').doNothing()).execute()
+  await db
+    .insertInto('carts')
+    .values({ personId, updatedAt: now })
+    .onConflict((oc) => oc.column('personId').doNothing())
+    .execute()
 }
 
 export async function getCart(db: Kysely<DB>, personId: number, now = clock.now()): Promise<Cart> {
@@ -99,13 +102,15 @@ export async function getCart(db: Kysely<DB>, personId: number, now = clock.now(
     .orderBy('c.addedAt')
     .execute()
   const personal = buyingAs.use.kind === 'personal'
-  const taken = personal ? await personalUseTaken(db, personId, rows.filter((r) => r.personalUseCap !== null).map((r) => r.offerId)) : new Map<number, number>()
+  const taken = personal
+    ? await personalUseTaken(
+        db,
+        personId,
+        rows.filter((r) => r.personalUseCap !== null).map((r) => r.offerId),
+      )
+    : new Map<number, number>()
   const lines: CartLine[] = rows.map((r) => {
-    const price = priceLine(
-      tierPriceInput(r),
-      buyingAs.reciprocityClass,
-      r.quantity,
-    )
+    const price = priceLine(tierPriceInput(r), buyingAs.reciprocityClass, r.quantity)
     const m = (amount: number): Money => ({ amount, currency: r.currency })
     const problem =
       r.status !== 'active' || !r.listed
@@ -140,7 +145,8 @@ export async function getCart(db: Kysely<DB>, personId: number, now = clock.now(
   }
   const totals = sumBy((l) => l.lineTotal)
   const use = buyingAs.use
-  const credit = use.kind === 'organisation' && totals.length === 1 && totals[0]!.amount > 0 ? await creditAvailable(db, use.organisationId, totals[0]!.currency) : 0
+  const credit =
+    use.kind === 'organisation' && totals.length === 1 && totals[0]!.amount > 0 ? await creditAvailable(db, use.organisationId, totals[0]!.currency) : 0
   return {
     lines,
     buyingAs,
@@ -173,10 +179,17 @@ export async function addToCart(db: Kysely<DB>, personId: number, input: { offer
     const quantity = (existing?.quantity ?? 0) + input.quantity
     if (quantity > MAX_QUANTITY) throw new AppError('invalid_input', `At most ${MAX_QUANTITY} units of one offer fit in one order.`)
     if (offer.stock !== null && quantity > offer.stock) {
-      throw new AppError('conflict', offer.stock === 0 ? `“${offer.title}” is sold out.` : `Only ${offer.stock} of “${offer.title}” ${offer.stock === 1 ? 'is' : 'are'} left.`)
+      throw new AppError(
+        'conflict',
+        offer.stock === 0 ? `“${offer.title}” is sold out.` : `Only ${offer.stock} of “${offer.title}” ${offer.stock === 1 ? 'is' : 'are'} left.`,
+      )
     }
     if (!existing) {
-      const { count } = await trx.selectFrom('cartLines').select(sql<number>`count(*)`.as('count')).where('personId', '=', personId).executeTakeFirstOrThrow()
+      const { count } = await trx
+        .selectFrom('cartLines')
+        .select(sql<number>`count(*)`.as('count'))
+        .where('personId', '=', personId)
+        .executeTakeFirstOrThrow()
       if (count >= MAX_LINES) throw new AppError('invalid_input', `A cart holds at most ${MAX_LINES} different offers.`)
     }
     await trx
@@ -224,7 +237,11 @@ export async function setBuyingFor(db: Kysely<DB>, personId: number, organisatio
 }
 
 export async function cartCount(db: Kysely<DB>, personId: number): Promise<number> {
-  const row = await db.selectFrom('cartLines').select(sql<number>`coalesce(sum(quantity), 0)`.as('n')).where('personId', '=', personId).executeTakeFirst()
+  const row = await db
+    .selectFrom('cartLines')
+    .select(sql<number>`coalesce(sum(quantity), 0)`.as('n'))
+    .where('personId', '=', personId)
+    .executeTakeFirst()
   return row?.n ?? 0
 }
 
@@ -251,7 +268,12 @@ export async function checkOutCart(
     // A second submission of a placed checkout is answered with it, whatever the form says now.
     const signed = input.declaredUse.confirmed && input.declaredUse.value === useValue(use)
     if (!signed) {
-      const existing = await trx.selectFrom('checkouts').select('id').where('buyerPersonId', '=', personId).where('idempotencyKey', '=', input.idempotencyKey).executeTakeFirst()
+      const existing = await trx
+        .selectFrom('checkouts')
+        .select('id')
+        .where('buyerPersonId', '=', personId)
+        .where('idempotencyKey', '=', input.idempotencyKey)
+        .executeTakeFirst()
       if (!existing) {
         if (!input.declaredUse.confirmed) throw new AppError('invalid_input', 'Confirm the use you buy for (tick the statement above the button) to check out.')
         // The statement on the page is not the use the cart is set to (changed in another tab).

@@ -8,7 +8,6 @@ import { commonsLegalForms, type ReciprocityDecision } from '../reciprocity/reci
 // only for orders placed while a commons legal form was declared and awaiting verification,
 // a back-charge only for orders whose commoner price rested on a claim later overturned.
 
-
 export interface ClassStanding {
   basis: ClassBasis
   /** the legal-form claim that carried a commoner price */
@@ -40,7 +39,9 @@ export async function classStanding(db: Db, decision: ReciprocityDecision, now: 
   }
   // A form whose claim was overturned, and not lifted again since, is not "awaiting": its fees
   // are never credited back, even after a later re-attestation.
-  const lastOverturned = rows.filter((c) => c.status === 'overturned').reduce<string | null>((last, c) => (last === null || c.issuedAt > last ? c.issuedAt : last), null)
+  const lastOverturned = rows
+    .filter((c) => c.status === 'overturned')
+    .reduce<string | null>((last, c) => (last === null || c.issuedAt > last ? c.issuedAt : last), null)
   if (lastOverturned !== null && !rows.some((c) => c.status === 'active' && strong(c.evidenceLevel) && c.issuedAt > lastOverturned)) {
     return { basis: 'overturned_claim', claimId: null }
   }

@@ -93,27 +93,25 @@ export async function orderConfirmationMails(db: Kysely<DB>, checkoutId: number,
   const producerMails = orders.flatMap((o) =>
     members
       .filter((m) => m.organisationId === o.organisationId)
-      .map(
-        (m): Mail => ({
-          to: m.email,
-          subject: `New order ${orderReference(checkout.id, o.id)} for ${o.name}`,
-          text: [
-            `${checkout.displayName} ordered from ${o.name}, buying as a ${classLabel[checkout.reciprocityClass]} (${checkout.classReason}):`,
-            '',
-            describe(o.id),
-            '',
-            `Total: ${money(o.total)} — ${
-              o.status === 'pending_payment'
-                ? `${o.creditApplied > 0 ? `${money(o.creditApplied)} paid from the buyer's credit, ${money(due(o))} ` : ''}${checkout.provider === 'invoice' ? 'to be paid by bank transfer; mark it received when it arrives' : 'awaiting card payment'}`
-                : o.creditApplied > 0
-                  ? `paid${o.creditApplied === o.total ? '' : ' in part'} from the buyer's credit; you are paid it all the same`
-                  : 'paid'
-            }.`,
-            '',
-            `Your orders: ${appUrl}/organisations/${o.slug}/orders`,
-          ].join('\n'),
-        }),
-      ),
+      .map((m): Mail => ({
+        to: m.email,
+        subject: `New order ${orderReference(checkout.id, o.id)} for ${o.name}`,
+        text: [
+          `${checkout.displayName} ordered from ${o.name}, buying as a ${classLabel[checkout.reciprocityClass]} (${checkout.classReason}):`,
+          '',
+          describe(o.id),
+          '',
+          `Total: ${money(o.total)} — ${
+            o.status === 'pending_payment'
+              ? `${o.creditApplied > 0 ? `${money(o.creditApplied)} paid from the buyer's credit, ${money(due(o))} ` : ''}${checkout.provider === 'invoice' ? 'to be paid by bank transfer; mark it received when it arrives' : 'awaiting card payment'}`
+              : o.creditApplied > 0
+                ? `paid${o.creditApplied === o.total ? '' : ' in part'} from the buyer's credit; you are paid it all the same`
+                : 'paid'
+          }.`,
+          '',
+          `Your orders: ${appUrl}/organisations/${o.slug}/orders`,
+        ].join('\n'),
+      })),
   )
   return [buyerMail, ...producerMails]
 }

@@ -32,7 +32,10 @@ export async function recordInvoicePayment(db: Kysely<DB>, input: { orderId: num
   const order = await sellerOrder(db, input.orderId, input.personId)
   if (order.provider !== 'invoice') throw new AppError('conflict', 'This order is paid by card: Stripe confirms its payment.')
   if (order.status !== 'pending_payment') {
-    throw new AppError('conflict', order.status === 'cancelled' ? 'This order lapsed or was cancelled; its stock has gone back on sale.' : 'This order is already paid.')
+    throw new AppError(
+      'conflict',
+      order.status === 'cancelled' ? 'This order lapsed or was cancelled; its stock has gone back on sale.' : 'This order is already paid.',
+    )
   }
   const result = await db.transaction().execute((trx) =>
     applyPayment(
@@ -67,8 +70,15 @@ export async function cancelUnpaidCheckout(db: Kysely<DB>, input: { checkoutId: 
     .where('status', '=', 'pending_payment')
     .execute()
   if (orders.length === 0) {
-    const exists = await db.selectFrom('checkouts').select('id').where('id', '=', input.checkoutId).where('buyerPersonId', '=', input.personId).executeTakeFirst()
-    throw exists ? new AppError('conflict', 'Nothing in this order is awaiting payment, so there is nothing to cancel.') : new AppError('not_found', 'There is no such order among yours.')
+    const exists = await db
+      .selectFrom('checkouts')
+      .select('id')
+      .where('id', '=', input.checkoutId)
+      .where('buyerPersonId', '=', input.personId)
+      .executeTakeFirst()
+    throw exists
+      ? new AppError('conflict', 'Nothing in this order is awaiting payment, so there is nothing to cancel.')
+      : new AppError('not_found', 'There is no such order among yours.')
   }
   return db.transaction().execute(async (trx) => {
     let cancelled = 0
@@ -92,7 +102,8 @@ export async function chooseBackChargePayment(db: Kysely<DB>, input: { checkoutI
     .where((eb) => visibleTo(eb, input.personId))
     .executeTakeFirst()
   if (!checkout) throw new AppError('not_found', 'There is no such order among yours.')
-  if (checkout.backChargeOfOrderId === null) throw new AppError('conflict', 'Only a back-charge can change how it is paid; place a new order to pay another way.')
+  if (checkout.backChargeOfOrderId === null)
+    throw new AppError('conflict', 'Only a back-charge can change how it is paid; place a new order to pay another way.')
   if (checkout.status !== 'pending_payment') throw new AppError('conflict', 'This back-charge is already paid.')
   if (checkout.provider === input.provider) return
   // A card session already opened stays known, so a payment made on it still finds this checkout.
@@ -105,16 +116,37 @@ export async function chooseBackChargePayment(db: Kysely<DB>, input: { checkoutI
  */
 export async function markShipped(db: Kysely<DB>, input: { orderId: number; personId: number; note: string }, now = clock.now()) {
   const order = await sellerOrder(db, input.orderId, input.personId)
-  if (order.status !== 'paid') throw new AppError('conflict', order.status === 'pending_payment' ? 'Ship an order once it is paid.' : 'Only a paid order that is not yet fulfilled can be marked shipped.')
+  if (order.status !== 'paid')
+    throw new AppError(
+      'conflict',
+      order.status === 'pending_payment' ? 'Ship an order once it is paid.' : 'Only a paid order that is not yet fulfilled can be marked shipped.',
+    )
   const note = input.note.trim().slice(0, 500)
-  await db.updateTable('orders').set({ shippedAt: now, shippingNote: note || null }).where('id', '=', order.id).where('status', '=', 'paid').execute()
+  await db
+    .updateTable('orders')
+    .set({ shippedAt: now, shippingNote: note || null })
+    .where('id', '=', order.id)
+    .where('status', '=', 'paid')
+    .execute()
 }
 
 /** The buyer has what they ordered. @throws AppError forbidden, conflict */
 export async function markFulfilled(db: Kysely<DB>, input: { orderId: number; personId: number }, now = clock.now()) {
   const order = await sellerOrder(db, input.orderId, input.personId)
-  const moved = await db.updateTable('orders').set({ status: 'fulfilled', fulfilledAt: now }).where('id', '=', order.id).where('status', '=', 'paid').executeTakeFirst()
+  const moved = await db
+    .updateTable('orders')
+    .set({ status: 'fulfilled', fulfilledAt: now })
+    .where('id', '=', order.id)
+    .where('status', '=', 'paid')
+    .executeTakeFirst()
   if (moved.numUpdatedRows === 0n) {
-    throw new AppError('conflict', order.status === 'fulfilled' ? 'This order is already fulfilled.' : order.status === 'pending_payment' ? 'Fulfil an order once it is paid.' : 'A cancelled or refunded order cannot be fulfilled.')
+    throw new AppError(
+      'conflict',
+      order.status === 'fulfilled'
+        ? 'This order is already fulfilled.'
+        : order.status === 'pending_payment'
+          ? 'Fulfil an order once it is paid.'
+          : 'A cancelled or refunded order cannot be fulfilled.',
+    )
   }
 }

@@ -13,7 +13,6 @@ import { clock } from '../../lib/clock'
 import { orderReference } from './reference'
 import { takeStock } from '../stock/stock.server'
 
-
 /** Most units of one offer in one order, and most lines in one order. */
 export const MAX_QUANTITY = 999
 export const MAX_LINES = 50
@@ -62,8 +61,22 @@ const insertCheckoutSql = `insert into checkouts
 
 type OfferRow = Pick<
   Selectable<OffersTable>,
-  | 'id' | 'organisationId' | 'title' | 'unit' | 'licenceCode' | 'stock' | 'status' | 'kind' | 'currency' | 'commonerPrice'
-  | 'forProfitPrice' | 'accessFeeProducerBp' | 'accessFeeCommonsFundBp' | 'accessFeeInfrastructureBp' | 'commonsFundId' | 'personalUseCap'
+  | 'id'
+  | 'organisationId'
+  | 'title'
+  | 'unit'
+  | 'licenceCode'
+  | 'stock'
+  | 'status'
+  | 'kind'
+  | 'currency'
+  | 'commonerPrice'
+  | 'forProfitPrice'
+  | 'accessFeeProducerBp'
+  | 'accessFeeCommonsFundBp'
+  | 'accessFeeInfrastructureBp'
+  | 'commonsFundId'
+  | 'personalUseCap'
 > &
   Pick<Selectable<OfferScoresTable>, 'score' | 'confidence' | 'rulesVersion' | 'listed'> & {
     /** the marketplace's infrastructure fund in the offer's currency, if it has one */
@@ -250,7 +263,12 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
   if (decision.organisation && checkout.creditApplied > 0) {
     await bookCreditApplied(
       trx,
-      { checkoutId, organisationId: decision.organisation.id, currency, orders: priced.map((group, g) => ({ id: orderIds[g]!, total: group.total, creditApplied: group.creditApplied })) },
+      {
+        checkoutId,
+        organisationId: decision.organisation.id,
+        currency,
+        orders: priced.map((group, g) => ({ id: orderIds[g]!, total: group.total, creditApplied: group.creditApplied })),
+      },
       now,
     )
   }
@@ -293,7 +311,11 @@ async function priceCheckout(trx: Transaction<DB>, input: PlaceOrderInput, now: 
   if (input.buyer.use.kind === 'personal') {
     const capped = offers.filter((o) => o.personalUseCap !== null)
     if (capped.length > 0) {
-      const taken = await personalUseTaken(trx, input.buyer.personId, capped.map((o) => o.id))
+      const taken = await personalUseTaken(
+        trx,
+        input.buyer.personId,
+        capped.map((o) => o.id),
+      )
       for (const line of input.lines) {
         const offer = byId.get(line.offerId)!
         const problem = personalUseCapProblem(offer, line.quantity, taken.get(offer.id) ?? 0)
@@ -317,11 +339,7 @@ async function priceCheckout(trx: Transaction<DB>, input: PlaceOrderInput, now: 
     const pricedLines = lines.map(({ line, offer }) => ({
       line,
       offer,
-      price: priceLine(
-        tierPriceInput(offer),
-        cls,
-        line.quantity,
-      ),
+      price: priceLine(tierPriceInput(offer), cls, line.quantity),
     }))
     const commonerTotal = pricedLines.reduce((sum, l) => sum + l.price.commonerAmount, 0)
     const accessFeeTotal = pricedLines.reduce((sum, l) => sum + l.price.accessFee, 0)
@@ -332,7 +350,10 @@ async function priceCheckout(trx: Transaction<DB>, input: PlaceOrderInput, now: 
 
   // A credit the marketplace owes the buyer organisation pays first (buyer-credit.server.ts).
   const credit = decision.organisation && checkoutTotal > 0 ? await creditAvailable(trx, decision.organisation.id, currency) : 0
-  const credits = allocateCredit(credit, priced.map((group) => group.total))
+  const credits = allocateCredit(
+    credit,
+    priced.map((group) => group.total),
+  )
   const pricedWithCredit = priced.map((group, g) => ({ ...group, creditApplied: credits[g]! }))
   const creditApplied = credits.reduce((sum, c) => sum + c, 0)
 
@@ -395,5 +416,12 @@ async function existingCheckout(db: Db, personId: number, idempotencyKey: string
     .executeTakeFirst()
   if (!checkout) return null
   const orders = await db.selectFrom('orders').select('id').where('checkoutId', '=', checkout.id).orderBy('id').execute()
-  return { checkoutId: checkout.id, created: false, provider: checkout.provider, total: checkout.total, currency: checkout.currency, orderIds: orders.map((o) => o.id) }
+  return {
+    checkoutId: checkout.id,
+    created: false,
+    provider: checkout.provider,
+    total: checkout.total,
+    currency: checkout.currency,
+    orderIds: orders.map((o) => o.id),
+  }
 }

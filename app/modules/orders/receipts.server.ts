@@ -72,7 +72,6 @@ export interface Receipt {
   feeDestinations: { slug: string; name: string; amount: Money }[]
 }
 
-
 /**
  * Who may read a checkout: the person who placed it and, for a purchase made for an
  * organisation, its members (a back-charge, say, is the organisation's to pay).
@@ -90,7 +89,17 @@ export async function getReceipt(db: Kysely<DB>, personId: number, checkoutId: n
   const checkout = await db
     .selectFrom('checkouts as c')
     .leftJoin('organisations as bo', 'bo.id', 'c.buyerOrganisationId')
-    .select(['c.id', 'c.createdAt', 'c.expiresAt', 'c.provider', 'c.reciprocityClass', 'c.classReason', 'c.currency', 'bo.name as buyerOrgName', 'bo.slug as buyerOrgSlug'])
+    .select([
+      'c.id',
+      'c.createdAt',
+      'c.expiresAt',
+      'c.provider',
+      'c.reciprocityClass',
+      'c.classReason',
+      'c.currency',
+      'bo.name as buyerOrgName',
+      'bo.slug as buyerOrgSlug',
+    ])
     .where('c.id', '=', checkoutId)
     .where((eb) => visibleTo(eb, personId))
     .executeTakeFirst()
@@ -100,7 +109,24 @@ export async function getReceipt(db: Kysely<DB>, personId: number, checkoutId: n
     .innerJoin('organisations as org', 'org.id', 'o.organisationId')
     .leftJoin('orders as corrected', 'corrected.id', 'o.backChargeOfOrderId')
     .select(['corrected.id as correctsId', 'corrected.checkoutId as correctsCheckoutId'])
-    .select(['o.id', 'o.status', 'o.cancelReason', 'o.total', 'o.accessFeeTotal', 'o.creditApplied', 'o.currency', 'o.paidAt', 'o.refundedAt', 'o.cancelledAt', 'o.shippedAt', 'o.shippingNote', 'o.fulfilledAt', 'org.id as orgId', 'org.name as orgName', 'org.slug as orgSlug'])
+    .select([
+      'o.id',
+      'o.status',
+      'o.cancelReason',
+      'o.total',
+      'o.accessFeeTotal',
+      'o.creditApplied',
+      'o.currency',
+      'o.paidAt',
+      'o.refundedAt',
+      'o.cancelledAt',
+      'o.shippedAt',
+      'o.shippingNote',
+      'o.fulfilledAt',
+      'org.id as orgId',
+      'org.name as orgName',
+      'org.slug as orgSlug',
+    ])
     .where('o.checkoutId', '=', checkoutId)
     .orderBy('o.id')
     .execute()
@@ -237,8 +263,16 @@ export interface PurchaseSummary {
 }
 
 /** A buyer's purchases, newest first, PAGE_SIZE per page. */
-export async function listPurchases(db: Kysely<DB>, personId: number, page = 1): Promise<{ purchases: PurchaseSummary[]; page: number; pageCount: number; total: number }> {
-  const { n } = await db.selectFrom('checkouts').select(sql<number>`count(*)`.as('n')).where('buyerPersonId', '=', personId).executeTakeFirstOrThrow()
+export async function listPurchases(
+  db: Kysely<DB>,
+  personId: number,
+  page = 1,
+): Promise<{ purchases: PurchaseSummary[]; page: number; pageCount: number; total: number }> {
+  const { n } = await db
+    .selectFrom('checkouts')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('buyerPersonId', '=', personId)
+    .executeTakeFirstOrThrow()
   const pageCount = Math.max(1, Math.ceil(n / PAGE_SIZE))
   const rows = await db
     .selectFrom('checkouts as c')
@@ -254,7 +288,12 @@ export async function listPurchases(db: Kysely<DB>, personId: number, page = 1):
           .select(sql<string>`group_concat(org.name, '\u001f')`.as('names'))
           .whereRef('o.checkoutId', '=', 'c.id')
           .as('producers'),
-      (eb) => eb.selectFrom('orders as o').select(sql<string>`group_concat(o.status)`.as('s')).whereRef('o.checkoutId', '=', 'c.id').as('statuses'),
+      (eb) =>
+        eb
+          .selectFrom('orders as o')
+          .select(sql<string>`group_concat(o.status)`.as('s'))
+          .whereRef('o.checkoutId', '=', 'c.id')
+          .as('statuses'),
       (eb) =>
         eb
           .selectFrom('orderLines as l')

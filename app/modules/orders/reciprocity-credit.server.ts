@@ -15,7 +15,6 @@ import { orderReference } from './reference'
 // claim. Until then each fund holds those fees back (pendingCreditsOwedBy), so it can always
 // pay them: a fund's available balance is its balance less what it may owe.
 
-
 /**
  * Credits the access fees of an organisation's paid for-profit orders once it buys as a
  * commoner; does nothing otherwise, and never credits an order twice.
@@ -54,7 +53,16 @@ export async function creditReclassifiedOrders(trx: Transaction<DB>, organisatio
   for (const order of orders) {
     const lines = await trx
       .selectFrom('orderLines')
-      .select(['quantity', 'unitPrice', 'commonerPrice', 'producerAmount', 'commonsFundId', 'commonsFundAmount', 'infrastructureFundId', 'infrastructureAmount'])
+      .select([
+        'quantity',
+        'unitPrice',
+        'commonerPrice',
+        'producerAmount',
+        'commonsFundId',
+        'commonsFundAmount',
+        'infrastructureFundId',
+        'infrastructureAmount',
+      ])
       .where('orderId', '=', order.id)
       .execute()
     const currency = order.currency
@@ -118,22 +126,19 @@ export async function pendingCreditsOwedBy(db: Db, commonsFundId: number, curren
     .select((eb) =>
       eb.fn
         .coalesce(
-          eb.fn.sum<number>(
-            eb
-              .case()
-              .when('l.commonsFundId', '=', commonsFundId)
-              .then(eb.ref('l.commonsFundAmount'))
-              .else(0)
-              .end()
-              .$castTo<number>(),
-          ),
+          eb.fn.sum<number>(eb.case().when('l.commonsFundId', '=', commonsFundId).then(eb.ref('l.commonsFundAmount')).else(0).end().$castTo<number>()),
           eb.val(0),
         )
         .as('fund'),
     )
     .select((eb) =>
       eb.fn
-        .coalesce(eb.fn.sum<number>(eb.case().when('l.infrastructureFundId', '=', commonsFundId).then(eb.ref('l.infrastructureAmount')).else(0).end().$castTo<number>()), eb.val(0))
+        .coalesce(
+          eb.fn.sum<number>(
+            eb.case().when('l.infrastructureFundId', '=', commonsFundId).then(eb.ref('l.infrastructureAmount')).else(0).end().$castTo<number>(),
+          ),
+          eb.val(0),
+        )
         .as('infrastructure'),
     )
     .where('o.classBasis', '=', 'awaiting_verification')
@@ -142,7 +147,16 @@ export async function pendingCreditsOwedBy(db: Db, commonsFundId: number, curren
     .where('b.legalForm', 'in', [...commonsLegalForms])
     .where((eb) => eb.or([eb('l.commonsFundId', '=', commonsFundId), eb('l.infrastructureFundId', '=', commonsFundId)]))
     .where((eb) =>
-      eb.not(eb.exists(eb.selectFrom('journalEntries as e').select('e.id').whereRef('e.orderId', '=', 'o.id').where('e.kind', '=', 'reciprocity_credit').where('e.reversesEntryId', 'is', null))),
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('journalEntries as e')
+            .select('e.id')
+            .whereRef('e.orderId', '=', 'o.id')
+            .where('e.kind', '=', 'reciprocity_credit')
+            .where('e.reversesEntryId', 'is', null),
+        ),
+      ),
     )
     .executeTakeFirstOrThrow()
   return Number(row.fund) + Number(row.infrastructure)

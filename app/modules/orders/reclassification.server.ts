@@ -22,7 +22,13 @@ export async function submitEvidence(db: Kysely<DB>, actorId: number, organisati
 }
 
 /** A verified organisation attests another's legal form (verification/attestations.server.ts). @throws AppError as recordAttestation does */
-export async function attestOrganisation(db: Kysely<DB>, actorId: number, organisationId: number, input: z.input<typeof AttestationInput>, now = clock.now()): Promise<void> {
+export async function attestOrganisation(
+  db: Kysely<DB>,
+  actorId: number,
+  organisationId: number,
+  input: z.input<typeof AttestationInput>,
+  now = clock.now(),
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const { reclassified } = await recordAttestation(trx, actorId, organisationId, input, now)
     await creditReclassifiedOrders(trx, reclassified, now)
@@ -30,7 +36,13 @@ export async function attestOrganisation(db: Kysely<DB>, actorId: number, organi
 }
 
 /** A steward approves or rejects submitted evidence. @throws AppError as recordEvidenceReview does */
-export async function reviewEvidence(db: Kysely<DB>, stewardId: number, claimId: number, decision: { approve: boolean; reason: string }, now = clock.now()): Promise<void> {
+export async function reviewEvidence(
+  db: Kysely<DB>,
+  stewardId: number,
+  claimId: number,
+  decision: { approve: boolean; reason: string },
+  now = clock.now(),
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const { reclassified } = await recordEvidenceReview(trx, stewardId, claimId, decision, now)
     await creditReclassifiedOrders(trx, reclassified, now)

@@ -78,7 +78,12 @@ export async function salesDashboard(db: Kysely<DB>, personId: number, organisat
       ])
       .executeTakeFirstOrThrow(),
     sold()
-      .select(['o.reciprocityClass', sql<number>`count(*)`.as('orders'), sql<number>`sum(o.total)`.as('revenue'), sql<number>`sum(o.access_fee_total)`.as('fees')])
+      .select([
+        'o.reciprocityClass',
+        sql<number>`count(*)`.as('orders'),
+        sql<number>`sum(o.total)`.as('revenue'),
+        sql<number>`sum(o.access_fee_total)`.as('fees'),
+      ])
       .groupBy('o.reciprocityClass')
       .orderBy('o.reciprocityClass')
       .execute(),
@@ -139,7 +144,14 @@ export async function salesDashboard(db: Kysely<DB>, personId: number, organisat
     currency,
     totals: { orders: Number(totals.orders), units: Number(totals.units), revenue: money(totals.revenue), accessFees: money(totals.fees) },
     byClass: byClass.map((c) => ({ reciprocityClass: c.reciprocityClass, orders: Number(c.orders), revenue: money(c.revenue), accessFees: money(c.fees) })),
-    byOffer: byOffer.map((o) => ({ offerId: o.offerId, slug: o.slug, title: o.title, units: Number(o.units), revenue: money(o.revenue), accessFees: money(o.fees) })),
+    byOffer: byOffer.map((o) => ({
+      offerId: o.offerId,
+      slug: o.slug,
+      title: o.title,
+      units: Number(o.units),
+      revenue: money(o.revenue),
+      accessFees: money(o.fees),
+    })),
     overTime: [...overTime].map(([weekStart, v]) => ({ weekStart, ...v })),
     feeDestinations: [
       { to: 'Your organisation (producer share)', slug: null, amount: money(producerShare) },

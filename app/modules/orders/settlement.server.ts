@@ -11,7 +11,6 @@ import { clock } from '../../lib/clock'
 // guarded update (only from the status it must come from) and posts its ledger entries in
 // the same transaction, so a second delivery of the same news changes nothing.
 
-
 export interface PaymentInput {
   checkoutId: number
   provider: PaymentProvider
@@ -80,7 +79,11 @@ export async function applyPayment(trx: Transaction<DB>, payment: PaymentInput, 
         .where('status', '=', 'pending_payment')
         .executeTakeFirst()
       if (moved.numUpdatedRows === 0n) continue
-      await settleOrder(trx, { checkoutId: payment.checkoutId, orderId: order.id, paymentId, total: order.total, paid: order.total - order.creditApplied, currency: order.currency }, now)
+      await settleOrder(
+        trx,
+        { checkoutId: payment.checkoutId, orderId: order.id, paymentId, total: order.total, paid: order.total - order.creditApplied, currency: order.currency },
+        now,
+      )
       paidOrderIds.push(order.id)
     }
   }
@@ -154,7 +157,18 @@ export async function shareOut(
       { account: { kind: 'commons_fund', commonsFundId: line.infrastructureFundId, currency }, amount: -line.infrastructureAmount },
     )
   }
-  await postEntry(trx, { kind: 'settlement', memo: `${orderReference(checkoutId, orderId)} shared out: producer, commons fund, infrastructure`, checkoutId, orderId, paymentId, postings }, now)
+  await postEntry(
+    trx,
+    {
+      kind: 'settlement',
+      memo: `${orderReference(checkoutId, orderId)} shared out: producer, commons fund, infrastructure`,
+      checkoutId,
+      orderId,
+      paymentId,
+      postings,
+    },
+    now,
+  )
 }
 
 /** Puts an order's goods back on the shelf (commons items have no stock to return; a back-charge took none). */
@@ -238,9 +252,7 @@ export async function recordRefund(trx: Transaction<DB>, refund: RefundInput, no
     .executeTakeFirst()
   if (!inserted) return 'duplicate'
   const order =
-    refund.orderId === null
-      ? null
-      : await trx.selectFrom('orders').select(['status', 'checkoutId']).where('id', '=', refund.orderId).executeTakeFirstOrThrow()
+    refund.orderId === null ? null : await trx.selectFrom('orders').select(['status', 'checkoutId']).where('id', '=', refund.orderId).executeTakeFirstOrThrow()
   const moved =
     order &&
     (await trx
@@ -251,7 +263,12 @@ export async function recordRefund(trx: Transaction<DB>, refund: RefundInput, no
       .executeTakeFirst())
   if (order && moved && moved.numUpdatedRows > 0n) {
     if (order.status === 'paid') await restock(trx, refund.orderId!)
-    await reverseOrderEntries(trx, refund.orderId!, { memo: `${orderReference(order.checkoutId, refund.orderId!)} refunded: ${refund.reason}`, refundId: inserted.id }, now)
+    await reverseOrderEntries(
+      trx,
+      refund.orderId!,
+      { memo: `${orderReference(order.checkoutId, refund.orderId!)} refunded: ${refund.reason}`, refundId: inserted.id },
+      now,
+    )
   } else {
     // Money returned that no paid order holds: a late payment going back to the buyer.
     const payment = await trx.selectFrom('payments').select('checkoutId').where('id', '=', refund.paymentId).executeTakeFirstOrThrow()
@@ -289,6 +306,11 @@ export async function returnToCredit(trx: Transaction<DB>, refund: { orderId: nu
     .executeTakeFirst()
   if (moved.numUpdatedRows === 0n) return false
   if (order.status === 'paid') await restock(trx, refund.orderId)
-  await reverseOrderEntries(trx, refund.orderId, { memo: `${orderReference(order.checkoutId, refund.orderId)} refunded to the buyer's credit: ${refund.reason}` }, now)
+  await reverseOrderEntries(
+    trx,
+    refund.orderId,
+    { memo: `${orderReference(order.checkoutId, refund.orderId)} refunded to the buyer's credit: ${refund.reason}` },
+    now,
+  )
   return true
 }

@@ -16,7 +16,11 @@ export const OrganisationFactsPatch = z
     oneMemberOneVote: z.union([z.literal(0), z.literal(1)]).nullable(),
     memberCount: z.number({ error: 'Members must be a whole number.' }).int('Members must be a whole number.').min(0).max(100_000_000).nullable(),
     surplusPolicy: z.enum(surplusPolicies, { error: 'Choose a surplus policy.' }).nullable(),
-    payRatio: z.number({ error: 'The pay ratio must be a number such as 2.5.' }).min(1, 'The pay ratio is at least 1 (everyone paid the same).').max(10_000).nullable(),
+    payRatio: z
+      .number({ error: 'The pay ratio must be a number such as 2.5.' })
+      .min(1, 'The pay ratio is at least 1 (everyone paid the same).')
+      .max(10_000)
+      .nullable(),
     openBooks: z.union([z.literal(0), z.literal(1)]).nullable(),
   })
   .partial()
@@ -29,13 +33,7 @@ export type OrganisationFactsPatch = z.infer<typeof OrganisationFactsPatch>
  * form starts self-declared: evidence for the old one does not carry over.
  * @throws AppError('not_found' | 'invalid_input' | 'forbidden')
  */
-export async function updateOrganisationFacts(
-  db: Kysely<DB>,
-  organisationId: number,
-  patch: OrganisationFactsPatch,
-  now = clock.now(),
-  actorId?: number,
-) {
+export async function updateOrganisationFacts(db: Kysely<DB>, organisationId: number, patch: OrganisationFactsPatch, now = clock.now(), actorId?: number) {
   const parsed = OrganisationFactsPatch.safeParse(patch)
   if (!parsed.success) throw new AppError('invalid_input', `These facts are not valid: ${parsed.error.issues[0]!.message}`)
   return db.transaction().execute(async (trx) => {
@@ -51,7 +49,15 @@ export async function updateOrganisationFacts(
     if (newForm && newForm !== before.legalForm) {
       await trx
         .insertInto('evidenceClaims')
-        .values({ organisationId, claim: 'legal_form', value: newForm, evidenceLevel: 'self_declared', source: 'Declared by the organisation', issuedAt: now, expiresAt: null })
+        .values({
+          organisationId,
+          claim: 'legal_form',
+          value: newForm,
+          evidenceLevel: 'self_declared',
+          source: 'Declared by the organisation',
+          issuedAt: now,
+          expiresAt: null,
+        })
         .execute()
       // Its verification was for the old form: what it attested no longer rests on a verified attester.
       await reevaluateAttestedBy(trx, organisationId, now)

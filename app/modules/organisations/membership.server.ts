@@ -13,7 +13,6 @@ import { requireConfirmedEmail } from '../accounts/accounts.server'
 import { retireAttestationsSharingMember } from '../peer-attestation/standing.server'
 import { clock } from '../../lib/clock'
 
-
 export const INVITATION_DAYS = 14
 
 export const NewOrganisationInput = z.object({
@@ -25,7 +24,12 @@ export const NewOrganisationInput = z.object({
     .regex(/^[A-Za-z]{2}$/, 'Use the two-letter country code, e.g. IT.')
     .transform((c) => c.toUpperCase()),
   city: z.string().trim().min(1, 'Say which city or town you are in.').max(120),
-  region: z.string().trim().max(120).optional().transform((r) => (r ? r : null)),
+  region: z
+    .string()
+    .trim()
+    .max(120)
+    .optional()
+    .transform((r) => (r ? r : null)),
   website: z
     .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'Use a full web address starting with https://' }).max(300)])
     .optional()
@@ -35,16 +39,14 @@ export const NewOrganisationInput = z.object({
 export type NewOrganisationInput = z.input<typeof NewOrganisationInput>
 
 async function uniqueSlug(db: Db, name: string): Promise<string> {
-  return firstFreeSlug(slugify(name, 'organisation'), async (slug) => !!(await db.selectFrom('organisations').select('id').where('slug', '=', slug).executeTakeFirst()))
+  return firstFreeSlug(
+    slugify(name, 'organisation'),
+    async (slug) => !!(await db.selectFrom('organisations').select('id').where('slug', '=', slug).executeTakeFirst()),
+  )
 }
 
 export async function membershipRole(db: Db, personId: number, organisationId: number): Promise<MembershipRole | null> {
-  const row = await db
-    .selectFrom('memberships')
-    .select('role')
-    .where('personId', '=', personId)
-    .where('organisationId', '=', organisationId)
-    .executeTakeFirst()
+  const row = await db.selectFrom('memberships').select('role').where('personId', '=', personId).where('organisationId', '=', organisationId).executeTakeFirst()
   return row?.role ?? null
 }
 
@@ -76,23 +78,52 @@ export async function createOrganisation(db: Kysely<DB>, founderId: number, inpu
     const slug = await uniqueSlug(trx, data.name)
     const org = await trx
       .insertInto('organisations')
-      .values({ slug, name: data.name, legalForm: data.legalForm, countryCode: data.countryCode, city: data.city, region: data.region, website: data.website, summary: data.summary, createdAt: now, updatedAt: now })
+      .values({
+        slug,
+        name: data.name,
+        legalForm: data.legalForm,
+        countryCode: data.countryCode,
+        city: data.city,
+        region: data.region,
+        website: data.website,
+        summary: data.summary,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow()
     // No attestation names a new organisation yet, so its founder cannot break one's independence.
     await trx.insertInto('memberships').values({ organisationId: org.id, personId: founderId, role: 'admin', createdAt: now }).execute()
     const claim = await trx
       .insertInto('evidenceClaims')
-      .values({ organisationId: org.id, claim: 'legal_form', value: data.legalForm, evidenceLevel: 'self_declared', source: 'Declared when the organisation registered', issuedAt: now, expiresAt: null })
+      .values({
+        organisationId: org.id,
+        claim: 'legal_form',
+        value: data.legalForm,
+        evidenceLevel: 'self_declared',
+        source: 'Declared when the organisation registered',
+        issuedAt: now,
+        expiresAt: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await recordAudit(trx, { organisationId: org.id, actorId: founderId, action: 'organisation_created', claimId: claim.id, detail: `Registered as ${data.legalForm}`, createdAt: now })
+    await recordAudit(trx, {
+      organisationId: org.id,
+      actorId: founderId,
+      action: 'organisation_created',
+      claimId: claim.id,
+      detail: `Registered as ${data.legalForm}`,
+      createdAt: now,
+    })
     return org
   })
 }
 
 export const InvitationInput = z.object({
-  email: z.email('Enter the email address to invite.').max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email('Enter the email address to invite.')
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   role: z.enum(['admin', 'member'], { error: 'Choose admin or member.' }),
 })
 
@@ -173,7 +204,13 @@ export async function acceptInvitation(db: Kysely<DB>, personId: number, token: 
       .values({ organisationId: invitation.organisationId, personId, role: invitation.role, createdAt: now })
       .onConflict((oc) => oc.columns(['organisationId', 'personId']).doNothing())
       .execute()
-    await recordAudit(trx, { organisationId: invitation.organisationId, actorId: personId, action: 'member_joined', detail: `${invitation.email} as ${invitation.role}`, createdAt: now })
+    await recordAudit(trx, {
+      organisationId: invitation.organisationId,
+      actorId: personId,
+      action: 'member_joined',
+      detail: `${invitation.email} as ${invitation.role}`,
+      createdAt: now,
+    })
     // A shared member ends the independence of attestations between the two organisations.
     await retireAttestationsSharingMember(trx, invitation.organisationId, now)
     return { organisationSlug: invitation.organisationSlug, organisationName: invitation.organisationName }

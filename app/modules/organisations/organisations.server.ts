@@ -5,7 +5,6 @@ import { tierPrices, type TierPrices } from '../pricing/pricing'
 import { toEvidenceLine, type EvidenceLine } from '../evidence/evidence'
 import { clock } from '../../lib/clock'
 
-
 export interface OrganisationProfile {
   slug: string
   name: string

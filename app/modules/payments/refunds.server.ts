@@ -18,12 +18,7 @@ import { refundStripeOrder } from './stripe.server'
  * that it returned an invoice payment. The order's ledger entries are reversed.
  * @throws AppError forbidden, conflict (not paid), unavailable (card order but Stripe is off)
  */
-export async function refundOrder(
-  db: Kysely<DB>,
-  stripe: Stripe | null,
-  input: { orderId: number; personId: number; reason: string },
-  now = clock.now(),
-) {
+export async function refundOrder(db: Kysely<DB>, stripe: Stripe | null, input: { orderId: number; personId: number; reason: string }, now = clock.now()) {
   const order = await sellerOrder(db, input.orderId, input.personId)
   if (order.status !== 'paid' && order.status !== 'fulfilled') {
     throw new AppError('conflict', order.status === 'refunded' ? 'This order is already refunded.' : 'Only a paid order can be refunded.')
@@ -48,7 +43,15 @@ export async function refundOrder(
     .executeTakeFirst()
   if (!payment) throw new AppError('conflict', 'No payment is recorded for this order.')
   // Refused before any money moves: once Stripe has returned the payment it cannot be taken back.
-  const trial: RefundInput = { paymentId: payment.id, orderId: order.id, providerReference: `trial-refund:${order.id}`, amount: paid, currency: order.currency, reason: input.reason, createdBy: input.personId }
+  const trial: RefundInput = {
+    paymentId: payment.id,
+    orderId: order.id,
+    providerReference: `trial-refund:${order.id}`,
+    amount: paid,
+    currency: order.currency,
+    reason: input.reason,
+    createdBy: input.personId,
+  }
   await requireBookable(db, (trx) => recordRefund(trx, trial, now))
   if (order.provider === 'stripe') {
     if (!stripe) throw new AppError('unavailable', 'Card refunds need Stripe, which is not configured on this server.')
@@ -124,5 +127,8 @@ export async function cancelOrderAsSeller(
     await refundOrder(db, stripe, { orderId: order.id, personId: input.personId, reason: input.reason }, now)
     return 'refunded' as const
   }
-  throw new AppError('conflict', order.status === 'fulfilled' ? 'A fulfilled order is not cancelled: refund it if the buyer returns it.' : 'This order is already cancelled or refunded.')
+  throw new AppError(
+    'conflict',
+    order.status === 'fulfilled' ? 'A fulfilled order is not cancelled: refund it if the buyer returns it.' : 'This order is already cancelled or refunded.',
+  )
 }

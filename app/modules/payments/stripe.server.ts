@@ -32,12 +32,7 @@ export async function stripeCheckoutUrl(
     .executeTakeFirst()
   if (!checkout) throw new AppError('not_found', 'There is no such order among yours.')
   if (checkout.provider !== 'stripe') throw new AppError('conflict', 'This order is not paid by card.')
-  const pending = await db
-    .selectFrom('orders')
-    .select('id')
-    .where('checkoutId', '=', checkout.id)
-    .where('status', '=', 'pending_payment')
-    .executeTakeFirst()
+  const pending = await db.selectFrom('orders').select('id').where('checkoutId', '=', checkout.id).where('status', '=', 'pending_payment').executeTakeFirst()
   if (!pending) throw new AppError('conflict', 'Nothing in this order is awaiting payment any more.')
   // A session lives half an hour, a back-charge waits two weeks: an expired session is replaced.
   let renewal = ''
@@ -115,7 +110,15 @@ const ChargeObject = z.object({
   currency: z.string(),
   refunds: z
     .object({
-      data: z.array(z.object({ id: z.string(), amount: z.number().int().positive(), currency: z.string(), status: z.string().nullish(), metadata: z.record(z.string(), z.string()).nullish() })),
+      data: z.array(
+        z.object({
+          id: z.string(),
+          amount: z.number().int().positive(),
+          currency: z.string(),
+          status: z.string().nullish(),
+          metadata: z.record(z.string(), z.string()).nullish(),
+        }),
+      ),
     })
     .nullish(),
 })
@@ -208,10 +211,7 @@ export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now
                 .as('credit'),
             )
             .where((eb) =>
-              eb.or([
-                eb('stripeSessionId', '=', s.id),
-                eb.and([eb('provider', '=', 'stripe'), eb('id', '=', Number(s.client_reference_id ?? '0') || 0)]),
-              ]),
+              eb.or([eb('stripeSessionId', '=', s.id), eb.and([eb('provider', '=', 'stripe'), eb('id', '=', Number(s.client_reference_id ?? '0') || 0)])]),
             )
             .executeTakeFirst()
           if (!checkout) return result('unknown_checkout')
@@ -234,7 +234,12 @@ export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now
             { checkoutId: checkout.id, provider: 'stripe', providerReference: paymentIntent, amount: s.amount_total, currency: checkout.currency },
             now,
           )
-          await trx.updateTable('checkouts').set({ stripePaymentIntentId: paymentIntent }).where('id', '=', checkout.id).where('stripePaymentIntentId', 'is', null).execute()
+          await trx
+            .updateTable('checkouts')
+            .set({ stripePaymentIntentId: paymentIntent })
+            .where('id', '=', checkout.id)
+            .where('stripePaymentIntentId', 'is', null)
+            .execute()
           if (applied.outcome === 'duplicate') return result('already_settled', checkout.id)
           return result(applied.outcome === 'applied' && applied.refundDue === 0 ? 'paid' : 'payment_to_refund', checkout.id, {
             paidOrderIds: applied.paidOrderIds,
@@ -256,7 +261,12 @@ export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now
             if (refund.status && refund.status !== 'succeeded') continue
             const orderId = Number(refund.metadata?.order_id ?? '') || null
             const order = orderId
-              ? await trx.selectFrom('orders').select(['id', 'total', 'creditApplied']).where('id', '=', orderId).where('checkoutId', '=', payment.checkoutId).executeTakeFirst()
+              ? await trx
+                  .selectFrom('orders')
+                  .select(['id', 'total', 'creditApplied'])
+                  .where('id', '=', orderId)
+                  .where('checkoutId', '=', payment.checkoutId)
+                  .executeTakeFirst()
               : undefined
             await recordRefund(
               trx,
@@ -328,7 +338,12 @@ export async function refundStripeOrder(
       payment_intent: order.paymentIntent,
       amount: order.total,
       // The webhook may arrive before this call returns: it records the refund from these.
-      metadata: { order_id: String(order.id), reference: orderReference(order.checkoutId, order.id), reason: actor.reason.slice(0, 450), refunded_by: String(actor.personId) },
+      metadata: {
+        order_id: String(order.id),
+        reference: orderReference(order.checkoutId, order.id),
+        reason: actor.reason.slice(0, 450),
+        refunded_by: String(actor.personId),
+      },
     },
     { idempotencyKey: `refund-${order.paymentIntent}-order-${order.id}` },
   )

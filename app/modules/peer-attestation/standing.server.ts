@@ -39,7 +39,13 @@ export async function reevaluatePeerAttestation(trx: Transaction<DB>, organisati
   const counting = await countingAttestations(trx, organisationId, now)
   const blocked = await legalFormAwaitsStewardReview(trx, organisationId, now)
   // It lasts as long as the attestations that carry it: the second-longest counting one.
-  const until = !blocked && counting.length >= ATTESTATIONS_NEEDED ? counting.map((a) => a.until).sort().reverse()[ATTESTATIONS_NEEDED - 1]! : null
+  const until =
+    !blocked && counting.length >= ATTESTATIONS_NEEDED
+      ? counting
+          .map((a) => a.until)
+          .sort()
+          .reverse()[ATTESTATIONS_NEEDED - 1]!
+      : null
   const lifted = (await liftedClaims(trx, organisationId, now)).filter((c) => c.value === org.legalForm)
   let outcome: 'lifted' | 'withdrawn' | 'unchanged' = 'unchanged'
   if (until === null) {
@@ -64,10 +70,26 @@ export async function reevaluatePeerAttestation(trx: Transaction<DB>, organisati
     if (level !== null && levelRank[level] >= levelRank.peer_attested) return 'unchanged'
     const claim = await trx
       .insertInto('evidenceClaims')
-      .values({ organisationId, claim: 'legal_form', value: org.legalForm, evidenceLevel: 'peer_attested', source: `${counting.length} peer attestations from verified organisations`, issuedAt: now, expiresAt: until, createdAt: now })
+      .values({
+        organisationId,
+        claim: 'legal_form',
+        value: org.legalForm,
+        evidenceLevel: 'peer_attested',
+        source: `${counting.length} peer attestations from verified organisations`,
+        issuedAt: now,
+        expiresAt: until,
+        createdAt: now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await recordAudit(trx, { organisationId, actorId: null, action: 'legal_form_peer_attested', claimId: claim.id, detail: `${org.legalForm}, until ${until.slice(0, 10)}`, createdAt: now })
+    await recordAudit(trx, {
+      organisationId,
+      actorId: null,
+      action: 'legal_form_peer_attested',
+      claimId: claim.id,
+      detail: `${org.legalForm}, until ${until.slice(0, 10)}`,
+      createdAt: now,
+    })
     outcome = 'lifted'
   }
   await refreshScores(trx, { organisationIds: [organisationId] }, now)
@@ -121,7 +143,12 @@ export async function retireAttestationsSharingMember(trx: Transaction<DB>, orga
     .where(sharesMember)
     .execute()
   if (dependent.length === 0) return
-  await retireAttestations(trx, dependent.map((a) => a.id), 'shared_member', now)
+  await retireAttestations(
+    trx,
+    dependent.map((a) => a.id),
+    'shared_member',
+    now,
+  )
   for (const a of dependent)
     await recordAudit(trx, {
       organisationId: a.organisationId,

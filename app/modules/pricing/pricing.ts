@@ -14,9 +14,7 @@ export const accessFeeBounds = {
 
 /** The split a new listing starts from: all of a commons item's fee to its fund, half of a good's. */
 export function defaultAccessFeeSplit(kind: OfferKind): AccessFeeSplit {
-  return kind === 'commons'
-    ? { producerBp: 0, commonsFundBp: 9000, infrastructureBp: 1000 }
-    : { producerBp: 4500, commonsFundBp: 4500, infrastructureBp: 1000 }
+  return kind === 'commons' ? { producerBp: 0, commonsFundBp: 9000, infrastructureBp: 1000 } : { producerBp: 4500, commonsFundBp: 4500, infrastructureBp: 1000 }
 }
 
 /**

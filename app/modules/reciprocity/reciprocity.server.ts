@@ -5,7 +5,6 @@ import { runPrebuilt } from '../../lib/prebuilt-sql.server'
 import { legalFormEvidence } from '../evidence/legal-form.server'
 import { clock } from '../../lib/clock'
 
-
 export type ReciprocityClass = 'commoner' | 'for_profit'
 
 /** The use a buyer declares for a purchase: it is part of the licence grant on the receipt. */
@@ -41,11 +40,7 @@ const membershipSql = `select o.id, o.name, o.slug, o.legal_form from membership
  * never from anything a form or URL says about the class itself.
  * @throws AppError('forbidden') when buying on behalf of an organisation one is not a member of
  */
-export async function reciprocityClass(
-  db: Db,
-  buyer: { personId: number; use: DeclaredUse },
-  now = clock.now(),
-): Promise<ReciprocityDecision> {
+export async function reciprocityClass(db: Db, buyer: { personId: number; use: DeclaredUse }, now = clock.now()): Promise<ReciprocityDecision> {
   if (buyer.use.kind === 'personal') {
     return {
       reciprocityClass: 'commoner',

@@ -4,15 +4,7 @@ import { z } from 'zod'
 // community's, kept as a versioned rules document in the database; buyers may re-weight
 // their own view, never the public badge.
 
-export const criteria = [
-  'ownership',
-  'surplus',
-  'openKnowledge',
-  'fairWork',
-  'transparency',
-  'environment',
-  'cooperation',
-] as const
+export const criteria = ['ownership', 'surplus', 'openKnowledge', 'fairWork', 'transparency', 'environment', 'cooperation'] as const
 export type Criterion = (typeof criteria)[number]
 
 export const criterionLabel: Record<Criterion, string> = {

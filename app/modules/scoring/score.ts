@@ -164,8 +164,7 @@ function components(input: ScoringInput): Record<Criterion, Component[]> {
   const publishedFact: Backing = { level: 'documented', claim: null }
 
   const shareBp = offer.accessFeeCommonsFundBp
-  const benefitSharing =
-    offer.accessFee === 0 ? 0 : Math.max(0, Math.min(1, (shareBp - MIN_COMMONS_FUND_BP) / (7500 - MIN_COMMONS_FUND_BP)))
+  const benefitSharing = offer.accessFee === 0 ? 0 : Math.max(0, Math.min(1, (shareBp - MIN_COMMONS_FUND_BP) / (7500 - MIN_COMMONS_FUND_BP)))
 
   return {
     ownership: [
@@ -189,9 +188,7 @@ function components(input: ScoringInput): Record<Criterion, Component[]> {
         attainment: benefitSharing,
         backing: platformFact,
         describe:
-          offer.accessFee === 0
-            ? 'no access fee to share'
-            : `${shareBp / 100}% of the access fee to a commons fund (minimum ${MIN_COMMONS_FUND_BP / 100}%)`,
+          offer.accessFee === 0 ? 'no access fee to share' : `${shareBp / 100}% of the access fee to a commons fund (minimum ${MIN_COMMONS_FUND_BP / 100}%)`,
       },
     ],
     openKnowledge: [

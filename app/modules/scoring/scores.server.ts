@@ -5,7 +5,6 @@ import { CommunityWeights, type Criterion, type Weights } from './rules'
 import { scoreOffer, type ClaimFact, type CriterionResult, type ScoreResult, type ScoringInput } from './score'
 import { clock } from '../../lib/clock'
 
-
 export interface RulesDocument {
   version: number
   weights: Weights
@@ -47,11 +46,7 @@ export async function listRules(db: Db): Promise<RulesDocument[]> {
  * Publishes a new rules version and rescores every offer with it, in one transaction.
  * @throws AppError('invalid_input') when the weights are not whole numbers adding up to 100
  */
-export async function publishRules(
-  db: Kysely<DB>,
-  input: { weights: unknown; note: string; publishedBy: string },
-  now = clock.now(),
-): Promise<RulesDocument> {
+export async function publishRules(db: Kysely<DB>, input: { weights: unknown; note: string; publishedBy: string }, now = clock.now()): Promise<RulesDocument> {
   const parsed = CommunityWeights.safeParse(input.weights)
   if (!parsed.success) throw new AppError('invalid_input', `These weights cannot be published: ${parsed.error.issues[0]!.message}.`)
   if (!input.publishedBy.trim()) throw new AppError('invalid_input', 'Say who publishes these rules.')

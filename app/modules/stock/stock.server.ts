@@ -52,7 +52,9 @@ export async function adjustStock(
     .executeTakeFirst()
   if (!updated) {
     const current = await trx.selectFrom('offers').select('stock').where('id', '=', offerId).executeTakeFirstOrThrow()
-    throw new AppError('conflict', `Stock cannot go below zero: there ${current.stock === 1 ? 'is' : 'are'} ${current.stock} in stock.`, { delta: `At most ${current.stock} can be taken away.` })
+    throw new AppError('conflict', `Stock cannot go below zero: there ${current.stock === 1 ? 'is' : 'are'} ${current.stock} in stock.`, {
+      delta: `At most ${current.stock} can be taken away.`,
+    })
   }
   await trx
     .insertInto('stockAdjustments')

@@ -24,7 +24,11 @@ export async function challengeClaim(db: Kysely<DB>, personId: number, claimId: 
   if (!reason.success) throw new AppError('invalid_input', reason.error.issues[0]!.message)
   return db.transaction().execute(async (trx) => {
     await requireConfirmedEmail(trx, personId, 'challenging a claim')
-    const claim = await trx.selectFrom('evidenceClaims').select(['id', 'organisationId', 'status', 'claim', 'value']).where('id', '=', claimId).executeTakeFirst()
+    const claim = await trx
+      .selectFrom('evidenceClaims')
+      .select(['id', 'organisationId', 'status', 'claim', 'value'])
+      .where('id', '=', claimId)
+      .executeTakeFirst()
     if (!claim) throw new AppError('not_found', 'There is no such claim.')
     if (claim.status !== 'active') throw new AppError('conflict', 'This claim has already been overturned.')
     const open = await trx
@@ -40,7 +44,14 @@ export async function challengeClaim(db: Kysely<DB>, personId: number, claimId: 
       .values({ claimId, organisationId: claim.organisationId, challengerId: personId, reason: reason.data, createdAt: now })
       .returningAll()
       .executeTakeFirstOrThrow()
-    await recordAudit(trx, { organisationId: claim.organisationId, actorId: personId, action: 'claim_challenged', claimId, detail: reason.data, createdAt: now })
+    await recordAudit(trx, {
+      organisationId: claim.organisationId,
+      actorId: personId,
+      action: 'claim_challenged',
+      claimId,
+      detail: reason.data,
+      createdAt: now,
+    })
     return challenge
   })
 }
@@ -74,7 +85,11 @@ export async function decideChallenge(
       await trx.updateTable('evidenceClaims').set({ status: 'overturned' }).where('id', '=', challenge.claimId).execute()
       // An overturned peer attestation takes the attestations behind it along, and their
       // attesters may not attest this organisation again for a year (see overturnedAttesterBar).
-      const claim = await trx.selectFrom('evidenceClaims').select(['claim', 'value', 'evidenceLevel']).where('id', '=', challenge.claimId).executeTakeFirstOrThrow()
+      const claim = await trx
+        .selectFrom('evidenceClaims')
+        .select(['claim', 'value', 'evidenceLevel'])
+        .where('id', '=', challenge.claimId)
+        .executeTakeFirstOrThrow()
       if (claim.claim === 'legal_form' && claim.evidenceLevel === 'peer_attested') {
         const behind = await trx
           .selectFrom('attestations')
@@ -84,7 +99,12 @@ export async function decideChallenge(
           .where('expiresAt', '>', now)
           .where('retiredAt', 'is', null)
           .execute()
-        await retireAttestations(trx, behind.map((a) => a.id), 'claim_overturned', now)
+        await retireAttestations(
+          trx,
+          behind.map((a) => a.id),
+          'claim_overturned',
+          now,
+        )
       }
       // Other open challenges against the same claim are settled by this decision.
       await trx

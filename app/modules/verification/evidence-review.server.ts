@@ -28,7 +28,10 @@ export const EvidenceInput = z.object({
     .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'Use a full web address starting with https://' }).max(500)])
     .optional()
     .transform((u) => (u ? u : null)),
-  expiresOn: z.union([z.literal(''), isoDate]).optional().transform((d) => (d ? d : null)),
+  expiresOn: z
+    .union([z.literal(''), isoDate])
+    .optional()
+    .transform((d) => (d ? d : null)),
 })
 export type EvidenceInput = z.input<typeof EvidenceInput>
 
@@ -39,7 +42,13 @@ export type EvidenceInput = z.input<typeof EvidenceInput>
  *   reclassified orders in the same transaction (orders/reclassification.server.ts)
  * @throws AppError('forbidden' | 'invalid_input')
  */
-export async function recordEvidence(trx: Transaction<DB>, actorId: number, organisationId: number, input: EvidenceInput, now: string): Promise<{ claim: EvidenceClaim; reclassified: number }> {
+export async function recordEvidence(
+  trx: Transaction<DB>,
+  actorId: number,
+  organisationId: number,
+  input: EvidenceInput,
+  now: string,
+): Promise<{ claim: EvidenceClaim; reclassified: number }> {
   const parsed = EvidenceInput.safeParse(input)
   if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]!.message)
   const e = parsed.data
@@ -65,7 +74,14 @@ export async function recordEvidence(trx: Transaction<DB>, actorId: number, orga
     })
     .returningAll()
     .executeTakeFirstOrThrow()
-  await recordAudit(trx, { organisationId, actorId, action: 'evidence_submitted', claimId: claim.id, detail: `${e.claim}: ${e.value} (${e.source})`, createdAt: now })
+  await recordAudit(trx, {
+    organisationId,
+    actorId,
+    action: 'evidence_submitted',
+    claimId: claim.id,
+    detail: `${e.claim}: ${e.value} (${e.source})`,
+    createdAt: now,
+  })
   await refreshScores(trx, { organisationIds: [organisationId] }, now)
   return { claim, reclassified: organisationId }
 }
@@ -94,10 +110,21 @@ export async function recordEvidenceReview(
   await refuseOwnOrganisation(trx, stewardId, claim.organisationId, 'review its evidence')
   await trx
     .updateTable('evidenceClaims')
-    .set(decision.approve ? { reviewStatus: 'approved', evidenceLevel: 'verified', issuedAt: now, expiresAt: cappedEvidenceExpiry(claim.expiresAt, now) } : { reviewStatus: 'rejected' })
+    .set(
+      decision.approve
+        ? { reviewStatus: 'approved', evidenceLevel: 'verified', issuedAt: now, expiresAt: cappedEvidenceExpiry(claim.expiresAt, now) }
+        : { reviewStatus: 'rejected' },
+    )
     .where('id', '=', claimId)
     .execute()
-  await recordAudit(trx, { organisationId: claim.organisationId, actorId: stewardId, action: decision.approve ? 'evidence_approved' : 'evidence_rejected', claimId, detail: reason.data, createdAt: now })
+  await recordAudit(trx, {
+    organisationId: claim.organisationId,
+    actorId: stewardId,
+    action: decision.approve ? 'evidence_approved' : 'evidence_rejected',
+    claimId,
+    detail: reason.data,
+    createdAt: now,
+  })
   await refreshScores(trx, { organisationIds: [claim.organisationId] }, now)
   // A renewed verification carries the attestations this organisation gave a while longer.
   if (decision.approve && claim.claim === 'legal_form') await reevaluateAttestedBy(trx, claim.organisationId, now)
@@ -110,7 +137,17 @@ export async function stewardQueue(db: Db) {
     db
       .selectFrom('evidenceClaims as c')
       .innerJoin('organisations as o', 'o.id', 'c.organisationId')
-      .select(['c.id', 'c.claim', 'c.value', 'c.source', 'c.sourceUrl', 'c.createdAt', 'c.expiresAt', 'o.name as organisationName', 'o.slug as organisationSlug'])
+      .select([
+        'c.id',
+        'c.claim',
+        'c.value',
+        'c.source',
+        'c.sourceUrl',
+        'c.createdAt',
+        'c.expiresAt',
+        'o.name as organisationName',
+        'o.slug as organisationSlug',
+      ])
       .where('c.reviewStatus', '=', 'requested')
       .orderBy('c.createdAt')
       .limit(100)
@@ -120,7 +157,18 @@ export async function stewardQueue(db: Db) {
       .innerJoin('evidenceClaims as c', 'c.id', 'ch.claimId')
       .innerJoin('organisations as o', 'o.id', 'ch.organisationId')
       .innerJoin('people as p', 'p.id', 'ch.challengerId')
-      .select(['ch.id', 'ch.reason', 'ch.createdAt', 'c.claim', 'c.value', 'c.evidenceLevel', 'c.source', 'o.name as organisationName', 'o.slug as organisationSlug', 'p.displayName as challengerName'])
+      .select([
+        'ch.id',
+        'ch.reason',
+        'ch.createdAt',
+        'c.claim',
+        'c.value',
+        'c.evidenceLevel',
+        'c.source',
+        'o.name as organisationName',
+        'o.slug as organisationSlug',
+        'p.displayName as challengerName',
+      ])
       .where('ch.status', '=', 'open')
       .orderBy('ch.createdAt')
       .limit(100)
