@@ -5,8 +5,8 @@ import { getDb } from '~/lib/db.server'
 import { formDomain, parseForm, readForm } from '~/lib/http.server'
 import { requireUser, startUserSession } from '~/lib/session.server'
 import { changePassword } from '~/modules/accounts/accounts.server'
-import { ChangePasswordForm } from '~/modules/accounts/forms.server'
-import { MIN_PASSWORD_LENGTH } from '~/modules/accounts/password.server'
+import { ChangePasswordForm } from '~/forms/accounts'
+import { MIN_PASSWORD_LENGTH } from '~/modules/accounts/rules'
 
 export const meta: MetaFunction = () => [{ title: 'Change your password · Solidarity Market' }]
 

@@ -4,7 +4,7 @@ import { Field, Notice } from '~/components/form'
 import { getDb } from '~/lib/db.server'
 import { parseForm, readForm } from '~/lib/http.server'
 import { requestPasswordReset, resetRequestedMessage } from '~/modules/accounts/accounts.server'
-import { ForgotPasswordForm } from '~/modules/accounts/forms.server'
+import { ForgotPasswordForm } from '~/forms/accounts'
 
 export const meta: MetaFunction = () => [{ title: 'Forgot your password? · Solidarity Market' }]
 

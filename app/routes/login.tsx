@@ -5,7 +5,7 @@ import { getDb } from '~/lib/db.server'
 import { formDomain, parseForm, readForm } from '~/lib/http.server'
 import { clientAddress, getOptionalUser, safeRedirect, startUserSession } from '~/lib/session.server'
 import { logIn } from '~/modules/accounts/accounts.server'
-import { LogInForm } from '~/modules/accounts/forms.server'
+import { LogInForm } from '~/forms/accounts'
 
 export const meta: MetaFunction = () => [{ title: 'Log in · Solidarity Market' }]
 

@@ -5,8 +5,8 @@ import { getDb } from '~/lib/db.server'
 import { formDomain, parseForm, readForm } from '~/lib/http.server'
 import { startUserSession } from '~/lib/session.server'
 import { checkResetToken, resetPassword } from '~/modules/accounts/accounts.server'
-import { ResetPasswordForm, ResetToken } from '~/modules/accounts/forms.server'
-import { MIN_PASSWORD_LENGTH } from '~/modules/accounts/password.server'
+import { ResetPasswordForm, ResetToken } from '~/forms/accounts'
+import { MIN_PASSWORD_LENGTH } from '~/modules/accounts/rules'
 
 export const meta: MetaFunction = () => [{ title: 'Choose a new password · Solidarity Market' }]
 

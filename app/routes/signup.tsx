@@ -5,8 +5,8 @@ import { getDb } from '~/lib/db.server'
 import { formDomain, parseForm, readForm } from '~/lib/http.server'
 import { getOptionalUser, safeRedirect, startUserSession } from '~/lib/session.server'
 import { signUp } from '~/modules/accounts/accounts.server'
-import { SignUpForm } from '~/modules/accounts/forms.server'
-import { MIN_PASSWORD_LENGTH } from '~/modules/accounts/password.server'
+import { SignUpForm } from '~/forms/accounts'
+import { MIN_PASSWORD_LENGTH } from '~/modules/accounts/rules'
 
 export const meta: MetaFunction = () => [{ title: 'Sign up · Solidarity Market' }]
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { hashPassword, passwordProblem, verifyPassword } from '../../app/modules/accounts/password.server'
+import { hashPassword, verifyPassword } from '../../app/modules/accounts/password.server'
+import { passwordProblem } from '../../app/modules/accounts/rules'
 
 describe('password hashing', () => {
   it('stores scrypt with its parameters, a 16-byte salt and a 64-byte key', async () => {

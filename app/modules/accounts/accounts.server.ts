@@ -3,7 +3,8 @@ import type { DB, Db } from '../../../db/schema'
 import { env } from '../../lib/env.server'
 import { AppError } from '../../lib/errors'
 import { sendMail } from '../../lib/mail.server'
-import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './password.server'
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.server'
+import { MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH, passwordProblem } from './rules'
 import { newSecret, secretHash } from '../../lib/tokens.server'
 import { clock } from '../../lib/clock'
 import { accountColumns, revokeAllSessions, toAccount, type Account } from '../../lib/session-store.server'
@@ -43,9 +44,6 @@ export function pairDelayMs(failures: number): number {
   if (failures < loginLimits.freePerPair) return 0
   return Math.min(loginLimits.firstDelayMs * 2 ** (failures - loginLimits.freePerPair), loginLimits.maxDelayMs)
 }
-
-export const MAX_EMAIL_LENGTH = 254
-export const MAX_DISPLAY_NAME_LENGTH = 80
 
 const iso = (t: Date) => t.toISOString()
 const later = (t: Date, ms: number) => new Date(t.getTime() + ms)
