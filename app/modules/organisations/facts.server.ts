@@ -5,6 +5,7 @@ import { legalForms, surplusPolicies } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { refreshScores } from '../scoring/scores.server'
 import { recordAudit } from '../audit/audit.server'
+import { declareLegalForm } from '../evidence/claim-writes.server'
 import { reevaluateAttestedBy } from '../peer-attestation/standing.server'
 import { requireMembership } from './membership.server'
 import { clock } from '../../lib/clock'
@@ -47,18 +48,7 @@ export async function updateOrganisationFacts(db: Kysely<DB>, organisationId: nu
       .execute()
     const newForm = parsed.data.legalForm
     if (newForm && newForm !== before.legalForm) {
-      await trx
-        .insertInto('evidenceClaims')
-        .values({
-          organisationId,
-          claim: 'legal_form',
-          value: newForm,
-          evidenceLevel: 'self_declared',
-          source: 'Declared by the organisation',
-          issuedAt: now,
-          expiresAt: null,
-        })
-        .execute()
+      await declareLegalForm(trx, organisationId, newForm, 'Declared by the organisation', now)
       // Its verification was for the old form: what it attested no longer rests on a verified attester.
       await reevaluateAttestedBy(trx, organisationId, now)
     }

@@ -9,6 +9,7 @@ import { newSecret, secretHash } from '../../lib/tokens.server'
 import { env } from '../../lib/env.server'
 import { sendMail } from '../../lib/mail.server'
 import { recordAudit } from '../audit/audit.server'
+import { declareLegalForm } from '../evidence/claim-writes.server'
 import { requireConfirmedEmail } from '../accounts/accounts.server'
 import { retireAttestationsSharingMember } from '../peer-attestation/standing.server'
 import { clock } from '../../lib/clock'
@@ -94,24 +95,12 @@ export async function createOrganisation(db: Kysely<DB>, founderId: number, inpu
       .executeTakeFirstOrThrow()
     // No attestation names a new organisation yet, so its founder cannot break one's independence.
     await trx.insertInto('memberships').values({ organisationId: org.id, personId: founderId, role: 'admin', createdAt: now }).execute()
-    const claim = await trx
-      .insertInto('evidenceClaims')
-      .values({
-        organisationId: org.id,
-        claim: 'legal_form',
-        value: data.legalForm,
-        evidenceLevel: 'self_declared',
-        source: 'Declared when the organisation registered',
-        issuedAt: now,
-        expiresAt: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const claimId = await declareLegalForm(trx, org.id, data.legalForm, 'Declared when the organisation registered', now)
     await recordAudit(trx, {
       organisationId: org.id,
       actorId: founderId,
       action: 'organisation_created',
-      claimId: claim.id,
+      claimId,
       detail: `Registered as ${data.legalForm}`,
       createdAt: now,
     })

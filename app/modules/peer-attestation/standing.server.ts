@@ -6,6 +6,7 @@ import { legalFormEvidence } from '../evidence/legal-form.server'
 import { ATTESTATION_DAYS, ATTESTATIONS_NEEDED, countingAttestations, legalFormAwaitsStewardReview, sharesMember } from '../evidence/attestations.server'
 import { refreshScores } from '../scoring/scores.server'
 import { recordAudit } from '../audit/audit.server'
+import { insertPeerAttestedLegalForm, setClaimExpiry } from '../evidence/claim-writes.server'
 
 // Peer attestation as a standing fact, not a one-off event (docs/decisions/0003): keeping an
 // organisation's peer-attested legal form in line with the attestations that count now. Below
@@ -50,7 +51,7 @@ export async function reevaluatePeerAttestation(trx: Transaction<DB>, organisati
   let outcome: 'lifted' | 'withdrawn' | 'unchanged' = 'unchanged'
   if (until === null) {
     if (lifted.length === 0) return 'unchanged'
-    for (const c of lifted) await trx.updateTable('evidenceClaims').set({ expiresAt: now }).where('id', '=', c.id).execute()
+    for (const c of lifted) await setClaimExpiry(trx, c.id, now)
     await recordAudit(trx, {
       organisationId,
       actorId: null,
@@ -63,30 +64,21 @@ export async function reevaluatePeerAttestation(trx: Transaction<DB>, organisati
     })
     outcome = 'withdrawn'
   } else if (lifted.length > 0) {
-    for (const c of lifted) if (c.expiresAt !== until) await trx.updateTable('evidenceClaims').set({ expiresAt: until }).where('id', '=', c.id).execute()
+    for (const c of lifted) if (c.expiresAt !== until) await setClaimExpiry(trx, c.id, until)
     if (lifted.every((c) => c.expiresAt === until)) return 'unchanged'
   } else {
     const level = await legalFormEvidence(trx, organisationId, now)
     if (level !== null && levelRank[level] >= levelRank.peer_attested) return 'unchanged'
-    const claim = await trx
-      .insertInto('evidenceClaims')
-      .values({
-        organisationId,
-        claim: 'legal_form',
-        value: org.legalForm,
-        evidenceLevel: 'peer_attested',
-        source: `${counting.length} peer attestations from verified organisations`,
-        issuedAt: now,
-        expiresAt: until,
-        createdAt: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const claimId = await insertPeerAttestedLegalForm(
+      trx,
+      { organisationId, legalForm: org.legalForm, source: `${counting.length} peer attestations from verified organisations`, expiresAt: until },
+      now,
+    )
     await recordAudit(trx, {
       organisationId,
       actorId: null,
       action: 'legal_form_peer_attested',
-      claimId: claim.id,
+      claimId,
       detail: `${org.legalForm}, until ${until.slice(0, 10)}`,
       createdAt: now,
     })

@@ -7,6 +7,7 @@ import { requireConfirmedEmail } from '../accounts/accounts.server'
 import { requireSteward, refuseOwnOrganisation } from '../accounts/stewards.server'
 import { refreshScores } from '../scoring/scores.server'
 import { recordAudit } from '../audit/audit.server'
+import { overturnClaim } from '../evidence/claim-writes.server'
 import { reevaluateAttestedBy, reevaluatePeerAttestation, retireAttestations } from '../peer-attestation/standing.server'
 import { DecisionReason } from './evidence-review.server'
 
@@ -82,7 +83,7 @@ export async function decideChallenge(
       .where('id', '=', challengeId)
       .execute()
     if (decision.uphold) {
-      await trx.updateTable('evidenceClaims').set({ status: 'overturned' }).where('id', '=', challenge.claimId).execute()
+      await overturnClaim(trx, challenge.claimId)
       // An overturned peer attestation takes the attestations behind it along, and their
       // attesters may not attest this organisation again for a year (see overturnedAttesterBar).
       const claim = await trx

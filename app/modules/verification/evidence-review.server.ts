@@ -4,6 +4,7 @@ import type { DB, Db, EvidenceClaim } from '../../../db/schema'
 import { claimKinds } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { cappedEvidenceExpiry } from '../evidence/evidence'
+import { insertSubmittedClaim, setClaimReview } from '../evidence/claim-writes.server'
 import { requireMembership } from '../organisations/membership.server'
 import { requireSteward, refuseOwnOrganisation } from '../accounts/stewards.server'
 import { refreshScores } from '../scoring/scores.server'
@@ -58,22 +59,11 @@ export async function recordEvidence(
   const org = await trx.selectFrom('organisations').select('legalForm').where('id', '=', organisationId).executeTakeFirstOrThrow()
   if (e.claim === 'legal_form' && e.value !== org.legalForm)
     throw new AppError('invalid_input', `Your stated legal form is ${org.legalForm}; change it under governance facts before submitting evidence for another.`)
-  const claim = await trx
-    .insertInto('evidenceClaims')
-    .values({
-      organisationId,
-      claim: e.claim as (typeof claimKinds)[number],
-      value: e.value,
-      evidenceLevel: 'documented',
-      source: e.source,
-      sourceUrl: e.sourceUrl,
-      issuedAt: now,
-      expiresAt,
-      reviewStatus: 'requested',
-      createdAt: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const claim = await insertSubmittedClaim(
+    trx,
+    { organisationId, claim: e.claim as (typeof claimKinds)[number], value: e.value, source: e.source, sourceUrl: e.sourceUrl, expiresAt },
+    now,
+  )
   await recordAudit(trx, {
     organisationId,
     actorId,
@@ -108,15 +98,7 @@ export async function recordEvidenceReview(
   if (!claim) throw new AppError('not_found', 'There is no such claim.')
   if (claim.reviewStatus !== 'requested') throw new AppError('conflict', 'This evidence has already been reviewed.')
   await refuseOwnOrganisation(trx, stewardId, claim.organisationId, 'review its evidence')
-  await trx
-    .updateTable('evidenceClaims')
-    .set(
-      decision.approve
-        ? { reviewStatus: 'approved', evidenceLevel: 'verified', issuedAt: now, expiresAt: cappedEvidenceExpiry(claim.expiresAt, now) }
-        : { reviewStatus: 'rejected' },
-    )
-    .where('id', '=', claimId)
-    .execute()
+  await setClaimReview(trx, claimId, decision.approve ? { approved: true, expiresAt: cappedEvidenceExpiry(claim.expiresAt, now) } : { approved: false }, now)
   await recordAudit(trx, {
     organisationId: claim.organisationId,
     actorId: stewardId,
