@@ -8,6 +8,7 @@ import { applyPayment, recordRefund, releaseUnpaidOrder } from '../orders/settle
 import { stripeSessionMinutes } from '../orders/place-order.server'
 import { orderReference } from '../orders/reference'
 import { visibleTo } from '../orders/receipts.server'
+import { recordCardPayment, recordCardSession } from '../orders/card-payment.server'
 import { clock } from '../../lib/clock'
 
 // Stripe Checkout. The order exists before Stripe hears of it; no database transaction is
@@ -91,7 +92,7 @@ export async function stripeCheckoutUrl(
     { idempotencyKey: `checkout-${checkout.id}-${checkout.idempotencyKey}${renewal}` },
   )
   if (!session.url) throw new AppError('unavailable', 'Stripe did not return a payment page; please try again.')
-  await db.updateTable('checkouts').set({ stripeSessionId: session.id, stripeSessionUrl: session.url }).where('id', '=', checkout.id).execute()
+  await recordCardSession(db, checkout.id, { sessionId: session.id, url: session.url })
   return session.url
 }
 
@@ -234,12 +235,7 @@ export async function handleStripeEvent(db: Kysely<DB>, event: Stripe.Event, now
             { checkoutId: checkout.id, provider: 'stripe', providerReference: paymentIntent, amount: s.amount_total, currency: checkout.currency },
             now,
           )
-          await trx
-            .updateTable('checkouts')
-            .set({ stripePaymentIntentId: paymentIntent })
-            .where('id', '=', checkout.id)
-            .where('stripePaymentIntentId', 'is', null)
-            .execute()
+          await recordCardPayment(trx, checkout.id, paymentIntent)
           if (applied.outcome === 'duplicate') return result('already_settled', checkout.id)
           return result(applied.outcome === 'applied' && applied.refundDue === 0 ? 'paid' : 'payment_to_refund', checkout.id, {
             paidOrderIds: applied.paidOrderIds,
