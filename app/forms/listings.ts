@@ -21,6 +21,12 @@ export const EditListingForm = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('image-later'), imageId }),
 ])
 
+/**
+ * The new-listing page: save (the default, as a form submitted with Enter posts no button) or
+ * preview. The listing's fields are read by the listing form, as on the edit page.
+ */
+export const NewListingForm = z.object({ intent: z.enum(['save', 'preview']).default('save') })
+
 /** The CSV import: one chosen file (a browser sends an unnamed, empty one when none is chosen). */
 export const ImportListingsForm = z.object({
   file: z.instanceof(File, { error: 'Choose a CSV file to import.' }).refine((f) => !(f.name === '' && f.size === 0), 'Choose a CSV file to import.'),

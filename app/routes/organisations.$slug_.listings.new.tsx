@@ -1,9 +1,10 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { currencyOf, ListingForm, newListingValues, readListingForm } from '~/components/listing-form'
 import { getDb } from '~/lib/db.server'
-import { domain, formDomain, formReply, formValues, parseParams, readForm } from '~/lib/http.server'
+import { domain, formRedirect, formReply, parseForm, parseParams, readForm } from '~/lib/http.server'
+import { NewListingForm } from '~/forms/listings'
 import { requireUser } from '~/lib/session.server'
 import { listingActor, newListingForm } from '~/modules/listings/listings-queries.server'
 import { createListing, listingProblems } from '~/modules/listings/listings.server'
@@ -27,19 +28,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { slug } = parseParams(params, Params)
   const db = getDb()
   const actor = await domain(() => listingActor(db, user.id, slug))
-  const form = await readForm(request)
-  const values = formValues(form)
+  const form = parseForm(await readForm(request), NewListingForm)
+  if (!form.ok) return form.reply
+  const { values } = form
   const options = await domain(() => newListingForm(db, actor))
   const { input, fieldErrors, checkable } = readListingForm(values, currencyOf(options.funds, values.commonsFund))
   // Shows the form again with the preview priced from what was typed, for browsers without JavaScript.
-  if (values.intent === 'preview') return formReply({ fieldErrors, values }, 200)
+  if (form.data.intent === 'preview') return formReply({ fieldErrors, values }, 200)
   if (Object.keys(fieldErrors).length) {
     // Amounts that cannot be read are this form's to explain; the rest the domain says, all at once.
     const rest = listingProblems(checkable)
     return formReply({ fieldErrors: { ...(rest.ok ? {} : rest.error.details), ...fieldErrors }, values })
   }
-  const result = await formDomain(values, () => createListing(db, actor, input))
-  return result.ok ? redirect(`/organisations/${slug}/listings/${result.value.id}?notice=listed`) : result.reply
+  return formRedirect(
+    values,
+    () => createListing(db, actor, input),
+    (created) => `/organisations/${slug}/listings/${created.id}?notice=listed`,
+  )
 }
 
 export default function NewListing() {
