@@ -7,7 +7,7 @@ import { isVerifiedOrganisation } from '../../app/modules/evidence/legal-form.se
 import { startServer, tempDir, type RunningServer } from '../support/server'
 import { launchBrowser, logInAs, openPage, screenshot } from '../support/browser'
 
-// The journey of DESIGN.md's "Verification": a new worker co-op buys as for-profit until two
+// The journey of docs/design.md's "Verification": a new worker co-op buys as for-profit until two
 // verified co-ops attest it; a steward overturns the attested claim after a challenge.
 
 let server: RunningServer

@@ -7,7 +7,7 @@ import { reviewEvidence, submitEvidence } from '../../app/modules/orders/reclass
 import { insertPerson } from '../support/auth'
 import { newKey, smallMarket, type SmallMarket } from '../support/market'
 
-// DESIGN.md: a co-op buys as a commoner once its legal form is peer-attested or verified.
+// docs/design.md: a co-op buys as a commoner once its legal form is peer-attested or verified.
 // Evidence it has only submitted (documented, waiting for a steward) proves nothing yet, so it
 // still pays the for-profit price: otherwise anyone could upload a PDF and skip the access fee.
 
