@@ -75,7 +75,8 @@ const notices: Record<string, string> = {
   shipped: 'Marked shipped; the buyer sees your note on their receipt.',
   fulfilled: 'Marked fulfilled.',
   cancelled: 'Cancelled: the order’s stock is back on sale and its ledger entries are reversed.',
-  refunded: 'Refunded: the order’s ledger entries are reversed and its goods are back in stock.',
+  refunded:
+    'Refunded: the order’s ledger entries are reversed. Goods that had not been handed over are back in stock; a fulfilled order’s goods stay with the buyer.',
 }
 
 export default function SalesPage() {
