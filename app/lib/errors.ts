@@ -24,6 +24,16 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A schema's refusal as the domain's: one message per field (the first that field got), and the
+ * first of them as the error's message. Takes a zod error's `issues`.
+ */
+export function invalidFields(issues: readonly { path: readonly PropertyKey[]; message: string }[]): AppError {
+  const details: Record<string, string> = {}
+  for (const issue of issues) details[String(issue.path[0] ?? 'form')] ??= issue.message
+  return new AppError('invalid_input', Object.values(details)[0]!, details)
+}
+
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB, Db } from '../../../db/schema'
-import { AppError } from '../../lib/errors'
+import { AppError, invalidFields } from '../../lib/errors'
 import { formatMoney } from '../../lib/money'
 import { balanceOf, postEntry } from '../ledger/ledger.server'
 import { payoutDecisionReason, refuseOwnOrganisation } from '../accounts/stewards.server'
@@ -65,12 +65,6 @@ export const DisbursementRequest = z.object({
     .max(2000, 'Keep the purpose under 2,000 characters.'),
 })
 
-function fieldProblems(error: z.ZodError): AppError {
-  const details: Record<string, string> = {}
-  for (const issue of error.issues) details[String(issue.path[0] ?? 'form')] ??= issue.message
-  return new AppError('invalid_input', Object.values(details)[0]!, details)
-}
-
 /**
  * What a fund may pay out: its balance less what it may owe back to buyers (reciprocity credits
  * not yet posted), never below zero.
@@ -99,7 +93,7 @@ export async function requestDisbursement(
   if (!(await isFundAdmin(db, personId, fund.id)))
     throw new AppError('forbidden', 'Only the admins of the organisation that stewards this fund can ask for its money.')
   const parsed = DisbursementRequest.safeParse(input)
-  if (!parsed.success) throw fieldProblems(parsed.error)
+  if (!parsed.success) throw invalidFields(parsed.error.issues)
   const { amount, recipient, purpose } = parsed.data
   return db.transaction().execute(async (trx) => {
     const { available, owed } = await availableBalance(trx, fund.id, fund.currency)

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
 import type { DB, Db } from '../../../db/schema'
-import { AppError } from '../../lib/errors'
+import { AppError, invalidFields } from '../../lib/errors'
 import { formatMoney, type Money } from '../../lib/money'
 import { runPrebuilt } from '../../lib/prebuilt-sql.server'
 import { postEntries, postEntry, type EntryInput } from '../ledger/ledger.server'
@@ -101,10 +101,7 @@ export async function requestCreditPayout(
   await requireMembership(db, personId, organisationId, 'admin')
   await requireConfirmedEmail(db, personId, 'ask for a credit to be paid out')
   const parsed = CreditPayoutRequest.safeParse(input)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw new AppError('invalid_input', issue.message, { [String(issue.path[0] ?? 'form')]: issue.message })
-  }
+  if (!parsed.success) throw invalidFields(parsed.error.issues)
   return db.transaction().execute(async (trx) => {
     const available = await creditAvailable(trx, organisationId, input.currency)
     if (available === 0) throw new AppError('conflict', `Nothing in ${input.currency} is owed to this organisation that is not already asked for.`)
