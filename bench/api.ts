@@ -1,14 +1,18 @@
 // npm run bench:api [-- --offers 1000000 --seconds 10 --connections 10 --reuse]
+//   [--pg [--instances 2] [--pool 10]]   (--pg needs DATABASE_URL)
 // The open-data API on a large catalog, on the production server: requests per second and p99
 // of the first page of /api/v1/offers and of full-text searches through it, next to a bare
 // Remix resource route with a fixed JSON body measured the same way in the same run; the
-// server's cold start and peak memory. Last line: one JSON object.
+// server's cold start and peak memory. With --pg, the same catalog in a PostgreSQL database of
+// its own on DATABASE_URL's server, served by 1 and then N production servers at once (each with
+// its own pool), the same total connections spread evenly over them. Last line: one JSON object.
 import fs from 'node:fs'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { openDatabase, migrateToLatest } from '../db/connection'
-import { buildApp, buildBareApp, load, parseFlags, root, serve } from './support/measure'
+import { buildApp, buildBareApp, load, parseFlags, root, serve, type Served } from './support/measure'
 import { benchSearchTerms, buildCatalogDb } from './support/catalog-data'
+import { buildCatalogPg, catalogDatabaseReady, databaseUrl, recreateDatabase, requireDatabaseUrl } from './support/catalog-data-pg'
 
 const flags = parseFlags(process.argv.slice(2))
 const offers = Number(flags.offers ?? 100_000)
@@ -16,6 +20,8 @@ const seconds = Number(flags.seconds ?? 10)
 const connections = Number(flags.connections ?? 10)
 const file = path.join(root, 'bench/data', `catalog-${offers}.db`)
 const log = (line: string) => process.stderr.write(`[bench:api] ${line}\n`)
+// Asked first, so a missing DATABASE_URL fails at once, not minutes in.
+const pgUrl = flags.pg ? requireDatabaseUrl('bench:api') : null
 
 if (flags.reuse && fs.existsSync(file)) log(`reusing ${path.relative(root, file)}`)
 else {
@@ -90,6 +96,8 @@ log(
   `list serves ${Math.round((list.rps / bareLoad.rps) * 100)}% and search ${Math.round((search.rps / bareLoad.rps) * 100)}% of the bare route's requests per second`,
 )
 
+const onPostgres = pgUrl ? await postgres(pgUrl) : null
+
 console.log(
   JSON.stringify({
     offers,
@@ -105,5 +113,76 @@ console.log(
     search_uncached_p99_ms: searchUncached.p99,
     bare_api_p99_ms: bareLoad.p99,
     bare_api_uncached_rps: bareUncached.rps,
+    ...(onPostgres ? { pg: onPostgres } : {}),
   }),
 )
+
+/** The same paths on PostgreSQL, from 1 and from N servers at once; SQLite's figures beside them in the log. */
+async function postgres(serverUrl: string) {
+  const instances = Math.max(1, Number(flags.instances ?? 2))
+  const poolSize = Number(flags.pool ?? process.env.DATABASE_POOL_SIZE ?? 10)
+  const database = `sm_bench_api_${offers}`
+  const url = databaseUrl(serverUrl, database)
+  if (flags.reuse && (await catalogDatabaseReady(serverUrl, database))) log(`PostgreSQL: reusing database ${database}`)
+  else {
+    log(`PostgreSQL: building the same catalog in a new database ${database} …`)
+    const t = performance.now()
+    await recreateDatabase(serverUrl, database)
+    await buildCatalogPg(url, offers, (line) => log(`  ${line}`))
+    log(`  built in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  }
+  const env = { DATABASE_URL: url, DATABASE_POOL_SIZE: String(poolSize) }
+  const sqliteFigures: Record<string, number> = { list: list.rps, search: search.rps, search_uncached: searchUncached.rps, list_uncached: listUncached.rps }
+  const loads: { name: string; path: () => string; headers: Record<string, string> }[] = [
+    { name: 'list', path: () => listPath, headers: {} },
+    { name: 'search', path: searchPath, headers: {} },
+    { name: 'search_uncached', path: searchPath, headers: { 'Cache-Control': 'no-cache' } },
+    { name: 'list_uncached', path: () => listPath, headers: { 'Cache-Control': 'no-cache' } },
+  ]
+  const rps: Record<string, Record<string, number>> = {}
+  const p99: Record<string, Record<string, number>> = {}
+  const coldStartMs: Record<string, number> = {}
+  const rssMb: Record<string, number> = {}
+  for (const n of new Set([1, instances])) {
+    const k = `instances_${n}`
+    log(`PostgreSQL: ${n} production server(s), pool ${poolSize} each …`)
+    // Started together, as a deployment would start them: migrations and the seed check take turns.
+    const servers = await Promise.all(Array.from({ length: n }, () => serve('build/server.js', env, listPath)))
+    coldStartMs[k] = Math.max(...servers.map((s) => s.startMs))
+    log(`  cold start ${coldStartMs[k]} ms (the slowest)`)
+    rps[k] = {}
+    p99[k] = {}
+    for (const l of loads) {
+      const r = await loadSpread(servers, l.path, l.headers)
+      rps[k][l.name] = r.rps
+      p99[k][l.name] = r.p99
+      log(`  ${l.name}: ${r.rps} req/s, p99 ${r.p99} ms (SQLite, one server: ${sqliteFigures[l.name]} req/s)`)
+    }
+    rssMb[k] = Math.max(...servers.map((s) => s.peakRssMb()))
+    await Promise.all(servers.map((s) => s.stop()))
+  }
+  return { database, instances, pool_size: poolSize, connections, rps, p99_ms: p99, cold_start_ms: coldStartMs, server_rss_mb: rssMb }
+}
+
+/**
+ * `connections` connections spread evenly over the servers, one autocannon each, all at once:
+ * requests per second summed, the worst p99.
+ */
+async function loadSpread(servers: Served[], nextPath: () => string, headers: Record<string, string>) {
+  const results = await Promise.all(
+    servers.map((server, i) =>
+      autocannon({
+        url: server.url,
+        connections: Math.floor(connections / servers.length) + (i < connections % servers.length ? 1 : 0),
+        duration: seconds,
+        pipelining: 1,
+        headers,
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath() }) }],
+      }),
+    ),
+  )
+  for (const [i, result] of results.entries()) {
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${servers[i]!.url}: ${result.non2xx} non-2xx and ${result.errors} errors under load`)
+  }
+  return { rps: Math.round(results.reduce((sum, r) => sum + r.requests.average, 0)), p99: Math.max(...results.map((r) => r.latency.p99)) }
+}
