@@ -1,9 +1,21 @@
 // Production entry (compiled to build/server.js by `npm run build`): check configuration,
-// migrate, seed an empty database, rescore lapsed evidence, serve the Remix build.
+// migrate, seed an empty database, rescore lapsed evidence, serve the Remix build. The database
+// is the SQLite file at DATABASE_PATH, or PostgreSQL at DATABASE_URL, which several instances
+// of this server may share (README: "Running on PostgreSQL").
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
-import { catalogGenerationReader, checkpointInBackground, kyselyFor, migrateToLatest, openSqlite } from './db/connection'
+import { sql } from 'kysely'
+import {
+  catalogGenerationReader,
+  checkpointInBackground,
+  kyselyFor,
+  migrateToLatest,
+  openPostgres,
+  openSqlite,
+  postgresGenerationReader,
+  type Database,
+} from './db/connection'
 import { isDatabaseEmpty, seedDemoMarketplace } from './db/seed/index'
 import { ConfigError, parseEnv } from './app/lib/env.server'
 import { refreshExpiredScores } from './app/modules/scoring/scores.server'
@@ -12,6 +24,7 @@ import { createPageCache } from './app/lib/page-cache.server'
 import { createHttpApp } from './app/lib/http-app.server'
 import { gracefulStop } from './app/lib/graceful-stop.server'
 import { writeBatchesSettled } from './app/modules/orders/write-batch.server'
+import { runExclusively } from './app/lib/timed-jobs.server'
 
 function fail(message: string): never {
   console.error(message)
@@ -28,32 +41,53 @@ async function main() {
   }
   process.env.NODE_ENV = config.NODE_ENV
 
-  let sqlite
-  try {
-    sqlite = openSqlite(config.DATABASE_PATH)
-  } catch (error) {
-    fail(`Cannot open the database at DATABASE_PATH=${config.DATABASE_PATH}: ${(error as Error).message}`)
+  let db: Database
+  let stopCheckpoints = async () => {}
+  // Read once migrated: a new database has no catalog_stats before.
+  let currentGeneration: () => () => number | Promise<number>
+  if (config.DATABASE_URL) {
+    db = openPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE)
+    try {
+      await sql`select 1`.execute(db)
+    } catch (error) {
+      // The URL itself is not shown: it may hold a password.
+      fail(`Cannot connect to the database at DATABASE_URL: ${(error as Error).message || String(error)}`)
+    }
+    const postgres = db
+    currentGeneration = () => postgresGenerationReader(postgres)
+  } else {
+    let sqlite
+    try {
+      sqlite = openSqlite(config.DATABASE_PATH)
+    } catch (error) {
+      fail(`Cannot open the database at DATABASE_PATH=${config.DATABASE_PATH}: ${(error as Error).message}`)
+    }
+    db = kyselyFor(sqlite)
+    stopCheckpoints = checkpointInBackground(sqlite)
+    currentGeneration = () => catalogGenerationReader(sqlite)
   }
-  const db = kyselyFor(sqlite)
-  const stopCheckpoints = checkpointInBackground(sqlite)
+  // Instances starting together migrate one at a time (Kysely's migrator locks on PostgreSQL),
+  // and only one of them seeds an empty database.
   const applied = await migrateToLatest(db)
   if (applied.length) console.log(`Applied ${applied.length} migration(s).`)
-  if (await isDatabaseEmpty(db)) {
+  await runExclusively(db, 'seed-demo-marketplace', async () => {
+    if (!(await isDatabaseEmpty(db))) return
     const counts = await seedDemoMarketplace(db)
     console.log(`Seeded the demo marketplace: ${counts.organisations} organisations, ${counts.offers} offers.`)
-  }
-  // Evidence expires with the passing of time, not with a write: rescore what has lapsed.
+  })
+  // Evidence expires with the passing of time, not with a write: rescore what has lapsed. With
+  // several instances, whichever is not already doing it.
   const rescoreExpired = () =>
-    refreshExpiredScores(db).then(
-      (n) => n > 0 && console.log(`Rescored ${n} offer(s) whose evidence expired.`),
+    runExclusively(db, 'rescore-expired-evidence', () => refreshExpiredScores(db)).then(
+      (n) => n !== null && n > 0 && console.log(`Rescored ${n} offer(s) whose evidence expired.`),
       (error) => console.error('Rescoring expired evidence failed:', error),
     )
   await rescoreExpired()
   const rescoreTimer = setInterval(rescoreExpired, 10 * 60 * 1000).unref()
   // Unpaid orders lapse with time too: their stock goes back on sale.
   const lapseUnpaid = () =>
-    expireUnpaidOrders(db).then(
-      (n) => n > 0 && console.log(`${n} unpaid order(s) lapsed; their stock is back on sale.`),
+    runExclusively(db, 'lapse-unpaid-orders', () => expireUnpaidOrders(db)).then(
+      (n) => n !== null && n > 0 && console.log(`${n} unpaid order(s) lapsed; their stock is back on sale.`),
       (error) => console.error('Lapsing unpaid orders failed:', error),
     )
   await lapseUnpaid()
@@ -80,7 +114,7 @@ async function main() {
       /^\/(offers|organisations)\/[a-z0-9-]+(\.data)?$/.test(p) ||
       /^\/api\/v1\/(offers|organisations(\/[a-z0-9-]+)?)$/.test(p),
     varyCookies: ['catalog_view'],
-    currentGeneration: catalogGenerationReader(sqlite),
+    currentGeneration: currentGeneration(),
   })
   const app = createHttpApp(build, config.NODE_ENV, 'public', (request, render) => pageCache.serve(request, render), {
     trustProxy: config.TRUST_PROXY,

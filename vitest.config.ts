@@ -1,6 +1,9 @@
 import path from 'node:path'
 import { defineConfig } from 'vitest/config'
 
+// Tests of what only the SQLite engine has; every other test also runs on PostgreSQL.
+const sqliteOnlyTests: string[] = []
+
 export default defineConfig({
   resolve: { alias: { '~': path.resolve(import.meta.dirname, 'app') } },
   test: {
@@ -12,7 +15,30 @@ export default defineConfig({
         // Some of these start the built server, a worker thread or the CLI; on a loaded 2-core
         // machine (or under faketime in the date-boundary run) that takes far longer than
         // vitest's 5 s / 10 s defaults. The timeouts bound a hang, not the speed.
-        test: { name: 'unit', include: ['tests/**/*.test.{ts,tsx}'], exclude: ['tests/e2e/**'], testTimeout: 60_000, hookTimeout: 120_000 },
+        test: {
+          name: 'unit',
+          include: ['tests/**/*.test.{ts,tsx}'],
+          exclude: ['tests/e2e/**'],
+          // SQLite, whatever the shell says: `npm run test:pg` is the PostgreSQL run.
+          env: { DATABASE_URL: '' },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // `npm run test:pg`: the same unit and integration tests on the PostgreSQL server at
+        // DATABASE_URL, each test database a fresh one (tests/support/postgres.ts). Left out:
+        // what only SQLite has (its file, WAL checkpointer, online backup, its own race tests;
+        // tests/server/postgres-instances.test.ts races two servers on PostgreSQL instead).
+        extends: true,
+        test: {
+          name: 'pg',
+          include: ['tests/**/*.test.{ts,tsx}'],
+          exclude: ['tests/e2e/**', ...sqliteOnlyTests],
+          globalSetup: ['tests/support/postgres-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
       },
       {
         // Browser journeys against the production build; they start their own server. A journey

@@ -5,7 +5,7 @@
 // npm run db:backup -- FILE   (an online copy of the live database)
 // npm run db:restore -- FILE  (into a stopped instance: checks integrity and the migration level)
 import { ConfigError, parseEnv } from '../app/lib/env.server'
-import { migrateToLatest, openDatabase, rollbackAll, rollbackOne } from './connection'
+import { databaseLocation, migrateToLatest, openDatabaseAt, rollbackAll, rollbackOne } from './connection'
 import { isDatabaseEmpty, seedDemoMarketplace } from './seed/index'
 import { criteria } from '../app/modules/scoring/rules'
 import { listRules, publishRules, refreshExpiredScores, refreshScores } from '../app/modules/scoring/scores.server'
@@ -22,10 +22,19 @@ function flag(flags: string[], name: string): string | undefined {
 
 async function main() {
   const [command, ...flags] = process.argv.slice(2)
-  const { DATABASE_PATH } = parseEnv()
+  const config = parseEnv()
+  const { DATABASE_PATH } = config
+  const where = config.DATABASE_URL ? 'the PostgreSQL database at DATABASE_URL' : DATABASE_PATH
   // These two must not open (or create) the database the ordinary way.
-  if (command === 'backup' || command === 'restore') return backupOrRestore(command, flags, DATABASE_PATH)
-  const db = openDatabase(DATABASE_PATH)
+  if (command === 'backup' || command === 'restore') {
+    if (config.DATABASE_URL) {
+      console.error(`db:${command} copies the SQLite file; a PostgreSQL database is backed up and restored with pg_dump and pg_restore.`)
+      process.exitCode = 2
+      return
+    }
+    return backupOrRestore(command, flags, DATABASE_PATH)
+  }
+  const db = openDatabaseAt(databaseLocation(config))
   try {
     switch (command) {
       case 'migrate': {
@@ -47,11 +56,11 @@ async function main() {
         }
         await migrateToLatest(db)
         if (!(await isDatabaseEmpty(db))) {
-          console.log(`${DATABASE_PATH} already holds data; run "npm run db:seed -- --reset" to start over.`)
+          console.log(`${where} already holds data; run "npm run db:seed -- --reset" to start over.`)
           break
         }
         const counts = await seedDemoMarketplace(db)
-        console.log(`Seeded ${DATABASE_PATH}: ${JSON.stringify(counts)}`)
+        console.log(`Seeded ${where}: ${JSON.stringify(counts)}`)
         break
       }
       case 'rules:list': {

@@ -3,11 +3,29 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import SQLite from 'better-sqlite3'
-import { CamelCasePlugin, Kysely, Migrator, NO_MIGRATIONS, SqliteDialect } from 'kysely'
+import {
+  CamelCasePlugin,
+  ColumnDefinitionNode,
+  DataTypeNode,
+  GeneratedNode,
+  Kysely,
+  Migrator,
+  NO_MIGRATIONS,
+  OperationNodeTransformer,
+  PostgresDialect,
+  SqliteDialect,
+  type KyselyPlugin,
+  type TransactionBuilder,
+} from 'kysely'
+import pg from 'pg'
+import { engineOf, isRetryableConflict } from './engine'
 import { migrationProvider } from './migrations/index'
 import type { DB } from './schema'
 
 export type Database = Kysely<DB>
+
+/** Where the marketplace's data lives: a SQLite file (the default) or a PostgreSQL database. */
+export type DatabaseLocation = { url: string; poolSize?: number } | { path: string }
 
 /** Opens (and creates, with its folder) the SQLite file at `file`, or ':memory:'. */
 export function openSqlite(file: string): SQLite.Database {
@@ -106,9 +124,101 @@ export function openDatabase(file: string): Database {
   return kyselyFor(openSqlite(file))
 }
 
+/** The database the configuration names: DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH. */
+export function databaseLocation(config: { DATABASE_URL?: string; DATABASE_POOL_SIZE?: number; DATABASE_PATH: string }): DatabaseLocation {
+  return config.DATABASE_URL ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE } : { path: config.DATABASE_PATH }
+}
+
+/** Opens the database `DATABASE_URL` (PostgreSQL) or `DATABASE_PATH` (SQLite) names. */
+export function openDatabaseAt(location: DatabaseLocation): Database {
+  return 'url' in location ? openPostgres(location.url, location.poolSize) : openDatabase(location.path)
+}
+
+// ---- PostgreSQL -------------------------------------------------------------------------
+
+/**
+ * Whole numbers come back from PostgreSQL as JS numbers, as they do from SQLite: money and ids
+ * are `bigint` columns, and count(*) and sum(…) are bigint and numeric. pg hands those over as
+ * strings (a JS number is exact only to 2^53); a value past that would be a wrong amount, so it
+ * is refused instead of rounded.
+ */
+function exactNumber(text: string): number {
+  const value = Number(text)
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new RangeError(`${text} is too large to read as an exact number`)
+  return value
+}
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return exactNumber
+    return pg.types.getTypeParser(oid, format)
+  },
+}
+
+const MAX_ATTEMPTS = 12
+
+/**
+ * Every write transaction runs SERIALIZABLE, so PostgreSQL gives each the same guarantee
+ * SQLite's single writer does (as if they ran one after another); one that lost a race to a
+ * concurrent one (a serialization failure or a deadlock) is run again here, the one place, after
+ * a short random pause. A transaction's callback may therefore run more than once: it must only
+ * touch the database through the transaction it is given (the write batch asks the same).
+ */
+class PostgresKysely extends Kysely<DB> {
+  override transaction(): TransactionBuilder<DB> {
+    const inner = super.transaction().setIsolationLevel('serializable')
+    const retrying = Object.create(inner) as TransactionBuilder<DB>
+    retrying.execute = async <T>(callback: Parameters<TransactionBuilder<DB>['execute']>[0]): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await inner.execute(callback)) as T
+        } catch (error) {
+          if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 50)))
+        }
+      }
+    }
+    return retrying
+  }
+}
+
+/** The pool behind a PostgreSQL database, kept to end it and for the copy and test tools. */
+const pools = new WeakMap<Kysely<any>, pg.Pool>()
+
+/** Opens a pool of `poolSize` connections to the PostgreSQL database at `url`. */
+export function openPostgres(url: string, poolSize = 10): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes })
+  // An idle connection the server drops (a restart, a proxy's timeout) must not crash the process.
+  pool.on('error', (error) => console.error('A PostgreSQL connection failed while idle:', error.message))
+  const db = new PostgresKysely({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
+  pools.set(db, pool)
+  return db
+}
+
+/**
+ * The migrations name portable column types; PostgreSQL gets its equivalents: every integer is
+ * a `bigint` (money, counts, ids alike), a real a `double precision`, a blob a `bytea`, and an
+ * auto-increment key an identity column (SQLite's `autoincrement` is not PostgreSQL syntax).
+ */
+class PostgresColumnTypes extends OperationNodeTransformer {
+  static readonly types: Record<string, 'bigint' | 'double precision' | 'bytea'> = { integer: 'bigint', real: 'double precision', blob: 'bytea' }
+  protected override transformDataType(node: DataTypeNode): DataTypeNode {
+    const type = PostgresColumnTypes.types[node.dataType]
+    return type ? DataTypeNode.create(type) : node
+  }
+  protected override transformColumnDefinition(node: ColumnDefinitionNode): ColumnDefinitionNode {
+    const column = super.transformColumnDefinition(node)
+    if (!column.autoIncrement) return column
+    return ColumnDefinitionNode.cloneWith(column, { autoIncrement: false, generated: GeneratedNode.create({ byDefault: true, identity: true }) })
+  }
+}
+const postgresColumnTypes: KyselyPlugin = {
+  transformQuery: ({ node }) => new PostgresColumnTypes().transformNode(node),
+  transformResult: async ({ result }) => result,
+}
+
 function migratorFor(db: Kysely<any>) {
   // Migrations speak snake_case to the raw schema; strip the camelCase plugin for them.
-  const raw = db.withoutPlugins()
+  const raw = engineOf(db) === 'postgres' ? db.withoutPlugins().withPlugin(postgresColumnTypes) : db.withoutPlugins()
   return new Migrator({ db: raw, provider: migrationProvider })
 }
 
@@ -140,4 +250,15 @@ export async function rollbackAll(db: Kysely<any>) {
 export function catalogGenerationReader(sqlite: SQLite.Database): () => number {
   const statement = sqlite.prepare('select generation from catalog_stats where id = 1').pluck()
   return () => statement.get() as number
+}
+
+/**
+ * The same generation from PostgreSQL, asked on every request too: another instance's change
+ * moves it in the shared database, so no instance serves a page older than its data.
+ */
+export function postgresGenerationReader(db: Database): () => Promise<number> {
+  const pool = pools.get(db)
+  if (!pool) throw new Error('not a PostgreSQL database opened by openPostgres')
+  const query = { name: 'catalog_generation', text: 'select generation from catalog_stats where id = 1' }
+  return async () => Number((await pool.query<{ generation: number }>(query)).rows[0]!.generation)
 }

@@ -1,4 +1,4 @@
-import { openDatabase, type Database } from '../../db/connection'
+import { databaseLocation, openDatabaseAt, type Database } from '../../db/connection'
 import { env } from './env.server'
 
 // One connection per process; kept on globalThis so a dev rebuild does not open another.
@@ -7,6 +7,6 @@ declare global {
 }
 
 export function getDb(): Database {
-  globalThis.__solidarityDb ??= openDatabase(env().DATABASE_PATH)
+  globalThis.__solidarityDb ??= openDatabaseAt(databaseLocation(env()))
   return globalThis.__solidarityDb
 }

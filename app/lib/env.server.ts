@@ -6,6 +6,7 @@ import { z } from 'zod'
 
 const port = 'must be a whole number between 1 and 65535'
 const descriptor = 'must be the number of a file descriptor this process inherited (3 or more)'
+const poolSize = 'must be a whole number of connections between 2 and 100'
 
 const trustProxy = 'must be false, true, a number of proxies (1), or their addresses or subnets (10.0.0.1, 10.0.0.0/8, loopback, uniquelocal)'
 const namedSubnets = new Set(['loopback', 'linklocal', 'uniquelocal'])
@@ -31,6 +32,31 @@ const EnvSchema = z
       .min(1, 'must be a file path (or :memory:)')
       .refine((p) => !p.endsWith('/'), 'must name a file, not a folder')
       .default('data/solidarity-market.db'),
+    // Set, the marketplace lives in this PostgreSQL database instead of the SQLite file, and
+    // several instances may serve it at once (README: "Running on PostgreSQL").
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .superRefine((v, ctx) => {
+        let url: URL
+        try {
+          url = new URL(v)
+        } catch {
+          return void ctx.addIssue({ code: 'custom', message: 'must be a URL like postgres://user:password@host:5432/database' })
+        }
+        if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+          return void ctx.addIssue({
+            code: 'custom',
+            message: `must be a postgres:// URL (${url.protocol}// is not PostgreSQL; unset it to use the SQLite file at DATABASE_PATH)`,
+          })
+        if (!url.hostname) return void ctx.addIssue({ code: 'custom', message: 'must name the server, like postgres://user@db.example.org:5432/market' })
+        if (url.pathname.length <= 1)
+          ctx.addIssue({ code: 'custom', message: 'must name the database after the server, like postgres://user@host:5432/market' })
+      })
+      .optional(),
+    // Connections each instance keeps to PostgreSQL: two at least (a timed job holds one while it
+    // runs); the server's max_connections must cover every instance's pool.
+    DATABASE_POOL_SIZE: z.coerce.number({ error: poolSize }).int(poolSize).min(2, poolSize).max(100, poolSize).default(10),
     // Several secrets separated by commas rotate: the first signs, every one still verifies.
     SESSION_SECRET: z
       .string()
@@ -91,7 +117,7 @@ const EnvSchema = z
 export type Env = z.infer<typeof EnvSchema>
 
 // Values that must never be echoed into a log line.
-const secretVariables = new Set(['SESSION_SECRET', 'SMTP_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'])
+const secretVariables = new Set(['SESSION_SECRET', 'SMTP_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'DATABASE_URL'])
 
 export class ConfigError extends Error {
   override name = 'ConfigError'

@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely'
+import { engineOf } from '../../db/engine'
 import type { Db } from '../../db/schema'
 
 // The checkout's hot path (placing orders, posting their ledger entries, deciding the buyer's
@@ -10,7 +11,23 @@ import type { Db } from '../../db/schema'
 
 /** Runs one prebuilt statement on `db` or a transaction (see above). */
 export function runPrebuilt<R>(db: Db, text: string, parameters: readonly unknown[]) {
-  return db.executeQuery<R>(CompiledQuery.raw(text, parameters as unknown[]))
+  const engineText = engineOf(db) === 'postgres' ? numberedPlaceholders(text) : text
+  return db.executeQuery<R>(CompiledQuery.raw(engineText, parameters as unknown[]))
+}
+
+// The statements are written with SQLite's `?`; PostgreSQL numbers its parameters ($1, $2, …).
+// The texts hold no `?` of their own (no string literal in them has one), so each `?` is a
+// parameter. Each shape is translated once.
+const numbered = new Map<string, string>()
+function numberedPlaceholders(text: string): string {
+  let translated = numbered.get(text)
+  if (translated === undefined) {
+    let n = 0
+    translated = text.replace(/\?/g, () => `$${++n}`)
+    if (numbered.size >= 500) numbered.delete(numbered.keys().next().value!)
+    numbered.set(text, translated)
+  }
+  return translated
 }
 
 /** `(?, …, ?), …` — `count` rows of `width` placeholders, for a multi-row VALUES or an IN list. */

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely'
+import { definePostgresCompatibility, isPostgres } from './postgres'
 
-// Frozen once landed: later changes go into a new migration.
+// Frozen once landed: later changes go into a new migration. (PostgreSQL branches were added
+// later, changing nothing on SQLite: docs/decisions/0019-postgresql.md.)
 
 const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
 
@@ -38,6 +40,7 @@ const inList = (column: string, values: string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`)
 
 export async function up(db: Kysely<any>): Promise<void> {
+  if (isPostgres(db)) await definePostgresCompatibility(db)
   await db.schema
     .createTable('organisations')
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
@@ -198,4 +201,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('memberships').execute()
   await db.schema.dropTable('people').execute()
   await db.schema.dropTable('organisations').execute()
+  if (isPostgres(db)) {
+    await sql`drop collation nocase`.execute(db)
+    for (const f of ['strftime(text, text)', 'json_valid(text)', 'ifnull(anycompatible, anycompatible)']) await sql.raw(`drop function ${f}`).execute(db)
+  }
 }

@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely'
+import { bumpGeneration, createPostgresTrigger, dropPostgresTrigger, isPostgres } from './postgres'
 
 // Frozen once landed. The ethical-preference score's rules documents, one stored score per
 // offer (with the rules version it was computed with) and the full-text index of the catalog.
+// PostgreSQL branches were added later, changing nothing on SQLite (docs/decisions/0019-postgresql.md).
 
 const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
 const earnedColumns = [
@@ -103,6 +105,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.insertInto('catalog_stats').values({ id: 1, generation: 0, listed_count: 0 }).execute()
   const listedDelta = { insert: 'new.listed', update: 'new.listed - old.listed', delete: '- old.listed' }
+  if (isPostgres(db)) return upPostgres(db, listedDelta)
   for (const [event, delta] of Object.entries(listedDelta)) {
     await sql
       .raw(`create trigger offer_scores_stats_${event} after ${event} on offer_scores begin
@@ -157,7 +160,98 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 }
 
+/**
+ * The same triggers on PostgreSQL, and the search index as a tsvector per offer under a GIN
+ * index (the catalog's search seam, app/modules/catalog/search.server.ts, queries it).
+ */
+async function upPostgres(db: Kysely<any>, listedDelta: Record<string, string>): Promise<void> {
+  for (const [event, delta] of Object.entries(listedDelta)) {
+    await createPostgresTrigger(db, `offer_scores_stats_${event}`, {
+      timing: 'after',
+      events: event,
+      table: 'offer_scores',
+      forEach: 'row',
+      body: `update catalog_stats set generation = generation + 1, listed_count = listed_count + (${delta}) where id = 1;`,
+    })
+  }
+  for (const table of generationTables) {
+    for (const event of ['insert', 'update', 'delete']) {
+      await createPostgresTrigger(db, `${table}_generation_${event}`, { timing: 'after', events: event, table, forEach: 'statement', body: bumpGeneration })
+    }
+  }
+  await createPostgresTrigger(db, 'offer_scores_offer_facets', {
+    timing: 'after',
+    events: 'update of kind, category_id, licence_code, organisation_id',
+    table: 'offers',
+    forEach: 'row',
+    body: `update offer_scores set kind = new.kind, category_id = new.category_id, licence_code = new.licence_code,
+      legal_form = (select legal_form from organisations where id = new.organisation_id),
+      country_code = (select country_code from organisations where id = new.organisation_id)
+    where offer_id = new.id;`,
+  })
+  await createPostgresTrigger(db, 'offer_scores_organisation_facets', {
+    timing: 'after',
+    events: 'update of legal_form, country_code',
+    table: 'organisations',
+    forEach: 'row',
+    body: `update offer_scores set legal_form = new.legal_form, country_code = new.country_code
+    where offer_id in (select id from offers where organisation_id = new.id);`,
+  })
+
+  // One document per offer: its title, description and producer, case- and accent-folded
+  // ('simple' keeps every word, as FTS5's unicode61 tokenizer does; no language's stemming).
+  await sql`create table offer_search (offer_id bigint primary key, document tsvector not null)`.execute(db)
+  await sql`create index offer_search_document_idx on offer_search using gin (document)`.execute(db)
+  await sql`create function offer_search_document(title text, description text, producer text) returns tsvector
+    language sql stable as $$ select to_tsvector('simple', unaccent(concat_ws(' ', title, description, producer))) $$`.execute(db)
+  await sql`insert into offer_search (offer_id, document)
+    select o.id, offer_search_document(o.title, o.description, org.name) from offers o join organisations org on org.id = o.organisation_id`.execute(db)
+  const upsert = `insert into offer_search (offer_id, document)
+    values (new.id, offer_search_document(new.title, new.description, (select name from organisations where id = new.organisation_id)))
+    on conflict (offer_id) do update set document = excluded.document;`
+  await createPostgresTrigger(db, 'offers_search_insert', { timing: 'after', events: 'insert', table: 'offers', forEach: 'row', body: upsert })
+  await createPostgresTrigger(db, 'offers_search_update', {
+    timing: 'after',
+    events: 'update of title, description, organisation_id',
+    table: 'offers',
+    forEach: 'row',
+    body: upsert,
+  })
+  await createPostgresTrigger(db, 'offers_search_delete', {
+    timing: 'after',
+    events: 'delete',
+    table: 'offers',
+    forEach: 'row',
+    body: 'delete from offer_search where offer_id = old.id;',
+  })
+  await createPostgresTrigger(db, 'organisations_search_rename', {
+    timing: 'after',
+    events: 'update of name',
+    table: 'organisations',
+    forEach: 'row',
+    body: `update offer_search s set document = offer_search_document(o.title, o.description, new.name)
+      from offers o where o.organisation_id = new.id and s.offer_id = o.id;`,
+  })
+}
+
+async function downPostgres(db: Kysely<any>): Promise<void> {
+  for (const table of generationTables) {
+    for (const event of ['insert', 'update', 'delete']) await dropPostgresTrigger(db, `${table}_generation_${event}`, table)
+  }
+  for (const event of ['insert', 'update', 'delete']) await dropPostgresTrigger(db, `offer_scores_stats_${event}`, 'offer_scores')
+  await db.schema.dropTable('catalog_stats').execute()
+  await dropPostgresTrigger(db, 'offer_scores_organisation_facets', 'organisations')
+  await dropPostgresTrigger(db, 'offer_scores_offer_facets', 'offers')
+  await dropPostgresTrigger(db, 'organisations_search_rename', 'organisations')
+  for (const event of ['delete', 'update', 'insert']) await dropPostgresTrigger(db, `offers_search_${event}`, 'offers')
+  await sql`drop table offer_search`.execute(db)
+  await sql`drop function offer_search_document(text, text, text)`.execute(db)
+  await db.schema.dropTable('offer_scores').execute()
+  await db.schema.dropTable('score_rules').execute()
+}
+
 export async function down(db: Kysely<any>): Promise<void> {
+  if (isPostgres(db)) return downPostgres(db)
   for (const table of generationTables) {
     for (const event of ['insert', 'update', 'delete']) await sql.raw(`drop trigger ${table}_generation_${event}`).execute(db)
   }

@@ -1,8 +1,10 @@
 import { sql, type Kysely } from 'kysely'
+import { bumpGeneration, createPostgresTrigger, dropPostgresTrigger, isPostgres } from './postgres'
 
 // Frozen once landed. Accounts (passwords, sessions, login attempts, password resets),
 // organisation invitations, and verification: claim review, peer attestations, challenges
 // and the audit trail an organisation can read.
+// PostgreSQL branches were added later, changing nothing on SQLite (docs/decisions/0019-postgresql.md).
 
 const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
 
@@ -90,6 +92,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Public organisation pages list current attestations: a new one must move the catalog
   // generation so no cached page hides it (see app/lib/page-cache.server.ts).
   for (const event of ['insert', 'update', 'delete']) {
+    if (isPostgres(db)) {
+      await createPostgresTrigger(db, `attestations_generation_${event}`, { timing: 'after', events: event, table: 'attestations', forEach: 'statement', body: bumpGeneration })
+      continue
+    }
     await sql
       .raw(`create trigger attestations_generation_${event} after ${event} on attestations begin
         update catalog_stats set generation = generation + 1 where id = 1;
@@ -129,7 +135,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('audit_events').execute()
   await db.schema.dropTable('challenges').execute()
-  for (const event of ['insert', 'update', 'delete']) await sql.raw(`drop trigger attestations_generation_${event}`).execute(db)
+  for (const event of ['insert', 'update', 'delete']) {
+    if (isPostgres(db)) await dropPostgresTrigger(db, `attestations_generation_${event}`, 'attestations')
+    else await sql.raw(`drop trigger attestations_generation_${event}`).execute(db)
+  }
   await db.schema.dropTable('attestations').execute()
   await db.schema.alterTable('evidence_claims').dropColumn('review_status').execute()
   await db.schema.alterTable('evidence_claims').dropColumn('status').execute()

@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely'
+import { createPostgresTrigger, dropPostgresTrigger, isPostgres } from './postgres'
 
 // Frozen once landed. Commons resources, carts, checkouts and orders, payments, refunds,
 // Stripe's event log and the double-entry ledger.
+// PostgreSQL branches were added later, changing nothing on SQLite (docs/decisions/0019-postgresql.md).
 
 const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
 const currency = (column: string) => sql.raw(`length(${column}) = 3 and ${column} = upper(${column})`)
@@ -223,6 +225,16 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   for (const table of ['journal_entries', 'postings']) {
     for (const event of ['update', 'delete']) {
+      if (isPostgres(db)) {
+        await createPostgresTrigger(db, `${table}_append_only_${event}`, {
+          timing: 'before',
+          events: event,
+          table,
+          forEach: 'row',
+          body: "raise exception 'the ledger is append-only: correct it with a reversing entry';",
+        })
+        continue
+      }
       await sql
         .raw(
           `create trigger ${table}_append_only_${event} before ${event} on ${table} begin
@@ -236,7 +248,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['journal_entries', 'postings']) {
-    for (const event of ['update', 'delete']) await sql.raw(`drop trigger ${table}_append_only_${event}`).execute(db)
+    for (const event of ['update', 'delete']) {
+      if (isPostgres(db)) await dropPostgresTrigger(db, `${table}_append_only_${event}`, table)
+      else await sql.raw(`drop trigger ${table}_append_only_${event}`).execute(db)
+    }
   }
   await db.schema.dropTable('postings').execute()
   await db.schema.dropTable('journal_entries').execute()

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely'
+import { bumpGeneration, createPostgresTrigger, dropPostgresTrigger, isPostgres } from './postgres'
 
 // Frozen once landed. The co-op workspace: offer images, the stock history, and shipping.
+// PostgreSQL branches were added later, changing nothing on SQLite (docs/decisions/0019-postgresql.md).
 
 const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
 
@@ -43,6 +45,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Images show on cached catalog and offer pages: any change must move the generation.
   for (const event of ['insert', 'update', 'delete']) {
+    if (isPostgres(db)) {
+      await createPostgresTrigger(db, `offer_images_generation_${event}`, { timing: 'after', events: event, table: 'offer_images', forEach: 'statement', body: bumpGeneration })
+      continue
+    }
     await sql
       .raw(`create trigger offer_images_generation_${event} after ${event} on offer_images begin
         update catalog_stats set generation = generation + 1 where id = 1;
@@ -52,7 +58,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const event of ['insert', 'update', 'delete']) await sql.raw(`drop trigger offer_images_generation_${event}`).execute(db)
+  for (const event of ['insert', 'update', 'delete']) {
+    if (isPostgres(db)) await dropPostgresTrigger(db, `offer_images_generation_${event}`, 'offer_images')
+    else await sql.raw(`drop trigger offer_images_generation_${event}`).execute(db)
+  }
   await db.schema.alterTable('orders').dropColumn('shipping_note').execute()
   await db.schema.alterTable('orders').dropColumn('shipped_at').execute()
   await db.schema.dropTable('stock_adjustments').execute()

@@ -1,10 +1,12 @@
 import { sql, type Kysely } from 'kysely'
+import { bumpGeneration, createPostgresTrigger, dropPostgresTrigger, isPostgres } from './postgres'
 
 // Frozen once landed. A sale moves an offer's stock; with the generation bumped on every
 // update of `offers`, each sale threw away every cached catalog page and the in-memory
 // ranking. Stock alone no longer moves it: cached public pages may show a stock figure up to
 // the page cache's 60 s old (signed-in buyers, who bypass the cache, always see it live, and
 // the checkout's guarded update is what decides a sale).
+// PostgreSQL branches were added later, changing nothing on SQLite (docs/decisions/0019-postgresql.md).
 
 const offerColumnsButStock = [
   'slug',
@@ -29,6 +31,11 @@ const offerColumnsButStock = [
 ]
 
 export async function up(db: Kysely<any>): Promise<void> {
+  if (isPostgres(db)) {
+    await dropPostgresTrigger(db, 'offers_generation_update', 'offers')
+    const events = `update of ${offerColumnsButStock.join(', ')}`
+    return createPostgresTrigger(db, 'offers_generation_update', { timing: 'after', events, table: 'offers', forEach: 'statement', body: bumpGeneration })
+  }
   await sql`drop trigger offers_generation_update`.execute(db)
   await sql
     .raw(`create trigger offers_generation_update after update of ${offerColumnsButStock.join(', ')} on offers begin
@@ -38,6 +45,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  if (isPostgres(db)) {
+    await dropPostgresTrigger(db, 'offers_generation_update', 'offers')
+    return createPostgresTrigger(db, 'offers_generation_update', { timing: 'after', events: 'update', table: 'offers', forEach: 'statement', body: bumpGeneration })
+  }
   await sql`drop trigger offers_generation_update`.execute(db)
   await sql
     .raw(`create trigger offers_generation_update after update on offers begin

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { createPostgresTrigger, dropPostgresTrigger, isPostgres } from './postgres'
 
 // Frozen once landed. Issue 12, the money side of reciprocity:
 // - Each order records under which standing its buyer organisation was classed when it was
@@ -11,6 +12,7 @@ import { sql, type Kysely } from 'kysely'
 //   so it is paid by card or invoice like any order and nothing is edited in place.
 // - No credit-normal balance (a commons fund, what a buyer is owed, what a producer is owed)
 //   ever goes below zero: the trigger refuses the posting that would take it there.
+// PostgreSQL branches were added later, changing nothing on SQLite (docs/decisions/0019-postgresql.md).
 
 const bases = `'personal', 'for_profit_form', 'awaiting_verification', 'overturned_claim', 'evidenced'`
 
@@ -30,6 +32,20 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Only debits can lower a credit-normal balance, so only they are checked: the checkout's
   // own postings (receivable and awaiting settlement) pass the WHEN test on one lookup.
+  if (isPostgres(db)) {
+    // PostgreSQL's WHEN takes no query: the lookup moves into the function.
+    return createPostgresTrigger(db, 'postings_no_overdraft', {
+      timing: 'after',
+      events: 'insert',
+      table: 'postings',
+      forEach: 'row',
+      when: 'new.amount > 0',
+      body: `if (select kind from ledger_accounts where id = new.account_id) in ('commons_fund', 'buyer_credit', 'producer_payable')
+          and (select sum(amount) from postings where account_id = new.account_id) > 0 then
+        raise exception 'overdraft: a fund, buyer credit or producer balance cannot go below zero';
+      end if;`,
+    })
+  }
   await sql`create trigger postings_no_overdraft after insert on postings
     when new.amount > 0 and (select kind from ledger_accounts where id = new.account_id) in ('commons_fund', 'buyer_credit', 'producer_payable')
     begin
@@ -39,7 +55,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop trigger postings_no_overdraft`.execute(db)
+  if (isPostgres(db)) await dropPostgresTrigger(db, 'postings_no_overdraft', 'postings')
+  else await sql`drop trigger postings_no_overdraft`.execute(db)
   await db.schema.dropIndex('orders_buyer_organisation_idx').execute()
   await db.schema.dropIndex('orders_class_claim_idx').execute()
   await db.schema.dropIndex('orders_back_charge_unique').execute()

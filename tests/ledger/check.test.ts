@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { dropGuardTrigger } from '../support/db'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { decideDisbursement, requestDisbursement } from '../../app/modules/funds/disbursements.server'
 import { checkLedger } from '../../app/modules/ledger/check.server'
@@ -190,7 +190,7 @@ describe('ledger:check', () => {
   it('finds an account whose balance has the wrong sign', async () => {
     // The database refuses such a posting today (a trigger); books written before it, or a
     // hand edit with the trigger dropped, are what this check is for.
-    await sql`drop trigger if exists postings_no_overdraft`.execute(m.db)
+    await dropGuardTrigger(m.db, 'postings_no_overdraft', 'postings')
     const producer = await account({ kind: 'producer_payable', organisationId: m.weavers.id, ...eur })
     await rawEntry({ kind: 'settlement' }, [
       { accountId: producer, amount: 3000 },

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { dropGuardTrigger } from '../support/db'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { checkLedger } from '../../app/modules/ledger/check.server'
 import { balanceOf, postEntry } from '../../app/modules/ledger/ledger.server'
@@ -271,7 +271,7 @@ describe('funds never go below zero', () => {
   })
 
   it('ledger:check reports a fund whose balance is below zero (books written before the guard)', async () => {
-    await sql`drop trigger postings_no_overdraft`.execute(m.db)
+    await dropGuardTrigger(m.db, 'postings_no_overdraft', 'postings')
     await postEntry(
       m.db,
       {

@@ -7,7 +7,8 @@ import { toEvidenceLine, type EvidenceLine } from '../evidence/evidence'
 import { getStoredScore, type StoredScore } from '../scoring/scores.server'
 import { coverImages, listOfferImages, type CoverImage } from '../listings/images.server'
 import { catalogStats, rankByWeights } from './ranking-snapshot.server'
-import { CATALOG_PAGE_SIZE, COUNT_CAP, toFtsQuery, type CatalogQuery, type RankingView } from './query'
+import { CATALOG_PAGE_SIZE, COUNT_CAP, searchWords, type CatalogQuery, type RankingView } from './query'
+import { matchingOfferIds, searchedScores } from './search.server'
 import { clock } from '../../lib/clock'
 
 export interface ProducerRef {
@@ -141,10 +142,10 @@ export async function listCatalog(db: Db, query: CatalogQuery, view: RankingView
   if (query.category && !category) throw new AppError('invalid_input', `There is no category "${query.category}" in this catalog.`)
   if (query.licence && !licence) throw new AppError('invalid_input', `There is no licence "${query.licence}" in this catalog.`)
 
-  let fts: string | null = null
+  let words: string[] | null = null
   if (query.q !== undefined) {
-    fts = toFtsQuery(query.q)
-    if (!fts) return empty('Your search has no letters or digits in it, so nothing matches. Try a word.')
+    words = searchWords(query.q)
+    if (!words) return empty('Your search has no letters or digits in it, so nothing matches. Try a word.')
   }
 
   const offset = (page - 1) * CATALOG_PAGE_SIZE
@@ -154,9 +155,7 @@ export async function listCatalog(db: Db, query: CatalogQuery, view: RankingView
   let pageRows: { offerId: number; viewScore: number | null }[]
 
   if (view.weights) {
-    const among = fts
-      ? new Set((await sql<{ id: number }>`select rowid as id from offer_search where offer_search match ${fts}`.execute(db)).rows.map((r) => r.id))
-      : undefined
+    const among = words ? await matchingOfferIds(db, words) : undefined
     const ranked = await rankByWeights(
       db,
       view.weights,
@@ -176,6 +175,7 @@ export async function listCatalog(db: Db, query: CatalogQuery, view: RankingView
     hasNextPage = offset + CATALOG_PAGE_SIZE < total
     pageRows = ranked.offerIds.map((offerId, i) => ({ offerId, viewScore: ranked.viewScores[i]! }))
   } else {
+    const search = words ? searchedScores(db, words) : null
     const conditions = [
       sql`s.listed = 1`,
       ...(query.minScore !== undefined ? [sql`s.score >= ${query.minScore}`] : []),
@@ -184,19 +184,18 @@ export async function listCatalog(db: Db, query: CatalogQuery, view: RankingView
       ...(licence ? [sql`s.licence_code = ${licence.code}`] : []),
       ...(query.legalForm ? [sql`s.legal_form = ${query.legalForm}`] : []),
       ...(query.country ? [sql`s.country_code = ${query.country}`] : []),
-      ...(fts ? [sql`offer_search match ${fts}`] : []),
+      ...(search ? [search.match] : []),
     ]
-    // A search starts from its matches (CROSS JOIN fixes that order); otherwise the ranking
-    // indexes of offer_scores, which also carry every filter facet, answer on their own. The
-    // planner prefers the table's rowid for the join; the narrow covering index reads far less.
-    const from = fts ? sql`offer_search f cross join offer_scores s indexed by offer_scores_search_idx on s.offer_id = f.rowid` : sql`offer_scores s`
+    // A search starts from its matches (search.server.ts); otherwise the ranking indexes of
+    // offer_scores, which also carry every filter facet, answer on their own.
+    const from = search ? search.from : sql`offer_scores s`
     const where = sql.join(conditions, sql` and `)
     const unfiltered = conditions.length === 1
     const [counted, pageResult] = await Promise.all([
       unfiltered
         ? catalogStats(db).then((stats) => stats.listedCount)
         : // Counting stops at the cap: "more than 10,000" is as useful as the exact figure, and cheap.
-          sql<{ total: number }>`select count(*) as total from (select 1 from ${from} where ${where} limit ${COUNT_CAP + 1})`
+          sql<{ total: number }>`select count(*) as total from (select 1 from ${from} where ${where} limit ${COUNT_CAP + 1}) as matches`
             .execute(db)
             .then((r) => r.rows[0]?.total ?? 0),
       sql<{ offerId: number }>`select s.offer_id as offer_id from ${from} where ${where}

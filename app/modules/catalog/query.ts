@@ -77,14 +77,16 @@ export function rankingView(query: Pick<CatalogQuery, 'view' | 'weights'>, remem
   return remembered ?? { name: 'community', weights: null }
 }
 
-/** Turns what a person typed into a safe FTS5 query: words only, each quoted, the last one a prefix. */
-export function toFtsQuery(text: string): string | null {
+/**
+ * The words of what a person typed, for the catalog's search (search.server.ts): letters and
+ * digits only, so nothing in them is read as a search operator; null when there are none.
+ */
+export function searchWords(text: string): string[] | null {
   const words = text
     .normalize('NFKC')
     .match(/[\p{L}\p{N}]+/gu)
     ?.slice(0, 12)
-  if (!words?.length) return null
-  return words.map((w, i) => `"${w.slice(0, 50)}"${i === words.length - 1 ? '*' : ''}`).join(' ')
+  return words?.length ? words.map((w) => w.slice(0, 50)) : null
 }
 
 /**

@@ -69,7 +69,7 @@ export async function getFundSummary(db: Kysely<DB>, slug: string, limit = 20): 
           (eb) =>
             eb
               .selectFrom('orderLines as l')
-              .select(sql<string>`group_concat(l.offer_title, '\u001f')`.as('t'))
+              .select(sql<string>`string_agg(l.offer_title, '\u001f')`.as('t'))
               .whereRef('l.orderId', '=', 'e.orderId')
               .where((w) => w.or([w('l.commonsFundId', '=', fund.id), w('l.infrastructureFundId', '=', fund.id)]))
               .as('offers'),
@@ -228,7 +228,7 @@ export async function fundLedger(db: Kysely<DB>, fundId: number, range: { from?:
       (eb) =>
         eb
           .selectFrom('orderLines as l')
-          .select(sql<string>`group_concat(l.offer_title, '\u001f')`.as('t'))
+          .select(sql<string>`string_agg(l.offer_title, '\u001f')`.as('t'))
           .whereRef('l.orderId', '=', 'e.orderId')
           .where((w) => w.or([w('l.commonsFundId', '=', fundId), w('l.infrastructureFundId', '=', fundId)]))
           .as('offers'),

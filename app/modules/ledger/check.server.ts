@@ -52,7 +52,7 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
         select account_id, amount from postings where entry_id = r.id
         union all
         select account_id, amount from postings where entry_id = r.reverses_entry_id
-      ) group by account_id having sum(amount) <> 0
+      ) as mirrored group by account_id having sum(amount) <> 0
     )`.execute(db)
   for (const r of badReversals.rows) problems.push(`Entry ${r.id} claims to reverse another entry but does not mirror it.`)
 
@@ -170,7 +170,7 @@ export async function checkLedger(db: Kysely<DB>): Promise<LedgerCheck> {
     from ledger_accounts a join postings p on p.account_id = a.id
     left join commons_funds f on f.id = a.commons_fund_id left join organisations o on o.id = a.organisation_id
     where a.kind in ('commons_fund', 'buyer_credit', 'producer_payable', 'payment_clearing', 'disbursements')
-    group by a.id
+    group by a.id, f.name, o.name
     having (a.kind in ('commons_fund', 'buyer_credit', 'producer_payable') and sum(p.amount) > 0)
         or (a.kind in ('payment_clearing', 'disbursements') and sum(p.amount) < 0)`.execute(db)
   for (const w of wrongSign.rows) {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { DeliveryMode, OfferKind, OfferStatus, Db } from '../../../db/schema'
+import { containsText } from '../../lib/like'
 import { tierPrices, type TierPrices } from '../pricing/pricing'
 import { organisationBySlug, requireMembership } from '../organisations/membership.server'
 import { getStoredScore, type StoredScore } from '../scoring/scores.server'
@@ -65,7 +66,7 @@ export async function listListings(db: Db, actor: Actor, filter: ListingFilter) 
   let query = db.selectFrom('offers as o').where('o.organisationId', '=', actor.organisationId)
   if (filter.status !== 'all') query = query.where('o.status', '=', filter.status)
   // A title search within one organisation's listings: few enough rows that LIKE is plenty.
-  if (filter.q) query = query.where(sql<boolean>`o.title like ${`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`)
+  if (filter.q) query = query.where(containsText(sql.ref('o.title'), filter.q))
   const offset = (filter.page - 1) * LISTINGS_PAGE_SIZE
   const [counted, rows] = await Promise.all([
     query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),

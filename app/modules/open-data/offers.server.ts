@@ -4,7 +4,8 @@ import type { Db } from '../../../db/schema'
 import { toDecimalString } from '../../lib/money'
 import { spreadsheetSafe } from '../../lib/spreadsheet'
 import { accessFeeShares } from '../pricing/pricing'
-import { COUNT_CAP, toFtsQuery } from '../catalog/query'
+import { COUNT_CAP, searchWords } from '../catalog/query'
+import { searchedScores, type SearchWords } from '../catalog/search.server'
 import { catalogStats } from '../catalog/ranking-snapshot.server'
 import { offerCardQuery } from '../catalog/catalog.server'
 import { decodeCursor, encodeCursor, fingerprintOf } from './cursor.server'
@@ -52,7 +53,7 @@ export interface OffersPage {
 interface Resolved {
   filters: OfferFilters
   categoryId: number | undefined
-  fts: string | null
+  words: SearchWords | null
   /** the search has no words in it: nothing can match */
   empty: boolean
 }
@@ -64,12 +65,13 @@ async function resolveFilters(db: Db, filters: OfferFilters): Promise<Resolved> 
   ])
   if (filters.category && !category) throw badParameter('category', `There is no category "${filters.category}" in this catalog.`)
   if (filters.licence && !licence) throw badParameter('licence', `There is no licence "${filters.licence}" in this catalog.`)
-  const fts = filters.q === undefined ? null : toFtsQuery(filters.q)
-  return { filters, categoryId: category?.id, fts, empty: filters.q !== undefined && fts === null }
+  const words = filters.q === undefined ? null : searchWords(filters.q)
+  return { filters, categoryId: category?.id, words, empty: filters.q !== undefined && words === null }
 }
 
-function rankedFrom(r: Resolved, after: [number, number] | null) {
+function rankedFrom(db: Db, r: Resolved, after: [number, number] | null) {
   const f = r.filters
+  const search = r.words ? searchedScores(db, r.words) : null
   const conditions = [
     sql`s.listed = 1`,
     ...(f.minScore !== undefined ? [sql`s.score >= ${f.minScore}`] : []),
@@ -78,26 +80,28 @@ function rankedFrom(r: Resolved, after: [number, number] | null) {
     ...(f.licence ? [sql`s.licence_code = ${f.licence}`] : []),
     ...(f.legalForm ? [sql`s.legal_form = ${f.legalForm}`] : []),
     ...(f.country ? [sql`s.country_code = ${f.country}`] : []),
-    ...(r.fts ? [sql`offer_search match ${r.fts}`] : []),
+    ...(search ? [search.match] : []),
     // "score <= x" lets the ranking index start at the position; only ties at x are skipped row by row.
     ...(after ? [sql`s.score <= ${after[0]}`, sql`(s.score < ${after[0]} or s.offer_id > ${after[1]})`] : []),
   ]
-  // As listCatalog: a search starts from its matches through the narrow covering index.
-  const from = r.fts ? sql`offer_search f cross join offer_scores s indexed by offer_scores_search_idx on s.offer_id = f.rowid` : sql`offer_scores s`
+  // As listCatalog: a search starts from its matches (search.server.ts).
+  const from = search ? search.from : sql`offer_scores s`
   return { from, where: sql.join(conditions, sql` and `), unfiltered: conditions.length === 1 }
 }
 
 async function rankedIds(db: Db, r: Resolved, after: [number, number] | null, limit: number): Promise<{ offerId: number; score: number }[]> {
-  const { from, where } = rankedFrom(r, after)
+  const { from, where } = rankedFrom(db, r, after)
   const rows = await sql<{ offerId: number; score: number }>`select s.offer_id as offer_id, s.score as score from ${from} where ${where}
     order by s.score desc, s.offer_id limit ${limit}`.execute(db)
   return rows.rows
 }
 
 async function countEstimate(db: Db, r: Resolved): Promise<{ count: number; exact: boolean }> {
-  const { from, where, unfiltered } = rankedFrom(r, null)
+  const { from, where, unfiltered } = rankedFrom(db, r, null)
   if (unfiltered) return { count: (await catalogStats(db)).listedCount, exact: true }
-  const counted = await sql<{ total: number }>`select count(*) as total from (select 1 from ${from} where ${where} limit ${COUNT_CAP + 1})`.execute(db)
+  const counted = await sql<{ total: number }>`select count(*) as total from (select 1 from ${from} where ${where} limit ${COUNT_CAP + 1}) as matches`.execute(
+    db,
+  )
   const n = counted.rows[0]?.total ?? 0
   return { count: Math.min(n, COUNT_CAP), exact: n <= COUNT_CAP }
 }

@@ -285,13 +285,13 @@ export async function listPurchases(
         eb
           .selectFrom('orders as o')
           .innerJoin('organisations as org', 'org.id', 'o.organisationId')
-          .select(sql<string>`group_concat(org.name, '\u001f')`.as('names'))
+          .select(sql<string>`string_agg(org.name, '\u001f')`.as('names'))
           .whereRef('o.checkoutId', '=', 'c.id')
           .as('producers'),
       (eb) =>
         eb
           .selectFrom('orders as o')
-          .select(sql<string>`group_concat(o.status)`.as('s'))
+          .select(sql<string>`string_agg(o.status, ',')`.as('s'))
           .whereRef('o.checkoutId', '=', 'c.id')
           .as('statuses'),
       (eb) =>

@@ -98,7 +98,7 @@ export async function salesDashboard(db: Kysely<DB>, personId: number, organisat
         sql<number>`sum(l.unit_price * l.quantity)`.as('revenue'),
         sql<number>`sum((l.unit_price - l.commoner_price) * l.quantity)`.as('fees'),
       ])
-      .groupBy('l.offerId')
+      .groupBy(['l.offerId', 'f.slug', 'f.title'])
       .orderBy('revenue', 'desc')
       .orderBy('l.offerId')
       .limit(10)

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { CheckoutProvider, DB, OrderStatus, ReciprocityClassName } from '../../../db/schema'
+import { containsText } from '../../lib/like'
 import { type Money, money } from '../../lib/money'
 import { requireMembership } from '../organisations/membership.server'
 import { orderReference } from './reference'
@@ -62,8 +63,7 @@ export async function listSales(
     base = base.where('o.checkoutId', '=', Number(reference[1]))
     if (reference[2]) base = base.where('o.id', '=', Number(reference[2]))
   } else if (filter.q) {
-    // instr, not like: a name with % or _ in it matches literally
-    base = base.where(sql<boolean>`instr(lower(p.display_name), lower(${filter.q.trim()})) > 0`)
+    base = base.where(containsText(sql.ref('p.display_name'), filter.q.trim()))
   }
   const { n } = await base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()
   const rows = await base

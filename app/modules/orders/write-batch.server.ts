@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { engineOf } from '../../../db/engine'
 import type { DB } from '../../../db/schema'
 
 // Group commit for checkouts (issue 5). On SQLite in WAL mode a commit costs more than the
@@ -19,6 +20,11 @@ import type { DB } from '../../../db/schema'
 // updates stay guarded, and an idempotency key repeated within one batch finds the checkout the
 // earlier unit placed. Kysely's SQLite driver serialises everything on its one connection, so
 // while a batch is written other queries wait, as they did for a single checkout.
+//
+// On PostgreSQL each unit is its own transaction: the pool runs several at once on several
+// connections, and the server's group commit shares a WAL flush among concurrent commits, so
+// there is nothing to batch (and one unit's serialization failure must not take the others'
+// work with it: it is retried alone, by the connection's transaction()).
 
 /** Most units of work in one transaction: bounds one batch's latency and its WAL growth. */
 export const MAX_BATCH = 32
@@ -49,6 +55,7 @@ const batchers = new WeakMap<Kysely<DB>, Batcher>()
  * call runs in a later batch, which cannot start before this one ends).
  */
 export function inWriteBatch<T>(db: Kysely<DB>, work: Work<T>): Promise<T> {
+  if (engineOf(db) === 'postgres') return db.transaction().execute(work)
   let batcher = batchers.get(db)
   if (!batcher) {
     batcher = { queue: [], busy: false }
