@@ -1,8 +1,19 @@
 import path from 'node:path'
 import { defineConfig } from 'vitest/config'
 
-// Tests of what only the SQLite engine has; every other test also runs on PostgreSQL.
-const sqliteOnlyTests: string[] = []
+// Tests of what only the SQLite engine has, or that start the server or the CLI on a SQLite file
+// of their own; every other test also runs on PostgreSQL.
+const sqliteOnlyTests = [
+  'tests/db/backup.test.ts', // the online copy of the SQLite file (PostgreSQL: pg_dump)
+  'tests/db/connection.test.ts', // WAL checkpoints and BEGIN IMMEDIATE
+  'tests/db/copy.test.ts', // copies a SQLite file into PostgreSQL: the same test either way
+  'tests/orders/write-batch.test.ts', // SQLite's group commit (PostgreSQL commits each checkout alone)
+  'tests/orders/oversell.test.ts', // threads racing on one SQLite file (postgres-instances races two servers)
+  'tests/server/start.test.ts',
+  'tests/server/graceful-stop.test.ts',
+  'tests/http/status.test.ts',
+  'tests/accounts/steward-cli.test.ts',
+]
 
 export default defineConfig({
   resolve: { alias: { '~': path.resolve(import.meta.dirname, 'app') } },
@@ -18,7 +29,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/**/*.test.{ts,tsx}'],
-          exclude: ['tests/e2e/**'],
+          // *.pg.test.ts need the PostgreSQL server: npm run test:pg runs them.
+          exclude: ['tests/e2e/**', 'tests/**/*.pg.test.ts'],
           // SQLite, whatever the shell says: `npm run test:pg` is the PostgreSQL run.
           env: { DATABASE_URL: '' },
           testTimeout: 60_000,

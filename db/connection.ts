@@ -14,6 +14,7 @@ import {
   OperationNodeTransformer,
   PostgresDialect,
   SqliteDialect,
+  sql,
   type KyselyPlugin,
   type TransactionBuilder,
 } from 'kysely'
@@ -216,10 +217,14 @@ const postgresColumnTypes: KyselyPlugin = {
   transformResult: async ({ result }) => result,
 }
 
-function migratorFor(db: Kysely<any>) {
+async function migratorFor(db: Kysely<any>) {
   // Migrations speak snake_case to the raw schema; strip the camelCase plugin for them.
-  const raw = engineOf(db) === 'postgres' ? db.withoutPlugins().withPlugin(postgresColumnTypes) : db.withoutPlugins()
-  return new Migrator({ db: raw, provider: migrationProvider })
+  if (engineOf(db) !== 'postgres') return new Migrator({ db: db.withoutPlugins(), provider: migrationProvider })
+  // Kysely looks for its migration tables in any schema unless told which: name the one the
+  // connection works in (its search_path's first), so two marketplaces in two schemas of one
+  // database (the PostgreSQL tests do this) each keep their own.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
+  return new Migrator({ db: db.withoutPlugins().withPlugin(postgresColumnTypes), provider: migrationProvider, migrationTableSchema: rows[0]!.schema })
 }
 
 function unwrap(result: Awaited<ReturnType<Migrator['migrateToLatest']>>) {
@@ -232,15 +237,15 @@ function unwrap(result: Awaited<ReturnType<Migrator['migrateToLatest']>>) {
 }
 
 export async function migrateToLatest(db: Kysely<any>) {
-  return unwrap(await migratorFor(db).migrateToLatest())
+  return unwrap(await (await migratorFor(db)).migrateToLatest())
 }
 
 export async function rollbackOne(db: Kysely<any>) {
-  return unwrap(await migratorFor(db).migrateDown())
+  return unwrap(await (await migratorFor(db)).migrateDown())
 }
 
 export async function rollbackAll(db: Kysely<any>) {
-  return unwrap(await migratorFor(db).migrateTo(NO_MIGRATIONS))
+  return unwrap(await (await migratorFor(db)).migrateTo(NO_MIGRATIONS))
 }
 
 /**

@@ -9,7 +9,7 @@ const tsx = path.join(projectRoot, 'node_modules/.bin/tsx')
 function grant(databasePath: string, ...args: string[]) {
   const run = spawnSync(tsx, ['db/cli.ts', 'steward:grant', ...args], {
     cwd: projectRoot,
-    env: { ...process.env, DATABASE_PATH: databasePath },
+    env: { ...process.env, DATABASE_URL: '', DATABASE_PATH: databasePath },
     encoding: 'utf8',
   })
   return { code: run.status, out: `${run.stdout}${run.stderr}`.trim() }

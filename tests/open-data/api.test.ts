@@ -272,8 +272,9 @@ describe('GET /api/v1/funds/:id/ledger', () => {
       .innerJoin('ledgerAccounts as a', (j) => j.onRef('a.commonsFundId', '=', 'f.id').on('a.kind', '=', 'commons_fund'))
       .innerJoin('postings as p', 'p.accountId', 'a.id')
       .select(['f.id', 'f.slug', 'a.id as accountId'])
-      .groupBy('f.id')
+      .groupBy(['f.id', 'f.slug', 'a.id'])
       .orderBy(sql`count(*)`, 'desc')
+      .orderBy('a.id')
       .executeTakeFirstOrThrow()
     const postings = await db
       .selectFrom('postings')

@@ -1,29 +1,42 @@
+import fs from 'node:fs'
 import pg from 'pg'
 import { afterAll, inject } from 'vitest'
 import { openPostgres, type Database } from '../../db/connection'
 
-// `npm run test:pg` runs the suite against the PostgreSQL server DATABASE_URL names. Each test
-// database is a fresh database of its own, copied from a template the global setup
-// (tests/support/postgres-setup.ts) migrated (and seeded) once for the run: creating one from a
-// template takes milliseconds, migrating one takes a second. Every database a test file made
-// is dropped when the file ends; the global teardown drops whatever a crashed file left.
+// `npm run test:pg` runs the suite against the PostgreSQL server DATABASE_URL names. The global
+// setup (tests/support/postgres-setup.ts) creates one database for the run, migrates one schema
+// in it and seeds another with the demo marketplace, and dumps both as SQL. Each test database
+// is then a schema of its own, made by running that SQL under the schema's name (a third of a
+// second; migrating and seeding afresh takes three times as long, and migrations take a lock
+// the workers would queue on), reached through a pool whose search_path starts with it.
+// Schemas, not databases: creating and dropping a database costs a checkpoint, seconds on a
+// busy server. Every schema a test file made is dropped when the file ends; the global
+// teardown drops the run's database with whatever a crashed file left.
+
+export interface PostgresRun {
+  database: string
+  /** a schema's SQL (pg_dump), per kind, naming the schema `placeholder` */
+  dumps: { migrated: string; seeded: string }
+  placeholder: { migrated: string; seeded: string }
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    postgresTemplates: { migrated: string; seeded: string; prefix: string } | null
+    postgresRun: PostgresRun
   }
 }
 
-/** The same server and credentials as DATABASE_URL, another database. */
-export function databaseUrl(base: string, database: string): string {
+/** The same server and credentials as DATABASE_URL, another database (and search_path). */
+export function databaseUrl(base: string, database: string, schema?: string): string {
   const url = new URL(base)
   url.pathname = `/${database}`
+  if (schema) url.searchParams.set('options', `-c search_path=${schema},public`)
   return url.toString()
 }
 
-/** Runs `statements` on the server's maintenance database (CREATE/DROP DATABASE cannot run inside one). */
-export async function onServer(base: string, ...statements: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl(base, 'postgres') })
+/** Runs `statements` on `database` of the DATABASE_URL server, outside any transaction. */
+export async function onServer(base: string, database: string, ...statements: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl(base, database) })
   await client.connect()
   try {
     for (const statement of statements) await client.query(statement)
@@ -32,26 +45,40 @@ export async function onServer(base: string, ...statements: string[]): Promise<v
   }
 }
 
-const opened: { db: Database; name: string }[] = []
+const opened: { db: Database; schema: string }[] = []
+const dumps = new Map<string, string>()
 let counter = 0
-let registered = false
+let admin: pg.Client | undefined
 
-/** A fresh PostgreSQL database, migrated (and seeded with the demo marketplace when asked). */
+/** A fresh PostgreSQL database (a schema), migrated, and seeded with the demo marketplace when asked. */
 export async function postgresTestDb(kind: 'migrated' | 'seeded'): Promise<Database> {
+  return (await postgresTestDatabase(kind)).db
+}
+
+/** As postgresTestDb, with the URL other processes (servers under test) reach it at. */
+export async function postgresTestDatabase(kind: 'migrated' | 'seeded'): Promise<{ db: Database; url: string }> {
   const base = process.env.DATABASE_URL!
-  const templates = inject('postgresTemplates')
-  if (!templates) throw new Error('DATABASE_URL is set but the PostgreSQL global setup did not run (use npm run test:pg)')
-  if (!registered) {
-    registered = true
+  const run = inject('postgresRun')
+  if (!admin) {
+    admin = new pg.Client({ connectionString: databaseUrl(base, run.database) })
+    await admin.connect()
     afterAll(async () => {
       const these = opened.splice(0)
       await Promise.all(these.map(({ db }) => db.destroy().catch(() => {})))
-      if (these.length) await onServer(base, ...these.map(({ name }) => `drop database if exists ${name} with (force)`))
+      if (these.length) await admin!.query(these.map(({ schema }) => `drop schema if exists ${schema} cascade;`).join('\n'))
+      await admin!.end()
+      admin = undefined
     })
   }
-  const name = `${templates.prefix}_${process.pid}_${++counter}`
-  await onServer(base, `create database ${name} template ${templates[kind]}`)
-  const db = openPostgres(databaseUrl(base, name), 4)
-  opened.push({ db, name })
-  return db
+  let dump = dumps.get(kind)
+  if (dump === undefined) {
+    dump = fs.readFileSync(run.dumps[kind], 'utf8')
+    dumps.set(kind, dump)
+  }
+  const schema = `t_${process.pid}_${++counter}`
+  await admin.query(dump.replaceAll(run.placeholder[kind], schema))
+  const url = databaseUrl(base, run.database, schema)
+  const db = openPostgres(url, 4)
+  opened.push({ db, schema })
+  return { db, url }
 }

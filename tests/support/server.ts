@@ -42,7 +42,8 @@ export interface RunResult {
 /** Runs the production server (build/server.js, from `npm run build`) to completion, for configurations that must stop it. */
 export function runServerToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['build/server.js'], { cwd: projectRoot, env: { ...process.env, ...env } })
+    // On SQLite unless the test names a PostgreSQL database (npm run test:pg sets DATABASE_URL).
+    const child = spawn(process.execPath, ['build/server.js'], { cwd: projectRoot, env: { ...process.env, DATABASE_URL: '', ...env } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -75,7 +76,16 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
   const databasePath = env.DATABASE_PATH ?? path.join(tempDir('sm-server'), 'market.db')
   const child = spawn(process.execPath, ['build/server.js'], {
     cwd: projectRoot,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(held.port), LISTEN_FD: '3', DATABASE_PATH: databasePath, APP_URL: url, ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      NODE_ENV: 'production',
+      PORT: String(held.port),
+      LISTEN_FD: '3',
+      DATABASE_PATH: databasePath,
+      APP_URL: url,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe', held.fd],
   })
   await held.release()
