@@ -32,6 +32,23 @@ describe('configuration read at boot', () => {
     }
   })
 
+  it('reads DATABASE_URL and DATABASE_POOL_SIZE, and refuses a URL that is not a PostgreSQL database without repeating it', () => {
+    expect(parseEnv({}).DATABASE_URL).toBeUndefined()
+    expect(parseEnv({}).DATABASE_POOL_SIZE).toBe(10)
+    expect(parseEnv({ DATABASE_URL: 'postgresql://market@db.example.org:5432/market', DATABASE_POOL_SIZE: '20' })).toMatchObject({
+      DATABASE_URL: 'postgresql://market@db.example.org:5432/market',
+      DATABASE_POOL_SIZE: 20,
+    })
+    expect(() => parseEnv({ DATABASE_URL: 'sqlite:///data/market.db' })).toThrow(/^Invalid configuration: DATABASE_URL must be a postgres:\/\/ URL/)
+    expect(() => parseEnv({ DATABASE_URL: 'postgres://market:s3cret@db.example.org:5432' })).toThrow(
+      'Invalid configuration: DATABASE_URL must name the database after the server, like postgres://user@host:5432/market',
+    )
+    expect(() => parseEnv({ DATABASE_URL: 'not a url' })).toThrow(
+      'Invalid configuration: DATABASE_URL must be a URL like postgres://user:password@host:5432/database',
+    )
+    expect(() => parseEnv({ DATABASE_POOL_SIZE: '500' })).toThrow(/DATABASE_POOL_SIZE must be a whole number of connections between 2 and 100/)
+  })
+
   it('rejects a DATABASE_PATH that names a folder', () => {
     expect(() => parseEnv({ DATABASE_PATH: 'data/' })).toThrow('Invalid configuration: DATABASE_PATH must name a file, not a folder (got "data/")')
   })

@@ -10,6 +10,10 @@ describe('starting the marketplace', () => {
     ['PORT', 'not-a-port', /^Invalid configuration: PORT must be a whole number between 1 and 65535 \(got "not-a-port"\)$/],
     ['PORT', '99999', /^Invalid configuration: PORT must be a whole number/],
     ['DATABASE_PATH', 'data/', /^Invalid configuration: DATABASE_PATH must name a file, not a folder/],
+    ['DATABASE_URL', 'mysql://root@127.0.0.1/market', /^Invalid configuration: DATABASE_URL must be a postgres:\/\/ URL \(mysql:\/\/ is not PostgreSQL/],
+    ['DATABASE_POOL_SIZE', '1', /^Invalid configuration: DATABASE_POOL_SIZE must be a whole number of connections between 2 and 100 \(got "1"\)$/],
+    // Nothing listens on port 1: the server says so in one line and never repeats the URL (it may hold a password).
+    ['DATABASE_URL', 'postgres://market:s3cret@127.0.0.1:1/market', /^Cannot connect to the database at DATABASE_URL: (?!.*s3cret)/],
   ])('stops with a one-line message when %s=%s', async (variable, value, message) => {
     const result = await runServerToExit({ [variable]: value })
     expect(result.code).toBe(1)
