@@ -33,16 +33,20 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Only debits can lower a credit-normal balance, so only they are checked: the checkout's
   // own postings (receivable and awaiting settlement) pass the WHEN test on one lookup.
   if (isPostgres(db)) {
-    // PostgreSQL's WHEN takes no query: the lookup moves into the function.
+    // PostgreSQL's WHEN takes no query: the lookup moves into the function. The account's row
+    // is locked before its balance is summed, so two debits at once (a checkout runs READ
+    // COMMITTED) are summed one after the other, each seeing the other's once committed.
     return createPostgresTrigger(db, 'postings_no_overdraft', {
       timing: 'after',
       events: 'insert',
       table: 'postings',
       forEach: 'row',
       when: 'new.amount > 0',
-      body: `if (select kind from ledger_accounts where id = new.account_id) in ('commons_fund', 'buyer_credit', 'producer_payable')
-          and (select sum(amount) from postings where account_id = new.account_id) > 0 then
-        raise exception 'overdraft: a fund, buyer credit or producer balance cannot go below zero';
+      body: `if (select kind from ledger_accounts where id = new.account_id) in ('commons_fund', 'buyer_credit', 'producer_payable') then
+        perform 1 from ledger_accounts where id = new.account_id for update;
+        if (select sum(amount) from postings where account_id = new.account_id) > 0 then
+          raise exception 'overdraft: a fund, buyer credit or producer balance cannot go below zero';
+        end if;
       end if;`,
     })
   }

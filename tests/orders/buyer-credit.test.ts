@@ -104,6 +104,28 @@ describe('a credit pays the organisation’s next checkout', () => {
     expect(await checkLedger(m.db)).toMatchObject({ ok: true, problems: [] })
   })
 
+  it('is spent once when two members check out at the same moment: one order takes it, the other is invoiced in full', async () => {
+    const second = await insertPerson(m.db, 'Ravi Baker')
+    await m.db.insertInto('memberships').values({ organisationId: org.id, personId: second.id, role: 'member' }).execute()
+    const asMember = (personId: number) =>
+      placeOrder(
+        m.db,
+        {
+          buyer: { personId, use: { kind: 'organisation', organisationId: org.id } },
+          lines: [{ offerId: m.towel.id, quantity: 1 }],
+          idempotencyKey: newKey(),
+          paymentProvider: 'invoice',
+        },
+        later,
+      )
+    const placed = await Promise.all([asMember(m.commoner.id), asMember(second.id)])
+    const orders = await Promise.all(placed.map((p) => order(p.orderIds[0]!)))
+    expect(orders.map((o) => o.creditApplied).sort((a, b) => a - b)).toEqual([0, 1200])
+    expect(orders.map((o) => o.status).sort()).toEqual(['paid', 'pending_payment'])
+    expect(await creditOf()).toBe(0)
+    expect((await checkLedger(m.db)).problems).toEqual([])
+  })
+
   it('is the organisation’s: its member buying for themselves pays their own way', async () => {
     const placed = await placeOrder(
       m.db,

@@ -262,6 +262,10 @@ export async function checkOutCart(
 ): Promise<PlacedCheckout> {
   // In a write batch with other concurrent checkouts, in its own savepoint (write-batch.server.ts).
   return inWriteBatch(db, async (trx) => {
+    // Marks the cart first: the row's write lock makes a second checkout of the same cart (a
+    // second tab, another key) wait until this one has committed, then find the cart empty,
+    // whatever the isolation level (PostgreSQL runs checkouts READ COMMITTED).
+    await trx.updateTable('carts').set({ updatedAt: now }).where('personId', '=', personId).execute()
     const cart = await trx.selectFrom('carts').select('buyingForOrganisationId').where('personId', '=', personId).executeTakeFirst()
     const lines = await trx.selectFrom('cartLines').select(['offerId', 'quantity']).where('personId', '=', personId).orderBy('addedAt').execute()
     const use = useFor(cart?.buyingForOrganisationId ?? null)

@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { inReadCommitted } from '../../../db/connection'
 import { engineOf } from '../../../db/engine'
+import { isOverdraft } from '../ledger/ledger.server'
 import type { DB } from '../../../db/schema'
 
 // Group commit for checkouts (issue 5). On SQLite in WAL mode a commit costs more than the
@@ -23,8 +25,13 @@ import type { DB } from '../../../db/schema'
 //
 // On PostgreSQL each unit is its own transaction: the pool runs several at once on several
 // connections, and the server's group commit shares a WAL flush among concurrent commits, so
-// there is nothing to batch (and one unit's serialization failure must not take the others'
-// work with it: it is retried alone, by the connection's transaction()).
+// there is nothing to batch. It runs READ COMMITTED (db/connection.ts's inReadCommitted says
+// why), which the checkout's writes are safe under: stock moves only by the guarded update
+// (PostgreSQL re-checks its condition once a concurrent sale commits), a repeated idempotency
+// key meets the unique index and finds the first checkout, a ledger account is opened with
+// ON CONFLICT DO NOTHING, a person's checkouts queue on their cart's row (cart.server.ts), and a
+// credit spent twice at once is refused by the overdraft guard, which locks the account: that
+// unit is then run again, and reads what is left.
 
 /** Most units of work in one transaction: bounds one batch's latency and its WAL growth. */
 export const MAX_BATCH = 32
@@ -55,7 +62,7 @@ const batchers = new WeakMap<Kysely<DB>, Batcher>()
  * call runs in a later batch, which cannot start before this one ends).
  */
 export function inWriteBatch<T>(db: Kysely<DB>, work: Work<T>): Promise<T> {
-  if (engineOf(db) === 'postgres') return db.transaction().execute(work)
+  if (engineOf(db) === 'postgres') return inReadCommitted(db, work, isOverdraft)
   let batcher = batchers.get(db)
   if (!batcher) {
     batcher = { queue: [], busy: false }
