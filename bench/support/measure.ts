@@ -67,7 +67,9 @@ export async function serve(script: string, env: Record<string, string>, readyPa
   const started = performance.now()
   const child = spawn(process.execPath, [...productionNodeFlags(), script], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ...env },
+    // On the SQLite file the caller names unless it passes DATABASE_URL itself: a DATABASE_URL in
+    // the shell (set for the --pg phases) must not move the SQLite baseline onto PostgreSQL.
+    env: { ...process.env, DATABASE_URL: '', NODE_ENV: 'production', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
