@@ -42,9 +42,8 @@ async function main() {
   process.env.NODE_ENV = config.NODE_ENV
 
   let db: Database
+  let sqlite: ReturnType<typeof openSqlite> | null = null
   let stopCheckpoints = async () => {}
-  // Read once migrated: a new database has no catalog_stats before.
-  let currentGeneration: () => () => number | Promise<number>
   if (config.DATABASE_URL) {
     db = openPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE)
     try {
@@ -53,10 +52,7 @@ async function main() {
       // The URL itself is not shown: it may hold a password.
       fail(`Cannot connect to the database at DATABASE_URL: ${(error as Error).message || String(error)}`)
     }
-    const postgres = db
-    currentGeneration = () => postgresGenerationReader(postgres)
   } else {
-    let sqlite
     try {
       sqlite = openSqlite(config.DATABASE_PATH)
     } catch (error) {
@@ -64,7 +60,6 @@ async function main() {
     }
     db = kyselyFor(sqlite)
     stopCheckpoints = checkpointInBackground(sqlite)
-    currentGeneration = () => catalogGenerationReader(sqlite)
   }
   // Instances starting together migrate one at a time (Kysely's migrator locks on PostgreSQL),
   // and only one of them seeds an empty database.
@@ -114,7 +109,8 @@ async function main() {
       /^\/(offers|organisations)\/[a-z0-9-]+(\.data)?$/.test(p) ||
       /^\/api\/v1\/(offers|organisations(\/[a-z0-9-]+)?)$/.test(p),
     varyCookies: ['catalog_view'],
-    currentGeneration: currentGeneration(),
+    // Prepared once migrated: a new database has no catalog_stats before.
+    currentGeneration: sqlite ? catalogGenerationReader(sqlite) : postgresGenerationReader(db),
   })
   const app = createHttpApp(build, config.NODE_ENV, 'public', (request, render) => pageCache.serve(request, render), {
     trustProxy: config.TRUST_PROXY,

@@ -12,7 +12,7 @@ import autocannon from 'autocannon'
 import { openDatabase, migrateToLatest } from '../db/connection'
 import { buildApp, buildBareApp, load, parseFlags, root, serve, type Served } from './support/measure'
 import { benchSearchTerms, buildCatalogDb } from './support/catalog-data'
-import { buildCatalogPg, catalogDatabaseReady, databaseUrl, recreateDatabase, requireDatabaseUrl } from './support/catalog-data-pg'
+import { preparedCatalogPg, requireDatabaseUrl } from './support/catalog-data-pg'
 
 const flags = parseFlags(process.argv.slice(2))
 const offers = Number(flags.offers ?? 100_000)
@@ -122,15 +122,7 @@ async function postgres(serverUrl: string) {
   const instances = Math.max(1, Number(flags.instances ?? 2))
   const poolSize = Number(flags.pool ?? process.env.DATABASE_POOL_SIZE ?? 10)
   const database = `sm_bench_api_${offers}`
-  const url = databaseUrl(serverUrl, database)
-  if (flags.reuse && (await catalogDatabaseReady(serverUrl, database))) log(`PostgreSQL: reusing database ${database}`)
-  else {
-    log(`PostgreSQL: building the same catalog in a new database ${database} …`)
-    const t = performance.now()
-    await recreateDatabase(serverUrl, database)
-    await buildCatalogPg(url, offers, (line) => log(`  ${line}`))
-    log(`  built in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-  }
+  const url = await preparedCatalogPg(serverUrl, database, offers, Boolean(flags.reuse), log)
   const env = { DATABASE_URL: url, DATABASE_POOL_SIZE: String(poolSize) }
   const sqliteFigures: Record<string, number> = { list: list.rps, search: search.rps, search_uncached: searchUncached.rps, list_uncached: listUncached.rps }
   const loads: { name: string; path: () => string; headers: Record<string, string> }[] = [

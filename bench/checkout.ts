@@ -20,7 +20,7 @@ import type { DB } from '../db/schema'
 import { checkLedger } from '../app/modules/ledger/check.server'
 import { placeOrder, type PlaceOrderInput } from '../app/modules/orders/place-order.server'
 import { buildCatalogDb } from './support/catalog-data'
-import { buildCatalogPg, catalogDatabaseReady, databaseUrl, recreateDatabase, requireDatabaseUrl } from './support/catalog-data-pg'
+import { preparedCatalogPg, requireDatabaseUrl } from './support/catalog-data-pg'
 import { checkRace, forSeconds, prepare, race, round3, setUpRace, summarise, type Buyer, type RaceInput, type RaceResult } from './support/checkout-shared'
 import { runInstances, type InstanceTask, type OrdersResult } from './support/checkout-instance'
 import { mulberry32 } from '../db/seed/random'
@@ -259,15 +259,7 @@ async function postgres(serverUrl: string, o: PostgresOptions) {
   // Each instance's pool, as server.ts sizes it (DATABASE_POOL_SIZE, else openPostgres's default).
   const poolSize = Number(o.flags.pool ?? process.env.DATABASE_POOL_SIZE ?? 10)
   const database = `sm_bench_checkout_${o.offers}`
-  const url = databaseUrl(serverUrl, database)
-  if (o.reuse && (await catalogDatabaseReady(serverUrl, database))) log(`PostgreSQL: reusing database ${database}`)
-  else {
-    log(`PostgreSQL: building the same catalog in a new database ${database} …`)
-    const t = performance.now()
-    await recreateDatabase(serverUrl, database)
-    await buildCatalogPg(url, o.offers, (line) => log(`  ${line}`))
-    log(`  built in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-  }
+  const url = await preparedCatalogPg(serverUrl, database, o.offers, o.reuse, log)
   const db = openPostgres(url, poolSize)
   const { personId, organisationId, goods } = await prepare(db)
   const buyer: Buyer = { personId, organisationId }

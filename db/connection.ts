@@ -230,6 +230,17 @@ class PreparingClient extends pg.Client {
   }
 }
 
+/**
+ * The URL of `database` on the same PostgreSQL server, with the same credentials, as
+ * `serverUrl`; with `schema`, connections made with it work in that schema first (search_path).
+ */
+export function databaseUrl(serverUrl: string, database: string, schema?: string): string {
+  const url = new URL(serverUrl)
+  url.pathname = `/${database}`
+  if (schema) url.searchParams.set('options', `-c search_path=${schema},public`)
+  return url.toString()
+}
+
 /** Opens a pool of `poolSize` connections to the PostgreSQL database at `url`. */
 export function openPostgres(url: string, poolSize = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes, Client: PreparingClient })

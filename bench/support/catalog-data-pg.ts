@@ -3,7 +3,7 @@
 // SQLite (the same generator), so figures on the two engines are about the same data. The
 // triggers fill offer_search and catalog_stats, as they do for the app's own writes.
 import pg from 'pg'
-import { migrateToLatest, openPostgres } from '../../db/connection'
+import { databaseUrl, migrateToLatest, openPostgres } from '../../db/connection'
 import { refreshScores } from '../../app/modules/scoring/scores.server'
 import { catalogColumns, catalogRows, type CatalogTable } from './catalog-data'
 
@@ -15,13 +15,6 @@ export function requireDatabaseUrl(tool: string): string {
     process.exit(2)
   }
   return url
-}
-
-/** `url` with its database name replaced by `database`. */
-export function databaseUrl(url: string, database: string): string {
-  const u = new URL(url)
-  u.pathname = `/${database}`
-  return u.toString()
 }
 
 /** A connection to the server's maintenance database, to create and drop the bench's own. */
@@ -58,6 +51,24 @@ export async function recreateDatabase(url: string, database: string): Promise<v
     await c.query(`drop database if exists ${database} with (force)`)
     await c.query(`create database ${database}`)
   })
+}
+
+/**
+ * The URL of the bench's catalog database `database` on `serverUrl`'s server: kept from an
+ * earlier run with `reuse` when that run finished building it, else built afresh.
+ */
+export async function preparedCatalogPg(serverUrl: string, database: string, offers: number, reuse: boolean, log: (line: string) => void): Promise<string> {
+  const url = databaseUrl(serverUrl, database)
+  if (reuse && (await catalogDatabaseReady(serverUrl, database))) {
+    log(`PostgreSQL: reusing database ${database}`)
+    return url
+  }
+  log(`PostgreSQL: building the same catalog in a new database ${database} …`)
+  const t = performance.now()
+  await recreateDatabase(serverUrl, database)
+  await buildCatalogPg(url, offers, (line) => log(`  ${line}`))
+  log(`  built in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  return url
 }
 
 /** Parameters per statement stay under PostgreSQL's 65,535; a few thousand rows a statement is plenty. */

@@ -4,35 +4,25 @@ import os from 'node:os'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listCatalog } from '../../app/modules/catalog/catalog.server'
 import { getFundSummary } from '../../app/modules/funds/funds.server'
 import { checkLedger } from '../../app/modules/ledger/check.server'
 import { recordInvoicePayment } from '../../app/modules/orders/order-actions.server'
 import { placeOrder } from '../../app/modules/orders/place-order.server'
-import { migrateToLatest, openDatabase, openPostgres, rollbackOne, type Database } from '../../db/connection'
+import { databaseUrl, migrateToLatest, openDatabase, openPostgres, rollbackOne, type Database } from '../../db/connection'
 import { copyMarketplace, CopyError, type CopyReport } from '../../db/copy'
 import { demoLogins } from '../../db/seed/data'
 import { demoReferenceTime, seedDemoMarketplace } from '../../db/seed/index'
 import { atDemoTime } from '../support/db'
+import { onServer } from '../support/postgres'
 
 // npm run db:copy (db/copy.ts): the demo marketplace, seeded into a SQLite file, copied into a new
 // PostgreSQL database of its own (on DATABASE_URL's server, or the local one), which is dropped
 // afterwards. The copy must show buyers the same catalog and funds, and go on taking orders.
 
-const server = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres')
-const urlOf = (database: string) => Object.assign(new URL(server), { pathname: `/${database}` }).toString()
-
-async function onServer(statement: string) {
-  const client = new pg.Client({ connectionString: urlOf('postgres') })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
-}
+const server = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
+const urlOf = (database: string) => databaseUrl(server, database)
 
 const databases: string[] = []
 const opened: Database[] = []
@@ -41,7 +31,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-copy-'))
 /** A new, empty PostgreSQL database; its URL. */
 async function newDatabase(): Promise<string> {
   const name = `sm_copy_${process.pid}_${randomBytes(4).toString('hex')}`
-  await onServer(`create database ${name}`)
+  await onServer(server, 'postgres', `create database ${name}`)
   databases.push(name)
   return urlOf(name)
 }
@@ -53,7 +43,7 @@ function open<T extends Database>(db: T): T {
 
 afterAll(async () => {
   for (const db of opened.splice(0)) await db.destroy()
-  for (const name of databases.splice(0)) await onServer(`drop database if exists ${name} with (force)`)
+  for (const name of databases.splice(0)) await onServer(server, 'postgres', `drop database if exists ${name} with (force)`)
   fs.rmSync(dir, { recursive: true, force: true })
 })
 

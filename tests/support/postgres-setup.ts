@@ -3,9 +3,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { migrateToLatest, openPostgres } from '../../db/connection'
+import { databaseUrl, migrateToLatest, openPostgres } from '../../db/connection'
 import { demoReferenceTime, seedDemoMarketplace } from '../../db/seed/index'
-import { databaseUrl, onServer, type PostgresRun } from './postgres'
+import { onServer, type PostgresRun } from './postgres'
 
 // Global setup of `npm run test:pg` (see tests/support/postgres.ts): the run's own database, with
 // the extension the schema needs installed once (a schema cannot hold its own copy), a migrated

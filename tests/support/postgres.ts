@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import pg from 'pg'
 import { afterAll, inject } from 'vitest'
-import { openPostgres, type Database } from '../../db/connection'
+import { databaseUrl, openPostgres, type Database } from '../../db/connection'
 
 // `npm run test:pg` runs the suite against the PostgreSQL server DATABASE_URL names. The global
 // setup (tests/support/postgres-setup.ts) creates one database for the run, migrates one schema
@@ -24,14 +24,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     postgresRun: PostgresRun
   }
-}
-
-/** The same server and credentials as DATABASE_URL, another database (and search_path). */
-export function databaseUrl(base: string, database: string, schema?: string): string {
-  const url = new URL(base)
-  url.pathname = `/${database}`
-  if (schema) url.searchParams.set('options', `-c search_path=${schema},public`)
-  return url.toString()
 }
 
 /** Runs `statements` on `database` of the DATABASE_URL server, outside any transaction. */
