@@ -21,6 +21,7 @@ import { ConfigError, parseEnv } from './app/lib/env.server'
 import { refreshExpiredScores } from './app/modules/scoring/scores.server'
 import { expireUnpaidOrders } from './app/modules/orders/settlement.server'
 import { createPageCache } from './app/lib/page-cache.server'
+import { visitorLanguage } from './app/i18n/detect'
 import { createHttpApp } from './app/lib/http-app.server'
 import { gracefulStop } from './app/lib/graceful-stop.server'
 import { writeBatchesSettled } from './app/modules/orders/write-batch.server'
@@ -108,7 +109,9 @@ async function main() {
       p === '/_root.data' ||
       /^\/(offers|organisations)\/[a-z0-9-]+(\.data)?$/.test(p) ||
       /^\/api\/v1\/(offers|organisations(\/[a-z0-9-]+)?)$/.test(p),
-    varyCookies: ['catalog_view'],
+    // A page is in one language and shows times in one zone: both are part of the key.
+    varyCookies: ['catalog_view', 'lng', 'tz'],
+    variant: (request) => visitorLanguage(request),
     // Prepared once migrated: a new database has no catalog_stats before.
     currentGeneration: sqlite ? catalogGenerationReader(sqlite) : postgresGenerationReader(db),
   })

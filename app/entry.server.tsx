@@ -4,6 +4,10 @@ import { createReadableStreamFromReadable } from '@remix-run/node'
 import { RemixServer, isRouteErrorResponse } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
+import { I18nextProvider } from 'react-i18next'
+import { isLanguage } from '~/i18n/config'
+import { visitorLanguage } from '~/i18n/i18n.server'
+import { i18nFor } from '~/i18n/translator.server'
 import { NonceContext } from '~/lib/nonce'
 
 // Remix's default node entry, plus the Content-Security-Policy nonce (from the HTTP layer's load
@@ -20,13 +24,19 @@ export default function handleRequest(
 ) {
   const nonce = (loadContext as { cspNonce?: string }).cspNonce
   // Crawlers get the whole page at once; browsers get the shell as soon as it is ready.
+  // The root loader decided the language (it knows the account); an error before it ran falls
+  // back to what the request alone says.
+  const chosen = (remixContext.staticHandlerContext.loaderData?.root as { locale?: string } | undefined)?.locale
+  const language = isLanguage(chosen) ? chosen : visitorLanguage(request)
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false
     const { pipe, abort } = renderToPipeableStream(
-      <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-      </NonceContext.Provider>,
+      <I18nextProvider i18n={i18nFor(language)}>
+        <NonceContext.Provider value={nonce}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </NonceContext.Provider>
+      </I18nextProvider>,
       {
         nonce,
         [waitForAll ? 'onAllReady' : 'onShellReady']() {

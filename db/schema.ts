@@ -89,6 +89,10 @@ export interface PeopleTable {
   isSteward: Generated<Flag>
   /** when the person confirmed their email address through a mailed link; null: not yet */
   emailConfirmedAt: IsoTime | null
+  /** a language code (locales/<code>/) for pages and mails; null: never chosen */
+  language: string | null
+  /** an IANA time zone for the times the person reads; null: the browser's, else UTC */
+  timeZone: string | null
 }
 
 export interface SessionsTable {

@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useMessage } from '~/i18n/messages'
 
 // Labelled form fields whose hint and error are tied to the input (aria-describedby), so a
 // screen reader announces them with the field, and an invalid field says so (aria-invalid).
@@ -26,6 +28,8 @@ export function Field({
   maxLength?: number
   autoFocus?: boolean
 }) {
+  const { t } = useTranslation()
+  const message = useMessage()
   const id = `field-${name}`
   const hintId = hint ? `${id}-hint` : undefined
   const errorId = error ? `${id}-error` : undefined
@@ -34,12 +38,12 @@ export function Field({
     <div className={error ? 'field field--invalid' : 'field'}>
       <label htmlFor={id}>
         {label}
-        {required ? null : <span className="muted"> (optional)</span>}
+        {required ? null : <span className="muted"> {t('form.optional')}</span>}
       </label>
       {error ? (
         <p className="field-error" id={errorId}>
           <span aria-hidden="true">⚠ </span>
-          {error}
+          {message(error)}
         </p>
       ) : null}
       <input
@@ -76,5 +80,6 @@ export function Notice({ tone = 'error', children }: { tone?: 'error' | 'success
 
 /** The message a refused form submission came back with, if any. */
 export function FormError({ message }: { message: string | null | undefined }) {
-  return message ? <Notice>{message}</Notice> : null
+  const localized = useMessage()
+  return message ? <Notice>{localized(message)}</Notice> : null
 }

@@ -11,6 +11,11 @@ export interface PageCacheOptions {
   isCacheablePath: (pathname: string) => boolean
   /** Cookies that may vary a cacheable page; any other cookie (a session) bypasses the cache. */
   varyCookies: string[]
+  /**
+   * What else the page depends on, from the request: the reader's language, which an
+   * Accept-Language header decides when no cookie or ?lng= does. Part of the key.
+   */
+  variant?: (request: Request) => string
   currentGeneration: () => number | Promise<number>
   maxEntries?: number
   maxAgeMs?: number
@@ -50,7 +55,7 @@ function notModified(request: Request, entry: Entry): boolean {
 }
 
 function answer(request: Request, entry: Entry, state: 'hit' | 'miss'): CachedPage {
-  const headers: [string, string][] = [...entry.headers, ['Vary', 'Accept-Encoding, Cookie'], ['X-Page-Cache', state]]
+  const headers: [string, string][] = [...entry.headers, ['Vary', 'Accept-Encoding, Accept-Language, Cookie'], ['X-Page-Cache', state]]
   // A conditional request for what the client holds: the headers without the body, as HTTP says.
   if (notModified(request, entry))
     return new CachedPage(
@@ -92,7 +97,7 @@ export function createPageCache(options: PageCacheOptions) {
       .filter((p) => options.varyCookies.includes(p.split('=')[0]!))
       .sort()
       .join('; ')
-    return `${url.pathname}${url.search}\u0000${varying}`
+    return `${url.pathname}${url.search}\u0000${varying}\u0000${options.variant?.(request) ?? ''}`
   }
 
   return {

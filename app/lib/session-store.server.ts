@@ -14,6 +14,10 @@ export interface Account {
   isSteward: boolean
   /** whether the person confirmed their address through a mailed link */
   emailConfirmed: boolean
+  /** the language the person chose (a code from locales/), or null */
+  language: string | null
+  /** the IANA zone the person reads times in, or null */
+  timeZone: string | null
 }
 
 export const SESSION_DAYS = 30
@@ -22,10 +26,26 @@ const SESSION_MS = SESSION_DAYS * 24 * 60 * 60 * 1000
 const iso = (t: Date) => t.toISOString()
 
 /** The people columns an Account is made of. */
-export const accountColumns = ['id', 'email', 'displayName', 'isSteward', 'emailConfirmedAt'] as const
+export const accountColumns = ['id', 'email', 'displayName', 'isSteward', 'emailConfirmedAt', 'language', 'timeZone'] as const
 
-export function toAccount(row: { id: number; email: string; displayName: string; isSteward: 0 | 1; emailConfirmedAt: string | null }): Account {
-  return { id: row.id, email: row.email, displayName: row.displayName, isSteward: row.isSteward === 1, emailConfirmed: row.emailConfirmedAt !== null }
+export function toAccount(row: {
+  id: number
+  email: string
+  displayName: string
+  isSteward: 0 | 1
+  emailConfirmedAt: string | null
+  language: string | null
+  timeZone: string | null
+}): Account {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.displayName,
+    isSteward: row.isSteward === 1,
+    emailConfirmed: row.emailConfirmedAt !== null,
+    language: row.language,
+    timeZone: row.timeZone,
+  }
 }
 
 /** Opens a session and returns its id, the secret the cookie carries; only its hash is stored. */
@@ -43,7 +63,7 @@ export async function personForSession(db: Db, rawId: string, now: Date = clock.
   const row = await db
     .selectFrom('sessions')
     .innerJoin('people', 'people.id', 'sessions.personId')
-    .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward', 'people.emailConfirmedAt'])
+    .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward', 'people.emailConfirmedAt', 'people.language', 'people.timeZone'])
     .where('sessions.idHash', '=', secretHash(rawId))
     .where('sessions.revokedAt', 'is', null)
     .where('sessions.expiresAt', '>', iso(now))

@@ -35,6 +35,8 @@ const expected: { [T in keyof DB]: { [C in keyof DB[T]]-?: Nullability<DB[T][C]>
     passwordHash: 'nullable',
     isSteward: 'not null',
     emailConfirmedAt: 'nullable',
+    language: 'nullable',
+    timeZone: 'nullable',
   },
   sessions: { idHash: 'not null', personId: 'not null', createdAt: 'not null', expiresAt: 'not null', revokedAt: 'nullable' },
   loginAttempts: { id: 'not null', email: 'not null', address: 'not null', succeeded: 'not null', attemptedAt: 'not null' },

@@ -288,7 +288,7 @@ function usableReset(db: Db, token: string, now: Date) {
   return db
     .selectFrom('passwordResets')
     .innerJoin('people', 'people.id', 'passwordResets.personId')
-    .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward', 'people.emailConfirmedAt'])
+    .select(['people.id', 'people.email', 'people.displayName', 'people.isSteward', 'people.emailConfirmedAt', 'people.language', 'people.timeZone'])
     .where('passwordResets.tokenHash', '=', secretHash(token))
     .where('passwordResets.usedAt', 'is', null)
     .where('passwordResets.expiresAt', '>', iso(now))
@@ -444,4 +444,16 @@ export async function confirmEmail(db: Kysely<DB>, token: string, now: Date = cl
       .execute()
     return { outcome: 'confirmed' as const, email: link.email }
   })
+}
+
+/**
+ * The language and time zone a person reads in. Both are checked by the caller's schema against
+ * what the site speaks and what `Intl` knows; null clears a choice (English mails, browser zone).
+ */
+export async function setReaderPreferences(db: Db, personId: number, preferences: { language?: string | null; timeZone?: string | null }): Promise<void> {
+  const changes: { language?: string | null; timeZone?: string | null } = {}
+  if (preferences.language !== undefined) changes.language = preferences.language
+  if (preferences.timeZone !== undefined) changes.timeZone = preferences.timeZone
+  if (Object.keys(changes).length === 0) return
+  await db.updateTable('people').set(changes).where('id', '=', personId).execute()
 }
