@@ -260,6 +260,8 @@ export interface OffersTable {
   updatedAt: UpdatedAt
   /** at most this many units per person for personal use; null: no cap */
   personalUseCap: number | null
+  /** the language the title and description are written in, e.g. 'it' */
+  language: Generated<string>
 }
 
 export interface EvidenceClaimsTable {
@@ -516,6 +518,15 @@ export interface OfferImagesTable {
   createdAt: CreatedAt
 }
 
+/** An offer's title and description in a language other than its own (offers.language). */
+export interface OfferTranslationsTable {
+  offerId: number
+  language: string
+  title: string
+  description: Generated<string>
+  updatedAt: UpdatedAt
+}
+
 export interface StockAdjustmentsTable {
   id: Generated<number>
   offerId: number
@@ -607,6 +618,7 @@ export interface DB {
   journalEntries: JournalEntriesTable
   postings: PostingsTable
   offerImages: OfferImagesTable
+  offerTranslations: OfferTranslationsTable
   stockAdjustments: StockAdjustmentsTable
   disbursements: DisbursementsTable
   creditPayouts: CreditPayoutsTable

@@ -133,6 +133,7 @@ const expected: { [T in keyof DB]: { [C in keyof DB[T]]-?: Nullability<DB[T][C]>
     createdAt: 'not null',
     updatedAt: 'not null',
     personalUseCap: 'nullable',
+    language: 'not null',
   },
   evidenceClaims: {
     id: 'not null',
@@ -296,6 +297,13 @@ const expected: { [T in keyof DB]: { [C in keyof DB[T]]-?: Nullability<DB[T][C]>
     createdAt: 'not null',
   },
   postings: { id: 'not null', entryId: 'not null', accountId: 'not null', amount: 'not null', currency: 'not null' },
+  offerTranslations: {
+    offerId: 'not null',
+    language: 'not null',
+    title: 'not null',
+    description: 'not null',
+    updatedAt: 'not null',
+  },
   offerImages: {
     id: 'not null',
     offerId: 'not null',
