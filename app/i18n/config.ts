@@ -2,17 +2,24 @@
 // (a copy of locales/en/ translated) and one line here; `npm run i18n:check` then says what is
 // missing. This module is shared by the server and the browser, so it imports nothing.
 
-export const languageNames = {
-  en: 'English',
-  it: 'Italiano',
-  fr: 'Français',
-  de: 'Deutsch',
-  es: 'Español',
+/**
+ * Each language: its own name (for the switcher) and the `Intl` locale its numbers, money and
+ * dates are written in. English is written as in Ireland: the demo is European, so
+ * "2 December 2026" and "€12.50" rather than the American order of day and month.
+ */
+export const languages = {
+  en: { name: 'English', intl: 'en-IE' },
+  it: { name: 'Italiano', intl: 'it-IT' },
+  fr: { name: 'Français', intl: 'fr-FR' },
+  de: { name: 'Deutsch', intl: 'de-DE' },
+  es: { name: 'Español', intl: 'es-ES' },
 } as const
 
-export type Language = keyof typeof languageNames
+export type Language = keyof typeof languages
 
-export const supportedLanguages = Object.keys(languageNames) as Language[]
+export const languageNames = Object.fromEntries(Object.entries(languages).map(([code, l]) => [code, l.name])) as Record<Language, string>
+
+export const supportedLanguages = Object.keys(languages) as Language[]
 
 /** What a reader gets when nothing they send names a language we speak. */
 export const fallbackLanguage: Language = 'en'
@@ -27,7 +34,7 @@ export const languageCookieName = 'lng'
 export const timeZoneCookieName = 'tz'
 
 export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && Object.hasOwn(languageNames, value)
+  return typeof value === 'string' && Object.hasOwn(languages, value)
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react'
 import { toDecimalString } from '~/lib/money'
-import { fallbackLanguage, type Language } from './config'
+import { fallbackLanguage, languages, type Language } from './config'
 
 // Numbers, money and times as the reader writes them: `Intl` in the reader's language, times in
 // the reader's time zone with the zone named. The currency is always the amount's own: an Italian
@@ -14,12 +14,8 @@ export interface ReaderLocale {
 
 export const defaultReaderLocale: ReaderLocale = { language: fallbackLanguage, timeZone: 'UTC' }
 
-// English as written in Ireland: the marketplace's demo is European, so "2 December 2026" and
-// "€12.50" rather than the American order of day and month.
-const intlLocales: Record<Language, string> = { en: 'en-IE', it: 'it-IT', fr: 'fr-FR', de: 'de-DE', es: 'es-ES' }
-
 export function intlLocale(language: Language): string {
-  return intlLocales[language]
+  return languages[language].intl
 }
 
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>()
