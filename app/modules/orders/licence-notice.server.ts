@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
+import { defaultReaderLocale, formatDateIn, type ReaderLocale } from '../../i18n/format'
+import { localized, translator } from '../../i18n/translator.server'
 import { orderReference } from './reference'
 
 // A commons resource travels with its licence notice: who the licensee is, the use they signed
@@ -67,23 +69,30 @@ export async function licenceNotice(db: Kysely<DB>, personId: number, offerId: n
   }
 }
 
-/** The notice as the LICENCE-NOTICE.txt served with the resource. */
-export function licenceNoticeText(n: LicenceNotice, appUrl: string): string {
+/** The notice as the LICENCE-NOTICE.txt served with the resource, in the reader's language and zone. */
+export function licenceNoticeText(n: LicenceNotice, appUrl: string, locale: ReaderLocale = defaultReaderLocale): string {
+  const t = translator(locale.language, 'mail')
+  const licensee = { name: n.licensee.name, email: n.licensee.email, organisation: n.buyingFor }
+  const rows: [string, string][] = [
+    [t('licenceNotice.work'), n.offerTitle],
+    [t('licenceNotice.producer'), n.producer],
+    [t('licenceNotice.licence'), n.licence ? `${n.licence.name} (${n.licence.code})${n.licence.url ? ` ${n.licence.url}` : ''}` : t('licenceNotice.seeOffer')],
+    [t('licenceNotice.licensee'), t(n.buyingFor ? 'licenceNotice.personOnBehalf' : 'licenceNotice.person', licensee)],
+    [
+      t('licenceNotice.declaredUse'),
+      // the words the buyer signed were stored in English; the reader gets them in their language
+      n.declaredUse ? t('licenceNotice.signedUse', { use: localized(locale.language, n.declaredUse) }) : t('licenceNotice.useNotRecorded'),
+    ],
+    [t('licenceNotice.order'), t('licenceNotice.obtained', { reference: n.reference, date: formatDateIn(locale, n.obtainedAt), site: appUrl })],
+  ]
+  // the values line up two spaces after the longest label, whatever the language's labels
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2
   return [
-    'LICENCE NOTICE',
+    t('licenceNotice.title'),
     '',
-    `Work:          ${n.offerTitle}`,
-    `Producer:      ${n.producer}`,
-    `Licence:       ${n.licence ? `${n.licence.name} (${n.licence.code})${n.licence.url ? ` ${n.licence.url}` : ''}` : 'see the offer page'}`,
-    `Licensee:      ${n.licensee.name} <${n.licensee.email}>${n.buyingFor ? `, on behalf of ${n.buyingFor}` : ''}`,
-    `Declared use:  ${n.declaredUse ? `“${n.declaredUse}”, as the licensee signed at checkout` : 'not recorded (obtained before buyers signed their use)'}`,
-    `Order:         ${n.reference}, obtained ${n.obtainedAt.slice(0, 10)} on ${appUrl}`,
+    ...rows.map(([label, value]) => label.padEnd(width) + value),
     '',
-    n.declaredUse?.startsWith('for my own')
-      ? 'This copy was obtained at the commoner price for the licensee’s own non-commercial use. Using it in the work of a\n' +
-        'business, reselling it or passing it on for commercial use is not covered by this grant: an organisation obtains\n' +
-        'it on its own behalf, at its price.'
-      : 'This copy was obtained for the work of the organisation named above, under the licence named above.',
+    n.declaredUse?.startsWith('for my own') ? t('licenceNotice.personalUse') : t('licenceNotice.organisationUse'),
     '',
   ].join('\n')
 }

@@ -1,20 +1,22 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../../db/schema'
 import type { Mail } from '../../lib/mail.server'
-import { formatMoney } from '../../lib/money'
+import type { Language } from '../../i18n/config'
+import { formatMoneyIn } from '../../i18n/format'
+import { languageOrDefault, localized, translator } from '../../i18n/translator.server'
 import { paymentWindowMinutes } from './place-order.server'
 import { orderReference } from './reference'
 
 // The confirmation mails of a checkout: one to the buyer, one to each producer's members.
 // Built here, sent by the route once the orders are committed (no transaction waits on mail).
-
-const classLabel = { commoner: 'commoner', for_profit: 'for-profit buyer' } as const
+// Each mail is written in its reader's language (their account's, English when they chose none),
+// the buyer's in the buyer's, each member's in that member's: one order can go out in several.
 
 export async function orderConfirmationMails(db: Kysely<DB>, checkoutId: number, appUrl: string): Promise<Mail[]> {
   const checkout = await db
     .selectFrom('checkouts as c')
     .innerJoin('people as p', 'p.id', 'c.buyerPersonId')
-    .select(['c.id', 'c.provider', 'c.total', 'c.currency', 'c.reciprocityClass', 'c.classReason', 'p.email', 'p.displayName'])
+    .select(['c.id', 'c.provider', 'c.total', 'c.currency', 'c.reciprocityClass', 'c.classReason', 'p.email', 'p.displayName', 'p.language'])
     .where('c.id', '=', checkoutId)
     .executeTakeFirstOrThrow()
   const orders = await db
@@ -34,55 +36,83 @@ export async function orderConfirmationMails(db: Kysely<DB>, checkoutId: number,
     )
     .orderBy('id')
     .execute()
-  const money = (n: number) => formatMoney(n, checkout.currency)
-  const describe = (orderId: number) =>
-    lines
-      .filter((l) => l.orderId === orderId)
-      .map((l) => `  ${l.quantity} × ${l.offerTitle} (${l.unit}) at ${l.unitPrice === 0 ? 'no charge' : money(l.unitPrice)}`)
-      .join('\n')
   const reference = orderReference(checkout.id)
   const receiptUrl = `${appUrl}/orders/${checkout.id}`
   const unpaid = orders.filter((o) => o.status === 'pending_payment')
   // what is still to pay once the buyer organisation's credit has paid its part
   const due = (o: (typeof orders)[number]) => o.total - o.creditApplied
   const credit = orders.reduce((s, o) => s + o.creditApplied, 0)
-  const payment =
+  const forProfit = checkout.reciprocityClass === 'for_profit'
+
+  /** What every mail of this checkout needs, in one reader's language. */
+  const writer = (language: Language) => {
+    const t = translator(language, 'mail')
+    const money = (n: number) => formatMoneyIn(language, n, checkout.currency)
+    const describe = (orderId: number) =>
+      lines
+        .filter((l) => l.orderId === orderId)
+        .map((l) => {
+          const values = { quantity: l.quantity, title: l.offerTitle, unit: l.unit }
+          return l.unitPrice === 0 ? t('order.lineFree', values) : t('order.line', { ...values, price: money(l.unitPrice) })
+        })
+        .join('\n')
+    // why the buyer bought at their price: the domain's English, in the reader's language
+    return { t, money, describe, reason: localized(language, checkout.classReason) }
+  }
+
+  type Writer = ReturnType<typeof writer>
+  const writers = new Map<Language, Writer>()
+  const writerIn = (language: string | null): Writer => {
+    const lng = languageOrDefault(language)
+    let w = writers.get(lng)
+    if (!w) writers.set(lng, (w = writer(lng)))
+    return w
+  }
+
+  /** What is left to pay and how, for the buyer. */
+  const payment = ({ t, money }: Writer) =>
     unpaid.length === 0
       ? checkout.total === 0
-        ? 'Nothing to pay: commons are free to commoners. Your downloads are on your receipt.'
+        ? t('order.buyer.free')
         : credit > 0
-          ? `Paid in full, ${money(credit)} of it from the credit the marketplace owed your organisation. Thank you.`
-          : 'Paid in full. Thank you.'
+          ? t('order.buyer.paidWithCredit', { amount: money(credit) })
+          : t('order.buyer.paid')
       : checkout.provider === 'invoice'
         ? [
-            `To pay: by bank transfer within ${paymentWindowMinutes.invoice / 1440} days, one transfer per producer, quoting the reference:`,
-            ...unpaid.map((o) => `  ${money(due(o))} to ${o.name}, reference ${orderReference(checkout.id, o.id)}`),
-            'Each producer sends its bank details with its invoice and confirms here when the money arrives.',
+            t('order.buyer.invoice', { count: paymentWindowMinutes.invoice / 1440 }),
+            ...unpaid.map((o) => t('order.buyer.invoiceLine', { amount: money(due(o)), producer: o.name, reference: orderReference(checkout.id, o.id) })),
+            t('order.buyer.bankDetails'),
           ].join('\n')
-        : `To pay: ${money(unpaid.reduce((s, o) => s + due(o), 0))} by card; the payment page is linked from your receipt.`
+        : t('order.buyer.card', { amount: money(unpaid.reduce((s, o) => s + due(o), 0)) })
+
+  const buyer = writerIn(checkout.language)
 
   const buyerMail: Mail = {
     to: checkout.email,
-    subject: `Your order ${reference} at Solidarity Market`,
+    subject: buyer.t('order.buyer.subject', { reference }),
     text: [
-      `Hello ${checkout.displayName},`,
+      buyer.t('greeting', { name: checkout.displayName }),
       '',
-      `Thank you for your order ${reference}. You bought as a ${classLabel[checkout.reciprocityClass]}: ${checkout.classReason}.`,
+      buyer.t(forProfit ? 'order.buyer.thanksForProfit' : 'order.buyer.thanksCommoner', { reference, reason: buyer.reason }),
       '',
-      ...orders.flatMap((o) => [`From ${o.name} (${orderReference(checkout.id, o.id)}), ${money(o.total)}:`, describe(o.id), '']),
-      `Total: ${money(checkout.total)}`,
-      ...(credit > 0 && unpaid.length > 0 ? [`Paid from your organisation's credit: ${money(credit)}`] : []),
+      ...orders.flatMap((o) => [
+        buyer.t('order.buyer.fromProducer', { producer: o.name, reference: orderReference(checkout.id, o.id), total: buyer.money(o.total) }),
+        buyer.describe(o.id),
+        '',
+      ]),
+      buyer.t('order.total', { amount: buyer.money(checkout.total) }),
+      ...(credit > 0 && unpaid.length > 0 ? [buyer.t('order.buyer.creditUsed', { amount: buyer.money(credit) })] : []),
       '',
-      payment,
+      payment(buyer),
       '',
-      `Your receipt: ${receiptUrl}`,
+      buyer.t('order.buyer.receipt', { url: receiptUrl }),
     ].join('\n'),
   }
 
   const members = await db
     .selectFrom('memberships as m')
     .innerJoin('people as p', 'p.id', 'm.personId')
-    .select(['m.organisationId', 'p.email'])
+    .select(['m.organisationId', 'p.email', 'p.language'])
     .where(
       'm.organisationId',
       'in',
@@ -90,28 +120,38 @@ export async function orderConfirmationMails(db: Kysely<DB>, checkoutId: number,
     )
     .orderBy('p.email')
     .execute()
+  /** Where the producer's order stands, for its members. */
+  const standing = ({ t, money }: Writer, o: (typeof orders)[number]) => {
+    const total = money(o.total)
+    if (o.status === 'pending_payment') {
+      const invoice = checkout.provider === 'invoice'
+      if (o.creditApplied === 0) return t(invoice ? 'order.producer.invoice' : 'order.producer.card', { total })
+      const values = { total, credit: money(o.creditApplied), due: money(due(o)) }
+      return t(invoice ? 'order.producer.invoiceAfterCredit' : 'order.producer.cardAfterCredit', values)
+    }
+    if (o.creditApplied === 0) return t('order.producer.paid', { total })
+    return t(o.creditApplied === o.total ? 'order.producer.paidFromCredit' : 'order.producer.paidPartlyFromCredit', { total })
+  }
   const producerMails = orders.flatMap((o) =>
     members
       .filter((m) => m.organisationId === o.organisationId)
-      .map((m): Mail => ({
-        to: m.email,
-        subject: `New order ${orderReference(checkout.id, o.id)} for ${o.name}`,
-        text: [
-          `${checkout.displayName} ordered from ${o.name}, buying as a ${classLabel[checkout.reciprocityClass]} (${checkout.classReason}):`,
-          '',
-          describe(o.id),
-          '',
-          `Total: ${money(o.total)} — ${
-            o.status === 'pending_payment'
-              ? `${o.creditApplied > 0 ? `${money(o.creditApplied)} paid from the buyer's credit, ${money(due(o))} ` : ''}${checkout.provider === 'invoice' ? 'to be paid by bank transfer; mark it received when it arrives' : 'awaiting card payment'}`
-              : o.creditApplied > 0
-                ? `paid${o.creditApplied === o.total ? '' : ' in part'} from the buyer's credit; you are paid it all the same`
-                : 'paid'
-          }.`,
-          '',
-          `Your orders: ${appUrl}/organisations/${o.slug}/orders`,
-        ].join('\n'),
-      })),
+      .map((m): Mail => {
+        const w = writerIn(m.language)
+        const values = { buyer: checkout.displayName, organisation: o.name, reason: w.reason }
+        return {
+          to: m.email,
+          subject: w.t('order.producer.subject', { reference: orderReference(checkout.id, o.id), organisation: o.name }),
+          text: [
+            w.t(forProfit ? 'order.producer.introForProfit' : 'order.producer.introCommoner', values),
+            '',
+            w.describe(o.id),
+            '',
+            standing(w, o),
+            '',
+            w.t('order.producer.orders', { url: `${appUrl}/organisations/${o.slug}/orders` }),
+          ].join('\n'),
+        }
+      }),
   )
   return [buyerMail, ...producerMails]
 }

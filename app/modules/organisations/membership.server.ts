@@ -13,6 +13,8 @@ import { declareLegalForm } from '../evidence/claim-writes.server'
 import { requireConfirmedEmail } from '../accounts/accounts.server'
 import { retireAttestationsSharingMember } from '../peer-attestation/standing.server'
 import { clock } from '../../lib/clock'
+import type { Language } from '../../i18n/config'
+import { languageOrDefault, translator } from '../../i18n/translator.server'
 
 export const INVITATION_DAYS = 14
 
@@ -119,9 +121,17 @@ export const InvitationInput = z.object({
 /**
  * Invites someone by email; the raw token goes into the link and only its hash is stored. The
  * mail goes out once the invitation is committed, so no transaction waits on the network.
+ * `senderLanguage` is the language of the page the inviter wrote the invitation on.
  * @throws AppError('forbidden' | 'invalid_input' | 'conflict')
  */
-export async function inviteMember(db: Kysely<DB>, actorId: number, organisationId: number, input: z.input<typeof InvitationInput>, now = clock.now()) {
+export async function inviteMember(
+  db: Kysely<DB>,
+  actorId: number,
+  organisationId: number,
+  input: z.input<typeof InvitationInput>,
+  now = clock.now(),
+  senderLanguage?: Language,
+) {
   const parsed = InvitationInput.safeParse(input)
   if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]!.message)
   const invitation = await db.transaction().execute(async (trx) => {
@@ -141,15 +151,28 @@ export async function inviteMember(db: Kysely<DB>, actorId: number, organisation
       .values({ organisationId, email: parsed.data.email, role: parsed.data.role, tokenHash: secretHash(token), invitedBy: actorId, createdAt: now, expiresAt })
       .execute()
     await recordAudit(trx, { organisationId, actorId, action: 'member_invited', detail: `${parsed.data.email} as ${parsed.data.role}`, createdAt: now })
-    const inviter = await trx.selectFrom('people').select('displayName').where('id', '=', actorId).executeTakeFirstOrThrow()
+    const inviter = await trx.selectFrom('people').select(['displayName', 'language']).where('id', '=', actorId).executeTakeFirstOrThrow()
     const organisation = await trx.selectFrom('organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow()
-    return { token, email: parsed.data.email, role: parsed.data.role, expiresAt, inviter: inviter.displayName, organisation: organisation.name }
+    const invitee = await trx.selectFrom('people').select('language').where('email', '=', parsed.data.email).executeTakeFirst()
+    // The mail's language: the invitee's own when the address already has an account that chose
+    // one; else the inviter's (the page they invited from, or the one their account chose),
+    // since whoever reads it is likely to share it; English when neither is known.
+    const language = languageOrDefault(invitee?.language ?? senderLanguage ?? inviter.language)
+    return { token, email: parsed.data.email, role: parsed.data.role, expiresAt, inviter: inviter.displayName, organisation: organisation.name, language }
   })
   const link = `${env().APP_URL}/invitations/${invitation.token}`
+  const t = translator(invitation.language, 'mail')
+  const values = { inviter: invitation.inviter, organisation: invitation.organisation }
   await sendMail({
     to: invitation.email,
-    subject: `${invitation.inviter} invites you to ${invitation.organisation} on Solidarity Market`,
-    text: `${invitation.inviter} invites you to join ${invitation.organisation} as ${invitation.role}.\n\nAccept within ${INVITATION_DAYS} days: ${link}\n\nIf you do not expect this, ignore this mail.`,
+    subject: t('invitation.subject', values),
+    text: [
+      t(invitation.role === 'admin' ? 'invitation.asAdmin' : 'invitation.asMember', values),
+      '',
+      t('invitation.accept', { count: INVITATION_DAYS, link }),
+      '',
+      t('invitation.ignore'),
+    ].join('\n'),
   })
   return { token: invitation.token, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt }
 }
