@@ -1,6 +1,13 @@
-import type { Browser } from 'playwright-core'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser'
+import { openDatabase, type Database } from '../../db/connection'
+import { demoLogins, demoPassword } from '../../db/seed/data'
+import { supportedLanguages } from '../../app/i18n/config'
+import { formatMoneyIn } from '../../app/i18n/format'
+import { translator } from '../../app/i18n/translator.server'
+import { newestMailTo } from '../../app/lib/mail.server'
+import { launchBrowser, logInAs, openPage, phone, poll, screenshot } from '../support/browser'
 import { startServer, tempDir, type RunningServer } from '../support/server'
 
 // Issue 16 against the production build: the language each request asks for, pages the page
@@ -8,16 +15,39 @@ import { startServer, tempDir, type RunningServer } from '../support/server'
 
 let server: RunningServer
 let browser: Browser
+let db: Database
 const outbox = tempDir('sm-languages-outbox')
+const databasePath = path.join(tempDir('sm-languages'), 'market.db')
 
 beforeAll(async () => {
-  ;[server, browser] = await Promise.all([startServer({ OUTBOX_DIR: outbox }), launchBrowser()])
+  ;[server, browser] = await Promise.all([startServer({ OUTBOX_DIR: outbox, DATABASE_PATH: databasePath }), launchBrowser()])
+  db = openDatabase(databasePath)
 })
 
 afterAll(async () => {
+  await db?.destroy()
   await browser?.close()
   await server?.stop()
 })
+
+/** A listed good with stock to spare; `skip` picks a later one, so journeys buy apart. */
+async function pickGood(skip = 0) {
+  return db
+    .selectFrom('offers as o')
+    .innerJoin('offerScores as s', 's.offerId', 'o.id')
+    .select(['o.id', 'o.slug', 'o.title', 'o.commonerPrice', 'o.forProfitPrice', 'o.currency'])
+    .where('o.kind', '=', 'good')
+    .where('o.status', '=', 'active')
+    .where('s.listed', '=', 1)
+    .where('o.stock', '>=', 5)
+    .where('o.currency', '=', 'EUR')
+    .orderBy('o.id')
+    .offset(skip)
+    .limit(1)
+    .executeTakeFirstOrThrow()
+}
+
+const langOf = (page: Page) => page.locator('html').getAttribute('lang')
 
 async function page(path: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${server.url}${path}`, { headers })
@@ -89,5 +119,89 @@ describe('the language of a page', () => {
     expect(body.it!.common!.nav!.catalog).toBe('Catalogo')
     expect((await fetch(`${server.url}/locales/it.json?v=old`)).headers.get('Cache-Control')).toBe('no-cache')
     expect((await fetch(`${server.url}/locales/xx.json`)).status).toBe(404)
+  })
+})
+
+describe('pages that come alive in the reader’s language', () => {
+  it('hydrates an Italian page with the same text the server wrote, and navigates on in Italian', async () => {
+    const page = await openPage(browser)
+    const errors: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text())
+    })
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(`${server.url}/?lng=it`)
+    // React took the page over once the browser had the Italian messages.
+    await page.waitForFunction(() => (window as unknown as { __remixRouter?: unknown }).__remixRouter !== undefined)
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true))
+    await page.locator('.card h3 a').first().click()
+    await page.waitForURL(/\/offers\//)
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true)
+    expect(await langOf(page)).toBe('it')
+    await poll(() => page.locator('nav[aria-label] a').first().textContent()).toBe('Catalogo')
+    // A mismatch between the server's and the browser's text is a console error.
+    expect(errors).toEqual([])
+  })
+})
+
+describe('a buyer in Italian, in a browser without JavaScript', () => {
+  it('switches to Italian, checks out, and reads the receipt, the prices and the mail in Italian', async () => {
+    const page = await openPage(browser, { javaScriptEnabled: false })
+    await logInAs(page, server.url, demoLogins.commoner, demoPassword)
+    const good = await pickGood()
+    await page.goto(`${server.url}/offers/${good.slug}`)
+    expect(await langOf(page)).toBe('en')
+    await page.locator('#language-select').selectOption('it')
+    await page.locator('.language-switcher button[type=submit]').click()
+    await page.waitForURL(`${server.url}/offers/${good.slug}`)
+    expect(await langOf(page)).toBe('it')
+    // The price in Italian writing, the currency the offer's own.
+    await poll(() => page.locator('main').textContent()).toContain(formatMoneyIn('it', good.commonerPrice, good.currency))
+    await page.locator('.add-to-cart input[name=quantity]').fill('2')
+    await page.locator('.add-to-cart button[type=submit]').click()
+    await page.waitForURL(/\/cart/)
+    expect(await langOf(page)).toBe('it')
+    const total = formatMoneyIn('it', good.commonerPrice * 2, good.currency)
+    await poll(() => page.locator('main').textContent()).toContain(total)
+    await screenshot(page, 'cart-it-no-js', { fullPage: true })
+    await page.locator('input[name=confirmUse]').check()
+    await page.locator('form[action="/checkout"] button[type=submit]').click()
+    await page.waitForURL(/\/orders\/\d+/)
+    expect(await langOf(page)).toBe('it')
+    await poll(() => page.locator('.receipt').textContent()).toContain(total)
+    await screenshot(page, 'receipt-it-no-js', { fullPage: true })
+    await screenshot(page, 'receipt-it-no-js-phone', { fullPage: true, on: phone })
+
+    // The switch was saved on the account, so the mail about the order is Italian too.
+    const person = await db.selectFrom('people').select(['language']).where('email', '=', demoLogins.commoner).executeTakeFirstOrThrow()
+    expect(person.language).toBe('it')
+    const mail = newestMailTo(demoLogins.commoner, outbox)
+    expect(mail).not.toBeNull()
+    const [before, after] = translator('it', 'mail')('order.buyer.subject', { reference: '\u0000' }).split('\u0000')
+    expect(mail!.subject.startsWith(before!) && mail!.subject.endsWith(after!)).toBe(true)
+    expect(mail!.text).toContain(total)
+  })
+
+  it('shows the catalog, an offer and the cart in each of the five languages', async () => {
+    const page = await openPage(browser)
+    await logInAs(page, server.url, demoLogins.forProfitBuyer, demoPassword)
+    const good = await pickGood(1)
+    await page.goto(`${server.url}/offers/${good.slug}`)
+    await page.locator('.add-to-cart button[type=submit]').click()
+    await page.waitForURL(/\/cart/)
+    for (const code of supportedLanguages) {
+      const nav = translator(code)('nav.catalog')
+      await page.goto(`${server.url}/?lng=${code}`)
+      expect(await langOf(page)).toBe(code)
+      await poll(() => page.locator('nav[aria-label] a').first().textContent()).toBe(nav)
+      await screenshot(page, `catalog-${code}`)
+      if (code !== 'en') await screenshot(page, `catalog-${code}-phone`, { on: phone })
+      await page.goto(`${server.url}/offers/${good.slug}?lng=${code}`)
+      await poll(() => page.locator('main').textContent()).toContain(formatMoneyIn(code, good.forProfitPrice, good.currency))
+      await screenshot(page, `offer-${code}`, { fullPage: true })
+      await page.goto(`${server.url}/cart?lng=${code}`)
+      expect(await langOf(page)).toBe(code)
+      await screenshot(page, `cart-${code}`, { fullPage: true })
+    }
   })
 })
