@@ -10,6 +10,7 @@ import { catalogStats, rankByWeights } from './ranking-snapshot.server'
 import { CATALOG_PAGE_SIZE, COUNT_CAP, searchWords, type CatalogQuery, type RankingView } from './query'
 import { matchingOfferIds, searchedScores } from './search.server'
 import { clock } from '../../lib/clock'
+import { fallbackLanguage } from '../../i18n/config'
 
 export interface ProducerRef {
   slug: string
@@ -34,6 +35,10 @@ export interface OfferCard {
   confidence: number
   /** the offer's first image, if it has any */
   image: CoverImage | null
+  /** the language of the title (and description) shown: the reader's when translated, else the original's */
+  language: string
+  /** true when the reader's language has no text of its own, so the original, in another language, is shown */
+  untranslated: boolean
 }
 
 export interface RankedOfferCard extends OfferCard {
@@ -58,19 +63,23 @@ export interface CatalogPage {
 
 /**
  * The columns an offer card shows, by offer: the catalog's cards and the open-data API's offers
- * (which add theirs to it) read the same joins.
+ * (which add theirs to it) read the same joins. The reader's language's translation, if any,
+ * comes by one lookup of offer_translations' primary key per card (as `tr`), in the same query.
  */
-export function offerCardQuery(db: Db) {
+export function offerCardQuery(db: Db, language: string = fallbackLanguage) {
   return db
     .selectFrom('offers as o')
     .innerJoin('offerScores as s', 's.offerId', 'o.id')
     .innerJoin('organisations as org', 'org.id', 'o.organisationId')
     .innerJoin('categories as c', 'c.id', 'o.categoryId')
     .leftJoin('licences as l', 'l.code', 'o.licenceCode')
+    .leftJoin('offerTranslations as tr', (join) => join.onRef('tr.offerId', '=', 'o.id').on('tr.language', '=', language))
     .select([
       'o.id',
       'o.slug',
       'o.title',
+      'o.language as originalLanguage',
+      'tr.title as translatedTitle',
       'o.kind',
       'o.unit',
       'o.stock',
@@ -93,10 +102,20 @@ export function offerCardQuery(db: Db) {
 
 type OfferCardRow = Awaited<ReturnType<ReturnType<typeof offerCardQuery>['executeTakeFirstOrThrow']>>
 
-function toOfferCard(row: OfferCardRow): OfferCard {
+/** Which text a reader is shown: their language's translation, else the original (flagged when it is in another language). */
+export function shownText(row: Pick<OfferCardRow, 'title' | 'originalLanguage' | 'translatedTitle'>, language: string) {
+  const translated = row.translatedTitle !== null
+  return {
+    title: translated ? row.translatedTitle! : row.title,
+    language: translated ? language : row.originalLanguage,
+    untranslated: !translated && row.originalLanguage !== language,
+  }
+}
+
+function toOfferCard(row: OfferCardRow, language: string): OfferCard {
   return {
     slug: row.slug,
-    title: row.title,
+    ...shownText(row, language),
     kind: row.kind,
     category: { slug: row.categorySlug, name: row.categoryName },
     producer: {
@@ -121,7 +140,13 @@ function toOfferCard(row: OfferCardRow): OfferCard {
  * buyer's own weights, narrowed by search and filters. A page past the end is an empty page.
  * @throws AppError('invalid_input') for a category or licence the catalog does not have
  */
-export async function listCatalog(db: Db, query: CatalogQuery, view: RankingView = { name: 'community', weights: null }): Promise<CatalogPage> {
+export async function listCatalog(
+  db: Db,
+  query: CatalogQuery,
+  view: RankingView = { name: 'community', weights: null },
+  /** the reader's: titles in it when the offer has them, else in the offer's own */
+  language: string = fallbackLanguage,
+): Promise<CatalogPage> {
   const page = query.page ?? 1
   const empty = (notice: string | null): CatalogPage => ({
     offers: [],
@@ -210,14 +235,14 @@ export async function listCatalog(db: Db, query: CatalogQuery, view: RankingView
   const ids = pageRows.map((r) => r.offerId)
   // The page's first images come in one query keyed by its offers, not one per card.
   const [cards, covers] = ids.length
-    ? await Promise.all([offerCardQuery(db).where('o.id', 'in', ids).execute(), coverImages(db, ids)])
+    ? await Promise.all([offerCardQuery(db, language).where('o.id', 'in', ids).execute(), coverImages(db, ids)])
     : [[], new Map<number, CoverImage>()]
   const byId = new Map(cards.map((c) => [c.id, c]))
   return {
     offers: pageRows.flatMap((r) => {
       const row = byId.get(r.offerId)
       return row
-        ? [{ ...toOfferCard(row), image: covers.get(r.offerId) ?? null, viewScore: r.viewScore === null ? null : Math.round(r.viewScore * 1000) / 10 }]
+        ? [{ ...toOfferCard(row, language), image: covers.get(r.offerId) ?? null, viewScore: r.viewScore === null ? null : Math.round(r.viewScore * 1000) / 10 }]
         : []
     }),
     page,
@@ -277,12 +302,16 @@ export interface OfferDetail extends OfferCard {
 
 const shownImage = ({ storageKey, altText, width, height }: CoverImage): CoverImage => ({ storageKey, altText, width, height })
 
-/** An active offer with everything its page shows. @throws AppError('not_found') */
-export async function getOffer(db: Db, slug: string, now = clock.now()): Promise<OfferDetail> {
-  const row = await offerCardQuery(db)
+/**
+ * An active offer with everything its page shows, its title and description in the reader's
+ * `language` when it has them. @throws AppError('not_found')
+ */
+export async function getOffer(db: Db, slug: string, language: string = fallbackLanguage, now = clock.now()): Promise<OfferDetail> {
+  const row = await offerCardQuery(db, language)
     .innerJoin('commonsFunds as f', 'f.id', 'o.commonsFundId')
     .select([
       'o.description',
+      'tr.description as translatedDescription',
       'o.delivery',
       'o.accessFeeProducerBp',
       'o.accessFeeCommonsFundBp',
@@ -312,12 +341,12 @@ export async function getOffer(db: Db, slug: string, now = clock.now()): Promise
   ])
   if (!scoreBreakdown) throw new AppError('not_found', 'There is no offer at this address. It may have been archived.')
 
-  const card = toOfferCard(row)
+  const card = toOfferCard(row, language)
   const fee = card.prices.accessFee
   return {
     ...card,
     id: row.id,
-    description: row.description,
+    description: row.translatedTitle !== null ? (row.translatedDescription ?? '') : row.description,
     delivery: row.delivery,
     licence:
       row.licenceCode && row.licenceName && row.licenceOpenness
