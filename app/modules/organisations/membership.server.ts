@@ -154,10 +154,11 @@ export async function inviteMember(
     const inviter = await trx.selectFrom('people').select(['displayName', 'language']).where('id', '=', actorId).executeTakeFirstOrThrow()
     const organisation = await trx.selectFrom('organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow()
     const invitee = await trx.selectFrom('people').select('language').where('email', '=', parsed.data.email).executeTakeFirst()
-    // The mail's language: the invitee's own when the address already has an account that chose
-    // one; else the inviter's (the page they invited from, or the one their account chose),
-    // since whoever reads it is likely to share it; English when neither is known.
-    const language = languageOrDefault(invitee?.language ?? senderLanguage ?? inviter.language)
+    // The mail's language: the invitee's when the address already has an account (English if it
+    // chose none); an address without one gets the inviter's, the language of the page they
+    // invited from when the caller passes it, else the one their account chose (the header's
+    // switcher saves it there), since whoever they invite likely reads it; else English.
+    const language = invitee ? languageOrDefault(invitee.language) : languageOrDefault(senderLanguage ?? inviter.language)
     return { token, email: parsed.data.email, role: parsed.data.role, expiresAt, inviter: inviter.displayName, organisation: organisation.name, language }
   })
   const link = `${env().APP_URL}/invitations/${invitation.token}`
