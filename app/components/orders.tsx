@@ -1,13 +1,25 @@
+import type { ComponentProps } from 'react'
+import { Trans } from 'react-i18next'
 import type { OrderStatus } from '../../db/schema'
-import { orderStatusLabel } from '~/lib/labels'
+import { useFormat } from '~/i18n/format'
+import { useLabels } from '~/i18n/labels'
 
 export function OrderStatusBadge({ status }: { status: OrderStatus }) {
-  return <span className={`status status--${status}`}>{orderStatusLabel[status]}</span>
+  const labels = useLabels()
+  return <span className={`status status--${status}`}>{labels.orderStatus(status)}</span>
 }
 
-/** UTC ISO text shown as a date and time a person reads, in UTC so every reader sees the same. */
+/** UTC ISO text shown as a date and time a person reads: in the reader's zone, with the zone named. */
 export function When({ iso }: { iso: string }) {
-  const d = new Date(iso)
-  const text = `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`
-  return <time dateTime={iso}>{text}</time>
+  const f = useFormat()
+  return <time dateTime={iso}>{f.dateTime(iso)}</time>
+}
+
+/**
+ * `<Trans>` for sentences whose values are names people typed: the values are escaped before the
+ * sentence's tags are read, and unescaped in the text, so "Tomato <seeds>" stays as it was written
+ * instead of being read as a tag.
+ */
+export function TransText(props: ComponentProps<typeof Trans>) {
+  return <Trans {...props} tOptions={{ ...props.tOptions, interpolation: { ...props.tOptions?.interpolation, escapeValue: true } }} shouldUnescape />
 }

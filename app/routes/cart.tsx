@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { FormError, Notice } from '~/components/form'
 import { cartForm } from '~/forms/cart'
 import { Price } from '~/components/prices'
+import { TransText } from '~/components/orders'
 import { ReciprocityBadge } from '~/components/reciprocity'
+import { useMessage } from '~/i18n/messages'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { dispatchForm, formRedirect, readForm } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
@@ -12,7 +16,7 @@ import { getStripe } from '~/lib/stripe.server'
 import { addToCart, getCart, removeFromCart, setBuyingFor, setCartQuantity } from '~/modules/orders/cart.server'
 import { MAX_QUANTITY } from '~/modules/orders/place-order.server'
 
-export const meta: MetaFunction = () => [{ title: 'Your cart · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'orders')('cart.title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -42,37 +46,39 @@ export async function action({ request }: ActionFunctionArgs) {
   )
 }
 
-const notices: Record<string, string> = {
-  added: 'Added to your cart.',
-  updated: 'Quantity updated.',
-  removed: 'Removed from your cart.',
-  'buying-for': 'Prices now show what you pay for this use.',
-}
-
 export default function CartPage() {
   const { cart, idempotencyKey, paysByCard } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
+  const { t } = useTranslation('orders')
+  const message = useMessage()
+  const notices: Record<string, string> = {
+    added: t('cart.notice.added'),
+    updated: t('cart.notice.updated'),
+    removed: t('cart.notice.removed'),
+    'buying-for': t('cart.notice.buyingFor'),
+  }
   const notice = notices[params.get('notice') ?? '']
+  const organisation = cart.buyingAs.organisation?.name
   const total = cart.totals[0]
   const fee = cart.accessFeeTotals[0]
   return (
     <section className="cart" aria-labelledby="cart-title">
-      <h1 id="cart-title">Your cart</h1>
+      <h1 id="cart-title">{t('cart.title')}</h1>
       {notice ? <Notice tone="success">{notice}</Notice> : null}
       <FormError message={actionData?.formError} />
       {cart.lines.length === 0 ? (
         <div className="empty">
-          <p>Your cart is empty.</p>
+          <p>{t('cart.empty')}</p>
           <p>
-            <Link to="/">Browse the catalog</Link> or see <Link to="/orders">your orders</Link>.
+            <TransText t={t} i18nKey="cart.emptyHint" components={{ catalog: <Link to="/" />, orders: <Link to="/orders" /> }} />
           </p>
         </div>
       ) : (
         <>
           <Form method="post" className="form--inline buying-for">
             <input type="hidden" name="intent" value="buying-for" />
-            <label htmlFor="buying-for">Buying for</label>
+            <label htmlFor="buying-for">{t('cart.buyingFor')}</label>
             <select
               id="buying-for"
               name="buyingFor"
@@ -83,28 +89,33 @@ export default function CartPage() {
                   key={o.use.kind === 'personal' ? 'personal' : o.use.organisationId}
                   value={o.use.kind === 'personal' ? 'personal' : String(o.use.organisationId)}
                 >
-                  {o.use.kind === 'personal' ? 'Myself (non-commercial use)' : o.organisation!.name}
+                  {o.use.kind === 'personal' ? t('cart.myself') : o.organisation!.name}
                 </option>
               ))}
             </select>
             <button type="submit" className="button button--secondary">
-              Show my prices
+              {t('cart.showPrices')}
             </button>
           </Form>
           <p>
-            You buy as <ReciprocityBadge decision={cart.buyingAs} />, because {cart.buyingAs.because}.
+            <TransText
+              t={t}
+              i18nKey="cart.buyingAs"
+              values={{ because: message(cart.buyingAs.because) }}
+              components={{ badge: <ReciprocityBadge decision={cart.buyingAs} /> }}
+            />
           </p>
           <div className="table-scroll">
             <table className="cart-table">
-              <caption className="visually-hidden">Offers in your cart</caption>
+              <caption className="visually-hidden">{t('cart.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Offer</th>
-                  <th scope="col">Price</th>
-                  <th scope="col">Quantity</th>
-                  <th scope="col">Total</th>
+                  <th scope="col">{t('columns.offer')}</th>
+                  <th scope="col">{t('columns.price')}</th>
+                  <th scope="col">{t('columns.quantity')}</th>
+                  <th scope="col">{t('columns.total')}</th>
                   <th scope="col">
-                    <span className="visually-hidden">Remove</span>
+                    <span className="visually-hidden">{t('columns.remove')}</span>
                   </th>
                 </tr>
               </thead>
@@ -114,20 +125,29 @@ export default function CartPage() {
                     <td>
                       <Link to={`/offers/${line.slug}`}>{line.title}</Link>
                       <div className="muted small">
-                        from <Link to={`/organisations/${line.producer.slug}`}>{line.producer.name}</Link>
+                        <TransText
+                          t={t}
+                          i18nKey="cart.from"
+                          values={{ producer: line.producer.name }}
+                          components={{ producer: <Link to={`/organisations/${line.producer.slug}`} /> }}
+                        />
                         {line.accessFee.amount > 0 ? (
                           <>
                             {' '}
-                            · access fee <Price value={line.accessFee} />, of which <Price value={line.commonsFundAmount} /> to its commons fund
+                            <TransText
+                              t={t}
+                              i18nKey="cart.lineFee"
+                              components={{ fee: <Price value={line.accessFee} />, fund: <Price value={line.commonsFundAmount} /> }}
+                            />
                           </>
                         ) : null}
                       </div>
-                      {line.problem ? <p className="field-error">{line.problem}</p> : null}
+                      {line.problem ? <p className="field-error">{message(line.problem)}</p> : null}
                     </td>
-                    <td data-label="Price">
+                    <td data-label={t('columns.price')}>
                       <Price value={line.unitPrice} /> <span className="muted">/ {line.unit}</span>
                     </td>
-                    <td data-label="Quantity">
+                    <td data-label={t('columns.quantity')}>
                       {line.stock === null ? (
                         <span>{line.quantity}</span>
                       ) : (
@@ -135,7 +155,7 @@ export default function CartPage() {
                           <input type="hidden" name="intent" value="update" />
                           <input type="hidden" name="offerId" value={line.offerId} />
                           <label className="visually-hidden" htmlFor={`qty-${line.offerId}`}>
-                            Quantity of {line.title}
+                            {t('cart.quantityOf', { title: line.title })}
                           </label>
                           <input
                             id={`qty-${line.offerId}`}
@@ -147,12 +167,12 @@ export default function CartPage() {
                             inputMode="numeric"
                           />
                           <button type="submit" className="button button--secondary">
-                            Update
+                            {t('cart.update')}
                           </button>
                         </Form>
                       )}
                     </td>
-                    <td data-label="Total">
+                    <td data-label={t('columns.total')}>
                       <Price value={line.lineTotal} />
                     </td>
                     <td>
@@ -160,7 +180,12 @@ export default function CartPage() {
                         <input type="hidden" name="intent" value="remove" />
                         <input type="hidden" name="offerId" value={line.offerId} />
                         <button type="submit" className="link-button">
-                          Remove<span className="visually-hidden"> {line.title}</span>
+                          <TransText
+                            t={t}
+                            i18nKey="cart.removeLine"
+                            values={{ title: line.title }}
+                            components={{ hidden: <span className="visually-hidden" /> }}
+                          />
                         </button>
                       </Form>
                     </td>
@@ -169,71 +194,81 @@ export default function CartPage() {
               </tbody>
             </table>
           </div>
-          {cart.totals.length > 1 ? (
-            <Notice>Your cart holds offers priced in different currencies: check out one currency at a time by removing the others.</Notice>
-          ) : null}
+          {cart.totals.length > 1 ? <Notice>{t('cart.mixedCurrencies')}</Notice> : null}
           {total ? (
             <div className="cart-summary">
               <p className="cart-total">
-                Total <Price value={total} />
+                <TransText t={t} i18nKey="cart.total" components={{ total: <Price value={total} /> }} />
               </p>
               {fee && fee.amount > 0 ? (
                 <p className="muted small">
-                  Includes <Price value={fee} /> in access fees, shared between the producers, their commons funds and the marketplace&apos;s infrastructure
-                  fund.
+                  <TransText t={t} i18nKey="cart.includesFees" components={{ fee: <Price value={fee} /> }} />
                 </p>
               ) : null}
               {cart.creditToApply ? (
                 <p className="notice notice--success" role="note">
-                  {cart.buyingAs.organisation?.name ?? 'Your organisation'}’s credit pays <Price value={cart.creditToApply} />
                   {cart.creditToApply.amount === total.amount ? (
-                    ' of it: all of it, nothing is left to pay.'
+                    <TransText
+                      t={t}
+                      i18nKey={organisation ? 'cart.credit.all' : 'cart.credit.allOwn'}
+                      values={{ organisation }}
+                      components={{ credit: <Price value={cart.creditToApply} /> }}
+                    />
                   ) : (
-                    <>
-                      {' '}
-                      of it; you pay <Price value={{ amount: total.amount - cart.creditToApply.amount, currency: total.currency }} />.
-                    </>
+                    <TransText
+                      t={t}
+                      i18nKey={organisation ? 'cart.credit.part' : 'cart.credit.partOwn'}
+                      values={{ organisation }}
+                      components={{
+                        credit: <Price value={cart.creditToApply} />,
+                        rest: <Price value={{ amount: total.amount - cart.creditToApply.amount, currency: total.currency }} />,
+                      }}
+                    />
                   )}
                 </p>
               ) : null}
               {cart.forProfitAffiliations.length > 0 ? (
                 <div className="notice notice--info declared-use-warning" role="note">
                   <p>
-                    <strong>You are a member of {cart.forProfitAffiliations.join(', ')}</strong>, a for-profit organisation. You pay the commoner price because
-                    you declare that you buy for your own, non-commercial use.
+                    <TransText
+                      t={t}
+                      i18nKey="cart.forProfit.member"
+                      values={{ organisations: cart.forProfitAffiliations.join(', ') }}
+                      components={{ strong: <strong /> }}
+                    />
                   </p>
-                  <p>
-                    The licence then forbids using what you buy in {cart.forProfitAffiliations.length === 1 ? 'its' : 'their'} work, reselling it, or passing it
-                    on for anyone’s commercial use. If it is for {cart.forProfitAffiliations.length === 1 ? 'its' : 'their'} work, choose the organisation under
-                    “Buying for” and pay its price. The producer sees that this order was bought for personal use by a member of a for-profit organisation.
-                  </p>
+                  <p>{t('cart.forProfit.licence', { count: cart.forProfitAffiliations.length })}</p>
                 </div>
               ) : null}
               <Form method="post" action="/checkout">
                 <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
                 <input type="hidden" name="declaredUse" value={cart.declaredUse.value} />
                 <label className="declared-use">
-                  <input type="checkbox" name="confirmUse" value="yes" required disabled={!cart.canCheckOut} /> I confirm that I buy these{' '}
-                  {cart.declaredUse.statement}.
+                  <input type="checkbox" name="confirmUse" value="yes" required disabled={!cart.canCheckOut} />{' '}
+                  {cart.buyingAs.use.kind === 'personal'
+                    ? t('cart.confirm.personal')
+                    : organisation
+                      ? t('cart.confirm.organisation', { organisation })
+                      : t('cart.confirm.ownOrganisation')}
                 </label>
                 <button type="submit" className="button" disabled={!cart.canCheckOut}>
                   {total.amount === 0
-                    ? 'Get it now, free'
+                    ? t('cart.button.free')
                     : cart.creditToApply?.amount === total.amount
-                      ? 'Place order (paid from the credit)'
+                      ? t('cart.button.credit')
                       : paysByCard
-                        ? 'Check out and pay by card'
-                        : 'Place order (pay by bank transfer)'}
+                        ? t('cart.button.card')
+                        : t('cart.button.transfer')}
                 </button>
               </Form>
               <p className="muted small">
                 {total.amount === 0
-                  ? 'Nothing to pay: you can download commons items straight from your receipt.'
+                  ? t('cart.hint.free')
                   : cart.creditToApply?.amount === total.amount
-                    ? 'The credit the marketplace owes your organisation pays it in full: the order is confirmed at once.'
+                    ? t('cart.hint.credit')
                     : paysByCard
-                      ? 'You pay on Stripe’s secure page; your order is confirmed when Stripe tells us it is paid.'
-                      : 'Each producer sends an invoice with its bank details; you have 14 days to pay.'}
+                      ? t('cart.hint.card')
+                      : t('cart.hint.transfer')}
               </p>
             </div>
           ) : null}

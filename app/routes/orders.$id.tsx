@@ -1,15 +1,19 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { FormError, Notice } from '~/components/form'
-import { OrderStatusBadge, When } from '~/components/orders'
+import { OrderStatusBadge, TransText, When } from '~/components/orders'
 import { Price } from '~/components/prices'
 import { ReciprocityBadge } from '~/components/reciprocity'
 import { ReceiptForm } from '~/forms/orders'
+import { useFormat } from '~/i18n/format'
+import { useLabels } from '~/i18n/labels'
+import { useMessage } from '~/i18n/messages'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
 import { dispatchForm, domain, formDomain, formRedirect, formReply, parseParams, readForm } from '~/lib/http.server'
-import { cancelReasonLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { getStripe } from '~/lib/stripe.server'
 import { cancelUnpaidCheckout, chooseBackChargePayment } from '~/modules/orders/order-actions.server'
@@ -18,9 +22,10 @@ import { stripePaymentPage } from '~/modules/payments/stripe.server'
 
 const Params = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Order ${data.receipt.reference} · Solidarity Market` : 'Order · Solidarity Market' },
-]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = metaT(matches, 'orders')
+  return pageTitle(matches, data ? t('receipt.title', { reference: data.receipt.reference }) : t('receipt.untitled'))
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -54,66 +59,78 @@ export async function action({ request, params }: ActionFunctionArgs) {
   })
 }
 
-const notices: Record<string, { tone: 'success' | 'info' | 'error'; text: string }> = {
-  placed: { tone: 'success', text: 'Thank you: your order is placed. A confirmation is on its way by email.' },
-  cancelled: { tone: 'success', text: 'Cancelled. Nothing is owed, and the goods are back on sale.' },
-  'by-transfer': { tone: 'success', text: 'You will pay by bank transfer: the producer sends its bank details and marks the payment received here.' },
-  'card-unavailable': { tone: 'error', text: 'Your order is placed, but Stripe did not answer. Try “Pay by card” again in a minute.' },
-}
-
 export default function ReceiptPage() {
   const { receipt: r, returnedFromStripe } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
+  const { t } = useTranslation('orders')
+  const f = useFormat()
+  const labels = useLabels()
+  const message = useMessage()
+  const notices: Record<string, { tone: 'success' | 'info' | 'error'; text: string }> = {
+    placed: { tone: 'success', text: t('receipt.notice.placed') },
+    cancelled: { tone: 'success', text: t('receipt.notice.cancelled') },
+    'by-transfer': { tone: 'success', text: t('receipt.notice.byTransfer') },
+    'card-unavailable': { tone: 'error', text: t('receipt.notice.cardUnavailable') },
+  }
   const notice = notices[params.get('notice') ?? '']
   const awaiting = r.awaitingPayment.amount > 0
   const anyPending = r.orders.some((o) => o.status === 'pending_payment')
   return (
     <article className="receipt" aria-labelledby="receipt-title">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/orders">Your orders</Link> <span aria-hidden="true">›</span> <span>{r.reference}</span>
+      <nav aria-label={t('breadcrumb')} className="breadcrumb">
+        <Link to="/orders">{t('yourOrders')}</Link> <span aria-hidden="true">›</span> <span>{r.reference}</span>
       </nav>
-      <h1 id="receipt-title">Order {r.reference}</h1>
+      <h1 id="receipt-title">{t('receipt.title', { reference: r.reference })}</h1>
       {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
       <FormError message={actionData?.formError} />
-      {returnedFromStripe && anyPending ? (
-        <Notice tone="info">
-          Thank you. We are waiting for Stripe to confirm your payment; this page shows it as paid as soon as it does. Reload in a moment.
-        </Notice>
-      ) : null}
+      {returnedFromStripe && anyPending ? <Notice tone="info">{t('receipt.stripeWaiting')}</Notice> : null}
       <p>
-        Placed <When iso={r.createdAt} />
         {r.buyingFor ? (
-          <>
-            {' '}
-            for <Link to={`/organisations/${r.buyingFor.slug}`}>{r.buyingFor.name}</Link>
-          </>
-        ) : null}
-        . You bought as <ReciprocityBadge decision={r} />, because {r.classReason}.
+          <TransText
+            t={t}
+            i18nKey="receipt.placedFor"
+            values={{ organisation: r.buyingFor.name, because: message(r.classReason) }}
+            components={{
+              when: <When iso={r.createdAt} />,
+              organisation: <Link to={`/organisations/${r.buyingFor.slug}`} />,
+              badge: <ReciprocityBadge decision={r} />,
+            }}
+          />
+        ) : (
+          <TransText
+            t={t}
+            i18nKey="receipt.placed"
+            values={{ because: message(r.classReason) }}
+            components={{ when: <When iso={r.createdAt} />, badge: <ReciprocityBadge decision={r} /> }}
+          />
+        )}
       </p>
 
       {r.backCharge ? (
         <p className="notice notice--error" role="note">
-          This is a back-charge for {r.backCharge.corrects}: the access fee that order did not pay, because the claim that gave it the commoner price was
-          overturned.
+          {t('receipt.backCharge', { reference: r.backCharge.corrects })}
         </p>
       ) : null}
       {anyPending && r.backCharge ? (
         <section className="payment-box" aria-labelledby="pay-title">
-          <h2 id="pay-title">Payment</h2>
+          <h2 id="pay-title">{t('receipt.payment')}</h2>
           <p>
-            <Price value={r.awaitingPayment} /> due by <When iso={r.expiresAt} />. It does not lapse: it stays owed until it is paid. Pay it by card, or by bank
-            transfer to {r.orders[0]?.producer.name} quoting <strong>{r.orders[0]?.reference}</strong>
-            {r.provider === 'invoice' ? ' (your choice so far: the producer marks the payment received here when it arrives)' : ''}.
+            <TransText
+              t={t}
+              i18nKey={r.provider === 'invoice' ? 'receipt.backChargeDueInvoice' : 'receipt.backChargeDue'}
+              values={{ producer: r.orders[0]?.producer.name, reference: r.orders[0]?.reference }}
+              components={{ amount: <Price value={r.awaitingPayment} />, when: <When iso={r.expiresAt} />, ref: <strong /> }}
+            />
           </p>
           <Form method="post" className="form--inline">
             <input type="hidden" name="backCharge" value="yes" />
             <button type="submit" name="intent" value="pay" className="button">
-              Pay by card
+              {t('receipt.payByCard')}
             </button>
             {r.provider === 'invoice' ? null : (
               <button type="submit" name="intent" value="pay-by-transfer" className="button button--secondary">
-                Pay by bank transfer instead
+                {t('receipt.payByTransferInstead')}
               </button>
             )}
           </Form>
@@ -121,38 +138,40 @@ export default function ReceiptPage() {
       ) : null}
       {anyPending && !r.backCharge ? (
         <section className="payment-box" aria-labelledby="pay-title">
-          <h2 id="pay-title">Payment</h2>
+          <h2 id="pay-title">{t('receipt.payment')}</h2>
           {r.provider === 'stripe' ? (
             <>
               <p>
-                <Price value={r.awaitingPayment} /> to pay by card before <When iso={r.expiresAt} />; after that the order lapses and the goods go back on sale.
+                <TransText t={t} i18nKey="receipt.cardDue" components={{ amount: <Price value={r.awaitingPayment} />, when: <When iso={r.expiresAt} /> }} />
               </p>
               <Form method="post" className="form--inline">
                 <input type="hidden" name="intent" value="pay" />
                 <button type="submit" className="button">
-                  Pay by card
+                  {t('receipt.payByCard')}
                 </button>
               </Form>
             </>
           ) : (
             <>
               <p>
-                Pay by bank transfer before <When iso={r.expiresAt} />, one transfer per producer, quoting its reference. Each producer sends its bank details
-                with its invoice and marks the payment received here.
+                <TransText t={t} i18nKey="receipt.transferDue" components={{ when: <When iso={r.expiresAt} /> }} />
               </p>
               <ul>
                 {r.orders
                   .filter((o) => o.status === 'pending_payment')
                   .map((o) => (
                     <li key={o.id}>
-                      <Price value={{ amount: o.total.amount - o.creditApplied.amount, currency: o.total.currency }} /> to {o.producer.name}, reference{' '}
-                      <strong>{o.reference}</strong>
-                      {o.creditApplied.amount > 0 ? (
-                        <>
-                          {' '}
-                          (<Price value={o.total} /> less <Price value={o.creditApplied} /> from your credit)
-                        </>
-                      ) : null}
+                      <TransText
+                        t={t}
+                        i18nKey={o.creditApplied.amount > 0 ? 'receipt.transferLineCredit' : 'receipt.transferLine'}
+                        values={{ producer: o.producer.name, reference: o.reference }}
+                        components={{
+                          amount: <Price value={{ amount: o.total.amount - o.creditApplied.amount, currency: o.total.currency }} />,
+                          ref: <strong />,
+                          total: <Price value={o.total} />,
+                          credit: <Price value={o.creditApplied} />,
+                        }}
+                      />
                     </li>
                   ))}
               </ul>
@@ -161,7 +180,7 @@ export default function ReceiptPage() {
           <Form method="post" className="form--inline">
             <input type="hidden" name="intent" value="cancel" />
             <button type="submit" className="link-button">
-              Cancel the unpaid part of this order
+              {t('receipt.cancelUnpaid')}
             </button>
           </Form>
         </section>
@@ -170,27 +189,36 @@ export default function ReceiptPage() {
       {r.orders.map((o) => (
         <section key={o.id} className="receipt__order" aria-labelledby={`order-${o.id}`}>
           <h2 id={`order-${o.id}`}>
-            From <Link to={`/organisations/${o.producer.slug}`}>{o.producer.name}</Link> <span className="muted small">{o.reference}</span>{' '}
-            <OrderStatusBadge status={o.status} />
+            <TransText
+              t={t}
+              i18nKey="receipt.from"
+              values={{ producer: o.producer.name }}
+              components={{ producer: <Link to={`/organisations/${o.producer.slug}`} /> }}
+            />{' '}
+            <span className="muted small">{o.reference}</span> <OrderStatusBadge status={o.status} />
           </h2>
           {o.status === 'cancelled' && o.cancelReason ? (
-            <p className="muted small">This part was {cancelReasonLabel[o.cancelReason] ?? o.cancelReason}.</p>
+            <p className="muted small">{t('receipt.cancelledPart', { reason: labels.cancelReason(o.cancelReason) })}</p>
           ) : null}
           {o.shippedAt && o.status === 'paid' ? (
             <p className="small">
-              Shipped <When iso={o.shippedAt} />
-              {o.shippingNote ? `: ${o.shippingNote}` : ''}
+              <TransText
+                t={t}
+                i18nKey={o.shippingNote ? 'receipt.shippedNote' : 'receipt.shipped'}
+                values={{ note: o.shippingNote }}
+                components={{ when: <When iso={o.shippedAt} /> }}
+              />
             </p>
           ) : null}
           <div className="table-scroll">
             <table>
-              <caption className="visually-hidden">Items from {o.producer.name}</caption>
+              <caption className="visually-hidden">{t('receipt.itemsFrom', { producer: o.producer.name })}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Item</th>
-                  <th scope="col">Quantity</th>
-                  <th scope="col">Price</th>
-                  <th scope="col">Total</th>
+                  <th scope="col">{t('columns.item')}</th>
+                  <th scope="col">{t('columns.quantity')}</th>
+                  <th scope="col">{t('columns.price')}</th>
+                  <th scope="col">{t('columns.total')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -199,22 +227,37 @@ export default function ReceiptPage() {
                     <td>
                       <Link to={`/offers/${l.offerSlug}`}>{l.title}</Link>
                       <div className="muted small">
-                        Score {l.score} (rules v{l.rulesVersion}) when ordered{l.licenceCode ? ` · licence ${l.licenceCode}` : ''}
+                        {t(l.licenceCode ? 'receipt.scoreLicence' : 'receipt.score', {
+                          score: f.number(l.score),
+                          version: l.rulesVersion,
+                          licence: l.licenceCode,
+                        })}
                         {l.accessFee.amount > 0 ? (
                           <>
                             {' '}
-                            · access fee <Price value={l.accessFee} />: <Price value={l.commonsFund.amount} /> to {l.commonsFund.name},{' '}
-                            <Price value={l.infrastructure.amount} /> to {l.infrastructure.name}
+                            <TransText
+                              t={t}
+                              i18nKey="receipt.lineFee"
+                              values={{ fund: l.commonsFund.name, infrastructure: l.infrastructure.name }}
+                              components={{
+                                fee: <Price value={l.accessFee} />,
+                                fund: <Price value={l.commonsFund.amount} />,
+                                infrastructure: <Price value={l.infrastructure.amount} />,
+                              }}
+                            />
                           </>
                         ) : null}
                       </div>
                       {l.download ? (
                         <p>
                           <a className="button button--secondary" href={l.download.href}>
-                            {l.download.label}
+                            {l.download.kind === 'file'
+                              ? // the receipt names the file as "Download <file name>"
+                                t('receipt.downloadFile', { fileName: l.download.label.replace(/^Download /, '') })
+                              : t('receipt.openResource')}
                           </a>{' '}
                           <a className="small" href={`${l.download.href}/licence-notice.txt`}>
-                            Licence notice
+                            {t('receipt.licenceNotice')}
                           </a>
                         </p>
                       ) : null}
@@ -238,20 +281,20 @@ export default function ReceiptPage() {
 
       <dl className="facts receipt__totals">
         <div>
-          <dt>Total</dt>
+          <dt>{t('receipt.total')}</dt>
           <dd>
             <Price value={r.total} />
           </dd>
         </div>
         <div>
-          <dt>Of which access fees</dt>
+          <dt>{t('receipt.accessFees')}</dt>
           <dd>
             <Price value={r.accessFeeTotal} />
           </dd>
         </div>
         {r.creditApplied.amount > 0 ? (
           <div>
-            <dt>Paid from {r.buyingFor?.name ?? 'your organisation'}’s credit</dt>
+            <dt>{r.buyingFor ? t('receipt.paidFromCredit', { organisation: r.buyingFor.name }) : t('receipt.paidFromOwnCredit')}</dt>
             <dd>
               <Price value={r.creditApplied} />
             </dd>
@@ -259,7 +302,7 @@ export default function ReceiptPage() {
         ) : null}
         {awaiting ? (
           <div>
-            <dt>Still to pay</dt>
+            <dt>{t('receipt.stillToPay')}</dt>
             <dd>
               <Price value={r.awaitingPayment} />
             </dd>
@@ -268,21 +311,26 @@ export default function ReceiptPage() {
       </dl>
       {r.feeDestinations.length ? (
         <section aria-labelledby="fee-title">
-          <h2 id="fee-title">Where your access fee went</h2>
+          <h2 id="fee-title">{t('receipt.feeTitle')}</h2>
           <p>
-            <Link to={`/orders/${r.checkoutId}/fee`}>Follow it into the funds and see what they have paid out since →</Link>
+            <Link to={`/orders/${r.checkoutId}/fee`}>{t('receipt.feeFollow')}</Link>
           </p>
           <ul>
             {r.feeDestinations.map((d) => (
               <li key={d.slug}>
-                <Price value={d.amount} /> to <Link to={`/funds/${d.slug}`}>{d.name}</Link>
+                <TransText
+                  t={t}
+                  i18nKey="receipt.feeDestination"
+                  values={{ fund: d.name }}
+                  components={{ amount: <Price value={d.amount} />, fund: <Link to={`/funds/${d.slug}`} /> }}
+                />
               </li>
             ))}
           </ul>
         </section>
       ) : null}
       <p>
-        <Link to="/orders">← All your orders</Link>
+        <Link to="/orders">{t('receipt.allOrders')}</Link>
       </p>
     </article>
   )

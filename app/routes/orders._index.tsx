@@ -1,16 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
-import { OrderStatusBadge, When } from '~/components/orders'
+import { OrderStatusBadge, TransText, When } from '~/components/orders'
 import { Pagination } from '~/components/pagination'
 import { Price } from '~/components/prices'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { parseQuery } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { listPurchases } from '~/modules/orders/receipts.server'
 import { decimalDigits } from '~/lib/numbers'
 
-export const meta: MetaFunction = () => [{ title: 'Your orders · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'orders')('yourOrders'))
 
 const Query = z.object({
   page: decimalDigits(
@@ -26,30 +28,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function OrdersPage() {
   const { purchases, page, pageCount, total } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('orders')
   return (
     <section aria-labelledby="orders-title">
-      <h1 id="orders-title">Your orders</h1>
+      <h1 id="orders-title">{t('yourOrders')}</h1>
       {total === 0 ? (
         <div className="empty">
-          <p>You have not ordered anything yet.</p>
+          <p>{t('list.empty')}</p>
           <p>
-            <Link to="/">Browse the catalog</Link>: commons items are free to commoners.
+            <TransText t={t} i18nKey="list.emptyHint" components={{ catalog: <Link to="/" /> }} />
           </p>
         </div>
       ) : (
         <>
-          <p className="muted">
-            {total} {total === 1 ? 'order' : 'orders'}, newest first.
-          </p>
+          <p className="muted">{t('list.count', { count: total })}</p>
           <ul className="order-list">
             {purchases.map((p) => (
               <li key={p.checkoutId} className="order-list__item">
                 <div>
                   <Link to={`/orders/${p.checkoutId}`}>
-                    <strong>Order {p.reference}</strong>
+                    <strong>{t('list.order', { reference: p.reference })}</strong>
                   </Link>{' '}
                   <span className="muted">
-                    <When iso={p.createdAt} /> · {p.items} {p.items === 1 ? 'item' : 'items'} from {p.producers.join(', ')}
+                    <When iso={p.createdAt} /> · {t('list.items', { count: p.items, producers: p.producers.join(', ') })}
                   </span>
                 </div>
                 <div>
