@@ -1,4 +1,5 @@
 import { Link } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 
 /**
  * Numbered pages around the current one, with the first and (when known) the last;
@@ -15,6 +16,7 @@ export function Pagination({
   hasNextPage: boolean
   href: (page: number) => string
 }) {
+  const { t } = useTranslation('catalog')
   if (pageCount !== null && pageCount <= 1 && page === 1) return null
   const last = pageCount ?? (hasNextPage ? page + 1 : page)
   const pages = new Set([1, ...(pageCount !== null ? [pageCount] : []), page - 2, page - 1, page, page + 1, page + 2].filter((p) => p >= 1 && p <= last))
@@ -26,14 +28,14 @@ export function Pagination({
   })
   if (pageCount === null && hasNextPage) items.push('gap')
   return (
-    <nav className="pagination" aria-label="Pages">
+    <nav className="pagination" aria-label={t('pagination.label')}>
       {page > 1 ? (
         <Link to={href(page - 1)} rel="prev">
-          ← Previous
+          {t('pagination.previous')}
         </Link>
       ) : (
         <span aria-disabled="true" className="muted">
-          ← Previous
+          {t('pagination.previous')}
         </span>
       )}
       <ol>
@@ -47,7 +49,7 @@ export function Pagination({
               {item === page ? (
                 <span aria-current="page">{item}</span>
               ) : (
-                <Link to={href(item)} aria-label={`Page ${item}`}>
+                <Link to={href(item)} aria-label={t('pagination.page', { page: item })}>
                   {item}
                 </Link>
               )}
@@ -57,11 +59,11 @@ export function Pagination({
       </ol>
       {hasNextPage ? (
         <Link to={href(page + 1)} rel="next">
-          Next →
+          {t('pagination.next')}
         </Link>
       ) : (
         <span aria-disabled="true" className="muted">
-          Next →
+          {t('pagination.next')}
         </span>
       )}
     </nav>

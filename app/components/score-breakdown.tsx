@@ -1,7 +1,56 @@
-import { evidenceLevelLabel } from '~/lib/labels'
-import { criterionLabel } from '~/modules/scoring/rules'
+import { useCallback } from 'react'
+import { useTranslation } from 'react-i18next'
+import { evidenceLevels } from '../../db/schema'
+import { useFormat } from '~/i18n/format'
+import { useLabels } from '~/i18n/labels'
+import { evidenceFactor } from '~/modules/evidence/evidence'
+import type { ExplanationLine, ScoreReason } from '~/modules/scoring/score'
 import type { StoredScore } from '~/modules/scoring/scores.server'
 import { ScoreBadge } from './badges'
+
+/** One line of a score's explanation ("+17.5 worker co-op, verified") in the reader's language. */
+export function useScoreLine(): (line: Pick<ExplanationLine, 'points' | 'reason' | 'evidenceLevel'>) => string {
+  const { t } = useTranslation('catalog')
+  const labels = useLabels()
+  const f = useFormat()
+  const reasonText = useCallback(
+    (reason: ScoreReason): string => {
+      switch (reason.code) {
+        case 'legalForm':
+          return t('score.reason.legalForm', { form: labels.inSentence(labels.legalForm(reason.legalForm)) })
+        case 'surplusPolicy':
+          return t('score.reason.surplusPolicy', { policy: labels.inSentence(labels.surplusPolicy(reason.surplusPolicy)) })
+        case 'accessFeeShare':
+          return t('score.reason.accessFeeShare', { share: f.number(reason.share), minimum: f.number(reason.minimum) })
+        case 'licence':
+          return t('score.reason.licence', { licence: reason.licence })
+        case 'openShare':
+          return t('score.reason.openShare', { share: f.number(reason.share) })
+        case 'payRatio':
+          return t('score.reason.payRatio', { ratio: f.number(reason.ratio) })
+        case 'envCertification':
+          return t('score.reason.envCertification', {
+            certification: t(`common:labels.certification.${reason.certification}`, { defaultValue: reason.certification.replace(/_/g, ' ') }),
+          })
+        case 'envPractice':
+          return t('score.reason.envPractice', { practice: reason.practice })
+        default:
+          return t(`score.reason.${reason.code}`)
+      }
+    },
+    [t, labels, f],
+  )
+  return useCallback(
+    (line) => {
+      const points = `${line.points > 0 ? '+' : ''}${f.number(line.points, { maximumFractionDigits: 1 })}`
+      const reason = reasonText(line.reason)
+      return line.evidenceLevel
+        ? t('score.lineWithLevel', { points, reason, level: labels.evidenceLevel(line.evidenceLevel) })
+        : t('score.line', { points, reason })
+    },
+    [t, labels, f, reasonText],
+  )
+}
 
 /**
  * Every point of the community score, one line each, linked to the evidence behind it: on the
@@ -20,6 +69,10 @@ export function ScoreBreakdown({
   offerSlug: string
   evidenceIn?: 'public pages' | 'workspace'
 }) {
+  const { t } = useTranslation('catalog')
+  const labels = useLabels()
+  const f = useFormat()
+  const lineText = useScoreLine()
   const evidenceHref = (claimId: number, onOffer: boolean) =>
     evidenceIn === 'workspace'
       ? `/organisations/${producerSlug}/manage#evidence-${claimId}`
@@ -29,48 +82,48 @@ export function ScoreBreakdown({
   return (
     <section aria-labelledby="score-title" className="breakdown">
       <h2 id="score-title">
-        Ethical-preference score <ScoreBadge score={score.score} confidence={score.confidence} />
+        {t('score.title')} <ScoreBadge score={score.score} confidence={score.confidence} />
       </h2>
       <p className="muted small">
-        {score.score} of 100 with the community weights (rules version {score.rulesVersion}). Confidence {Math.round(score.confidence * 100)}%: the share of the
-        weight backed by peer-attested or verified evidence. Missing facts earn no points.
+        {t('score.summary', { score: f.number(score.score), version: score.rulesVersion, confidence: Math.round(score.confidence * 100) })}
       </p>
       <div className="table-scroll">
         <table>
-          <caption className="visually-hidden">Score by criterion</caption>
+          <caption className="visually-hidden">{t('score.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">Criterion</th>
-              <th scope="col">Points</th>
-              <th scope="col">Why</th>
+              <th scope="col">{t('score.criterion')}</th>
+              <th scope="col">{t('score.points')}</th>
+              <th scope="col">{t('score.why')}</th>
             </tr>
           </thead>
           <tbody>
             {score.criteria.map((c) => (
               <tr key={c.criterion}>
                 <th scope="row">
-                  {criterionLabel[c.criterion]} <span className="muted">(weight {c.weight})</span>
+                  {t(`criteria.${c.criterion}`)} <span className="muted">{t('score.weight', { weight: c.weight })}</span>
                 </th>
-                <td className="num">
-                  {c.points} / {c.weight}
-                </td>
+                <td className="num">{t('score.pointsOf', { points: f.number(c.points, { maximumFractionDigits: 1 }), weight: c.weight })}</td>
                 <td>
                   <ul className="reasons">
-                    {c.lines.map((line, i) => (
-                      <li key={i} className={line.evidenceLevel === null ? 'muted' : undefined}>
-                        {line.text}
-                        {line.claimId !== null ? (
-                          <>
-                            {' '}
-                            <a href={evidenceHref(line.claimId, line.claimOnOffer)} aria-label={`Evidence for: ${line.text}`}>
-                              evidence
-                            </a>
-                          </>
-                        ) : line.evidenceLevel && line.evidenceLevel !== 'self_declared' ? (
-                          <span className="muted"> (recorded by the marketplace)</span>
-                        ) : null}
-                      </li>
-                    ))}
+                    {c.lines.map((line, i) => {
+                      const text = lineText(line)
+                      return (
+                        <li key={i} className={line.evidenceLevel === null ? 'muted' : undefined}>
+                          {text}
+                          {line.claimId !== null ? (
+                            <>
+                              {' '}
+                              <a href={evidenceHref(line.claimId, line.claimOnOffer)} aria-label={t('score.evidenceFor', { line: text })}>
+                                {t('score.evidence')}
+                              </a>
+                            </>
+                          ) : line.evidenceLevel && line.evidenceLevel !== 'self_declared' ? (
+                            <span className="muted"> {t('score.recordedByMarketplace')}</span>
+                          ) : null}
+                        </li>
+                      )
+                    })}
                   </ul>
                 </td>
               </tr>
@@ -79,11 +132,10 @@ export function ScoreBreakdown({
         </table>
       </div>
       <p className="muted small">
-        Evidence levels count{' '}
-        {(['self_declared', 'documented', 'peer_attested', 'verified'] as const).map(
-          (l, i) => `${i ? ', ' : ''}${evidenceLevelLabel[l]} ×${[0.25, 0.5, 0.75, 1][i]}`,
-        )}
-        ; expired evidence counts as self-declared.
+        {t('score.levelsCount', {
+          levels: evidenceLevels.map((l) => t('score.levelFactor', { level: labels.evidenceLevel(l), factor: f.number(evidenceFactor[l]) })).join(', '),
+          selfDeclared: labels.evidenceLevel('self_declared'),
+        })}
       </p>
     </section>
   )

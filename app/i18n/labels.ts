@@ -1,4 +1,4 @@
-import type { TFunction } from 'i18next'
+import type { i18n as I18n, TFunction } from 'i18next'
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ClaimKind } from '../../db/schema'
@@ -28,6 +28,8 @@ export interface Labels {
   orderStatus(code: string): string
   /** "cancelled by the buyer" (lower case: it is read inside sentences) */
   cancelReason(code: string): string
+  /** a label as it reads inside a sentence: "Worker co-op" → "worker co-op" (German keeps its capitals) */
+  inSentence(label: string): string
 }
 
 /** Labels written with `t` (any namespace: the keys name `common`). */
@@ -57,13 +59,25 @@ export function labelsFor(t: TFunction): Labels {
     delivery: (code) => t(`common:labels.delivery.${code}`, { defaultValue: humanize(code) }),
     openness: (code) => t(`common:labels.openness.${code}`, { defaultValue: humanize(code) }),
     orderStatus: (code) => t(`common:labels.orderStatus.${code}`, { defaultValue: humanize(code) }),
+    inSentence: (label) => (t('common:labels.capitalNouns') === 'yes' ? label : label.charAt(0).toLocaleLowerCase() + label.slice(1)),
     cancelReason: (code) => t(`common:labels.cancelReason.${code}`, { defaultValue: humanize(code) }),
   }
   return labels
 }
 
-/** The labels in the reader's language, for components; one object per render of the `t`. */
+// One Labels per i18next instance and language, shared by every component (a catalog page has
+// dozens of badges).
+const shared = new WeakMap<I18n, Map<string, Labels>>()
+
+/** The labels in the reader's language, for components. */
 export function useLabels(): Labels {
-  const { t } = useTranslation('common')
-  return useMemo(() => labelsFor(t), [t])
+  const { i18n } = useTranslation('common')
+  const language = i18n.language
+  return useMemo(() => {
+    let byLanguage = shared.get(i18n)
+    if (!byLanguage) shared.set(i18n, (byLanguage = new Map()))
+    let labels = byLanguage.get(language)
+    if (!labels) byLanguage.set(language, (labels = labelsFor(i18n.getFixedT(language, 'common'))))
+    return labels
+  }, [i18n, language])
 }

@@ -1,19 +1,22 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useLocation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { CatalogControls } from '~/components/catalog-controls'
 import { OfferCard } from '~/components/offer-card'
 import { Pagination } from '~/components/pagination'
+import { useFormat } from '~/i18n/format'
+import { useMessage } from '~/i18n/messages'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { catalogViewCookie } from '~/lib/cookies.server'
 import { getDb } from '~/lib/db.server'
 import { domain, parseQuery } from '~/lib/http.server'
 import { catalogFacets, listCatalog } from '~/modules/catalog/catalog.server'
 import { CatalogQuery, catalogQueryInput, parseRememberedView, rankingView, rememberView } from '~/modules/catalog/query'
-import { presets } from '~/modules/scoring/rules'
 
-export const meta: MetaFunction = () => [
-  { title: 'Catalog · Solidarity Market' },
-  { name: 'description', content: 'Goods and commons from cooperatives and commons enterprises, ranked by an open ethical-preference score.' },
-]
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches, 'catalog')
+  return [...pageTitle(matches, t('catalog.title')), { name: 'description', content: t('catalog.description') }]
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseQuery(request, CatalogQuery, catalogQueryInput)
@@ -28,6 +31,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Catalog() {
   const { catalog, facets, query } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('catalog')
+  const f = useFormat()
+  const message = useMessage()
   const location = useLocation()
   const pageHref = (page: number) => {
     const params = new URLSearchParams(location.search)
@@ -37,41 +43,40 @@ export default function Catalog() {
     return s ? `/?${s}` : '/'
   }
   const filtered = Boolean(query.q || query.kind || query.category || query.legalForm || query.licence || query.country || query.minScore !== undefined)
-  const viewLabel = catalog.view.name === 'custom' ? 'your own weights' : presets[catalog.view.name].label.toLowerCase()
   const first = (catalog.page - 1) * catalog.pageSize + 1
+  const range = { first: f.number(first), last: f.number(first + catalog.offers.length - 1), count: catalog.total, total: f.number(catalog.total) }
   return (
     <>
       <section className="intro" aria-labelledby="catalog-title">
-        <h1 id="catalog-title">Catalog</h1>
-        <p>
-          Goods and commons from cooperatives and commons enterprises, the most commons-friendly producer first. Commons items are free to commoners; for-profit
-          buyers pay an access fee that sustains the commons.
-        </p>
+        <h1 id="catalog-title">{t('catalog.heading')}</h1>
+        <p>{t('catalog.intro')}</p>
       </section>
       <div className="catalog">
         <CatalogControls query={query} facets={facets} view={catalog.view} />
         <section aria-labelledby="results-title" className="results">
           <h2 id="results-title" className="results__summary" aria-live="polite">
             {catalog.total === 0
-              ? 'No offers match'
+              ? t('results.none')
               : catalog.offers.length === 0
-                ? `Page ${catalog.page} is past the last page`
-                : `${first}–${first + catalog.offers.length - 1} of ${catalog.totalCapped ? 'more than ' : ''}${catalog.total.toLocaleString('en')} offers`}
-            <span className="muted"> · ranked by {viewLabel}</span>
+                ? t('results.pastEnd', { page: f.number(catalog.page) })
+                : catalog.totalCapped
+                  ? t('results.rangeCapped', range)
+                  : t('results.range', range)}
+            <span className="muted"> {t(`results.rankedBy.${catalog.view.name}`)}</span>
           </h2>
-          {catalog.notice ? <p role="status">{catalog.notice}</p> : null}
+          {catalog.notice ? <p role="status">{message(catalog.notice)}</p> : null}
           {catalog.offers.length === 0 ? (
             <div className="empty">
               {catalog.total > 0 ? (
                 <p>
-                  <Link to={pageHref(1)}>Go to the first page</Link>
+                  <Link to={pageHref(1)}>{t('results.firstPage')}</Link>
                 </p>
               ) : filtered ? (
                 <p>
-                  Nothing matches this search and these filters. <Link to="/">Show the whole catalog</Link>
+                  {t('results.nothingMatches')} <Link to="/">{t('results.showAll')}</Link>
                 </p>
               ) : (
-                <p>Nothing has been listed yet.</p>
+                <p>{t('results.nothingListed')}</p>
               )}
             </div>
           ) : (

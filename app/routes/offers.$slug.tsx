@@ -1,17 +1,21 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
+import { Fragment } from 'react'
+import { Trans, useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { KindBadge, LegalFormBadge, ScoreBadge } from '~/components/badges'
 import { EvidenceTable } from '~/components/evidence-table'
 import { OfferGallery } from '~/components/offer-images'
 import { Price } from '~/components/prices'
 import { ScoreBreakdown } from '~/components/score-breakdown'
-import { ReciprocityBadge } from '~/components/reciprocity'
+import { ReciprocityBadge, useBecause } from '~/components/reciprocity'
+import { useFormat } from '~/i18n/format'
+import { useLabels } from '~/i18n/labels'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getOptionalUser } from '~/lib/session.server'
 import { buyingOptions } from '~/modules/reciprocity/reciprocity.server'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
-import { deliveryLabel, opennessLabel } from '~/lib/labels'
 import { getOffer } from '~/modules/catalog/catalog.server'
 import { JsonLd } from '~/components/json-ld'
 import { env } from '~/lib/env.server'
@@ -19,10 +23,10 @@ import { offerJsonLd } from '~/modules/open-data/json-ld'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   data
-    ? [{ title: `${data.title} · Solidarity Market` }, { name: 'description', content: data.description.slice(0, 160) }]
-    : [{ title: 'Offer not found · Solidarity Market' }]
+    ? [...pageTitle(matches, data.title), { name: 'description', content: data.description.slice(0, 160) }]
+    : pageTitle(matches, metaT(matches, 'catalog')('offer.notFound'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { slug } = parseParams(params, Params)
@@ -32,20 +36,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...offer, buyingAs, jsonLd: offerJsonLd(offer, env().APP_URL) }
 }
 
-const shareLabel = {
-  producer: 'the producer',
-  commons_fund: 'commons fund',
-  infrastructure_fund: 'marketplace infrastructure fund',
-} as const
-
 export default function OfferPage() {
   const offer = useLoaderData<typeof loader>()
+  const { t } = useTranslation('catalog')
+  const labels = useLabels()
+  const f = useFormat()
+  const because = useBecause()
   const fee = offer.prices.accessFee
   return (
     <article className="offer" aria-labelledby="offer-title">
       <JsonLd data={offer.jsonLd} />
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/">Catalog</Link> <span aria-hidden="true">›</span> <span>{offer.category.name}</span>
+      <nav aria-label={t('offer.breadcrumb')} className="breadcrumb">
+        <Link to="/">{t('catalog.heading')}</Link> <span aria-hidden="true">›</span> <span>{offer.category.name}</span>
       </nav>
       <header className="offer__header">
         <div className="card__meta">
@@ -55,7 +57,8 @@ export default function OfferPage() {
         </div>
         <h1 id="offer-title">{offer.title}</h1>
         <p className="offer__producer">
-          by <Link to={`/organisations/${offer.producer.slug}`}>{offer.producer.name}</Link> <LegalFormBadge legalForm={offer.producer.legalForm} />{' '}
+          <Trans t={t} i18nKey="card.by" components={{ producer: <Link to={`/organisations/${offer.producer.slug}`}>{offer.producer.name}</Link> }} />{' '}
+          <LegalFormBadge legalForm={offer.producer.legalForm} />{' '}
           <span className="muted">
             {offer.producer.city}, {offer.producer.countryCode}
           </span>
@@ -68,27 +71,33 @@ export default function OfferPage() {
           <p className="offer__description">{offer.description}</p>
           <dl className="facts">
             <div>
-              <dt>Unit</dt>
+              <dt>{t('offer.unit')}</dt>
               <dd>{offer.unit}</dd>
             </div>
             <div>
-              <dt>Delivery</dt>
-              <dd>{deliveryLabel[offer.delivery]}</dd>
+              <dt>{t('offer.delivery')}</dt>
+              <dd>{labels.delivery(offer.delivery)}</dd>
             </div>
             <div>
-              <dt>Availability</dt>
-              <dd>{offer.stock === null ? 'Unlimited (a commons is not used up by sharing)' : offer.stock === 0 ? 'Sold out' : `${offer.stock} in stock`}</dd>
+              <dt>{t('offer.availability')}</dt>
+              <dd>
+                {offer.stock === null
+                  ? t('offer.unlimited')
+                  : offer.stock === 0
+                    ? t('card.soldOut')
+                    : t('offer.inStock', { count: offer.stock, stock: f.number(offer.stock) })}
+              </dd>
             </div>
             <div>
-              <dt>Licence</dt>
+              <dt>{t('offer.licence')}</dt>
               <dd>
                 {offer.licence ? (
                   <>
                     {offer.licence.url ? <a href={offer.licence.url}>{offer.licence.name}</a> : offer.licence.name}{' '}
-                    <span className="muted">({opennessLabel[offer.licence.openness]})</span>
+                    <span className="muted">({labels.openness(offer.licence.openness)})</span>
                   </>
                 ) : (
-                  'None stated'
+                  t('offer.noneStated')
                 )}
               </dd>
             </div>
@@ -96,28 +105,37 @@ export default function OfferPage() {
         </div>
 
         <aside className="offer__prices" aria-labelledby="prices-title">
-          <h2 id="prices-title">What each buyer pays</h2>
+          <h2 id="prices-title">{t('offer.whatEachPays')}</h2>
           {offer.buyingAs ? (
             <div className="you-pay">
-              <h3>What you pay</h3>
+              <h3>{t('offer.whatYouPay')}</h3>
               <ul className="buying-as">
                 {offer.buyingAs.map((o) => (
                   <li key={o.use.kind === 'personal' ? 'personal' : o.use.organisationId}>
-                    <span className="muted">{o.use.kind === 'personal' ? 'For yourself' : `For ${o.organisation!.name}`}:</span> you buy as{' '}
-                    <ReciprocityBadge decision={o} /> and pay{' '}
-                    <Price value={o.reciprocityClass === 'commoner' ? offer.prices.commoner : offer.prices.forProfit} />, because {o.because}.
+                    <span className="muted">
+                      {o.use.kind === 'personal' ? t('reciprocity.forYourself') : t('offer.forOrganisation', { organisation: o.organisation!.name })}:
+                    </span>{' '}
+                    <Trans
+                      t={t}
+                      i18nKey="offer.youBuyAsAndPay"
+                      components={{
+                        badge: <ReciprocityBadge decision={o} />,
+                        price: <Price value={o.reciprocityClass === 'commoner' ? offer.prices.commoner : offer.prices.forProfit} />,
+                        because: <Fragment>{because(o.reason)}</Fragment>,
+                      }}
+                    />
                   </li>
                 ))}
               </ul>
             </div>
           ) : (
             <p className="small">
-              <Link to={`/login?redirectTo=/offers/${offer.slug}`}>Log in</Link> to see which price applies to you and to buy.
+              <Trans t={t} i18nKey="offer.logInToBuy" components={{ login: <Link to={`/login?redirectTo=/offers/${offer.slug}`} /> }} />
             </p>
           )}
           {offer.buyingAs ? (
             offer.stock === 0 ? (
-              <p className="sold-out">Sold out for now.</p>
+              <p className="sold-out">{t('offer.soldOutForNow')}</p>
             ) : (
               <Form method="post" action="/cart" className="add-to-cart">
                 <input type="hidden" name="intent" value="add" />
@@ -126,46 +144,50 @@ export default function OfferPage() {
                   <input type="hidden" name="quantity" value="1" />
                 ) : (
                   <div className="field">
-                    <label htmlFor="quantity">Quantity ({offer.unit})</label>
+                    <label htmlFor="quantity">{t('offer.quantity', { unit: offer.unit })}</label>
                     <input id="quantity" name="quantity" type="number" min={1} max={Math.min(offer.stock, 999)} defaultValue={1} inputMode="numeric" required />
                   </div>
                 )}
                 <button type="submit" className="button">
-                  {offer.kind === 'commons' ? 'Get this commons item' : 'Add to cart'}
+                  {offer.kind === 'commons' ? t('offer.getCommonsItem') : t('offer.addToCart')}
                 </button>
-                <p className="muted small">You choose whom you buy for in the cart; the price follows.</p>
+                <p className="muted small">{t('offer.chooseInCart')}</p>
               </Form>
             )
           ) : null}
           <table>
-            <caption className="visually-hidden">Price per {offer.unit} by reciprocity class</caption>
+            <caption className="visually-hidden">{t('offer.pricePerUnit', { unit: offer.unit })}</caption>
             <tbody>
               <tr>
-                <th scope="row">Commoner</th>
+                <th scope="row">{t('offer.commoner')}</th>
                 <td>
                   <Price value={offer.prices.commoner} />
                 </td>
               </tr>
               <tr>
-                <th scope="row">For-profit buyer</th>
+                <th scope="row">{t('offer.forProfitBuyer')}</th>
                 <td>
                   <Price value={offer.prices.forProfit} />
                 </td>
               </tr>
             </tbody>
           </table>
-          <p className="muted small">Commoners are people buying for non-commercial use and verified co-ops, commons projects and nonprofits.</p>
+          <p className="muted small">{t('offer.commonersAre')}</p>
           {fee.amount > 0 ? (
             <>
-              <h3>Where the access fee goes</h3>
+              <h3>{t('offer.feeGoes')}</h3>
               <table>
-                <caption className="visually-hidden">Split of the access fee</caption>
+                <caption className="visually-hidden">{t('offer.feeSplit')}</caption>
                 <tbody>
                   {offer.accessFeeSplit.map((share) => (
                     <tr key={share.to}>
                       <th scope="row">
-                        {share.to === 'commons_fund' ? <Link to={`/funds/${offer.commonsFund.slug}`}>{offer.commonsFund.name}</Link> : shareLabel[share.to]}{' '}
-                        <span className="muted">({share.basisPoints / 100}%)</span>
+                        {share.to === 'commons_fund' ? (
+                          <Link to={`/funds/${offer.commonsFund.slug}`}>{offer.commonsFund.name}</Link>
+                        ) : (
+                          t(`offer.share.${share.to}`)
+                        )}{' '}
+                        <span className="muted">({t('offer.percent', { percent: f.number(share.basisPoints / 100) })})</span>
                       </th>
                       <td>
                         <Price value={share.amount} />
@@ -177,7 +199,7 @@ export default function OfferPage() {
               <p className="muted small">{offer.commonsFund.purpose}</p>
             </>
           ) : (
-            <p className="small">Everyone pays the same price for this offer: there is no access fee.</p>
+            <p className="small">{t('offer.noAccessFee')}</p>
           )}
         </aside>
       </div>
@@ -185,14 +207,14 @@ export default function OfferPage() {
       <ScoreBreakdown score={offer.scoreBreakdown} producerSlug={offer.producer.slug} offerSlug={offer.slug} />
 
       <section aria-labelledby="evidence-title">
-        <h2 id="evidence-title">Evidence about this offer</h2>
-        <EvidenceTable evidence={offer.offerEvidence} caption="Claims about this offer and their evidence" challengeable />
+        <h2 id="evidence-title">{t('offer.evidenceTitle')}</h2>
+        <EvidenceTable evidence={offer.offerEvidence} caption={t('offer.evidenceCaption')} challengeable />
         <p>
-          <Link to={`/organisations/${offer.producer.slug}`}>See {offer.producer.name}&apos;s governance and evidence</Link>
+          <Link to={`/organisations/${offer.producer.slug}`}>{t('offer.seeProducer', { producer: offer.producer.name })}</Link>
         </p>
       </section>
       <p>
-        <Link to="/">← Back to the catalog</Link>
+        <Link to="/">{t('offer.backToCatalog')}</Link>
       </p>
     </article>
   )

@@ -1,13 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { KindBadge, LegalFormBadge } from '~/components/badges'
 import { EvidenceTable } from '~/components/evidence-table'
 import { Notice } from '~/components/form'
 import { TierPriceList } from '~/components/prices'
+import { useFormat } from '~/i18n/format'
+import { useLabels } from '~/i18n/labels'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
-import { surplusPolicyLabel } from '~/lib/labels'
 import { getOrganisation } from '~/modules/organisations/organisations.server'
 import { JsonLd } from '~/components/json-ld'
 import { env } from '~/lib/env.server'
@@ -15,10 +18,10 @@ import { organisationJsonLd } from '~/modules/open-data/json-ld'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   data
-    ? [{ title: `${data.name} · Solidarity Market` }, { name: 'description', content: data.summary.slice(0, 160) }]
-    : [{ title: 'Organisation not found · Solidarity Market' }]
+    ? [...pageTitle(matches, data.name), { name: 'description', content: data.summary.slice(0, 160) }]
+    : pageTitle(matches, metaT(matches, 'catalog')('organisation.notFound'))
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const { slug } = parseParams(params, Params)
@@ -26,23 +29,24 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return { ...org, jsonLd: organisationJsonLd(org, env().APP_URL) }
 }
 
-const notices: Record<string, string> = {
-  attested: 'Your attestation is recorded in this organisation’s audit trail.',
-  challenged: 'Your challenge is with the stewards; their decision will appear in the organisation’s audit trail.',
-}
-
-const yesNo = (v: boolean | null) => (v === null ? 'Not stated' : v ? 'Yes' : 'No')
+const notices = ['attested', 'challenged'] as const
 
 export default function OrganisationPage() {
   const org = useLoaderData<typeof loader>()
+  const { t } = useTranslation('catalog')
+  const labels = useLabels()
+  const f = useFormat()
   const [search] = useSearchParams()
-  const notice = notices[search.get('notice') ?? '']
+  const noticeCode = notices.find((n) => n === search.get('notice'))
+  const notice = noticeCode ? t(`organisation.notice.${noticeCode}`) : null
+  const notStated = t('organisation.notStated')
+  const yesNo = (v: boolean | null) => (v === null ? notStated : v ? t('organisation.yes') : t('organisation.no'))
   const g = org.governance
   return (
     <article aria-labelledby="org-title">
       <JsonLd data={org.jsonLd} />
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/">Catalog</Link> <span aria-hidden="true">›</span> <span>Organisations</span>
+      <nav aria-label={t('offer.breadcrumb')} className="breadcrumb">
+        <Link to="/">{t('catalog.heading')}</Link> <span aria-hidden="true">›</span> <span>{t('organisation.organisations')}</span>
       </nav>
       <header className="offer__header">
         <h1 id="org-title">{org.name}</h1>
@@ -62,57 +66,56 @@ export default function OrganisationPage() {
       </header>
 
       <section aria-labelledby="governance-title">
-        <h2 id="governance-title">Governance</h2>
+        <h2 id="governance-title">{t('organisation.governance')}</h2>
         <dl className="facts">
           <div>
-            <dt>One member, one vote</dt>
+            <dt>{labels.claim('one_member_one_vote')}</dt>
             <dd>{yesNo(g.oneMemberOneVote)}</dd>
           </div>
           <div>
-            <dt>Members</dt>
-            <dd>{g.memberCount ?? 'Not stated'}</dd>
+            <dt>{labels.claim('member_count')}</dt>
+            <dd>{g.memberCount === null ? notStated : f.number(g.memberCount)}</dd>
           </div>
           <div>
-            <dt>Surplus</dt>
-            <dd>{g.surplusPolicy ? surplusPolicyLabel[g.surplusPolicy] : 'Not stated'}</dd>
+            <dt>{t('organisation.surplus')}</dt>
+            <dd>{g.surplusPolicy ? labels.surplusPolicy(g.surplusPolicy) : notStated}</dd>
           </div>
           <div>
-            <dt>Top-to-bottom pay ratio</dt>
-            <dd>{g.payRatio === null ? 'Not stated' : `${g.payRatio} : 1`}</dd>
+            <dt>{t('organisation.payRatio')}</dt>
+            <dd>{g.payRatio === null ? notStated : labels.claimValue('pay_ratio', f.number(g.payRatio))}</dd>
           </div>
           <div>
-            <dt>Open books</dt>
+            <dt>{labels.claim('open_books')}</dt>
             <dd>{yesNo(g.openBooks)}</dd>
           </div>
         </dl>
       </section>
 
       <section aria-labelledby="evidence-title">
-        <h2 id="evidence-title">Claims and evidence</h2>
-        <EvidenceTable evidence={org.evidence} caption={`What ${org.name} claims, and how well it is backed`} challengeable />
-        <h3>Peer attestations</h3>
+        <h2 id="evidence-title">{t('organisation.claimsTitle')}</h2>
+        <EvidenceTable evidence={org.evidence} caption={t('organisation.claimsCaption', { organisation: org.name })} challengeable />
+        <h3>{t('organisation.attestations')}</h3>
         {org.attestations.length === 0 ? (
-          <p className="muted">No current attestations.</p>
+          <p className="muted">{t('organisation.noAttestations')}</p>
         ) : (
           <ul className="plain-list">
             {org.attestations.map((a) => (
               <li key={a.attesterSlug}>
                 <Link to={`/organisations/${a.attesterSlug}`}>{a.attesterName}</Link>: “{a.statement}”{' '}
-                <span className="muted">(until {a.expiresAt.slice(0, 10)})</span>
+                <span className="muted">{t('organisation.until', { date: f.date(a.expiresAt) })}</span>
               </li>
             ))}
           </ul>
         )}
         <p>
-          <Link to={`/organisations/${org.slug}/attest`}>Attest this organisation</Link>{' '}
-          <span className="muted small">(for admins of verified organisations)</span>
+          <Link to={`/organisations/${org.slug}/attest`}>{t('organisation.attest')}</Link> <span className="muted small">{t('organisation.attestHint')}</span>
         </p>
       </section>
 
       <section aria-labelledby="offers-title">
-        <h2 id="offers-title">Offers ({org.offers.length})</h2>
+        <h2 id="offers-title">{t('organisation.offers', { count: org.offers.length, number: f.number(org.offers.length) })}</h2>
         {org.offers.length === 0 ? (
-          <p className="muted">{org.name} has no offers listed right now.</p>
+          <p className="muted">{t('organisation.noOffers', { organisation: org.name })}</p>
         ) : (
           <ul className="card-grid">
             {org.offers.map((offer) => (
@@ -133,7 +136,7 @@ export default function OrganisationPage() {
         )}
       </section>
       <p>
-        <Link to="/">← Back to the catalog</Link>
+        <Link to="/">{t('offer.backToCatalog')}</Link>
       </p>
     </article>
   )

@@ -1,4 +1,4 @@
-import type { LegalForm, Db } from '../../../db/schema'
+import type { Db, EvidenceLevel, LegalForm } from '../../../db/schema'
 import { AppError } from '../../lib/errors'
 import { evidenceLevelLabel, legalFormLabel } from '../../lib/labels'
 import { runPrebuilt } from '../../lib/prebuilt-sql.server'
@@ -10,10 +10,20 @@ export type ReciprocityClass = 'commoner' | 'for_profit'
 /** The use a buyer declares for a purchase: it is part of the licence grant on the receipt. */
 export type DeclaredUse = { kind: 'personal' } | { kind: 'organisation'; organisationId: number }
 
+/**
+ * Why a decision was taken, as a code with its values, for a page to write in the reader's
+ * language (`reciprocity.because.<code>` in the `catalog` messages).
+ */
+export type ReciprocityReason =
+  | { code: 'personal' }
+  | { code: 'notCommonsForm' | 'attested'; organisation: string; legalForm: LegalForm; level: EvidenceLevel | null }
+  | { code: 'notAttested'; organisation: string; legalForm: LegalForm; level: EvidenceLevel | null }
+
 export interface ReciprocityDecision {
   reciprocityClass: ReciprocityClass
-  /** "…because" in words the buyer reads */
+  /** "…because" in English, as orders record it; pages write `reason` in the reader's language */
   because: string
+  reason: ReciprocityReason
   use: DeclaredUse
   organisation: { id: number; name: string; slug: string } | null
   /** the organisation's legal form when it was decided (orders record the standing it gives) */
@@ -45,6 +55,7 @@ export async function reciprocityClass(db: Db, buyer: { personId: number; use: D
     return {
       reciprocityClass: 'commoner',
       because: 'you buy as a person, for non-commercial use',
+      reason: { code: 'personal' },
       use: buyer.use,
       organisation: null,
     }
@@ -57,15 +68,30 @@ export async function reciprocityClass(db: Db, buyer: { personId: number; use: D
   const legalForm = row.legalForm
   const form = legalFormLabel[row.legalForm].toLowerCase()
   if (!commonsLegalForms.has(row.legalForm)) {
-    return { reciprocityClass: 'for_profit', because: `${row.name} is a ${form}, buying for commercial use`, use: buyer.use, organisation, legalForm }
+    return {
+      reciprocityClass: 'for_profit',
+      because: `${row.name} is a ${form}, buying for commercial use`,
+      reason: { code: 'notCommonsForm', organisation: row.name, legalForm, level: null },
+      use: buyer.use,
+      organisation,
+      legalForm,
+    }
   }
   const level = await legalFormEvidence(db, organisationId, now)
   if (level === 'peer_attested' || level === 'verified') {
-    return { reciprocityClass: 'commoner', because: `${row.name} is a ${form}, ${evidenceLevelLabel[level]}`, use: buyer.use, organisation, legalForm }
+    return {
+      reciprocityClass: 'commoner',
+      because: `${row.name} is a ${form}, ${evidenceLevelLabel[level]}`,
+      reason: { code: 'attested', organisation: row.name, legalForm, level },
+      use: buyer.use,
+      organisation,
+      legalForm,
+    }
   }
   return {
     reciprocityClass: 'for_profit',
     because: `${row.name}'s legal form (${form}) is ${level ? evidenceLevelLabel[level] : 'not evidenced'}; it buys as a commoner once two verified organisations attest it or a steward verifies it`,
+    reason: { code: 'notAttested', organisation: row.name, legalForm, level },
     use: buyer.use,
     organisation,
     legalForm,

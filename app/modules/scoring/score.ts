@@ -39,11 +39,49 @@ export interface ScoringInput {
   producerOpenShare: number
 }
 
+/**
+ * What one line of the explanation says, as a code with its values, for a page to write in the
+ * reader's language (`score.reason.<code>` in the `catalog` messages). Values that are codes
+ * (`legalForm`, `surplusPolicy`, `certification`) are written with the labels.
+ */
+export type ScoreReason =
+  | { code: 'legalForm'; legalForm: LegalForm }
+  | { code: 'surplusPolicy'; surplusPolicy: SurplusPolicy }
+  | { code: 'accessFeeShare'; share: number; minimum: number }
+  | { code: 'licence'; licence: string }
+  | { code: 'openShare'; share: number }
+  | { code: 'payRatio'; ratio: number }
+  | { code: 'envCertification'; certification: string }
+  | { code: 'envPractice'; practice: string }
+  | {
+      code:
+        | 'votingNotStated'
+        | 'oneMemberOneVote'
+        | 'votesNotOnePerMember'
+        | 'surplusNotStated'
+        | 'noAccessFee'
+        | 'noLicence'
+        | 'fairTrade'
+        | 'noFairTrade'
+        | 'payRatioNotStated'
+        | 'booksNotStated'
+        | 'openBooks'
+        | 'booksNotOpen'
+        | 'costBreakdown'
+        | 'noCostBreakdown'
+        | 'noEnvCertification'
+        | 'noEnvClaims'
+        | 'sourcing'
+        | 'noSourcing'
+    }
+
 export interface ExplanationLine {
   criterion: Criterion
   /** community points this line earns, one decimal */
   points: number
+  /** the line in English, for logs and tests; pages write `reason` in the reader's language */
   text: string
+  reason: ScoreReason
   /** null when the fact is missing */
   evidenceLevel: EvidenceLevel | null
   /** the evidence claim behind the line, to link to */
@@ -139,7 +177,9 @@ interface Component {
   /** null: the fact is missing (earns nothing, lowers confidence) */
   attainment: number | null
   backing: Backing | null
+  /** in English */
   describe: string
+  reason: ScoreReason
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10
@@ -168,12 +208,19 @@ function components(input: ScoringInput): Record<Criterion, Component[]> {
 
   return {
     ownership: [
-      { share: 0.7, attainment: ownershipByLegalForm[org.legalForm], backing: legalFormBacking, describe: legalFormLabel[org.legalForm].toLowerCase() },
+      {
+        share: 0.7,
+        attainment: ownershipByLegalForm[org.legalForm],
+        backing: legalFormBacking,
+        describe: legalFormLabel[org.legalForm].toLowerCase(),
+        reason: { code: 'legalForm', legalForm: org.legalForm },
+      },
       {
         share: 0.3,
         attainment: omov === null ? null : omov,
         backing: omov === null ? null : backingFor(input, 'one_member_one_vote', (v) => v === String(omov)),
         describe: omov === null ? 'voting rights not stated' : omov ? 'one member, one vote' : 'votes not one per member',
+        reason: { code: omov === null ? 'votingNotStated' : omov ? 'oneMemberOneVote' : 'votesNotOnePerMember' },
       },
     ],
     surplus: [
@@ -182,6 +229,7 @@ function components(input: ScoringInput): Record<Criterion, Component[]> {
         attainment: surplus === null ? null : surplusAttainment[surplus],
         backing: surplus === null ? null : backingFor(input, 'surplus_policy', (v) => v === surplus),
         describe: surplus === null ? 'surplus policy not stated' : surplusPolicyLabel[surplus].toLowerCase(),
+        reason: surplus === null ? { code: 'surplusNotStated' } : { code: 'surplusPolicy', surplusPolicy: surplus },
       },
       {
         share: 0.4,
@@ -189,6 +237,7 @@ function components(input: ScoringInput): Record<Criterion, Component[]> {
         backing: platformFact,
         describe:
           offer.accessFee === 0 ? 'no access fee to share' : `${shareBp / 100}% of the access fee to a commons fund (minimum ${MIN_COMMONS_FUND_BP / 100}%)`,
+        reason: offer.accessFee === 0 ? { code: 'noAccessFee' } : { code: 'accessFeeShare', share: shareBp / 100, minimum: MIN_COMMONS_FUND_BP / 100 },
       },
     ],
     openKnowledge: [
@@ -197,12 +246,14 @@ function components(input: ScoringInput): Record<Criterion, Component[]> {
         attainment: offer.licenceOpenness === null ? null : opennessAttainment[offer.licenceOpenness],
         backing: offer.licenceOpenness === null ? null : publishedFact,
         describe: offer.licenceName ? `offered under ${offer.licenceName}` : 'no licence stated for this offer',
+        reason: offer.licenceName ? { code: 'licence', licence: offer.licenceName } : { code: 'noLicence' },
       },
       {
         share: 0.4,
         attainment: input.producerOpenShare,
         backing: publishedFact,
         describe: `${Math.round(input.producerOpenShare * 100)}% of the producer's offers under open or copyfair licences`,
+        reason: { code: 'openShare', share: Math.round(input.producerOpenShare * 100) },
       },
     ],
     fairWork: [
@@ -211,12 +262,14 @@ function components(input: ScoringInput): Record<Criterion, Component[]> {
         attainment: fairTrade ? 1 : null,
         backing: fairTrade,
         describe: fairTrade ? 'fair-trade certified' : 'no fair-trade certification',
+        reason: { code: fairTrade ? 'fairTrade' : 'noFairTrade' },
       },
       {
         share: 0.5,
         attainment: payRatio === null ? null : payRatioAttainment(payRatio),
         backing: payRatio === null ? null : backingFor(input, 'pay_ratio', (v) => Number(v) === payRatio),
         describe: payRatio === null ? 'pay ratio not stated' : `pay ratio ${payRatio} : 1`,
+        reason: payRatio === null ? { code: 'payRatioNotStated' } : { code: 'payRatio', ratio: payRatio },
       },
     ],
     transparency: [
@@ -225,12 +278,14 @@ function components(input: ScoringInput): Record<Criterion, Component[]> {
         attainment: openBooks === null ? null : openBooks,
         backing: openBooks === null ? null : backingFor(input, 'open_books', (v) => v === String(openBooks)),
         describe: openBooks === null ? 'books: not stated' : openBooks ? 'open books' : 'books not open',
+        reason: { code: openBooks === null ? 'booksNotStated' : openBooks ? 'openBooks' : 'booksNotOpen' },
       },
       {
         share: 0.4,
         attainment: costBreakdown ? 1 : null,
         backing: costBreakdown,
         describe: costBreakdown ? 'published cost breakdown' : 'no published cost breakdown',
+        reason: { code: costBreakdown ? 'costBreakdown' : 'noCostBreakdown' },
       },
     ],
     environment: [
@@ -239,12 +294,14 @@ function components(input: ScoringInput): Record<Criterion, Component[]> {
         attainment: envCertification ? 1 : null,
         backing: envCertification,
         describe: envCertification ? `environmental certification (${envCertification.claim!.value.replace(/_/g, ' ')})` : 'no environmental certification',
+        reason: envCertification ? { code: 'envCertification', certification: envCertification.claim!.value } : { code: 'noEnvCertification' },
       },
       {
         share: 0.4,
         attainment: envClaim ? 1 : null,
         backing: envClaim,
         describe: envClaim ? `environmental practice: ${envClaim.claim!.value.replace(/_/g, ' ')}` : 'no environmental claims',
+        reason: envClaim ? { code: 'envPractice', practice: envClaim.claim!.value.replace(/_/g, ' ') } : { code: 'noEnvClaims' },
       },
     ],
     cooperation: [
@@ -253,6 +310,7 @@ function components(input: ScoringInput): Record<Criterion, Component[]> {
         attainment: sourcing ? 1 : null,
         backing: sourcing,
         describe: sourcing ? 'inputs sourced from other listed commons enterprises' : 'no sourcing from listed co-ops stated',
+        reason: { code: sourcing ? 'sourcing' : 'noSourcing' },
       },
     ],
   }
@@ -284,6 +342,7 @@ export function scoreOffer(input: ScoringInput, weights: Weights): ScoreResult {
         criterion,
         points,
         text: `${points > 0 ? '+' : ''}${points} ${component.describe}${level ? `, ${evidenceLevelLabel[level]}` : ''}`,
+        reason: component.reason,
         evidenceLevel: level,
         claimId: claim?.id ?? null,
         claimOnOffer: claim?.offerId != null,
