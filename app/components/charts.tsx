@@ -1,4 +1,6 @@
-import { formatMoney, type Money } from '~/lib/money'
+import { useTranslation } from 'react-i18next'
+import { intlLocale, useFormat } from '~/i18n/format'
+import type { Money } from '~/lib/money'
 
 // Charts drawn as plain SVG and HTML on the server: they need no JavaScript and no library,
 // and each comes with its figures as a table for screen readers and for copying.
@@ -9,8 +11,46 @@ export interface ColumnSeries {
   values: number[]
 }
 
+const monthPeriod = /^\d{4}-\d{2}$/
+const dayPeriod = /^\d{4}-\d{2}-\d{2}$/
+
+/** A period in the reader's language: a day ("2 Nov" / "2 November 2026") or a month ("Nov" / "November 2026"), as the calendar names it (UTC). */
+function usePeriodText(): (period: string, style: 'short' | 'long') => string {
+  const f = useFormat()
+  const locale = intlLocale(f.locale.language)
+  return (period, style) => {
+    if (monthPeriod.test(period)) {
+      const options: Intl.DateTimeFormatOptions = style === 'short' ? { month: 'short' } : { month: 'long', year: 'numeric' }
+      return new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(new Date(`${period}-01T00:00:00Z`))
+    }
+    if (dayPeriod.test(period)) {
+      return style === 'short'
+        ? new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${period}T00:00:00Z`))
+        : f.date(period)
+    }
+    return period
+  }
+}
+
 /** Stacked columns, one per period; amounts in minor units of `currency`. */
-export function StackedColumns({ title, periods, series, currency }: { title: string; periods: string[]; series: ColumnSeries[]; currency: string }) {
+export function StackedColumns({
+  title,
+  periods,
+  series,
+  currency,
+  periodHeading,
+}: {
+  title: string
+  /** calendar days (YYYY-MM-DD, a week's first day) or months (YYYY-MM) */
+  periods: string[]
+  series: ColumnSeries[]
+  currency: string
+  /** the heading of the periods' column in the figures table; "Week of" or "Month" by default */
+  periodHeading?: string
+}) {
+  const { t } = useTranslation('organisation')
+  const f = useFormat()
+  const periodText = usePeriodText()
   const totals = periods.map((_, i) => series.reduce((s, x) => s + (x.values[i] ?? 0), 0))
   const max = Math.max(1, ...totals)
   const width = 640
@@ -23,14 +63,14 @@ export function StackedColumns({ title, periods, series, currency }: { title: st
   const labelEvery = Math.ceil(periods.length / 8)
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}; the figures are in the table below`}>
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={t('charts.figuresBelow', { title })}>
         <line x1={left} y1={10} x2={left} y2={10 + plotH} className="chart__axis" />
         <line x1={left} y1={10 + plotH} x2={width - 4} y2={10 + plotH} className="chart__axis" />
         <text x={left - 6} y={16} textAnchor="end" className="chart__label">
-          {formatMoney(max, currency)}
+          {f.money(max, currency)}
         </text>
         <text x={left - 6} y={10 + plotH} textAnchor="end" className="chart__label">
-          0
+          {f.number(0)}
         </text>
         {periods.map((period, i) => {
           let y = 10 + plotH
@@ -42,13 +82,13 @@ export function StackedColumns({ title, periods, series, currency }: { title: st
                 y -= h
                 return h > 0 ? (
                   <rect key={s.label} x={x} y={y} width={bar} height={h} className={s.className}>
-                    <title>{`${period}: ${s.label} ${formatMoney(s.values[i] ?? 0, currency)}`}</title>
+                    <title>{t('charts.tooltip', { period: periodText(period, 'long'), series: s.label, amount: f.money(s.values[i] ?? 0, currency) })}</title>
                   </rect>
                 ) : null
               })}
               {i % labelEvery === 0 ? (
                 <text x={x + bar / 2} y={height - 8} textAnchor="middle" className="chart__label">
-                  {period.slice(5)}
+                  {periodText(period, 'short')}
                 </text>
               ) : null}
             </g>
@@ -56,7 +96,7 @@ export function StackedColumns({ title, periods, series, currency }: { title: st
         })}
       </svg>
       <figcaption>
-        {title}.{' '}
+        {t('charts.caption', { title })}{' '}
         {series.map((s) => (
           <span key={s.label} className="chart__legend">
             <span className={`chart__swatch ${s.className}`} aria-hidden="true" /> {s.label}
@@ -64,11 +104,11 @@ export function StackedColumns({ title, periods, series, currency }: { title: st
         ))}
       </figcaption>
       <details>
-        <summary>Show the figures</summary>
+        <summary>{t('charts.showFigures')}</summary>
         <table>
           <thead>
             <tr>
-              <th scope="col">Week of</th>
+              <th scope="col">{periodHeading ?? (periods.every((p) => monthPeriod.test(p)) ? t('charts.month') : t('charts.weekOf'))}</th>
               {series.map((s) => (
                 <th key={s.label} scope="col">
                   {s.label}
@@ -79,9 +119,9 @@ export function StackedColumns({ title, periods, series, currency }: { title: st
           <tbody>
             {periods.map((p, i) => (
               <tr key={p}>
-                <th scope="row">{p}</th>
+                <th scope="row">{periodText(p, 'long')}</th>
                 {series.map((s) => (
-                  <td key={s.label}>{formatMoney(s.values[i] ?? 0, currency)}</td>
+                  <td key={s.label}>{f.money(s.values[i] ?? 0, currency)}</td>
                 ))}
               </tr>
             ))}
@@ -94,6 +134,7 @@ export function StackedColumns({ title, periods, series, currency }: { title: st
 
 /** Horizontal bars for a ranking (offers, classes, destinations), the figure beside each bar. */
 export function BarList({ items, caption }: { items: { label: React.ReactNode; key: string; value: Money; note?: string }[]; caption: string }) {
+  const f = useFormat()
   const max = Math.max(1, ...items.map((i) => i.value.amount))
   return (
     <table className="bar-list">
@@ -106,7 +147,7 @@ export function BarList({ items, caption }: { items: { label: React.ReactNode; k
               <span style={{ width: `${Math.max(1, (item.value.amount / max) * 100)}%` }} />
             </td>
             <td className="bar-list__value">
-              {formatMoney(item.value.amount, item.value.currency)}
+              {f.money(item.value.amount, item.value.currency)}
               {item.note ? <span className="muted small"> {item.note}</span> : null}
             </td>
           </tr>

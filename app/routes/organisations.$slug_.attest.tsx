@@ -1,11 +1,13 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { FormError } from '~/components/form'
 import { getDb } from '~/lib/db.server'
 import { AttestForm } from '~/forms/verification'
 import { domain, formRedirect, parseForm, parseParams, readForm } from '~/lib/http.server'
-import { legalFormLabel } from '~/lib/labels'
+import { useLabels } from '~/i18n/labels'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { requireUser } from '~/lib/session.server'
 import { organisationBySlug } from '~/modules/organisations/membership.server'
 import { attestOrganisation } from '~/modules/orders/reclassification.server'
@@ -13,7 +15,7 @@ import { attesterChoices } from '~/modules/verification/attestations.server'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 
-export const meta: MetaFunction = () => [{ title: 'Attest an organisation · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'organisation')('attest.metaTitle'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -34,25 +36,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Attest() {
+  const { t, i18n } = useTranslation('organisation')
+  const labels = useLabels()
   const { organisation, choices } = useLoaderData<typeof loader>()
+  // Read inside a sentence: lower case, except in German, where nouns keep their capital.
+  const legalForm = labels.legalForm(organisation.legalForm)
+  const legalFormInSentence = i18n.language === 'de' ? legalForm : legalForm.toLowerCase()
   const failed = useActionData<typeof action>()
   return (
     <article className="narrow" aria-labelledby="attest-title">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={`/organisations/${organisation.slug}`}>{organisation.name}</Link> <span aria-hidden="true">›</span> <span>Attest</span>
+      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
+        <Link to={`/organisations/${organisation.slug}`}>{organisation.name}</Link> <span aria-hidden="true">›</span> <span>{t('attest.crumb')}</span>
       </nav>
-      <h1 id="attest-title">Attest {organisation.name}</h1>
-      <p>
-        You vouch, on behalf of your organisation, that {organisation.name} is a {legalFormLabel[organisation.legalForm].toLowerCase()}. Two attestations from
-        verified organisations make its legal form peer-attested for a year. Your organisation’s name and your statement appear in its audit trail.
-      </p>
+      <h1 id="attest-title">{t('attest.title', { name: organisation.name })}</h1>
+      <p>{t('attest.intro', { name: organisation.name, legalForm: legalFormInSentence })}</p>
       {choices.length === 0 ? (
-        <p className="notice">You can attest only as an admin of an organisation whose own legal form is verified, and not of this one.</p>
+        <p className="notice">{t('attest.cannot')}</p>
       ) : (
         <Form method="post" className="form">
           <FormError message={failed?.formError} />
           <label className="field">
-            Attest on behalf of
+            {t('attest.onBehalfOf')}
             <select name="attesterOrganisationId" defaultValue={failed?.values.attesterOrganisationId ?? String(choices[0]!.id)}>
               {choices.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -62,14 +66,14 @@ export default function Attest() {
             </select>
           </label>
           <label className="field">
-            What you know of them, and how
+            {t('attest.statement')}
             <textarea name="statement" required minLength={10} maxLength={1000} rows={3} defaultValue={failed?.values.statement} />
           </label>
           <div className="form__actions">
             <button type="submit" className="button">
-              Attest
+              {t('attest.submit')}
             </button>
-            <Link to={`/organisations/${organisation.slug}`}>Cancel</Link>
+            <Link to={`/organisations/${organisation.slug}`}>{t('common.cancel')}</Link>
           </div>
         </Form>
       )}

@@ -1,18 +1,24 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Trans, useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { FormError, Notice } from '~/components/form'
 import { When } from '~/components/orders'
 import { Amount } from '~/components/prices'
 import { CreditPayoutForm } from '~/forms/orders'
 import { getDb } from '~/lib/db.server'
+import { useMessage } from '~/i18n/messages'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { domain, formRedirect, parseForm, parseParams, readForm } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { creditStatement, requestCreditPayout } from '~/modules/orders/buyer-credit.server'
 import { membershipRole, organisationBySlug } from '~/modules/organisations/membership.server'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? data.organisation.name : 'Organisation'} credit · Solidarity Market` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = metaT(matches, 'organisation')
+  return pageTitle(matches, t('credit.metaTitle', { name: data ? data.organisation.name : t('common.organisation') }))
+}
 
 /** Members only: what the marketplace owes the organisation, why, and its payout requests. */
 async function loadFor(request: Request, params: unknown) {
@@ -41,46 +47,39 @@ export async function action({ request, params }: ActionFunctionArgs) {
   )
 }
 
-const movementWord: Record<string, string> = {
-  reciprocity_credit: 'Access fee credited back',
-  credit_applied: 'Paid an order',
-  credit_paid_out: 'Paid out',
-}
-const statusWord = { requested: 'Awaiting a steward', approved: 'Paid out', rejected: 'Rejected' } as const
+const movementKinds = ['reciprocity_credit', 'credit_applied', 'credit_paid_out'] as const
+type MovementKind = (typeof movementKinds)[number]
+const isMovementKind = (kind: string): kind is MovementKind => movementKinds.includes(kind as MovementKind)
 
 export default function OrganisationCredit() {
+  const { t } = useTranslation('organisation')
+  const message = useMessage()
   const { organisation, isAdmin, balances, movements, payouts } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
   const errors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {}
   const payable = balances.filter((b) => b.available.amount > 0)
+  const name = organisation.name
   return (
     <article aria-labelledby="credit-title" className="narrow">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={`/organisations/${organisation.slug}/manage`}>{organisation.name}</Link> <span aria-hidden="true">›</span> <span>Credit</span>
+      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
+        <Link to={`/organisations/${organisation.slug}/manage`}>{name}</Link> <span aria-hidden="true">›</span> <span>{t('credit.crumb')}</span>
       </nav>
-      <h1 id="credit-title">What the marketplace owes {organisation.name}</h1>
-      {params.get('notice') === 'requested' ? (
-        <Notice tone="success">
-          Payout requested. A steward who is not one of your members approves it; until then the amount is held back from your checkouts.
-        </Notice>
-      ) : null}
+      <h1 id="credit-title">{t('credit.title', { name })}</h1>
+      {params.get('notice') === 'requested' ? <Notice tone="success">{t('credit.requested')}</Notice> : null}
       {balances.length === 0 ? (
-        <p className="muted">
-          Nothing is owed to {organisation.name}. A credit appears here when access fees it paid come back to it, for example once its commons legal form is
-          attested.
-        </p>
+        <p className="muted">{t('credit.nothingOwed', { name })}</p>
       ) : (
         <dl className="facts">
           {balances.map((b) => (
             <div key={b.owed.currency}>
-              <dt>Owed in {b.owed.currency}</dt>
+              <dt>{t('credit.owedIn', { currency: b.owed.currency })}</dt>
               <dd>
                 <Amount value={b.owed} />
                 {b.requested.amount > 0 ? (
                   <span className="muted small">
                     {' '}
-                    (<Amount value={b.requested} /> asked to be paid out)
+                    <Trans t={t} i18nKey="credit.askedToBePaidOut" components={{ amount: <Amount value={b.requested} /> }} />
                   </span>
                 ) : null}
               </dd>
@@ -88,22 +87,18 @@ export default function OrganisationCredit() {
           ))}
         </dl>
       )}
-      {payable.length > 0 ? (
-        <p>
-          It pays {organisation.name}’s next checkout automatically, before any card or transfer: buy for {organisation.name} and the receipt shows it.
-        </p>
-      ) : null}
+      {payable.length > 0 ? <p>{t('credit.paysNextCheckout', { name })}</p> : null}
 
       {isAdmin && payable.length > 0 ? (
         <section aria-labelledby="payout-title" className="form-panel">
-          <h2 id="payout-title">Ask for it to be paid out instead</h2>
+          <h2 id="payout-title">{t('credit.payoutTitle')}</h2>
           <Form method="post" className="form">
             <FormError message={actionData?.formError} />
             {payable.length === 1 ? (
               <input type="hidden" name="currency" value={payable[0]!.available.currency} />
             ) : (
               <div className="field">
-                <label htmlFor="currency">Currency</label>
+                <label htmlFor="currency">{t('credit.currency')}</label>
                 <select id="currency" name="currency" defaultValue={actionData?.values.currency}>
                   {payable.map((b) => (
                     <option key={b.available.currency} value={b.available.currency}>
@@ -114,8 +109,8 @@ export default function OrganisationCredit() {
               </div>
             )}
             <div className={errors.amount ? 'field field--invalid' : 'field'}>
-              <label htmlFor="amount">Amount ({payable.map((b) => b.available.currency).join(' or ')})</label>
-              {errors.amount ? <p className="field-error">{errors.amount}</p> : null}
+              <label htmlFor="amount">{t('credit.amount', { currencies: payable.map((b) => b.available.currency).join(t('credit.or')) })}</label>
+              {errors.amount ? <p className="field-error">{message(errors.amount)}</p> : null}
               <input
                 id="amount"
                 name="amount"
@@ -126,43 +121,56 @@ export default function OrganisationCredit() {
                 aria-describedby="amount-hint"
               />
               <p id="amount-hint" className="muted small">
-                At most{' '}
-                {payable.map((b, i) => (
-                  <span key={b.available.currency}>
-                    {i > 0 ? ' or ' : null}
-                    <Amount value={b.available} />
-                  </span>
-                ))}
-                .
+                <Trans
+                  t={t}
+                  i18nKey="credit.atMost"
+                  components={{
+                    amounts: (
+                      <>
+                        {payable.map((b, i) => (
+                          <span key={b.available.currency}>
+                            {i > 0 ? t('credit.or') : null}
+                            <Amount value={b.available} />
+                          </span>
+                        ))}
+                      </>
+                    ),
+                  }}
+                />
               </p>
             </div>
             <div className={errors.payTo ? 'field field--invalid' : 'field'}>
-              <label htmlFor="payTo">Pay to (account holder and IBAN or account number)</label>
-              {errors.payTo ? <p className="field-error">{errors.payTo}</p> : null}
+              <label htmlFor="payTo">{t('credit.payTo')}</label>
+              {errors.payTo ? <p className="field-error">{message(errors.payTo)}</p> : null}
               <input id="payTo" name="payTo" required minLength={5} maxLength={300} defaultValue={actionData?.values.payTo} />
             </div>
             <button type="submit" className="button">
-              Ask a steward to pay it out
+              {t('credit.submit')}
             </button>
           </Form>
         </section>
       ) : null}
 
       <section aria-labelledby="payouts-title">
-        <h2 id="payouts-title">Payout requests</h2>
+        <h2 id="payouts-title">{t('credit.payoutsTitle')}</h2>
         {payouts.length === 0 ? (
-          <p className="muted">No payout asked for.</p>
+          <p className="muted">{t('credit.noPayouts')}</p>
         ) : (
           <ul className="plain-list">
             {payouts.map((p) => (
               <li key={p.id}>
-                <Amount value={p.amount} /> to {p.payTo}: <strong>{statusWord[p.status]}</strong> (asked <When iso={p.requestedAt} />
-                {p.decidedAt ? (
-                  <>
-                    , decided <When iso={p.decidedAt} />
-                  </>
-                ) : null}
-                ){p.decisionReason ? <span className="muted"> — {p.decisionReason}</span> : null}
+                <Trans
+                  t={t}
+                  i18nKey={p.decidedAt ? 'credit.payoutDecided' : 'credit.payout'}
+                  values={{ payTo: p.payTo, status: t(`credit.payoutStatus.${p.status}`) }}
+                  components={{
+                    amount: <Amount value={p.amount} />,
+                    status: <strong />,
+                    asked: <When iso={p.requestedAt} />,
+                    decided: p.decidedAt ? <When iso={p.decidedAt} /> : <></>,
+                  }}
+                />
+                {p.decisionReason ? <span className="muted"> — {message(p.decisionReason)}</span> : null}
               </li>
             ))}
           </ul>
@@ -170,22 +178,23 @@ export default function OrganisationCredit() {
       </section>
 
       <section aria-labelledby="movements-title">
-        <h2 id="movements-title">Why: every movement</h2>
+        <h2 id="movements-title">{t('credit.movementsTitle')}</h2>
         {movements.length === 0 ? (
-          <p className="muted">No movements yet.</p>
+          <p className="muted">{t('credit.noMovements')}</p>
         ) : (
           <ul className="plain-list">
             {movements.map((m) => (
               <li key={m.id}>
-                <When iso={m.at} /> · {m.reversal ? 'Undone' : (movementWord[m.kind] ?? 'Movement')}: <Amount value={m.change} />{' '}
-                <span className="muted">— {m.why}</span>
+                <When iso={m.at} /> ·{' '}
+                {m.reversal ? t('credit.movement.undone') : isMovementKind(m.kind) ? t(`credit.movement.${m.kind}`) : t('credit.movement.other')}:{' '}
+                <Amount value={m.change} /> <span className="muted">— {message(m.why)}</span>
               </li>
             ))}
           </ul>
         )}
       </section>
       <p>
-        <Link to="/account">← Your account</Link>
+        <Link to="/account">{t('credit.backToAccount')}</Link>
       </p>
     </article>
   )

@@ -1,14 +1,18 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Trans, useTranslation } from 'react-i18next'
 import { z } from 'zod'
-import { claimKinds, surplusPolicies } from '../../db/schema'
-import { EvidenceBadge, LegalFormBadge, LegalFormOptions } from '~/components/badges'
+import { claimKinds, legalForms, surplusPolicies } from '../../db/schema'
+import { EvidenceBadge, LegalFormBadge } from '~/components/badges'
 import { FormError, Notice } from '~/components/form'
 import { ReciprocityBadge } from '~/components/reciprocity'
 import { getDb } from '~/lib/db.server'
+import { useFormat } from '~/i18n/format'
+import { useLabels } from '~/i18n/labels'
+import { useMessage } from '~/i18n/messages'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { workspaceForm } from '~/forms/organisations'
 import { dispatchForm, domain, formRedirect, parseParams, readForm } from '~/lib/http.server'
-import { claimLabel, claimValueLabel, surplusPolicyLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { FactsForm, updateOrganisationFacts } from '~/modules/organisations/facts.server'
 import { inviteMember, organisationBySlug } from '~/modules/organisations/membership.server'
@@ -17,7 +21,10 @@ import { submitEvidence } from '~/modules/orders/reclassification.server'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? data.organisation.name : 'Organisation'} workspace · Solidarity Market` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = metaT(matches, 'organisation')
+  return pageTitle(matches, t('manage.metaTitle', { name: data ? data.organisation.name : t('common.organisation') }))
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -45,185 +52,205 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 const WorkspaceForm = workspaceForm(FactsForm)
 
-/** Why an attestation stopped counting before it expired, in the organisation's words. */
-const retiredLabel = {
-  shared_member: 'no longer counts: that organisation now shares a member with yours',
-  claim_overturned: 'no longer counts: a steward overturned the legal form it attested',
-} as const
-
-const notices: Record<string, string> = {
-  created: 'Your organisation is registered. Add its governance facts and submit evidence so it can be verified.',
-  facts: 'Governance facts saved; your offers were rescored.',
-  evidence: 'Evidence submitted. It counts as documented now and waits for a steward’s review.',
-  invited: 'Invitation sent.',
-}
+const noticeKeys = ['created', 'facts', 'evidence', 'invited'] as const
+type NoticeKey = (typeof noticeKeys)[number]
+const isNotice = (value: string | null): value is NoticeKey => noticeKeys.includes(value as NoticeKey)
 
 export default function Workspace() {
+  const { t } = useTranslation('organisation')
+  const labels = useLabels()
+  const f = useFormat()
+  const message = useMessage()
   const w = useLoaderData<typeof loader>()
   const failed = useActionData<typeof action>()
   const [search] = useSearchParams()
-  const notice = search.get('created') ? notices.created : notices[search.get('notice') ?? '']
+  const noticeKey = search.get('created') ? 'created' : search.get('notice')
+  const notice = isNotice(noticeKey) ? t(`manage.notices.${noticeKey}`) : null
   const org = w.organisation
   const admin = w.role === 'admin'
   const errorFor = (intent: string) => (failed?.values.intent === intent ? failed.formError : null)
   const v = failed?.values ?? {}
   const yesNo = (flag: 0 | 1 | null) => (flag === null ? '' : flag ? 'yes' : 'no')
+  const roleWord = (role: string) => (role === 'admin' || role === 'member' ? t(`manage.members.role.${role}`) : role)
   return (
     <article aria-labelledby="ws-title">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/account">Your account</Link> <span aria-hidden="true">›</span> <span>{org.name}</span>
+      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
+        <Link to="/account">{t('common.yourAccount')}</Link> <span aria-hidden="true">›</span> <span>{org.name}</span>
       </nav>
       <h1 id="ws-title">{org.name}</h1>
       <p>
         <LegalFormBadge legalForm={org.legalForm} />{' '}
         <span className="muted">
-          legal form {w.legalFormEvidence ? w.legalFormEvidence.replace('_', '-') : 'not evidenced'} · you are {w.role === 'admin' ? 'an admin' : 'a member'} ·{' '}
-          <Link to={`/organisations/${org.slug}`}>public page</Link> · <Link to={`/organisations/${org.slug}/listings`}>listings</Link> ·{' '}
-          <Link to={`/organisations/${org.slug}/orders`}>orders</Link> · <Link to={`/organisations/${org.slug}/dashboard`}>sales</Link> ·{' '}
-          <Link to={`/organisations/${org.slug}/credit`}>credit owed to it</Link>
+          <Trans
+            t={t}
+            i18nKey="manage.status"
+            values={{
+              evidence: w.legalFormEvidence ? labels.evidenceLevel(w.legalFormEvidence) : t('manage.notEvidenced'),
+              role: w.role === 'admin' ? t('manage.anAdmin') : t('manage.aMember'),
+            }}
+            components={{
+              public: <Link to={`/organisations/${org.slug}`} />,
+              listings: <Link to={`/organisations/${org.slug}/listings`} />,
+              orders: <Link to={`/organisations/${org.slug}/orders`} />,
+              sales: <Link to={`/organisations/${org.slug}/dashboard`} />,
+              credit: <Link to={`/organisations/${org.slug}/credit`} />,
+            }}
+          />
         </span>
       </p>
       {notice ? <Notice tone="success">{notice}</Notice> : null}
       <p>
-        Buying on behalf of {org.name}, members buy as <ReciprocityBadge decision={w.buyingAs} />, because {w.buyingAs.because}.
+        <Trans
+          t={t}
+          i18nKey="manage.buyingAs"
+          values={{ name: org.name, because: message(w.buyingAs.because) }}
+          components={{ badge: <ReciprocityBadge decision={w.buyingAs} /> }}
+        />
       </p>
 
       {admin ? (
         <section aria-labelledby="facts-title">
-          <h2 id="facts-title">Governance facts</h2>
+          <h2 id="facts-title">{t('manage.facts.title')}</h2>
           <Form method="post" className="form">
             <input type="hidden" name="intent" value="facts" />
             <FormError message={errorFor('facts')} />
             <div className="field-row">
               <label className="field">
-                Legal form
+                {t('manage.facts.legalForm')}
                 <select name="legalForm" defaultValue={v.legalForm ?? org.legalForm}>
-                  <LegalFormOptions />
-                </select>
-              </label>
-              <label className="field">
-                One member, one vote
-                <select name="oneMemberOneVote" defaultValue={v.oneMemberOneVote ?? yesNo(org.oneMemberOneVote)}>
-                  <option value="">Not stated</option>
-                  <option value="yes">Yes</option>
-                  <option value="no">No</option>
-                </select>
-              </label>
-              <label className="field">
-                Members
-                <input name="memberCount" inputMode="numeric" defaultValue={v.memberCount ?? org.memberCount ?? ''} />
-              </label>
-            </div>
-            <div className="field-row">
-              <label className="field">
-                Surplus
-                <select name="surplusPolicy" defaultValue={v.surplusPolicy ?? org.surplusPolicy ?? ''}>
-                  <option value="">Not stated</option>
-                  {surplusPolicies.map((p) => (
-                    <option key={p} value={p}>
-                      {surplusPolicyLabel[p]}
+                  {legalForms.map((form) => (
+                    <option key={form} value={form}>
+                      {labels.legalForm(form)}
                     </option>
                   ))}
                 </select>
               </label>
               <label className="field">
-                Top-to-bottom pay ratio
-                <input name="payRatio" inputMode="decimal" defaultValue={v.payRatio ?? org.payRatio ?? ''} placeholder="e.g. 2.5" />
+                {t('manage.facts.oneMemberOneVote')}
+                <select name="oneMemberOneVote" defaultValue={v.oneMemberOneVote ?? yesNo(org.oneMemberOneVote)}>
+                  <option value="">{t('manage.facts.notStated')}</option>
+                  <option value="yes">{t('manage.facts.yes')}</option>
+                  <option value="no">{t('manage.facts.no')}</option>
+                </select>
               </label>
               <label className="field">
-                Open books
+                {t('manage.facts.members')}
+                <input name="memberCount" inputMode="numeric" defaultValue={v.memberCount ?? org.memberCount ?? ''} />
+              </label>
+            </div>
+            <div className="field-row">
+              <label className="field">
+                {t('manage.facts.surplus')}
+                <select name="surplusPolicy" defaultValue={v.surplusPolicy ?? org.surplusPolicy ?? ''}>
+                  <option value="">{t('manage.facts.notStated')}</option>
+                  {surplusPolicies.map((p) => (
+                    <option key={p} value={p}>
+                      {labels.surplusPolicy(p)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="field">
+                {t('manage.facts.payRatio')}
+                <input
+                  name="payRatio"
+                  inputMode="decimal"
+                  defaultValue={v.payRatio ?? org.payRatio ?? ''}
+                  placeholder={t('manage.facts.payRatioPlaceholder')}
+                />
+              </label>
+              <label className="field">
+                {t('manage.facts.openBooks')}
                 <select name="openBooks" defaultValue={v.openBooks ?? yesNo(org.openBooks)}>
-                  <option value="">Not stated</option>
-                  <option value="yes">Yes</option>
-                  <option value="no">No</option>
+                  <option value="">{t('manage.facts.notStated')}</option>
+                  <option value="yes">{t('manage.facts.yes')}</option>
+                  <option value="no">{t('manage.facts.no')}</option>
                 </select>
               </label>
             </div>
-            <p className="muted small">Stated facts count as self-declared until you submit evidence for them.</p>
+            <p className="muted small">{t('manage.facts.hint')}</p>
             <button type="submit" className="button">
-              Save facts
+              {t('manage.facts.save')}
             </button>
           </Form>
         </section>
       ) : null}
 
       <section aria-labelledby="claims-title">
-        <h2 id="claims-title">Claims and evidence</h2>
+        <h2 id="claims-title">{t('manage.claims.title')}</h2>
         {admin ? (
           <details className="form-panel" open={failed?.values.intent === 'evidence'}>
-            <summary>Submit evidence (legal form, certifications, open books, …)</summary>
+            <summary>{t('manage.claims.submitSummary')}</summary>
             <Form method="post" className="form">
               <input type="hidden" name="intent" value="evidence" />
               <FormError message={errorFor('evidence')} />
               <div className="field-row">
                 <label className="field">
-                  What you claim
+                  {t('manage.claims.whatYouClaim')}
                   <select name="claim" defaultValue={v.claim ?? 'legal_form'}>
                     {claimKinds
                       .filter((c) => c !== 'forced_labour_finding')
                       .map((c) => (
                         <option key={c} value={c}>
-                          {claimLabel[c]}
+                          {labels.claim(c)}
                         </option>
                       ))}
                   </select>
                 </label>
                 <label className="field">
-                  Value
+                  {t('manage.claims.value')}
                   <input name="value" required maxLength={200} defaultValue={v.value ?? org.legalForm} />
                 </label>
               </div>
               <label className="field">
-                Where it can be checked
-                <input name="source" required maxLength={500} defaultValue={v.source} placeholder="Registry number, statute article, certificate id" />
+                {t('manage.claims.source')}
+                <input name="source" required maxLength={500} defaultValue={v.source} placeholder={t('manage.claims.sourcePlaceholder')} />
               </label>
               <div className="field-row">
                 <label className="field">
-                  Link <span className="muted">(optional)</span>
-                  <input name="sourceUrl" type="url" maxLength={500} defaultValue={v.sourceUrl} placeholder="https://" />
+                  {t('manage.claims.link')} <span className="muted">{t('common.optional')}</span>
+                  <input name="sourceUrl" type="url" maxLength={500} defaultValue={v.sourceUrl} placeholder={t('manage.claims.linkPlaceholder')} />
                 </label>
                 <label className="field">
-                  Valid until <span className="muted">(optional; default two years)</span>
+                  {t('manage.claims.validUntil')} <span className="muted">{t('manage.claims.validUntilHint')}</span>
                   <input name="expiresOn" type="date" defaultValue={v.expiresOn} />
                 </label>
               </div>
               <button type="submit" className="button">
-                Submit for review
+                {t('manage.claims.submit')}
               </button>
             </Form>
           </details>
         ) : null}
         {w.claims.length === 0 ? (
-          <p className="muted">No claims yet.</p>
+          <p className="muted">{t('manage.claims.none')}</p>
         ) : (
           <div className="table-scroll">
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Claim</th>
-                  <th scope="col">Evidence</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Status</th>
+                  <th scope="col">{t('manage.claims.claim')}</th>
+                  <th scope="col">{t('manage.claims.evidence')}</th>
+                  <th scope="col">{t('manage.claims.sourceColumn')}</th>
+                  <th scope="col">{t('manage.claims.status')}</th>
                 </tr>
               </thead>
               <tbody>
                 {w.claims.map((c) => (
                   <tr key={c.id} id={`evidence-${c.id}`}>
-                    <th scope="row">
-                      {claimLabel[c.claim]}: {claimValueLabel(c.claim, c.value)}
-                    </th>
+                    <th scope="row">{t('manage.claims.claimWithValue', { claim: labels.claim(c.claim), value: labels.claimValue(c.claim, c.value) })}</th>
                     <td>
                       <EvidenceBadge level={c.effectiveLevel} expired={c.effectiveLevel !== c.evidenceLevel} />
                     </td>
                     <td>{c.source}</td>
                     <td>
                       {c.status === 'overturned'
-                        ? 'overturned by a steward'
+                        ? t('manage.claims.overturned')
                         : c.reviewStatus === 'requested'
-                          ? 'awaiting review'
+                          ? t('manage.claims.awaitingReview')
                           : c.reviewStatus === 'rejected'
-                            ? 'review rejected'
-                            : 'active'}
+                            ? t('manage.claims.reviewRejected')
+                            : t('manage.claims.active')}
                     </td>
                   </tr>
                 ))}
@@ -234,20 +261,22 @@ export default function Workspace() {
       </section>
 
       <section aria-labelledby="attest-title">
-        <h2 id="attest-title">Peer attestations</h2>
-        <p className="muted small">
-          Two current attestations from verified organisations (none of whose people are your members) make your legal form peer-attested. Share your public
-          page with organisations that know you.
-        </p>
+        <h2 id="attest-title">{t('manage.attestations.title')}</h2>
+        <p className="muted small">{t('manage.attestations.intro')}</p>
         {w.attestations.length === 0 ? (
-          <p className="muted">None yet.</p>
+          <p className="muted">{t('manage.attestations.none')}</p>
         ) : (
           <ul className="plain-list">
             {w.attestations.map((a) => (
               <li key={a.id}>
-                <Link to={`/organisations/${a.attesterSlug}`}>{a.attesterName}</Link>: “{a.statement}”{' '}
+                <Link to={`/organisations/${a.attesterSlug}`}>{a.attesterName}</Link>
+                {t('manage.attestations.statement', { statement: a.statement })}{' '}
                 <span className="muted">
-                  ({a.current ? `valid until ${a.expiresAt.slice(0, 10)}` : a.retiredReason ? retiredLabel[a.retiredReason] : 'expired'})
+                  {a.current
+                    ? t('manage.attestations.validUntil', { date: f.date(a.expiresAt) })
+                    : a.retiredReason
+                      ? t(`manage.attestations.retired.${a.retiredReason}`)
+                      : t('manage.attestations.expired')}
                 </span>
               </li>
             ))}
@@ -256,35 +285,44 @@ export default function Workspace() {
       </section>
 
       <section aria-labelledby="members-title">
-        <h2 id="members-title">Members</h2>
+        <h2 id="members-title">{t('manage.members.title')}</h2>
         <ul className="plain-list">
           {w.members.map((m) => (
             <li key={m.id}>
-              {m.displayName} <span className="muted">({m.role})</span>
+              <Trans
+                t={t}
+                i18nKey="manage.members.withRole"
+                values={{ name: m.displayName, role: roleWord(m.role) }}
+                components={{ muted: <span className="muted" /> }}
+              />
             </li>
           ))}
         </ul>
         {admin ? (
           <>
             {w.invitations.length ? (
-              <p className="muted small">Invited, not yet accepted: {w.invitations.map((i) => `${i.email} (${i.role})`).join(', ')}</p>
+              <p className="muted small">
+                {t('manage.members.invited', {
+                  list: w.invitations.map((i) => t('manage.members.invitation', { email: i.email, role: roleWord(i.role) })).join(', '),
+                })}
+              </p>
             ) : null}
             <Form method="post" className="form form--inline">
               <input type="hidden" name="intent" value="invite" />
               <FormError message={errorFor('invite')} />
               <label className="field">
-                Invite by email
+                {t('manage.members.inviteByEmail')}
                 <input name="email" type="email" required maxLength={254} defaultValue={v.email} />
               </label>
               <label className="field">
-                Role
+                {t('manage.members.roleLabel')}
                 <select name="role" defaultValue={v.role ?? 'member'}>
-                  <option value="member">Member</option>
-                  <option value="admin">Admin</option>
+                  <option value="member">{t('manage.members.roleMember')}</option>
+                  <option value="admin">{t('manage.members.roleAdmin')}</option>
                 </select>
               </label>
               <button type="submit" className="button">
-                Send invitation
+                {t('manage.members.send')}
               </button>
             </Form>
           </>
@@ -292,16 +330,16 @@ export default function Workspace() {
       </section>
 
       <section aria-labelledby="audit-title">
-        <h2 id="audit-title">Audit trail</h2>
+        <h2 id="audit-title">{t('manage.audit.title')}</h2>
         {w.audit.length === 0 ? (
-          <p className="muted">Nothing recorded yet.</p>
+          <p className="muted">{t('manage.audit.none')}</p>
         ) : (
           <ol className="audit">
             {w.audit.map((e) => (
               <li key={e.id}>
-                <time dateTime={e.createdAt}>{e.createdAt.slice(0, 16).replace('T', ' ')}</time> <strong>{e.label}</strong>
-                {e.actorName ? <span className="muted"> by {e.actorName}</span> : null}
-                {e.detail ? <span>: {e.detail}</span> : null}
+                <time dateTime={e.createdAt}>{f.dateTime(e.createdAt)}</time> <strong>{t(`manage.audit.action.${e.action}`, { defaultValue: e.label })}</strong>
+                {e.actorName ? <span className="muted">{t('manage.audit.by', { name: e.actorName })}</span> : null}
+                {e.detail ? <span>: {message(e.detail)}</span> : null}
               </li>
             ))}
           </ol>

@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Trans, useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { orderStatuses } from '../../db/schema'
 import { FormError, Notice } from '~/components/form'
@@ -10,7 +11,9 @@ import { ReciprocityBadge } from '~/components/reciprocity'
 import { getDb } from '~/lib/db.server'
 import { SalesForm } from '~/forms/orders'
 import { dispatchForm, domain, formRedirect, parseParams, parseQuery, readForm } from '~/lib/http.server'
-import { cancelReasonLabel, orderStatusLabel } from '~/lib/labels'
+import { useFormat } from '~/i18n/format'
+import { useLabels } from '~/i18n/labels'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { requireUser } from '~/lib/session.server'
 import { getStripe } from '~/lib/stripe.server'
 import { organisationBySlug } from '~/modules/organisations/membership.server'
@@ -30,7 +33,10 @@ const Query = z.object({
   ).default(1),
 })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? data.organisation.name : 'Organisation'} orders · Solidarity Market` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = metaT(matches, 'organisation')
+  return pageTitle(matches, t('orders.metaTitle', { name: data ? data.organisation.name : t('common.organisation') }))
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -70,73 +76,74 @@ export async function action({ request, params }: ActionFunctionArgs) {
   )
 }
 
-const notices: Record<string, string> = {
-  paid: 'Payment recorded: the order is paid, and its shares are in the ledger.',
-  shipped: 'Marked shipped; the buyer sees your note on their receipt.',
-  fulfilled: 'Marked fulfilled.',
-  cancelled: 'Cancelled: the order’s stock is back on sale and its ledger entries are reversed.',
-  refunded:
-    'Refunded: the order’s ledger entries are reversed. Goods that had not been handed over are back in stock; a fulfilled order’s goods stay with the buyer.',
-}
+const noticeKeys = ['paid', 'shipped', 'fulfilled', 'cancelled', 'refunded'] as const
+type NoticeKey = (typeof noticeKeys)[number]
+const isNotice = (value: string | null): value is NoticeKey => noticeKeys.includes(value as NoticeKey)
 
 export default function SalesPage() {
+  const { t } = useTranslation('organisation')
+  const f = useFormat()
+  const labels = useLabels()
   const { organisation, sales, page, pageCount, total, filter } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
-  const notice = notices[params.get('notice') ?? '']
+  const noticeKey = params.get('notice')
+  const notice = isNotice(noticeKey) ? t(`orders.notices.${noticeKey}`) : null
+  const filtered = Object.values(filter).some(Boolean)
   const href = (p: number) =>
     `/organisations/${organisation.slug}/orders?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), page: String(p) })}`
   return (
     <section aria-labelledby="sales-title">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={`/organisations/${organisation.slug}/manage`}>{organisation.name} workspace</Link> <span aria-hidden="true">›</span> <span>Orders</span>
+      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
+        <Link to={`/organisations/${organisation.slug}/manage`}>{t('common.workspaceOf', { name: organisation.name })}</Link> <span aria-hidden="true">›</span>{' '}
+        <span>{t('orders.crumb')}</span>
       </nav>
-      <h1 id="sales-title">Orders for {organisation.name}</h1>
+      <h1 id="sales-title">{t('orders.title', { name: organisation.name })}</h1>
       {notice ? <Notice tone="success">{notice}</Notice> : null}
       <FormError message={actionData?.formError} />
       <p>
-        <Link to={`/organisations/${organisation.slug}/dashboard`}>Sales dashboard</Link>
+        <Link to={`/organisations/${organisation.slug}/dashboard`}>{t('orders.dashboardLink')}</Link>
       </p>
       <Form method="get" className="form--inline filters">
         <div className="field">
-          <label htmlFor="status">Status</label>
+          <label htmlFor="status">{t('orders.status')}</label>
           <select id="status" name="status" defaultValue={filter.status}>
-            <option value="">Any</option>
-            {Object.entries(orderStatusLabel).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
+            <option value="">{t('orders.any')}</option>
+            {orderStatuses.map((status) => (
+              <option key={status} value={status}>
+                {labels.orderStatus(status)}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="class">Buyer</label>
+          <label htmlFor="class">{t('orders.buyer')}</label>
           <select id="class" name="class" defaultValue={filter.class}>
-            <option value="">Anyone</option>
-            <option value="commoner">Commoners</option>
-            <option value="for_profit">For-profit buyers</option>
+            <option value="">{t('orders.anyone')}</option>
+            <option value="commoner">{t('common.commoners')}</option>
+            <option value="for_profit">{t('common.forProfitBuyers')}</option>
           </select>
         </div>
         <div className="field">
-          <label htmlFor="from">Placed from</label>
+          <label htmlFor="from">{t('orders.placedFrom')}</label>
           <input id="from" name="from" type="date" defaultValue={filter.from} />
         </div>
         <div className="field">
-          <label htmlFor="to">to</label>
+          <label htmlFor="to">{t('orders.placedTo')}</label>
           <input id="to" name="to" type="date" defaultValue={filter.to} />
         </div>
         <div className="field">
-          <label htmlFor="q">Reference or buyer</label>
-          <input id="q" name="q" defaultValue={filter.q} placeholder="SM-12 or a name" maxLength={100} />
+          <label htmlFor="q">{t('orders.search')}</label>
+          <input id="q" name="q" defaultValue={filter.q} placeholder={t('orders.searchPlaceholder')} maxLength={100} />
         </div>
         <button type="submit" className="button button--secondary">
-          Filter
+          {t('orders.filter')}
         </button>
       </Form>
       {sales.length === 0 ? (
         <p className="empty">
-          {Object.values(filter).some(Boolean) ? 'No orders match these filters.' : 'No orders yet. They appear here as soon as a buyer checks out.'}{' '}
-          {Object.values(filter).some(Boolean) ? <Link to={`/organisations/${organisation.slug}/orders`}>Show all orders</Link> : null}
+          {filtered ? t('orders.noMatch') : t('orders.none')}{' '}
+          {filtered ? <Link to={`/organisations/${organisation.slug}/orders`}>{t('orders.showAll')}</Link> : null}
         </p>
       ) : (
         <ul className="order-list">
@@ -145,35 +152,55 @@ export default function SalesPage() {
               <div>
                 <strong>{s.reference}</strong> <OrderStatusBadge status={s.status} /> <Price value={s.total} />
                 <div className="muted small">
-                  <When iso={s.createdAt} /> · {s.buyer}
-                  {s.buyingFor ? ` for ${s.buyingFor}` : ''} as <ReciprocityBadge decision={s} />
-                  {s.declaredUse ? <span className="muted small"> · declared “{s.declaredUse}”</span> : null}
+                  <When iso={s.createdAt} /> ·{' '}
+                  <Trans
+                    t={t}
+                    i18nKey={s.buyingFor ? 'orders.buyerForAs' : 'orders.buyerAs'}
+                    values={{ buyer: s.buyer, buyingFor: s.buyingFor }}
+                    components={{ badge: <ReciprocityBadge decision={s} /> }}
+                  />
+                  {s.declaredUse ? <span className="muted small">{t('orders.declared', { use: s.declaredUse })}</span> : null}
                   {s.accessFeeTotal.amount > 0 ? (
-                    <>
-                      {' '}
-                      · access fee <Price value={s.accessFeeTotal} />
-                    </>
-                  ) : null}{' '}
-                  · {s.provider === 'stripe' ? 'card' : s.provider === 'invoice' ? 'bank transfer' : s.creditApplied.amount > 0 ? 'buyer’s credit' : 'free'}
+                    <Trans t={t} i18nKey="orders.accessFee" components={{ price: <Price value={s.accessFeeTotal} /> }} />
+                  ) : null} ·{' '}
+                  {s.provider === 'stripe'
+                    ? t('orders.provider.stripe')
+                    : s.provider === 'invoice'
+                      ? t('orders.provider.invoice')
+                      : s.creditApplied.amount > 0
+                        ? t('orders.provider.credit')
+                        : t('orders.provider.free')}
                   {s.creditApplied.amount > 0 && s.provider !== 'none' ? (
-                    <>
-                      {' '}
-                      (<Price value={s.creditApplied} /> of it from the buyer’s credit, the rest{' '}
-                      <Price value={{ amount: s.total.amount - s.creditApplied.amount, currency: s.total.currency }} />)
-                    </>
+                    <Trans
+                      t={t}
+                      i18nKey="orders.creditPart"
+                      components={{
+                        credit: <Price value={s.creditApplied} />,
+                        rest: <Price value={{ amount: s.total.amount - s.creditApplied.amount, currency: s.total.currency }} />,
+                      }}
+                    />
                   ) : null}
-                  {s.status === 'cancelled' && s.cancelReason ? ` · ${cancelReasonLabel[s.cancelReason] ?? s.cancelReason}` : ''}
+                  {s.status === 'cancelled' && s.cancelReason ? ` · ${labels.cancelReason(s.cancelReason)}` : ''}
                 </div>
                 {s.forProfitAffiliation ? (
                   <p className="order-flag small" role="note">
-                    <strong>Flag: personal use by a member of a for-profit organisation</strong> ({s.forProfitAffiliation}). The buyer signed that this is for
-                    their own non-commercial use, so the commoner price applied; the licence forbids its use in that organisation’s work.
+                    <Trans
+                      t={t}
+                      i18nKey="orders.flagText"
+                      values={{ affiliation: s.forProfitAffiliation }}
+                      components={{ title: <strong>{t('orders.flagTitle')}</strong> }}
+                    />
                   </p>
                 ) : null}
                 <ul className="small">
                   {s.lines.map((l, i) => (
                     <li key={i}>
-                      {l.quantity} × {l.title} <span className="muted">({l.unit})</span>
+                      <Trans
+                        t={t}
+                        i18nKey="orders.line"
+                        values={{ quantity: f.number(l.quantity), title: l.title, unit: l.unit }}
+                        components={{ muted: <span className="muted" /> }}
+                      />
                     </li>
                   ))}
                 </ul>
@@ -184,10 +211,10 @@ export default function SalesPage() {
                     <input type="hidden" name="intent" value="payment-received" />
                     <input type="hidden" name="orderId" value={s.id} />
                     <button type="submit" className="button">
-                      Mark payment received
+                      {t('orders.markPaymentReceived')}
                     </button>
                     <p className="muted small">
-                      Lapses <When iso={s.expiresAt} /> if unpaid
+                      <Trans t={t} i18nKey="orders.lapses" components={{ when: <When iso={s.expiresAt} /> }} />
                     </p>
                   </Form>
                 ) : null}
@@ -195,19 +222,23 @@ export default function SalesPage() {
                   <>
                     {s.shippedAt ? (
                       <p className="small">
-                        Shipped <When iso={s.shippedAt} />
-                        {s.shippingNote ? `: ${s.shippingNote}` : ''}
+                        <Trans
+                          t={t}
+                          i18nKey={s.shippingNote ? 'orders.shippedWithNote' : 'orders.shipped'}
+                          values={{ note: s.shippingNote }}
+                          components={{ when: <When iso={s.shippedAt} /> }}
+                        />
                       </p>
                     ) : (
                       <details>
-                        <summary>Mark shipped</summary>
+                        <summary>{t('orders.markShipped')}</summary>
                         <Form method="post">
                           <input type="hidden" name="intent" value="shipped" />
                           <input type="hidden" name="orderId" value={s.id} />
-                          <label htmlFor={`note-${s.id}`}>Note for the buyer (optional)</label>
-                          <input id={`note-${s.id}`} name="note" maxLength={500} placeholder="Carrier and tracking number" />
+                          <label htmlFor={`note-${s.id}`}>{t('orders.noteForBuyer')}</label>
+                          <input id={`note-${s.id}`} name="note" maxLength={500} placeholder={t('orders.notePlaceholder')} />
                           <button type="submit" className="button button--secondary">
-                            Mark {s.reference} shipped
+                            {t('orders.markReferenceShipped', { reference: s.reference })}
                           </button>
                         </Form>
                       </details>
@@ -216,35 +247,37 @@ export default function SalesPage() {
                       <input type="hidden" name="intent" value="fulfilled" />
                       <input type="hidden" name="orderId" value={s.id} />
                       <button type="submit" className="button">
-                        Mark fulfilled
+                        {t('orders.markFulfilled')}
                       </button>
                     </Form>
                   </>
                 ) : null}
                 {s.status === 'pending_payment' || s.status === 'paid' ? (
                   <details>
-                    <summary>Cancel</summary>
+                    <summary>{t('orders.cancel')}</summary>
                     <Form method="post">
                       <input type="hidden" name="intent" value="cancel" />
                       <input type="hidden" name="orderId" value={s.id} />
-                      <label htmlFor={`cancel-${s.id}`}>Why? (the buyer is told)</label>
+                      <label htmlFor={`cancel-${s.id}`}>{t('orders.cancelWhy')}</label>
                       <input id={`cancel-${s.id}`} name="reason" required minLength={3} maxLength={500} />
                       <button type="submit" className="button button--secondary">
-                        {s.status === 'paid' ? `Cancel and refund ${s.reference}` : `Cancel ${s.reference}`}
+                        {s.status === 'paid'
+                          ? t('orders.cancelAndRefund', { reference: s.reference })
+                          : t('orders.cancelReference', { reference: s.reference })}
                       </button>
                     </Form>
                   </details>
                 ) : null}
                 {s.status === 'fulfilled' && s.total.amount > 0 ? (
                   <details>
-                    <summary>Refund</summary>
+                    <summary>{t('orders.refund')}</summary>
                     <Form method="post">
                       <input type="hidden" name="intent" value="refund" />
                       <input type="hidden" name="orderId" value={s.id} />
-                      <label htmlFor={`reason-${s.id}`}>Why?</label>
+                      <label htmlFor={`reason-${s.id}`}>{t('orders.refundWhy')}</label>
                       <input id={`reason-${s.id}`} name="reason" required minLength={3} maxLength={500} />
                       <button type="submit" className="button button--secondary">
-                        Refund {s.reference}
+                        {t('orders.refundReference', { reference: s.reference })}
                       </button>
                     </Form>
                   </details>
@@ -254,7 +287,7 @@ export default function SalesPage() {
           ))}
         </ul>
       )}
-      <p className="muted small">{total} in all.</p>
+      <p className="muted small">{t('orders.total', { count: total, n: f.number(total) })}</p>
       <Pagination page={page} pageCount={pageCount} hasNextPage={page < pageCount} href={href} />
     </section>
   )

@@ -1,14 +1,17 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData } from '@remix-run/react'
-import { LegalFormOptions } from '~/components/badges'
+import { useTranslation } from 'react-i18next'
+import { legalForms } from '../../db/schema'
 import { FormError } from '~/components/form'
 import { getDb } from '~/lib/db.server'
+import { useLabels } from '~/i18n/labels'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { NewOrganisationForm } from '~/forms/organisations'
 import { formRedirect, parseForm, readForm } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { createOrganisation } from '~/modules/organisations/membership.server'
 
-export const meta: MetaFunction = () => [{ title: 'Register an organisation · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'organisation')('new.title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request)
@@ -27,59 +30,62 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewOrganisation() {
+  const { t } = useTranslation('organisation')
+  const labels = useLabels()
   const failed = useActionData<typeof action>()
   const v = failed?.values ?? {}
   return (
     <article className="narrow" aria-labelledby="new-org-title">
-      <h1 id="new-org-title">Register an organisation</h1>
-      <p className="muted">
-        You become its admin. Its legal form starts self-declared: submit evidence for a steward to verify, or ask two verified organisations to attest it.
-        Until then it buys as for-profit.
-      </p>
+      <h1 id="new-org-title">{t('new.title')}</h1>
+      <p className="muted">{t('new.intro')}</p>
       <Form method="post" className="form" aria-describedby={failed ? 'form-error' : undefined}>
         <div id="form-error">
           <FormError message={failed?.formError} />
         </div>
         <label className="field">
-          Name
+          {t('new.name')}
           <input name="name" required maxLength={120} defaultValue={v.name} autoComplete="organization" />
         </label>
         <label className="field">
-          Legal form
+          {t('new.legalForm')}
           <select name="legalForm" required defaultValue={v.legalForm ?? ''}>
             <option value="" disabled>
-              Choose…
+              {t('new.choose')}
             </option>
-            <LegalFormOptions />
+            {legalForms.map((f) => (
+              <option key={f} value={f}>
+                {labels.legalForm(f)}
+              </option>
+            ))}
           </select>
         </label>
         <div className="field-row">
           <label className="field">
-            Country code
-            <input name="countryCode" required maxLength={2} defaultValue={v.countryCode} placeholder="IT" />
+            {t('new.countryCode')}
+            <input name="countryCode" required maxLength={2} defaultValue={v.countryCode} placeholder={t('new.countryPlaceholder')} />
           </label>
           <label className="field">
-            City or town
+            {t('new.city')}
             <input name="city" required maxLength={120} defaultValue={v.city} />
           </label>
           <label className="field">
-            Region <span className="muted">(optional)</span>
+            {t('new.region')} <span className="muted">{t('common.optional')}</span>
             <input name="region" maxLength={120} defaultValue={v.region} />
           </label>
         </div>
         <label className="field">
-          Website <span className="muted">(optional)</span>
-          <input name="website" type="url" maxLength={300} defaultValue={v.website} placeholder="https://" />
+          {t('new.website')} <span className="muted">{t('common.optional')}</span>
+          <input name="website" type="url" maxLength={300} defaultValue={v.website} placeholder={t('new.websitePlaceholder')} />
         </label>
         <label className="field">
-          What you do <span className="muted">(optional)</span>
+          {t('new.summary')} <span className="muted">{t('common.optional')}</span>
           <textarea name="summary" rows={3} maxLength={1000} defaultValue={v.summary} />
         </label>
         <div className="form__actions">
           <button type="submit" className="button">
-            Register
+            {t('new.submit')}
           </button>
-          <Link to="/account">Cancel</Link>
+          <Link to="/account">{t('common.cancel')}</Link>
         </div>
       </Form>
     </article>
