@@ -2,8 +2,11 @@ import type { ListingFields } from '~/modules/listings/listings-queries.server'
 import { Form } from '@remix-run/react'
 import { useState, useSyncExternalStore, type ReactNode } from 'react'
 import { deliveryModes, licenceOpenness, type DeliveryMode, type LicenceOpenness, type OfferKind } from '../../db/schema'
-import { deliveryLabel, opennessLabel } from '~/lib/labels'
-import { formatMoney, parseMinorUnits, toDecimalString } from '~/lib/money'
+import { Trans, useTranslation } from 'react-i18next'
+import { useFormat } from '~/i18n/format'
+import { useLabels } from '~/i18n/labels'
+import { useMessage } from '~/i18n/messages'
+import { parseMinorUnits, toDecimalString } from '~/lib/money'
 import { defaultAccessFeeSplit, priceLine, tierPriceProblems, type AccessFeeSplit, type PricedLine } from '~/modules/pricing/pricing'
 import { FormError } from './form'
 import { basisPointsFrom, percentText } from '~/lib/percent'
@@ -107,7 +110,8 @@ export function readListingForm(
   // An empty cap field means no cap; a form without the field leaves the cap as it is.
   if (values.personalUseCap !== undefined) input.personalUseCap = values.personalUseCap.trim() === '' ? null : values.personalUseCap.trim()
   for (const field of ['commonerPrice', 'forProfitPrice'] as const) {
-    const amount = parseMinorUnits(values[field] ?? '', currency)
+    // A decimal comma too (12,50), as most of the marketplace's languages write amounts.
+    const amount = parseMinorUnits(values[field] ?? '', currency, { decimalComma: true })
     if (amount === null) fieldErrors[field] = (values[field] ?? '').trim() === '' ? 'Enter a price (0 for free).' : amountProblem(currency)
     else input[field] = amount
   }
@@ -172,18 +176,20 @@ function Slot({
   optional?: boolean
   children: (aria: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode
 }) {
+  const { t } = useTranslation()
+  const message = useMessage()
   const id = `field-${name}`
   const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined
   return (
     <div className={error ? 'field field--invalid' : 'field'}>
       <label htmlFor={id}>
         {label}
-        {optional ? <span className="muted"> (optional)</span> : null}
+        {optional ? <span className="muted"> {t('form.optional')}</span> : null}
       </label>
       {error ? (
         <p className="field-error" id={`${id}-error`}>
           <span aria-hidden="true">⚠ </span>
-          {error}
+          {message(error)}
         </p>
       ) : null}
       {children({ id, ...(error ? { 'aria-invalid': true as const } : {}), ...(describedBy ? { 'aria-describedby': describedBy } : {}) })}
@@ -210,6 +216,11 @@ export function ListingForm({
   formError?: string | null
 }) {
   const hydrated = useHydrated()
+  const { t } = useTranslation('listings')
+  const f = useFormat()
+  const labels = useLabels()
+  const message = useMessage()
+  const percent = (bp: number) => f.number(bp / 100, { maximumFractionDigits: 2 })
   const [values, setValues] = useState(initial)
   const [sharesTouched, setSharesTouched] = useState(false)
   const kind: OfferKind = values.kind === 'commons' ? 'commons' : 'good'
@@ -245,13 +256,18 @@ export function ListingForm({
     const bp = basisPointsFrom(values[f] ?? '')
     return sum === null || bp === null ? null : sum + bp
   }, 0)
+  const shareBounds = {
+    min: percent(bounds.commonsFundMinBp),
+    infraMin: percent(bounds.infrastructureMinBp),
+    infraMax: percent(bounds.infrastructureMaxBp),
+  }
   const shareError = error('producerPercent', 'commonsFundPercent', 'infrastructurePercent', 'producerBp', 'commonsFundBp', 'infrastructureBp')
 
   return (
     <Form method="post" className="form listing-form">
       <FormError message={formError} />
       <fieldset className="listing-form__section">
-        <legend>What you offer</legend>
+        <legend>{t('form.whatYouOffer')}</legend>
         <div
           className={error('kind') ? 'field field--invalid' : 'field'}
           role="radiogroup"
@@ -259,42 +275,42 @@ export function ListingForm({
           aria-describedby={error('kind') ? 'field-kind-error' : undefined}
         >
           <span id="kind-label" className="field__label">
-            Kind
+            {t('form.kind')}
           </span>
           {error('kind') ? (
             <p className="field-error" id="field-kind-error">
               <span aria-hidden="true">⚠ </span>
-              {error('kind')}
+              {message(error('kind'))}
             </p>
           ) : null}
           <div className="kind-choice">
             <label className="kind-choice__option">
               <input type="radio" name="kind" value="good" checked={kind === 'good'} onChange={() => chooseKind('good')} />
               <span>
-                <strong>A good</strong>
-                <span className="muted small"> Something physical, shipped or picked up, with a stock.</span>
+                <strong>{t('form.good')}</strong>
+                <span className="muted small"> {t('form.goodText')}</span>
               </span>
             </label>
             <label className="kind-choice__option">
               <input type="radio" name="kind" value="commons" checked={kind === 'commons'} onChange={() => chooseKind('commons')} />
               <span>
-                <strong>A commons item</strong>
-                <span className="muted small"> A design, code or knowledge shared by download or link: free to commoners.</span>
+                <strong>{t('form.commons')}</strong>
+                <span className="muted small"> {t('form.commonsText')}</span>
               </span>
             </label>
           </div>
         </div>
-        <Slot name="title" label="Title" error={error('title')}>
+        <Slot name="title" label={t('form.title')} error={error('title')}>
           {(aria) => <input {...aria} name="title" required minLength={3} maxLength={200} value={values.title ?? ''} onChange={set('title')} />}
         </Slot>
-        <Slot name="description" label="Description" optional error={error('description')} hint="What it is, how it is made, what buyers should know.">
+        <Slot name="description" label={t('form.description')} optional error={error('description')} hint={t('form.descriptionHint')}>
           {(aria) => <textarea {...aria} name="description" rows={5} maxLength={5000} value={values.description ?? ''} onChange={set('description')} />}
         </Slot>
         <div className="field-row">
-          <Slot name="category" label="Category" error={error('category')}>
+          <Slot name="category" label={t('form.category')} error={error('category')}>
             {(aria) => (
               <select {...aria} name="category" required value={values.category ?? ''} onChange={set('category')}>
-                <option value="">Choose a category</option>
+                <option value="">{t('form.chooseCategory')}</option>
                 {options.categories.map((c) => (
                   <option key={c.slug} value={c.slug}>
                     {c.name}
@@ -305,22 +321,18 @@ export function ListingForm({
           </Slot>
           <Slot
             name="licence"
-            label="Licence"
+            label={t('form.licence')}
             optional={kind === 'good'}
             error={error('licence')}
-            hint={
-              kind === 'commons'
-                ? 'Required for a commons item. Copyfair and copyleft licences keep it in the commons and earn the most.'
-                : 'For a good’s design, if it is shared.'
-            }
+            hint={kind === 'commons' ? t('form.licenceHintCommons') : t('form.licenceHintGood')}
           >
             {(aria) => (
               <select {...aria} name="licence" value={values.licence ?? ''} onChange={set('licence')}>
-                <option value="">No licence</option>
+                <option value="">{t('form.noLicence')}</option>
                 {licenceOpenness.map((openness) => {
                   const group = options.licences.filter((l) => l.openness === openness)
                   return group.length ? (
-                    <optgroup key={openness} label={opennessLabel[openness].replace(/^./, (c) => c.toUpperCase())}>
+                    <optgroup key={openness} label={labels.openness(openness).replace(/^./, (c) => c.toLocaleUpperCase())}>
                       {group.map((l) => (
                         <option key={l.code} value={l.code}>
                           {l.name}
@@ -336,17 +348,17 @@ export function ListingForm({
       </fieldset>
 
       <fieldset className="listing-form__section">
-        <legend>How buyers get it</legend>
+        <legend>{t('form.howBuyersGetIt')}</legend>
         <div className="field-row">
-          <Slot name="unit" label="Unit" error={error('unit')} hint="What one unit is: a piece, a kilo, a download …">
+          <Slot name="unit" label={t('form.unit')} error={error('unit')} hint={t('form.unitHint')}>
             {(aria) => <input {...aria} name="unit" required maxLength={40} value={values.unit ?? ''} onChange={set('unit')} />}
           </Slot>
-          <Slot name="delivery" label="Delivery" error={error('delivery')}>
+          <Slot name="delivery" label={t('form.delivery')} error={error('delivery')}>
             {(aria) => (
               <select {...aria} name="delivery" value={values.delivery ?? ''} onChange={set('delivery')}>
                 {deliveries.map((d) => (
                   <option key={d} value={d}>
-                    {deliveryLabel[d]}
+                    {labels.delivery(d)}
                   </option>
                 ))}
               </select>
@@ -355,21 +367,15 @@ export function ListingForm({
           {showStock ? (
             <Slot
               name="stock"
-              label="Initial stock"
+              label={t('form.initialStock')}
               error={error('stock')}
-              hint={hydrated ? 'How many you have now; change it later with a reason.' : 'Goods only: how many you have now.'}
+              hint={hydrated ? t('form.initialStockHint') : t('form.initialStockHintGoods')}
             >
               {(aria) => <input {...aria} name="stock" inputMode="numeric" value={values.stock ?? ''} onChange={set('stock')} />}
             </Slot>
           ) : null}
           {!hydrated || kind === 'good' ? (
-            <Slot
-              name="personalUseCap"
-              optional
-              label="Most one person buys for personal use"
-              error={error('personalUseCap')}
-              hint="Goods only. Leave empty for no cap; organisations buying for their work are not capped."
-            >
+            <Slot name="personalUseCap" optional label={t('form.personalUseCap')} error={error('personalUseCap')} hint={t('form.personalUseCapHint')}>
               {(aria) => <input {...aria} name="personalUseCap" inputMode="numeric" value={values.personalUseCap ?? ''} onChange={set('personalUseCap')} />}
             </Slot>
           ) : null}
@@ -377,13 +383,13 @@ export function ListingForm({
       </fieldset>
 
       <fieldset className="listing-form__section">
-        <legend>Prices and the access fee</legend>
+        <legend>{t('form.prices')}</legend>
         <div className="listing-form__prices">
           <div className="listing-form__price-fields">
-            <Slot name="commonsFund" label="Commons fund" error={error('commonsFund')} hint={fund ? fund.purpose : 'The fund the access fee supports.'}>
+            <Slot name="commonsFund" label={t('form.commonsFund')} error={error('commonsFund')} hint={fund ? fund.purpose : t('form.commonsFundHint')}>
               {(aria) => (
                 <select {...aria} name="commonsFund" required value={values.commonsFund ?? ''} onChange={set('commonsFund')}>
-                  <option value="">Choose a commons fund</option>
+                  <option value="">{t('form.chooseCommonsFund')}</option>
                   {options.funds.map((f) => (
                     <option key={f.slug} value={f.slug}>
                       {f.name}
@@ -395,9 +401,9 @@ export function ListingForm({
             <div className="field-row">
               <Slot
                 name="commonerPrice"
-                label={`Commoner price (${currency})`}
+                label={t('form.commonerPrice', { currency })}
                 error={error('commonerPrice')}
-                hint={kind === 'commons' ? 'Always free for a commons item.' : 'The solidarity price.'}
+                hint={kind === 'commons' ? t('form.commonerPriceHintCommons') : t('form.commonerPriceHint')}
               >
                 {(aria) => (
                   <input
@@ -412,7 +418,7 @@ export function ListingForm({
                   />
                 )}
               </Slot>
-              <Slot name="forProfitPrice" label={`For-profit price (${currency})`} error={error('forProfitPrice')} hint="Never below the commoner price.">
+              <Slot name="forProfitPrice" label={t('form.forProfitPrice', { currency })} error={error('forProfitPrice')} hint={t('form.forProfitPriceHint')}>
                 {(aria) => (
                   <input
                     {...aria}
@@ -427,19 +433,19 @@ export function ListingForm({
               </Slot>
             </div>
             <fieldset className={shareError ? 'shares field--invalid' : 'shares'} aria-describedby={`shares-hint${shareError ? ' shares-error' : ''}`}>
-              <legend>Where the access fee goes</legend>
+              <legend>{t('form.shares')}</legend>
               {shareError ? (
                 <p className="field-error" id="shares-error">
                   <span aria-hidden="true">⚠ </span>
-                  {shareError}
+                  {message(shareError)}
                 </p>
               ) : null}
               <div className="shares__inputs">
                 {(
                   [
-                    ['producerPercent', 'To the producer'],
-                    ['commonsFundPercent', 'To the commons fund'],
-                    ['infrastructurePercent', 'To infrastructure'],
+                    ['producerPercent', t('form.toProducer')],
+                    ['commonsFundPercent', t('form.toCommonsFund')],
+                    ['infrastructurePercent', t('form.toInfrastructure')],
                   ] as const
                 ).map(([field, label]) => (
                   <label key={field} className="share">
@@ -459,17 +465,18 @@ export function ListingForm({
                 ))}
               </div>
               <p className="field-hint" id="shares-hint">
-                The access fee is what a for-profit buyer pays above the commoner price. At least {percentText(bounds.commonsFundMinBp)}% goes to the commons
-                fund; the infrastructure fund takes {percentText(bounds.infrastructureMinBp)}–{percentText(bounds.infrastructureMaxBp)}%; the three add up to
-                100%
-                {shareSum !== null && shareSum !== 10_000 ? <strong> (now {percentText(shareSum)}%)</strong> : null}.
+                {shareSum !== null && shareSum !== 10_000 ? (
+                  <Trans t={t} i18nKey="form.sharesHintNow" values={{ ...shareBounds, sum: percent(shareSum) }} components={{ strong: <strong /> }} />
+                ) : (
+                  t('form.sharesHint', shareBounds)
+                )}
               </p>
             </fieldset>
           </div>
           <PricePreviewPanel values={values} currency={currency} unit={values.unit ?? ''} fundName={fund?.name ?? null}>
             {hydrated ? null : (
               <button type="submit" name="intent" value="preview" className="button button--secondary" formNoValidate>
-                Update the preview
+                {t('form.updatePreview')}
               </button>
             )}
           </PricePreviewPanel>
@@ -478,9 +485,9 @@ export function ListingForm({
 
       <div className="form__actions">
         <button type="submit" name="intent" value="save" className="button">
-          {mode === 'new' ? 'List it' : 'Save changes'}
+          {mode === 'new' ? t('form.listIt') : t('form.saveChanges')}
         </button>
-        <span className="muted small">Saved listings are scored at once; the score and why appear on the next page.</span>
+        <span className="muted small">{t('form.scoredAtOnce')}</span>
       </div>
     </Form>
   )
@@ -499,43 +506,47 @@ function PricePreviewPanel({
   fundName: string | null
   children?: ReactNode
 }) {
+  const { t } = useTranslation('listings')
+  const f = useFormat()
+  const message = useMessage()
+  const percent = (bp: number) => f.number(bp / 100, { maximumFractionDigits: 2 })
   const preview = pricePreview(values, currency)
-  const pays = (amount: number) => (amount === 0 ? 'Free' : formatMoney(amount, currency))
-  const receives = (amount: number) => (amount === 0 ? '–' : formatMoney(amount, currency))
-  const per = unit.trim() ? ` per ${unit.trim()}` : ' per unit'
+  const pays = (amount: number) => (amount === 0 ? t('preview.free') : f.money(amount, currency))
+  const receives = (amount: number) => (amount === 0 ? '–' : f.money(amount, currency))
+  const perUnit = unit.trim()
   return (
     <aside className="price-preview" aria-labelledby="preview-title">
-      <h3 id="preview-title">Preview: what each buyer pays{per}</h3>
+      <h3 id="preview-title">{perUnit ? t('preview.titlePer', { unit: perUnit }) : t('preview.title')}</h3>
       <div aria-live="polite">
         {preview.ok ? (
           <>
             <table>
-              <caption className="visually-hidden">What each reciprocity class pays and who receives it</caption>
+              <caption className="visually-hidden">{t('preview.caption')}</caption>
               <thead>
                 <tr>
                   <td />
-                  <th scope="col">Commoner</th>
-                  <th scope="col">For-profit buyer</th>
+                  <th scope="col">{t('preview.commoner')}</th>
+                  <th scope="col">{t('preview.forProfit')}</th>
                 </tr>
               </thead>
               <tbody>
                 <tr className="price-preview__pays">
-                  <th scope="row">Pays</th>
+                  <th scope="row">{t('preview.pays')}</th>
                   <td data-testid="preview-commoner-pays">{pays(preview.commoner.lineTotal)}</td>
                   <td data-testid="preview-for-profit-pays">{pays(preview.forProfit.lineTotal)}</td>
                 </tr>
                 <tr>
-                  <th scope="row">Producer receives</th>
+                  <th scope="row">{t('preview.producerReceives')}</th>
                   <td>{receives(preview.commoner.producerAmount)}</td>
                   <td data-testid="preview-producer">{receives(preview.forProfit.producerAmount)}</td>
                 </tr>
                 <tr>
-                  <th scope="row">{fundName ?? 'Commons fund'}</th>
+                  <th scope="row">{fundName ?? t('preview.commonsFund')}</th>
                   <td>{receives(preview.commoner.commonsFundAmount)}</td>
                   <td data-testid="preview-fund">{receives(preview.forProfit.commonsFundAmount)}</td>
                 </tr>
                 <tr>
-                  <th scope="row">Infrastructure fund</th>
+                  <th scope="row">{t('preview.infrastructureFund')}</th>
                   <td>{receives(preview.commoner.infrastructureAmount)}</td>
                   <td data-testid="preview-infrastructure">{receives(preview.forProfit.infrastructureAmount)}</td>
                 </tr>
@@ -543,14 +554,21 @@ function PricePreviewPanel({
             </table>
             <p className="muted small">
               {preview.forProfit.accessFee > 0
-                ? `The access fee is ${formatMoney(preview.forProfit.accessFee, currency)}${per}: ${percentText(preview.split.producerBp)}% to the producer, ${percentText(preview.split.commonsFundBp)}% to ${fundName ?? 'the commons fund'}, ${percentText(preview.split.infrastructureBp)}% to the marketplace infrastructure fund.`
-                : 'Everyone pays the same: there is no access fee.'}
+                ? t(perUnit ? 'preview.accessFeePer' : 'preview.accessFee', {
+                    fee: f.money(preview.forProfit.accessFee, currency),
+                    unit: perUnit,
+                    producer: percent(preview.split.producerBp),
+                    fund: percent(preview.split.commonsFundBp),
+                    fundName: fundName ?? t('preview.theCommonsFund'),
+                    infrastructure: percent(preview.split.infrastructureBp),
+                  })
+                : t('preview.noAccessFee')}
             </p>
           </>
         ) : (
           <ul className="price-preview__problems">
             {preview.problems.map((p) => (
-              <li key={p}>{p}</li>
+              <li key={p}>{message(p)}</li>
             ))}
           </ul>
         )}

@@ -1,8 +1,10 @@
 import { Form } from '@remix-run/react'
 import type { ReactNode } from 'react'
+import { Trans, useTranslation } from 'react-i18next'
+import { useFormat } from '~/i18n/format'
+import { useMessage } from '~/i18n/messages'
 import { FormError } from './form'
-import { fileSize } from './offer-images'
-import { When } from './orders'
+import { useFileSize } from './offer-images'
 
 // The stock and commons-resource panels of a listing's edit page, each with its form.
 
@@ -13,8 +15,15 @@ interface PanelReply {
   values: Record<string, string>
 }
 
-const stockReasons = { restock: 'Restock', correction: 'Correction', damaged: 'Damaged or lost', returned: 'Returned' } as const
-const historyReason: Record<string, string> = { ...stockReasons, listed: 'Listed', imported: 'Imported' }
+/** The reasons a person gives for a change of stock; a history also shows `listed` and `imported`. */
+const stockReasons = ['restock', 'correction', 'damaged', 'returned'] as const
+const historyReasons = new Set<string>([...stockReasons, 'listed', 'imported'])
+
+/** An instant in the reader's language and zone. */
+function When({ iso }: { iso: string }) {
+  const f = useFormat()
+  return <time dateTime={iso}>{f.dateTime(iso)}</time>
+}
 
 interface StockChange {
   id: number
@@ -27,46 +36,48 @@ interface StockChange {
 }
 
 export function StockPanel({ stock, history, reply }: { stock: number | null; history: StockChange[]; reply: PanelReply | null }) {
+  const { t } = useTranslation('listings')
+  const f = useFormat()
   return (
     <section aria-labelledby="stock" className="listing-section">
-      <h2 id="stock">Stock: {stock}</h2>
+      <h2 id="stock">{t('stock.title', { stock: stock === null ? '—' : f.number(stock) })}</h2>
       <Form method="post" className="form form--compact">
         <input type="hidden" name="intent" value="stock" />
         <FormError message={reply?.formError} />
         <div className="field-row">
-          <PlainField name="delta" label="Change by" error={reply?.fieldErrors.delta} hint="e.g. 10 to add, -2 to take away">
+          <PlainField name="delta" label={t('stock.changeBy')} error={reply?.fieldErrors.delta} hint={t('stock.changeByHint')}>
             <input id="field-delta" name="delta" inputMode="numeric" required defaultValue={reply?.values.delta} />
           </PlainField>
-          <PlainField name="reason" label="Why" error={reply?.fieldErrors.reason}>
+          <PlainField name="reason" label={t('stock.why')} error={reply?.fieldErrors.reason}>
             <select id="field-reason" name="reason" defaultValue={reply?.values.reason ?? 'restock'}>
-              {Object.entries(stockReasons).map(([value, label]) => (
+              {stockReasons.map((value) => (
                 <option key={value} value={value}>
-                  {label}
+                  {t(`stock.reasons.${value}`)}
                 </option>
               ))}
             </select>
           </PlainField>
-          <PlainField name="note" label="Note" optional error={reply?.fieldErrors.note}>
+          <PlainField name="note" label={t('stock.note')} optional error={reply?.fieldErrors.note}>
             <input id="field-note" name="note" maxLength={500} defaultValue={reply?.values.note} />
           </PlainField>
         </div>
         <div>
           <button type="submit" className="button">
-            Change the stock
+            {t('stock.submit')}
           </button>
         </div>
       </Form>
       {history.length ? (
         <div className="table-scroll">
           <table className="stock-history">
-            <caption>Stock history, newest first (orders move stock on their own and are not listed here)</caption>
+            <caption>{t('stock.history')}</caption>
             <thead>
               <tr>
-                <th scope="col">When</th>
-                <th scope="col">Change</th>
-                <th scope="col">After</th>
-                <th scope="col">Why</th>
-                <th scope="col">By</th>
+                <th scope="col">{t('stock.when')}</th>
+                <th scope="col">{t('stock.change')}</th>
+                <th scope="col">{t('stock.after')}</th>
+                <th scope="col">{t('stock.why')}</th>
+                <th scope="col">{t('stock.by')}</th>
               </tr>
             </thead>
             <tbody>
@@ -75,10 +86,10 @@ export function StockPanel({ stock, history, reply }: { stock: number | null; hi
                   <td>
                     <When iso={h.createdAt} />
                   </td>
-                  <td className="num">{h.delta > 0 ? `+${h.delta}` : h.delta}</td>
-                  <td className="num">{h.stockAfter}</td>
+                  <td className="num">{h.delta > 0 ? `+${f.number(h.delta)}` : f.number(h.delta)}</td>
+                  <td className="num">{f.number(h.stockAfter)}</td>
                   <td>
-                    {historyReason[h.reason] ?? h.reason}
+                    {historyReasons.has(h.reason) ? t(`stock.reasons.${h.reason}`) : h.reason}
                     {h.note ? <span className="muted"> · {h.note}</span> : null}
                   </td>
                   <td>{h.by ?? <span className="muted">—</span>}</td>
@@ -92,6 +103,9 @@ export function StockPanel({ stock, history, reply }: { stock: number | null; hi
   )
 }
 
+/** What a link starts with: a code, the same in every language. */
+const urlStart = 'https://'
+
 interface CommonsResource {
   kind: 'file' | 'link'
   fileName: string | null
@@ -101,30 +115,33 @@ interface CommonsResource {
 }
 
 export function ResourcePanel({ resource, maxBytes, reply }: { resource: CommonsResource | null; maxBytes: number; reply: PanelReply | null }) {
+  const { t } = useTranslation('listings')
+  const f = useFormat()
+  const fileSize = useFileSize()
+  const when = resource ? { when: f.dateTime(resource.updatedAt) } : {}
+  const time = resource ? <time dateTime={resource.updatedAt} /> : <time />
   return (
     <section aria-labelledby="resource" className="listing-section">
-      <h2 id="resource">Commons resource</h2>
+      <h2 id="resource">{t('resource.title')}</h2>
       <p>
         {resource ? (
           resource.kind === 'file' ? (
-            <>
-              Buyers receive the file <strong>{resource.fileName}</strong>{' '}
-              <span className="muted">
-                ({fileSize(resource.byteSize ?? 0)}, updated <When iso={resource.updatedAt} />)
-              </span>
-              .
-            </>
+            <Trans
+              t={t}
+              i18nKey="resource.file"
+              values={{ name: resource.fileName ?? '', size: fileSize(resource.byteSize ?? 0), ...when }}
+              components={{ name: <strong />, muted: <span className="muted" />, time }}
+            />
           ) : (
-            <>
-              Buyers receive the link <a href={resource.url ?? '#'}>{resource.url}</a>{' '}
-              <span className="muted">
-                (updated <When iso={resource.updatedAt} />)
-              </span>
-              .
-            </>
+            <Trans
+              t={t}
+              i18nKey="resource.link"
+              values={{ url: resource.url ?? '', ...when }}
+              components={{ link: <a href={resource.url ?? '#'} />, muted: <span className="muted" />, time }}
+            />
           )
         ) : (
-          <strong>Nothing yet: add the file or the link buyers receive.</strong>
+          <strong>{t('resource.nothingYet')}</strong>
         )}
       </p>
       <FormError message={reply?.formError} />
@@ -133,21 +150,21 @@ export function ResourcePanel({ resource, maxBytes, reply }: { resource: Commons
           <input type="hidden" name="intent" value="resource-file" />
           <PlainField
             name="file"
-            label={resource?.kind === 'file' ? 'Replace the file' : 'Upload a file'}
+            label={resource?.kind === 'file' ? t('resource.replaceFile') : t('resource.uploadFile')}
             error={reply?.fieldErrors.file}
-            hint={`At most ${fileSize(maxBytes)}.`}
+            hint={t('resource.atMost', { size: fileSize(maxBytes) })}
           >
             <input id="field-file" name="file" type="file" required />
           </PlainField>
           <div>
             <button type="submit" className="button">
-              Upload
+              {t('resource.upload')}
             </button>
           </div>
         </Form>
         <Form method="post" className="form form--compact">
           <input type="hidden" name="intent" value="resource-link" />
-          <PlainField name="url" label="Or share a link" error={reply?.fieldErrors.url} hint="Where buyers get it, starting with https://">
+          <PlainField name="url" label={t('resource.shareLink')} error={reply?.fieldErrors.url} hint={t('resource.shareLinkHint')}>
             <input
               id="field-url"
               name="url"
@@ -155,12 +172,12 @@ export function ResourcePanel({ resource, maxBytes, reply }: { resource: Commons
               required
               maxLength={2000}
               defaultValue={reply?.values.url ?? (resource?.kind === 'link' ? (resource.url ?? '') : '')}
-              placeholder="https://"
+              placeholder={urlStart}
             />
           </PlainField>
           <div>
             <button type="submit" className="button">
-              Save the link
+              {t('resource.saveLink')}
             </button>
           </div>
         </Form>
@@ -184,16 +201,18 @@ function PlainField({
   optional?: boolean
   children: ReactNode
 }) {
+  const { t } = useTranslation()
+  const message = useMessage()
   return (
     <div className={error ? 'field field--invalid' : 'field'}>
       <label htmlFor={`field-${name}`}>
         {label}
-        {optional ? <span className="muted"> (optional)</span> : null}
+        {optional ? <span className="muted"> {t('form.optional')}</span> : null}
       </label>
       {error ? (
         <p className="field-error" role="alert">
           <span aria-hidden="true">⚠ </span>
-          {error}
+          {message(error)}
         </p>
       ) : null}
       {children}

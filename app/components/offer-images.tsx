@@ -1,5 +1,8 @@
 import { Form } from '@remix-run/react'
 import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useFormat } from '~/i18n/format'
+import { useMessage } from '~/i18n/messages'
 
 // Offer images as the catalog, the offer page and the listing editor show them. Files are
 // served by /images/:file (immutable, so a changed image is a new key, never a new file).
@@ -65,9 +68,14 @@ export interface ManagedImage extends ShownImage {
   originalName: string
 }
 
-/** "2.4 MB", "180 KB": a file's size as people read it. */
-export function fileSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round((bytes * 10) / (1024 * 1024)) / 10} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`
+/** "2.4 MB", "180 KB", "2,4 Mo": a file's size as the reader writes it. */
+export function useFileSize(): (bytes: number) => string {
+  const { t } = useTranslation('listings')
+  const f = useFormat()
+  return (bytes) =>
+    bytes >= 1024 * 1024
+      ? t('size.megabytes', { size: f.number(Math.round((bytes * 10) / (1024 * 1024)) / 10) })
+      : t('size.kilobytes', { size: f.number(Math.max(1, Math.round(bytes / 1024))) })
 }
 
 /**
@@ -89,14 +97,18 @@ export function ImageManager({
   formError: string | null
   altText?: string
 }) {
+  const { t } = useTranslation('listings')
+  const f = useFormat()
+  const message = useMessage()
+  const fileSize = useFileSize()
   const [fileProblem, setFileProblem] = useState<string | null>(null)
-  const imageError = fileProblem ?? fieldErrors.image ?? null
-  const altError = fieldErrors.altText ?? null
+  const imageError = fileProblem ?? message(fieldErrors.image) ?? null
+  const altError = message(fieldErrors.altText) ?? null
   const full = images.length >= max
   return (
     <div className="image-manager">
       {images.length === 0 ? (
-        <p className="muted">No images yet. The first one shows on the catalog card.</p>
+        <p className="muted">{t('images.none')}</p>
       ) : (
         <ol className="image-list">
           {images.map((image, i) => (
@@ -105,7 +117,8 @@ export function ImageManager({
               <img src={imageSrc(image.storageKey, 'thumb')} alt="" {...thumbSize(image)} loading="lazy" />
               <div className="image-list__about small">
                 <p>
-                  {i === 0 ? <strong>Cover · </strong> : null}“{image.altText}”
+                  {i === 0 ? <strong>{t('images.cover')} · </strong> : null}
+                  {t('images.quoted', { text: image.altText })}
                 </p>
                 <p className="muted">
                   {image.originalName} · {image.width}×{image.height} · {fileSize(image.byteSize)}
@@ -115,23 +128,35 @@ export function ImageManager({
                 {i > 0 ? (
                   <Form method="post">
                     <input type="hidden" name="imageId" value={image.id} />
-                    <button type="submit" name="intent" value="image-earlier" className="link-button" aria-label={`Move “${image.altText}” earlier`}>
-                      ↑ Earlier
+                    <button
+                      type="submit"
+                      name="intent"
+                      value="image-earlier"
+                      className="link-button"
+                      aria-label={t('images.moveEarlier', { alt: image.altText })}
+                    >
+                      ↑ {t('images.earlier')}
                     </button>
                   </Form>
                 ) : null}
                 {i < images.length - 1 ? (
                   <Form method="post">
                     <input type="hidden" name="imageId" value={image.id} />
-                    <button type="submit" name="intent" value="image-later" className="link-button" aria-label={`Move “${image.altText}” later`}>
-                      ↓ Later
+                    <button type="submit" name="intent" value="image-later" className="link-button" aria-label={t('images.moveLater', { alt: image.altText })}>
+                      ↓ {t('images.later')}
                     </button>
                   </Form>
                 ) : null}
                 <Form method="post">
                   <input type="hidden" name="imageId" value={image.id} />
-                  <button type="submit" name="intent" value="image-remove" className="link-button link-button--danger" aria-label={`Remove “${image.altText}”`}>
-                    Remove
+                  <button
+                    type="submit"
+                    name="intent"
+                    value="image-remove"
+                    className="link-button link-button--danger"
+                    aria-label={t('images.removeLabel', { alt: image.altText })}
+                  >
+                    {t('images.remove')}
                   </button>
                 </Form>
               </div>
@@ -140,19 +165,17 @@ export function ImageManager({
         </ol>
       )}
       {full ? (
-        <p className="muted small">
-          {images.length} of {max} images: remove one to add another.
-        </p>
+        <p className="muted small">{t('images.full', { used: f.number(images.length), max: f.number(max) })}</p>
       ) : (
         <Form method="post" encType="multipart/form-data" className="form form--compact">
           <input type="hidden" name="intent" value="image-add" />
           {formError ? (
             <p className="field-error" role="alert">
-              {formError}
+              {message(formError)}
             </p>
           ) : null}
           <div className={imageError ? 'field field--invalid' : 'field'}>
-            <label htmlFor="field-image">Image</label>
+            <label htmlFor="field-image">{t('images.image')}</label>
             {imageError ? (
               <p className="field-error" id="field-image-error" role="alert">
                 <span aria-hidden="true">⚠ </span>
@@ -169,17 +192,17 @@ export function ImageManager({
               aria-describedby={`${imageError ? 'field-image-error ' : ''}field-image-hint`}
               onChange={(event) => {
                 const file = event.currentTarget.files?.[0]
-                const problem = file && file.size > maxBytes ? `This image is larger than ${fileSize(maxBytes)}; choose a smaller one.` : null
+                const problem = file && file.size > maxBytes ? t('messages.imageTooLarge', { size: fileSize(maxBytes) }) : null
                 event.currentTarget.setCustomValidity(problem ?? '')
                 setFileProblem(problem)
               }}
             />
             <p className="field-hint" id="field-image-hint">
-              JPEG, PNG, WebP, GIF or AVIF, at most {fileSize(maxBytes)} and 8000×8000 pixels. {images.length} of {max} used.
+              {t('images.hint', { size: fileSize(maxBytes) })} {t('images.used', { used: f.number(images.length), max: f.number(max) })}
             </p>
           </div>
           <div className={altError ? 'field field--invalid' : 'field'}>
-            <label htmlFor="field-altText">Describe the image</label>
+            <label htmlFor="field-altText">{t('images.describe')}</label>
             {altError ? (
               <p className="field-error" id="field-altText-error">
                 <span aria-hidden="true">⚠ </span>
@@ -196,12 +219,12 @@ export function ImageManager({
               aria-describedby={`${altError ? 'field-altText-error ' : ''}field-altText-hint`}
             />
             <p className="field-hint" id="field-altText-hint">
-              For people who cannot see it, e.g. “Blue linen tea towel, folded on a wooden table”.
+              {t('images.describeHint')}
             </p>
           </div>
           <div>
             <button type="submit" className="button">
-              Add the image
+              {t('images.add')}
             </button>
           </div>
         </Form>

@@ -9,6 +9,9 @@ import { ImageManager } from '~/components/offer-images'
 import { ScoreBreakdown } from '~/components/score-breakdown'
 import { EditListingForm } from '~/forms/listings'
 import { getDb } from '~/lib/db.server'
+import { Trans, useTranslation } from 'react-i18next'
+import { useFormat } from '~/i18n/format'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { env } from '~/lib/env.server'
 import { dispatchForm, domain, formRedirect, formReply, parseParams } from '~/lib/http.server'
 import { readFormOrUpload, type UploadLimits } from '~/lib/multipart.server'
@@ -26,7 +29,10 @@ const Params = z.object({
     .transform(Number),
 })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `Edit ${data.offer.title}` : 'Listing'} · Solidarity Market` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = metaT(matches, 'listings')
+  return pageTitle(matches, data ? t('meta.edit', { title: data.offer.title }) : t('meta.listing'))
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -111,16 +117,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   )
 }
 
+// What the page says after each kind of change, by the notice in its URL.
 const notices: Record<string, string> = {
-  listed: 'Listed: it is in the catalog now.',
-  saved: 'Saved.',
-  archived: 'Archived: it is out of the catalog. Buyers who have it keep it; re-list it whenever you like.',
-  relisted: 'Back in the catalog.',
-  stock: 'Stock updated.',
-  resource: 'Resource saved: buyers who obtain this item get it from their receipt.',
-  'image-added': 'Image added.',
-  'image-removed': 'Image removed.',
-  images: 'Images reordered: the first one shows on the catalog card.',
+  listed: 'notices.listed',
+  saved: 'notices.saved',
+  archived: 'notices.archived',
+  relisted: 'notices.relisted',
+  stock: 'notices.stock',
+  resource: 'notices.resource',
+  'image-added': 'notices.imageAdded',
+  'image-removed': 'notices.imageRemoved',
+  images: 'notices.images',
 }
 
 export default function EditListing() {
@@ -128,6 +135,8 @@ export default function EditListing() {
   const reply = useActionData<typeof action>()
   const [search] = useSearchParams()
   const { organisation, offer, fields, score, images, resource, options, limits } = data
+  const { t } = useTranslation('listings')
+  const f = useFormat()
   const base = `/organisations/${organisation.slug}/listings`
   // A notice is about the last thing done; a refused form since then is what matters now.
   const notice = reply ? '' : (search.get('notice') ?? '')
@@ -142,34 +151,39 @@ export default function EditListing() {
 
   return (
     <article aria-labelledby="listing-title" className="listing-page">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={`/organisations/${organisation.slug}/manage`}>{organisation.name} workspace</Link> <span aria-hidden="true">›</span>{' '}
-        <Link to={base}>Listings</Link> <span aria-hidden="true">›</span> <span>{offer.title}</span>
+      <nav aria-label={t('breadcrumb.label')} className="breadcrumb">
+        <Link to={`/organisations/${organisation.slug}/manage`}>{t('breadcrumb.workspace', { organisation: organisation.name })}</Link>{' '}
+        <span aria-hidden="true">›</span> <Link to={base}>{t('breadcrumb.listings')}</Link> <span aria-hidden="true">›</span> <span>{offer.title}</span>
       </nav>
       <header className="listing-page__header">
         <div className="card__meta">
           <KindBadge kind={offer.kind} />
           <span className={`status status--${offer.status === 'active' ? 'paid' : 'cancelled'}`}>
-            {offer.status === 'active' ? (offer.listed ? 'Listed' : 'Hidden') : 'Archived'}
+            {offer.status === 'active' ? (offer.listed ? t('status.listed') : t('status.hidden')) : t('status.archived')}
           </span>
           {score ? <ScoreBadge score={score.score} confidence={score.confidence} /> : null}
         </div>
         <h1 id="listing-title">{offer.title}</h1>
         <p className="muted small">
-          {offer.listed ? <Link to={`/offers/${offer.slug}`}>See its public page</Link> : 'Not in the catalog'} · <a href="#details">Details and prices</a> ·{' '}
-          <a href="#images">Images</a> · {offer.kind === 'good' ? <a href="#stock">Stock</a> : <a href="#resource">Resource</a>} ·{' '}
-          <a href="#availability">Availability</a> · <a href="#score-title">Score</a>
+          {offer.listed ? <Link to={`/offers/${offer.slug}`}>{t('edit.publicPage')}</Link> : t('list.notInCatalog')} ·{' '}
+          <a href="#details">{t('edit.details')}</a> · <a href="#images">{t('edit.images')}</a> ·{' '}
+          {offer.kind === 'good' ? <a href="#stock">{t('edit.stock')}</a> : <a href="#resource">{t('edit.resource')}</a>} ·{' '}
+          <a href="#availability">{t('edit.availability')}</a> · <a href="#score-title">{t('edit.score')}</a>
         </p>
       </header>
 
       {notices[notice] ? (
         <Notice tone="success">
-          {notice === 'listed' && !offer.listed ? 'Saved, but not shown in the catalog: the score below says why.' : notices[notice]}
+          {notice === 'listed' && !offer.listed ? t('notices.listedHidden') : t(notices[notice])}
           {scored ? (
             <>
               {' '}
-              Its ethical-preference score is <strong data-testid="saved-score">{score.score}</strong> of 100 ({Math.round(score.confidence * 100)}% backed by
-              peer-attested or verified evidence). Here is why:
+              <Trans
+                t={t}
+                i18nKey="notices.scored"
+                values={{ score: score.score, percent: f.number(Math.round(score.confidence * 100)) }}
+                components={{ score: <strong data-testid="saved-score" /> }}
+              />
             </>
           ) : null}
         </Notice>
@@ -178,7 +192,7 @@ export default function EditListing() {
       <FormError message={otherError} />
 
       <section aria-labelledby="details" className="listing-section">
-        <h2 id="details">Details and prices</h2>
+        <h2 id="details">{t('edit.details')}</h2>
         <ListingForm
           key={JSON.stringify(listingReply ? listingReply.values : fields)}
           mode="edit"
@@ -190,7 +204,7 @@ export default function EditListing() {
       </section>
 
       <section aria-labelledby="images" className="listing-section">
-        <h2 id="images">Images</h2>
+        <h2 id="images">{t('edit.images')}</h2>
         <ImageManager
           images={images}
           max={limits.images}
@@ -208,20 +222,20 @@ export default function EditListing() {
       )}
 
       <section aria-labelledby="availability" className="listing-section">
-        <h2 id="availability">Availability</h2>
+        <h2 id="availability">{t('edit.availability')}</h2>
         <Form method="post" className="form--inline">
           {offer.status === 'active' ? (
             <>
-              <p>Archiving takes it out of the catalog. Orders already placed are not affected.</p>
+              <p>{t('edit.archiveText')}</p>
               <button type="submit" name="intent" value="archive" className="button button--secondary">
-                Archive this listing
+                {t('edit.archive')}
               </button>
             </>
           ) : (
             <>
-              <p>This listing is archived: nobody can find or buy it.</p>
+              <p>{t('edit.archivedText')}</p>
               <button type="submit" name="intent" value="relist" className="button">
-                Re-list it
+                {t('edit.relist')}
               </button>
             </>
           )}

@@ -6,13 +6,19 @@ import { CardImage } from '~/components/offer-images'
 import { Pagination } from '~/components/pagination'
 import { TierPriceList } from '~/components/prices'
 import { getDb } from '~/lib/db.server'
+import { useTranslation } from 'react-i18next'
+import { useFormat } from '~/i18n/format'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { domain, parseParams, parseQuery } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
 import { ListingFilter, listingActor, listListings } from '~/modules/listings/listings-queries.server'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? data.organisation.name : 'Organisation'} listings · Solidarity Market` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = metaT(matches, 'listings')
+  return pageTitle(matches, t('meta.listings', { organisation: data ? data.organisation.name : t('meta.organisation') }))
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -24,10 +30,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { organisation: actor.organisation, filter, ...page }
 }
 
-const statusLabel = { active: 'Listed', archived: 'Archived', all: 'All' } as const
-
 export default function ListingsPage() {
   const { organisation, filter, listings, total, page, pageCount } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('listings')
+  const f = useFormat()
   const base = `/organisations/${organisation.slug}/listings`
   const href = (p: number) => {
     const params = new URLSearchParams()
@@ -40,55 +46,55 @@ export default function ListingsPage() {
   const filtered = filter.status !== 'active' || Boolean(filter.q)
   return (
     <section aria-labelledby="listings-title" className="listings">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={`/organisations/${organisation.slug}/manage`}>{organisation.name} workspace</Link> <span aria-hidden="true">›</span> <span>Listings</span>
+      <nav aria-label={t('breadcrumb.label')} className="breadcrumb">
+        <Link to={`/organisations/${organisation.slug}/manage`}>{t('breadcrumb.workspace', { organisation: organisation.name })}</Link>{' '}
+        <span aria-hidden="true">›</span> <span>{t('breadcrumb.listings')}</span>
       </nav>
       <div className="page-head">
-        <h1 id="listings-title">Listings of {organisation.name}</h1>
+        <h1 id="listings-title">{t('list.title', { organisation: organisation.name })}</h1>
         <p className="page-head__actions">
           <Link to={`${base}/new`} className="button">
-            New listing
+            {t('list.newListing')}
           </Link>
           <Link to={`${base}/import`} className="button button--secondary">
-            Import CSV
+            {t('list.importCsv')}
           </Link>
           {/* A file, not a page: the browser downloads it rather than the app navigating. */}
           <a href={`/organisations/${organisation.slug}/listings.csv`} className="button button--secondary" download>
-            Export CSV
+            {t('list.exportCsv')}
           </a>
         </p>
       </div>
 
-      <Form method="get" className="form--inline listings__filter" role="search" aria-label="Filter listings">
+      <Form method="get" className="form--inline listings__filter" role="search" aria-label={t('list.filterLabel')}>
         <label className="field">
-          <span>Show</span>
+          <span>{t('list.show')}</span>
           <select name="status" defaultValue={filter.status}>
-            <option value="active">Listed</option>
-            <option value="archived">Archived</option>
-            <option value="all">All</option>
+            <option value="active">{t('status.listed')}</option>
+            <option value="archived">{t('status.archived')}</option>
+            <option value="all">{t('status.all')}</option>
           </select>
         </label>
         <label className="field">
-          <span>Title contains</span>
+          <span>{t('list.titleContains')}</span>
           <input name="q" type="search" defaultValue={filter.q ?? ''} maxLength={200} />
         </label>
         <button type="submit" className="button button--secondary">
-          Filter
+          {t('list.filter')}
         </button>
       </Form>
 
       {listings.length === 0 ? (
         filtered ? (
           <p className="empty">
-            No {filter.status === 'all' ? '' : `${statusLabel[filter.status].toLowerCase()} `}listings{filter.q ? ` with “${filter.q}” in the title` : ''}.{' '}
-            <Link to={base}>Show all listed offers</Link>
+            {t(`list.empty.${filter.status}${filter.q ? 'WithQuery' : ''}`, { query: filter.q })} <Link to={base}>{t('list.showAll')}</Link>
           </p>
         ) : (
           <div className="empty">
-            <p>{organisation.name} has no listings yet.</p>
+            <p>{t('list.noneYet', { organisation: organisation.name })}</p>
             <p>
               <Link to={`${base}/new`} className="button">
-                List your first offer
+                {t('list.firstOffer')}
               </Link>
             </p>
           </div>
@@ -104,7 +110,7 @@ export default function ListingsPage() {
                 <div className="card__meta">
                   <KindBadge kind={l.kind} />
                   <span className={`status status--${l.status === 'active' ? 'paid' : 'cancelled'}`}>
-                    {l.status === 'active' ? (l.listed ? 'Listed' : 'Hidden') : 'Archived'}
+                    {l.status === 'active' ? (l.listed ? t('status.listed') : t('status.hidden')) : t('status.archived')}
                   </span>
                   {l.score !== null && l.confidence !== null ? <ScoreBadge score={l.score} confidence={l.confidence} /> : null}
                 </div>
@@ -113,11 +119,11 @@ export default function ListingsPage() {
                 </h2>
                 <p className="muted small">
                   {l.stock === null ? (
-                    'No stock: sharing does not use it up'
+                    t('list.noStock')
                   ) : l.stock === 0 ? (
-                    <span className="sold-out">Sold out</span>
+                    <span className="sold-out">{t('list.soldOut')}</span>
                   ) : (
-                    `${l.stock} in stock`
+                    t('list.inStock', { count: l.stock, n: f.number(l.stock) })
                   )}
                 </p>
               </div>
@@ -126,21 +132,23 @@ export default function ListingsPage() {
               </div>
               <p className="listing-row__links small">
                 <Link to={`${base}/${l.id}`}>
-                  Edit<span className="visually-hidden"> {l.title}</span>
+                  {t('list.edit')}
+                  <span className="visually-hidden"> {l.title}</span>
                 </Link>
                 {l.listed ? (
                   <Link to={`/offers/${l.slug}`}>
-                    Public page<span className="visually-hidden"> of {l.title}</span>
+                    {t('list.publicPage')}
+                    <span className="visually-hidden"> {t('list.publicPageOf', { title: l.title })}</span>
                   </Link>
                 ) : (
-                  <span className="muted">Not in the catalog</span>
+                  <span className="muted">{t('list.notInCatalog')}</span>
                 )}
               </p>
             </li>
           ))}
         </ul>
       )}
-      <p className="muted small">{total} in all.</p>
+      <p className="muted small">{t('list.total', { count: total, n: f.number(total) })}</p>
       <Pagination page={page} pageCount={pageCount} hasNextPage={page < pageCount} href={href} />
     </section>
   )

@@ -1,10 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { clock } from '~/lib/clock'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
-import type { ReactNode } from 'react'
+import { Trans, useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { FormError, Notice } from '~/components/form'
 import { getDb } from '~/lib/db.server'
+import { useFormat } from '~/i18n/format'
+import { useMessage } from '~/i18n/messages'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { ImportListingsForm } from '~/forms/listings'
 import { domain, parseForm, parseParams, parseQuery, readForm } from '~/lib/http.server'
 import { requireUser } from '~/lib/session.server'
@@ -18,9 +21,10 @@ const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 const count = z.coerce.number().int().min(0).max(1_000_000).optional()
 const Query = z.object({ created: count, updated: count, stockIgnored: count })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Import listings · ${data ? data.organisation.name : 'Organisation'} · Solidarity Market` },
-]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = metaT(matches, 'listings')
+  return pageTitle(matches, t('meta.import', { organisation: data ? data.organisation.name : t('meta.organisation') }))
+}
 
 async function memberOrganisation(request: Request, params: unknown) {
   const user = await requireUser(request)
@@ -87,156 +91,140 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/organisations/${organisation.slug}/listings/import?${counts}`)
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`
-
 export default function ImportListings() {
   const { organisation, columns, limits, options, imported } = useLoaderData<typeof loader>()
   const failed = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
+  const { t } = useTranslation('listings')
+  const f = useFormat()
+  const message = useMessage()
   // A fresh form after each import, so the file just imported is not sent twice by mistake.
   const formKey = useLocation().key
   const exportHref = `/organisations/${organisation.slug}/listings.csv`
   const { bounds } = options
-  const help: Record<CsvColumn, ReactNode> = {
-    slug: 'Empty for a new listing. The slug of one of your listings (as the export writes it) updates that listing. The column may be left out.',
-    kind: (
-      <>
-        <code>good</code> or <code>commons</code>.
-      </>
-    ),
-    title: '3 to 200 characters.',
-    description: 'Optional, up to 5,000 characters; line breaks are kept.',
-    category: 'The category’s code (see below).',
-    licence: 'The licence’s code (see below); required for a commons item.',
-    unit: 'What one unit is: a piece, a kilo, a download …',
-    delivery: (
-      <>
-        Goods: <code>shipping</code>, <code>pickup</code> or <code>shipping_or_pickup</code>. Commons items: <code>download</code> or <code>link</code>.
-      </>
-    ),
-    stock:
-      'Goods only: how many you have, for a new listing. An update never changes stock (buyers may have taken some since the export): adjust it on the listing, where every change keeps its reason.',
-    currency: 'The commons fund’s currency, such as EUR; may be left empty.',
-    commoner_price: (
-      <>
-        An amount such as <code>12.50</code>, without a currency sign. <code>0</code> for a commons item: commoners get it free.
-      </>
-    ),
-    for_profit_price: 'An amount such as 18.00; never below the commoner price.',
-    producer_share_pct: 'Your share of the access fee, as a percentage (up to 2 decimals).',
-    commons_fund_share_pct: `The commons fund’s share: at least ${bounds.commonsFundMinBp / 100}%.`,
-    infrastructure_share_pct: `The infrastructure fund’s share: ${bounds.infrastructureMinBp / 100}% to ${bounds.infrastructureMaxBp / 100}%. The three shares add up to 100; leave all three empty for the usual split.`,
-    commons_fund: 'The code of the commons fund that receives the access fee (see below).',
-    status: (
-      <>
-        <code>active</code> or <code>archived</code>; empty keeps an existing listing’s status, and a new one is active.
-      </>
-    ),
-  }
+  const column = (c: CsvColumn) => t(`csv.columns.${c}`)
+  const percent = (bp: number) => f.number(bp / 100, { maximumFractionDigits: 2 })
+  const code = <code />
   return (
     <section aria-labelledby="import-title" className="csv-import">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={`/organisations/${organisation.slug}/manage`}>{organisation.name} workspace</Link> <span aria-hidden="true">›</span>{' '}
-        <Link to={`/organisations/${organisation.slug}/listings`}>Listings</Link> <span aria-hidden="true">›</span> <span>Import</span>
+      <nav aria-label={t('breadcrumb.label')} className="breadcrumb">
+        <Link to={`/organisations/${organisation.slug}/manage`}>{t('breadcrumb.workspace', { organisation: organisation.name })}</Link>{' '}
+        <span aria-hidden="true">›</span> <Link to={`/organisations/${organisation.slug}/listings`}>{t('breadcrumb.listings')}</Link>{' '}
+        <span aria-hidden="true">›</span> <span>{t('breadcrumb.import')}</span>
       </nav>
-      <h1 id="import-title">Import listings from CSV</h1>
+      <h1 id="import-title">{t('import.title')}</h1>
       {imported ? (
         <Notice tone="success">
-          {plural(imported.created, 'listing')} created, {imported.updated.toLocaleString('en')} updated; your listings were rescored.
-          {imported.stockIgnored > 0
-            ? ` The stock of ${plural(imported.stockIgnored, 'good')} in the file differs from what is stored and was left as it is: adjust stock on each listing.`
-            : ''}
+          {t('import.done', { count: imported.created, created: f.number(imported.created), updated: f.number(imported.updated) })}
+          {imported.stockIgnored > 0 ? ' ' + t('import.stockIgnored', { count: imported.stockIgnored, n: f.number(imported.stockIgnored) }) : null}
         </Notice>
       ) : null}
       <p>
-        Edit many listings at once in a spreadsheet:{' '}
-        <a href={exportHref} download>
-          download your listings as CSV
-        </a>{' '}
-        (every listing, archived ones too), change them, add rows for new ones, and import the file here. Save it as <strong>CSV UTF-8</strong>.
+        <Trans
+          t={t}
+          i18nKey="import.intro"
+          components={{
+            download: <a href={exportHref} download />,
+            strong: <strong />,
+          }}
+        />
       </p>
       <p className="csv-import__rule">
-        <strong>All or nothing.</strong> Every row is checked before anything is saved. If any row is wrong, nothing is imported and this page lists each
-        problem with its row number (as your spreadsheet shows it) and column. If every row is right, all of them are saved together: rows without a slug become
-        new listings, rows with one of your slugs update that listing.
+        <Trans t={t} i18nKey="import.allOrNothing" components={{ strong: <strong /> }} />
       </p>
 
       <Form key={formKey} method="post" encType="multipart/form-data" className="form">
         <FormError message={failed?.formError} />
         <div className="field">
-          <label htmlFor="field-file">CSV file</label>
+          <label htmlFor="field-file">{t('import.file')}</label>
           <input id="field-file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="field-file-hint" />
           <p className="field-hint" id="field-file-hint">
-            At most 5 MB and {limits.maxRows.toLocaleString('en')} rows per import.
+            {t('import.fileHint', { rows: f.number(limits.maxRows) })}
           </p>
         </div>
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>
-            {busy ? 'Importing…' : 'Import'}
+            {busy ? t('import.importing') : t('import.submit')}
           </button>
         </div>
       </Form>
 
       {failed && failed.problems.length > 0 ? (
         <section aria-labelledby="report-title" className="csv-report">
-          <h2 id="report-title">{plural(failed.problems.length + failed.more, 'problem')} to fix</h2>
+          <h2 id="report-title">
+            {t('import.problemsTitle', { count: failed.problems.length + failed.more, n: f.number(failed.problems.length + failed.more) })}
+          </h2>
           <div className="table-scroll">
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">Column</th>
-                  <th scope="col">Problem</th>
+                  <th scope="col">{t('import.row')}</th>
+                  <th scope="col">{t('import.column')}</th>
+                  <th scope="col">{t('import.problem')}</th>
                 </tr>
               </thead>
               <tbody>
                 {failed.problems.map((p, i) => (
                   <tr key={i}>
                     <td className="num">{p.row ?? '—'}</td>
-                    <td>{p.column ? <code>{p.column}</code> : '—'}</td>
-                    <td>{p.message}</td>
+                    <td>{p.column ? <code>{column(p.column)}</code> : '—'}</td>
+                    <td>{message(p.message)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
           {failed.more > 0 ? (
-            <p className="muted">
-              … and {plural(failed.more, 'more problem')}, not shown: the first {limits.maxProblems} are listed. Fix these and import again to see the rest.
-            </p>
+            <p className="muted">{t('import.more', { count: failed.more, n: f.number(failed.more), max: f.number(limits.maxProblems) })}</p>
           ) : null}
         </section>
       ) : null}
 
       <section aria-labelledby="columns-title">
-        <h2 id="columns-title">Columns</h2>
+        <h2 id="columns-title">{t('import.columnsTitle')}</h2>
         <p>
-          The first row names the columns, in any order; they are the ones the export writes. Rows that are entirely empty are skipped. A cell that starts with
-          an apostrophe followed by = + - or @ is read without the apostrophe (the export adds it so spreadsheets do not run the cell as a formula).
+          {t('import.columnsIntro')} {t('import.columnsLanguages')}
         </p>
         <div className="table-scroll">
           <table className="csv-columns">
             <thead>
               <tr>
-                <th scope="col">Column</th>
-                <th scope="col">What to write</th>
+                <th scope="col">{t('import.column')}</th>
+                <th scope="col">{t('import.whatToWrite')}</th>
               </tr>
             </thead>
             <tbody>
               {columns.map((c) => (
                 <tr key={c}>
                   <th scope="row">
-                    <code>{c}</code>
+                    <code>{column(c)}</code>
+                    {column(c) === c ? null : (
+                      <span className="muted small">
+                        {' '}
+                        (<code>{c}</code>)
+                      </span>
+                    )}
                   </th>
-                  <td>{help[c]}</td>
+                  <td>
+                    <Trans
+                      t={t}
+                      i18nKey={`import.help.${c}`}
+                      values={{
+                        min: percent(bounds.commonsFundMinBp),
+                        infraMin: percent(bounds.infrastructureMinBp),
+                        infraMax: percent(bounds.infrastructureMaxBp),
+                      }}
+                      components={{ code }}
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
         <details className="csv-codes">
-          <summary>Codes for category, licence and commons_fund</summary>
-          <h3>Categories</h3>
+          <summary>{t('import.codes', { category: column('category'), licence: column('licence'), fund: column('commons_fund') })}</summary>
+          <h3>{t('import.categories')}</h3>
           <ul>
             {options.categories.map((c) => (
               <li key={c.slug}>
@@ -244,7 +232,7 @@ export default function ImportListings() {
               </li>
             ))}
           </ul>
-          <h3>Licences</h3>
+          <h3>{t('import.licences')}</h3>
           <ul>
             {options.licences.map((l) => (
               <li key={l.code}>
@@ -252,11 +240,11 @@ export default function ImportListings() {
               </li>
             ))}
           </ul>
-          <h3>Commons funds</h3>
+          <h3>{t('import.funds')}</h3>
           <ul>
-            {options.funds.map((f) => (
-              <li key={f.slug}>
-                <code>{f.slug}</code> — {f.name} ({f.currency})
+            {options.funds.map((fund) => (
+              <li key={fund.slug}>
+                <code>{fund.slug}</code> — {fund.name} ({fund.currency})
               </li>
             ))}
           </ul>

@@ -3,6 +3,8 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { currencyOf, ListingForm, newListingValues, readListingForm } from '~/components/listing-form'
 import { getDb } from '~/lib/db.server'
+import { useTranslation } from 'react-i18next'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { domain, formRedirect, formReply, parseForm, parseParams, readForm } from '~/lib/http.server'
 import { NewListingForm } from '~/forms/listings'
 import { requireUser } from '~/lib/session.server'
@@ -11,7 +13,10 @@ import { createListing, listingProblems } from '~/modules/listings/listings.serv
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `New listing${data ? ` for ${data.organisation.name}` : ''} · Solidarity Market` }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = metaT(matches, 'listings')
+  return pageTitle(matches, data ? t('meta.newFor', { organisation: data.organisation.name }) : t('meta.new'))
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -51,17 +56,15 @@ export default function NewListing() {
   const { organisation, options, values } = useLoaderData<typeof loader>()
   const reply = useActionData<typeof action>()
   const base = `/organisations/${organisation.slug}/listings`
+  const { t } = useTranslation('listings')
   return (
     <section aria-labelledby="new-listing-title" className="listing-page">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={`/organisations/${organisation.slug}/manage`}>{organisation.name} workspace</Link> <span aria-hidden="true">›</span>{' '}
-        <Link to={base}>Listings</Link> <span aria-hidden="true">›</span> <span>New</span>
+      <nav aria-label={t('breadcrumb.label')} className="breadcrumb">
+        <Link to={`/organisations/${organisation.slug}/manage`}>{t('breadcrumb.workspace', { organisation: organisation.name })}</Link>{' '}
+        <span aria-hidden="true">›</span> <Link to={base}>{t('breadcrumb.listings')}</Link> <span aria-hidden="true">›</span> <span>{t('breadcrumb.new')}</span>
       </nav>
-      <h1 id="new-listing-title">New listing</h1>
-      <p className="muted">
-        A good has a solidarity price for commoners and a higher one for for-profit buyers; a commons item is free to commoners. What for-profit buyers pay
-        above the commoner price — the access fee — is shared with a commons fund.
-      </p>
+      <h1 id="new-listing-title">{t('new.title')}</h1>
+      <p className="muted">{t('new.intro')}</p>
       {/* A new reply (a refused save, a preview) starts the form afresh from what was sent. */}
       <ListingForm
         key={reply ? JSON.stringify(reply.values) : 'blank'}

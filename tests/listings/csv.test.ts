@@ -349,9 +349,9 @@ describe('files that cannot be imported write nothing and say why', () => {
   }
 
   it('names unknown and missing columns', async () => {
-    const columns = [...CSV_COLUMNS.filter((c) => c !== 'title' && c !== 'unit'), 'titel', 'Colour']
+    const columns = [...CSV_COLUMNS.filter((c) => c !== 'title' && c !== 'unit'), 'tittle', 'Colour']
     const message = await fileProblem(csvOf([{ ...good }], columns))
-    expect(message).toContain('Unknown columns: “titel”, “colour”.')
+    expect(message).toContain('Unknown columns: “tittle”, “colour”.')
     expect(message).toContain('Missing columns: title, unit.')
   })
 

@@ -1,4 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync'
+import { fallbackLanguage, supportedLanguages, type Language } from '../../i18n/config'
+import { translator } from '../../i18n/translator.server'
 
 // The listings spreadsheet as a file: its columns, reading it (encoding, delimiter, quotes),
 // the escaping that keeps a cell from running as a formula, shares as percentages, and the
@@ -26,6 +28,41 @@ export const CSV_COLUMNS = [
   'status',
 ] as const
 export type CsvColumn = (typeof CSV_COLUMNS)[number]
+
+/**
+ * The header row the export writes for a reader of `language`: the columns' names under
+ * `csv.columns` in locales/<language>/listings.json. English's are the column codes themselves.
+ */
+export function csvHeader(language: Language = fallbackLanguage): string[] {
+  const t = translator(language, 'listings')
+  return CSV_COLUMNS.map((c) => t(`csv.columns.${c}`))
+}
+
+/** A header cell as it is compared: trimmed, lower case, composed accents, spaces as underscores. */
+export function normalisedColumnName(name: string): string {
+  return name.normalize('NFC').trim().toLowerCase().replace(/\s+/g, '_')
+}
+
+let columnNames: Map<string, CsvColumn> | undefined
+
+/**
+ * The column a header cell names, in any language the marketplace speaks: an Italian co-op's
+ * export, edited and imported back, keeps its Italian header. The codes always count.
+ */
+export function columnNamed(name: string): CsvColumn | undefined {
+  if (!columnNames) {
+    const names = new Map<string, CsvColumn>(CSV_COLUMNS.map((c) => [c, c]))
+    for (const language of supportedLanguages) {
+      csvHeader(language).forEach((translated, i) => {
+        const key = normalisedColumnName(translated)
+        // A name that means one column in one language and another elsewhere would be read wrong.
+        if (!names.has(key)) names.set(key, CSV_COLUMNS[i]!)
+      })
+    }
+    columnNames = names
+  }
+  return columnNames.get(normalisedColumnName(name))
+}
 
 /** Only `slug` may be left out of an import's header: a file of new listings has none. */
 const OPTIONAL_COLUMNS: ReadonlySet<CsvColumn> = new Set(['slug'])
@@ -147,15 +184,15 @@ export interface Columns {
 }
 
 export function readHeader(header: string[], report: Report): Columns {
-  const known = new Set<string>(CSV_COLUMNS)
   const index = new Map<CsvColumn, number>()
   const unnamed: number[] = []
   const unknown: string[] = []
   header.forEach((name, i) => {
+    const column = name === '' ? undefined : columnNamed(name)
     if (name === '') unnamed.push(i)
-    else if (!known.has(name)) unknown.push(name)
-    else if (index.has(name as CsvColumn)) report.add(1, name as CsvColumn, `The column “${name}” appears twice.`)
-    else index.set(name as CsvColumn, i)
+    else if (!column) unknown.push(name)
+    else if (index.has(column)) report.add(1, column, `The column “${name}” appears twice.`)
+    else index.set(column, i)
   })
   const missing = CSV_COLUMNS.filter((c) => !index.has(c) && !OPTIONAL_COLUMNS.has(c))
   if (unknown.length)

@@ -6,11 +6,12 @@ import { requireMembership } from '../organisations/membership.server'
 import { accessFeeSplitOf } from '../pricing/pricing'
 import { refreshScores } from '../scoring/scores.server'
 import { startStock, stockForKind } from '../stock/stock.server'
-import { CSV_COLUMNS, defuse, fileProblem, MAX_IMPORT_ROWS, readCsv, readHeader, Report, type ImportResult } from './csv-format.server'
+import { csvHeader, defuse, fileProblem, MAX_IMPORT_ROWS, readCsv, readHeader, Report, type ImportResult } from './csv-format.server'
 import { percentText } from '../../lib/percent'
 import { checkRow, loadContext, orderedKindChanges, type Planned } from './csv-rows.server'
 import { insertListing, offerSlugAllocator, type Actor } from './listings.server'
 import { clock } from '../../lib/clock'
+import { fallbackLanguage, type Language } from '../../i18n/config'
 
 // An organisation's listings as a spreadsheet: exported to edit in bulk, imported back all or
 // nothing. A half-applied spreadsheet is worse than none (nobody can tell which rows took), so
@@ -19,10 +20,11 @@ import { clock } from '../../lib/clock'
 /**
  * Every listing of the actor's organisation, archived ones too, as CSV text that imports back
  * unchanged: UTF-8 with a byte order mark (so spreadsheet programs read accents right), CRLF
- * line ends (RFC 4180), prices as decimals of their currency, shares as percentages.
+ * line ends (RFC 4180), prices as decimals of their currency, shares as percentages. The header
+ * row is in `language` (the import reads a header in any language); the cells keep their codes.
  * @throws AppError forbidden (not a member)
  */
-export async function exportListingsCsv(db: Db, actor: Actor): Promise<string> {
+export async function exportListingsCsv(db: Db, actor: Actor, language: Language = fallbackLanguage): Promise<string> {
   await requireMembership(db, actor.personId, actor.organisationId)
   const offers = await db
     .selectFrom('offers as o')
@@ -73,7 +75,7 @@ export async function exportListingsCsv(db: Db, actor: Actor): Promise<string> {
   )
   // csv-stringify quotes a cell holding the record delimiter, but with CRLF records a lone
   // "\n" (as in most descriptions) would go out bare and split the row: quote any line break.
-  return stringify([[...CSV_COLUMNS], ...rows], { bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ })
+  return stringify([csvHeader(language), ...rows], { bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,10 +110,15 @@ export async function importListingsCsv(db: Kysely<DB>, actor: Actor, bytes: Uin
     const extra = cells.slice(file.header.length)
     if (cells.length < file.header.length || extra.some((c) => c.trim() !== '')) {
       // A stray double quote swallows line breaks and commas up to the next one: say so when a cell spans lines.
-      const hint = cells.some((c) => /[\r\n]/.test(c))
-        ? ' It runs over several lines of the file: check it for a double quote (") that is not closed.'
-        : ' A cell that holds a comma needs double quotes around it.'
-      report.add(row, null, `This row has ${cells.length} cells but the header has ${file.header.length}.${hint}`)
+      const found = cells.length
+      const expected = file.header.length
+      report.add(
+        row,
+        null,
+        cells.some((c) => /[\r\n]/.test(c))
+          ? `This row has ${found} cells but the header has ${expected}. It runs over several lines of the file: check it for a double quote (") that is not closed.`
+          : `This row has ${found} cells but the header has ${expected}. A cell that holds a comma needs double quotes around it.`,
+      )
       continue
     }
     const plan = checkRow(row, cells, columns, context, seenSlugs, report)
