@@ -1,4 +1,5 @@
 import { Form, useSearchParams } from '@remix-run/react'
+import { Trans, useTranslation } from 'react-i18next'
 
 /**
  * The "confirm your address" notice, with a button that mails a new link (a plain form post:
@@ -6,20 +7,20 @@ import { Form, useSearchParams } from '@remix-run/react'
  * do yet.
  */
 export function ConfirmEmailNotice({ email, redirectTo }: { email: string; redirectTo?: string }) {
+  const { t } = useTranslation('account')
   const [params] = useSearchParams()
   const sent = params.get('notice') === 'confirmation-sent'
   return (
     <div className="notice notice--info confirm-email" role="status">
       <p>
-        <strong>Confirm your email address.</strong> We sent a link to <strong>{email}</strong>. Until you open it you can browse and buy for yourself, but you
-        cannot join an organisation, attest or challenge one, or become a steward.
+        <Trans i18nKey="confirmNotice.text" t={t} values={{ email }} components={{ strong: <strong /> }} />
       </p>
-      {sent ? <p>A new link is on its way to {email}; it replaces the ones sent before.</p> : null}
+      {sent ? <p>{t('confirmNotice.sent', { email })}</p> : null}
       <Form method="post" action="/confirm-email" className="form--inline">
         <input type="hidden" name="intent" value="resend" />
         {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
         <button type="submit" className="button button--secondary">
-          Send me a new link
+          {t('confirmNotice.resend')}
         </button>
       </Form>
     </div>

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, passwordProblem } from '../modules/accounts/rules'
+import { validTimeZone } from '../i18n/config'
 import { text } from './fields'
 
 /** The resend button of every "confirm your address" notice, and the page to come back to. */
@@ -26,6 +27,11 @@ const password = (missing: string) => z.string({ error: missing }).min(1, missin
 
 const confirmation = z.string({ error: 'Type the new password again.' }).min(1, 'Type the new password again.')
 const redirectTo = z.string().max(2000).optional()
+/** The browser's zone, filled in by the page's script: kept when `Intl` knows it, otherwise ignored (never an error). */
+const timeZone = z
+  .string()
+  .optional()
+  .transform((value) => validTimeZone(value))
 
 function checkNewPassword(field: string, confirmField: string) {
   return (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
@@ -41,10 +47,10 @@ function checkNewPassword(field: string, confirmField: string) {
 }
 
 export const SignUpForm = z
-  .object({ email, displayName, password: password('Choose a password.'), confirmPassword: confirmation, redirectTo })
+  .object({ email, displayName, password: password('Choose a password.'), confirmPassword: confirmation, redirectTo, timeZone })
   .superRefine(checkNewPassword('password', 'confirmPassword'))
 
-export const LogInForm = z.object({ email, password: password('Enter your password.'), redirectTo })
+export const LogInForm = z.object({ email, password: password('Enter your password.'), redirectTo, timeZone })
 
 export const ChangePasswordForm = z
   .object({ currentPassword: password('Enter your current password.'), newPassword: password('Choose a new password.'), confirmPassword: confirmation })

@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { Field, Notice } from '~/components/form'
+import { useTranslation } from 'react-i18next'
+import { Field, FormError, Notice } from '~/components/form'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { formDomain, parseForm, readForm } from '~/lib/http.server'
 import { requireUser, startUserSession } from '~/lib/session.server'
@@ -8,7 +10,7 @@ import { changePassword } from '~/modules/accounts/accounts.server'
 import { ChangePasswordForm } from '~/forms/accounts'
 import { MIN_PASSWORD_LENGTH } from '~/modules/accounts/rules'
 
-export const meta: MetaFunction = () => [{ title: 'Change your password · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'account')('password.title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -28,37 +30,36 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function ChangePassword() {
   const { email, changed, minLength } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('account')
   const reply = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const errors = reply?.fieldErrors ?? {}
   return (
     <section className="form-page" aria-labelledby="password-title">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/account">Your account</Link> <span aria-hidden="true">›</span> <span>Password</span>
+      <nav aria-label={t('breadcrumb')} className="breadcrumb">
+        <Link to="/account">{t('yourAccount')}</Link> <span aria-hidden="true">›</span> <span>{t('password.crumb')}</span>
       </nav>
-      <h1 id="password-title">Change your password</h1>
-      {changed && !reply ? (
-        <Notice tone="success">Your password was changed. Every other browser or device that was logged in has been logged out.</Notice>
-      ) : null}
+      <h1 id="password-title">{t('password.title')}</h1>
+      {changed && !reply ? <Notice tone="success">{t('password.changed')}</Notice> : null}
       <Form method="post" className="form" noValidate aria-labelledby="password-title">
-        {reply?.formError ? <Notice>{reply.formError}</Notice> : null}
+        <FormError message={reply?.formError} />
         {/* Lets password managers file the new password under the right account. */}
         <input type="hidden" name="username" autoComplete="username" value={email} />
-        <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={errors.currentPassword} />
+        <Field name="currentPassword" label={t('fields.currentPassword')} type="password" autoComplete="current-password" error={errors.currentPassword} />
         <Field
           name="newPassword"
-          label="New password"
+          label={t('fields.newPassword')}
           type="password"
           autoComplete="new-password"
           error={errors.newPassword}
-          hint={`At least ${minLength} characters. Other browsers and devices will be logged out.`}
+          hint={t('password.hint', { count: minLength })}
         />
-        <Field name="confirmPassword" label="Type the new password again" type="password" autoComplete="new-password" error={errors.confirmPassword} />
+        <Field name="confirmPassword" label={t('fields.newPasswordAgain')} type="password" autoComplete="new-password" error={errors.confirmPassword} />
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>
-            {busy ? 'Changing…' : 'Change password'}
+            {busy ? t('password.busy') : t('password.submit')}
           </button>
-          <Link to="/account">Back to your account</Link>
+          <Link to="/account">{t('backToAccount')}</Link>
         </div>
       </Form>
     </section>

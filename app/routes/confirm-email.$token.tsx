@@ -2,12 +2,14 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/nod
 import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { Notice } from '~/components/form'
+import { useTranslation } from 'react-i18next'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { domain } from '~/lib/http.server'
 import { getOptionalUser } from '~/lib/session.server'
 import { confirmEmail } from '~/modules/accounts/accounts.server'
 
-export const meta: MetaFunction = () => [{ title: 'Confirm your email address · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'account')('confirm.title'))
 
 /** A confirmation token: 32 random bytes, base64url. Anything else cannot be one. */
 const Token = z.string().regex(/^[A-Za-z0-9_-]{43}$/)
@@ -24,33 +26,35 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function ConfirmEmailLink() {
+  const { t } = useTranslation('account')
   const { outcome, email, signedIn } = useLoaderData<typeof loader>()
   return (
     <section className="form-page" aria-labelledby="confirmed-title">
       {outcome === 'confirmed' ? (
         <>
-          <h1 id="confirmed-title">Your address is confirmed</h1>
-          <Notice tone="success">Thank you: {email} is confirmed.</Notice>
-          <p>You can now accept invitations to join an organisation, attest and challenge organisations, and be appointed a steward.</p>
+          <h1 id="confirmed-title">{t('confirmed.title')}</h1>
+          <Notice tone="success">{t('confirmed.thanks', { email })}</Notice>
+          <p>{t('confirmed.now')}</p>
         </>
       ) : outcome === 'already_used' ? (
         <>
-          <h1 id="confirmed-title">This link was already used</h1>
-          <Notice tone="info">This confirmation link has been used before; a link works once. If it was you, {email} is confirmed already.</Notice>
+          <h1 id="confirmed-title">{t('confirmed.usedTitle')}</h1>
+          <Notice tone="info">{t('confirmed.usedText', { email })}</Notice>
         </>
       ) : (
         <>
-          <h1 id="confirmed-title">This link has expired</h1>
-          <Notice>This confirmation link for {email} has expired. Ask for a new one: it arrives in a minute.</Notice>
+          <h1 id="confirmed-title">{t('confirmed.expiredTitle')}</h1>
+          <Notice>{t('confirmed.expiredText', { email })}</Notice>
           <p>
             <Link to={signedIn ? '/confirm-email' : '/login?redirectTo=%2Fconfirm-email'} className="button">
-              Send me a new link
+              {t('confirmNotice.resend')}
             </Link>
           </p>
         </>
       )}
       <p>
-        <Link to={signedIn ? '/account' : '/login'}>{signedIn ? 'Your account' : 'Log in'}</Link> · <Link to="/">Back to the catalog</Link>
+        <Link to={signedIn ? '/account' : '/login'}>{signedIn ? t('yourAccount') : t('login.title')}</Link> ·{' '}
+        <Link to="/">{t('common:nav.backToCatalog')}</Link>
       </p>
     </section>
   )

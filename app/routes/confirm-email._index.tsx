@@ -2,13 +2,15 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { ConfirmEmailNotice } from '~/components/confirm-email'
 import { FormError, Notice } from '~/components/form'
+import { Trans, useTranslation } from 'react-i18next'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { ResendConfirmationForm } from '~/forms/accounts'
 import { dispatchForm, formRedirect, readForm } from '~/lib/http.server'
 import { requireUser, safeRedirect } from '~/lib/session.server'
 import { CONFIRMATION_HOURS, resendEmailConfirmation } from '~/modules/accounts/accounts.server'
 
-export const meta: MetaFunction = () => [{ title: 'Confirm your email address · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'account')('confirm.title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -28,23 +30,22 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function ConfirmEmail() {
   const { email, confirmed, hours } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('account')
   const failed = useActionData<typeof action>()
   return (
     <section className="form-page" aria-labelledby="confirm-title">
-      <h1 id="confirm-title">Confirm your email address</h1>
+      <h1 id="confirm-title">{t('confirm.title')}</h1>
       <FormError message={failed?.formError} />
       {confirmed ? (
-        <Notice tone="success">Your address {email} is confirmed. Nothing more to do.</Notice>
+        <Notice tone="success">{t('confirm.alreadyConfirmed', { email })}</Notice>
       ) : (
         <>
           <ConfirmEmailNotice email={email} />
-          <p className="muted small">
-            A link works for {hours} hours, once. Nothing arrived after a few minutes? Look in your spam folder, then ask for a new one.
-          </p>
+          <p className="muted small">{t('confirm.linkLife', { count: hours })}</p>
         </>
       )}
       <p>
-        <Link to="/account">Your account</Link> · <Link to="/">Back to the catalog</Link>
+        <Trans i18nKey="confirm.links" t={t} components={{ account: <Link to="/account" />, catalog: <Link to="/" /> }} />
       </p>
     </section>
   )

@@ -1,12 +1,15 @@
 import { data, type ActionFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
-import { Field, Notice } from '~/components/form'
+import { Trans, useTranslation } from 'react-i18next'
+import { Field, FormError, Notice } from '~/components/form'
+import { useMessage } from '~/i18n/messages'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { parseForm, readForm } from '~/lib/http.server'
 import { requestPasswordReset, resetRequestedMessage } from '~/modules/accounts/accounts.server'
 import { ForgotPasswordForm } from '~/forms/accounts'
 
-export const meta: MetaFunction = () => [{ title: 'Forgot your password? · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'account')('forgot.title'))
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = parseForm(await readForm(request), ForgotPasswordForm)
@@ -17,19 +20,20 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ForgotPassword() {
+  const { t } = useTranslation('account')
+  const message = useMessage()
   const reply = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   if (reply && 'sent' in reply) {
     return (
       <section className="form-page" aria-labelledby="forgot-title">
-        <h1 id="forgot-title">Check your mail</h1>
-        <Notice tone="success">{reply.message}</Notice>
+        <h1 id="forgot-title">{t('forgot.sentTitle')}</h1>
+        <Notice tone="success">{message(reply.message)}</Notice>
         <p>
-          We wrote to <strong>{reply.email}</strong>. Nothing arrived after a few minutes? Look in your spam folder, or{' '}
-          <Link to="/forgot-password">try another address</Link>.
+          <Trans i18nKey="forgot.sentText" t={t} values={{ email: reply.email }} components={{ strong: <strong />, retry: <Link to="/forgot-password" /> }} />
         </p>
         <p>
-          <Link to="/login">Back to log in</Link>
+          <Link to="/login">{t('backToLogIn')}</Link>
         </p>
       </section>
     )
@@ -37,16 +41,24 @@ export default function ForgotPassword() {
   const errors = reply?.fieldErrors ?? {}
   return (
     <section className="form-page" aria-labelledby="forgot-title">
-      <h1 id="forgot-title">Forgot your password?</h1>
-      <p className="muted">Enter the email address of your account and we will send you a link to choose a new password.</p>
+      <h1 id="forgot-title">{t('forgot.title')}</h1>
+      <p className="muted">{t('forgot.intro')}</p>
       <Form method="post" className="form" noValidate aria-labelledby="forgot-title">
-        {reply?.formError ? <Notice>{reply.formError}</Notice> : null}
-        <Field name="email" label="Email address" type="email" autoComplete="email" defaultValue={reply?.values.email} error={errors.email} maxLength={254} />
+        <FormError message={reply?.formError} />
+        <Field
+          name="email"
+          label={t('fields.email')}
+          type="email"
+          autoComplete="email"
+          defaultValue={reply?.values.email}
+          error={errors.email}
+          maxLength={254}
+        />
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>
-            {busy ? 'Sending…' : 'Send me a link'}
+            {busy ? t('forgot.busy') : t('forgot.submit')}
           </button>
-          <Link to="/login">Back to log in</Link>
+          <Link to="/login">{t('backToLogIn')}</Link>
         </div>
       </Form>
     </section>

@@ -3,6 +3,8 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { ConfirmEmailNotice } from '~/components/confirm-email'
 import { FormError } from '~/components/form'
+import { Trans, useTranslation } from 'react-i18next'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams, formDomain } from '~/lib/http.server'
 import { getOptionalUser, requireUser } from '~/lib/session.server'
@@ -10,7 +12,7 @@ import { acceptInvitation, invitationByToken } from '~/modules/organisations/mem
 
 const Params = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/) })
 
-export const meta: MetaFunction = () => [{ title: 'Invitation · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'account')('invitation.metaTitle'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { token } = parseParams(params, Params)
@@ -38,38 +40,45 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function Invitation() {
   const { user, invitation, path } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('account')
   const failed = useActionData<typeof action>()
+  const invited =
+    invitation.role === 'admin' ? t('invitation.invitedAdmin', { email: invitation.email }) : t('invitation.invitedMember', { email: invitation.email })
   return (
     <article className="narrow" aria-labelledby="inv-title">
-      <h1 id="inv-title">Join {invitation.organisationName}</h1>
+      <h1 id="inv-title">{t('invitation.title', { organisation: invitation.organisationName })}</h1>
       {!invitation.usable ? (
-        <p>{invitation.used ? 'This invitation has already been used.' : 'This invitation has expired. Ask the organisation for a new one.'}</p>
+        <p>{invitation.used ? t('invitation.used') : t('invitation.expired')}</p>
       ) : user && !user.emailConfirmed && user.email.toLowerCase() === invitation.email.toLowerCase() ? (
         <>
           <p>
-            You are invited as {invitation.role === 'admin' ? 'an admin' : 'a member'} ({invitation.email}). Confirm your address first, then come back to this
-            page to accept.
+            {invited} {t('invitation.confirmFirst')}
           </p>
           <ConfirmEmailNotice email={user.email} redirectTo={path} />
         </>
       ) : user ? (
         <Form method="post" className="form">
-          <p>
-            You are invited as {invitation.role === 'admin' ? 'an admin' : 'a member'} ({invitation.email}).
-          </p>
+          <p>{invited}</p>
           <FormError message={failed?.formError} />
           <button type="submit" className="button">
-            Accept and join
+            {t('invitation.accept')}
           </button>
         </Form>
       ) : (
         <p>
-          This invitation is for {invitation.email}. <Link to={`/login?redirectTo=${encodeURIComponent(path)}`}>Log in</Link> or{' '}
-          <Link to={`/signup?redirectTo=${encodeURIComponent(path)}`}>create an account</Link> with that address to accept it.
+          <Trans
+            i18nKey="invitation.logInFirst"
+            t={t}
+            values={{ email: invitation.email }}
+            components={{
+              login: <Link to={`/login?redirectTo=${encodeURIComponent(path)}`} />,
+              signup: <Link to={`/signup?redirectTo=${encodeURIComponent(path)}`} />,
+            }}
+          />
         </p>
       )}
       <p>
-        <Link to="/">Back to the catalog</Link>
+        <Link to="/">{t('common:nav.backToCatalog')}</Link>
       </p>
     </article>
   )

@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useRouteLoaderData } from '@remix-run/react'
 import { endUserSession } from '~/lib/session.server'
+import { Trans, useTranslation } from 'react-i18next'
+import { metaT, pageTitle } from '~/i18n/meta'
 import type { loader as rootLoader } from '~/root'
 
-export const meta: MetaFunction = () => [{ title: 'Log out · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'account')('logout.title'))
 
 // Logging out changes state, so it is a POST: a link or an image on another page cannot do it.
 export async function action({ request }: ActionFunctionArgs) {
@@ -11,25 +13,26 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function LogOut() {
+  const { t } = useTranslation('account')
   const user = useRouteLoaderData<typeof rootLoader>('root')?.user
   return (
     <section className="form-page" aria-labelledby="logout-title">
-      <h1 id="logout-title">Log out</h1>
+      <h1 id="logout-title">{t('logout.title')}</h1>
       {user ? (
         <Form method="post" className="form" aria-labelledby="logout-title">
           <p>
-            You are logged in as <strong>{user.displayName}</strong> ({user.email}).
+            <Trans i18nKey="logout.loggedInAs" t={t} values={{ name: user.displayName, email: user.email }} components={{ strong: <strong /> }} />
           </p>
           <div className="form__actions">
             <button type="submit" className="button">
-              Log out
+              {t('logout.submit')}
             </button>
-            <Link to="/">Stay logged in and go back to the catalog</Link>
+            <Link to="/">{t('logout.stay')}</Link>
           </div>
         </Form>
       ) : (
         <p>
-          You are not logged in. <Link to="/login">Log in</Link> or <Link to="/">go back to the catalog</Link>.
+          <Trans i18nKey="logout.notLoggedIn" t={t} components={{ login: <Link to="/login" />, catalog: <Link to="/" /> }} />
         </p>
       )}
     </section>

@@ -1,6 +1,9 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Trans, useTranslation } from 'react-i18next'
 import { Field, Notice } from '~/components/form'
+import { useMessage } from '~/i18n/messages'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { formDomain, parseForm, readForm } from '~/lib/http.server'
 import { startUserSession } from '~/lib/session.server'
@@ -8,7 +11,7 @@ import { checkResetToken, resetPassword } from '~/modules/accounts/accounts.serv
 import { ResetPasswordForm, ResetToken } from '~/forms/accounts'
 import { MIN_PASSWORD_LENGTH } from '~/modules/accounts/rules'
 
-export const meta: MetaFunction = () => [{ title: 'Choose a new password · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'account')('reset.title'))
 
 // The token is in the address: keep it out of the Referer sent to other sites. (Not
 // no-referrer: that also blanks the Origin of the form's own POST, which Remix then refuses.)
@@ -36,48 +39,50 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function ResetPassword() {
   const { email, minLength } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('account')
+  const message = useMessage()
   const reply = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const errors = reply?.fieldErrors ?? {}
   if (!email) {
     return (
       <section className="form-page" aria-labelledby="reset-title">
-        <h1 id="reset-title">This link no longer works</h1>
-        <Notice>This reset link has expired or was already used. Links work once, for one hour.</Notice>
+        <h1 id="reset-title">{t('reset.deadTitle')}</h1>
+        <Notice>{t('reset.deadText')}</Notice>
         <p>
-          <Link to="/forgot-password">Ask for a new link</Link> or <Link to="/login">go back to log in</Link>.
+          <Trans i18nKey="reset.deadActions" t={t} components={{ ask: <Link to="/forgot-password" />, login: <Link to="/login" /> }} />
         </p>
       </section>
     )
   }
   return (
     <section className="form-page" aria-labelledby="reset-title">
-      <h1 id="reset-title">Choose a new password</h1>
+      <h1 id="reset-title">{t('reset.title')}</h1>
       <p className="muted">
-        For the account <strong>{email}</strong>. Afterwards you are logged in here, and logged out everywhere else.
+        <Trans i18nKey="reset.forAccount" t={t} values={{ email }} components={{ strong: <strong /> }} />
       </p>
       <Form method="post" className="form" noValidate aria-labelledby="reset-title">
         {reply?.formError ? (
           <Notice>
-            {reply.formError} <Link to="/forgot-password">Ask for a new link</Link>.
+            <Trans i18nKey="reset.failed" t={t} values={{ message: message(reply.formError) }} components={{ ask: <Link to="/forgot-password" /> }} />
           </Notice>
         ) : null}
         <input type="hidden" name="username" autoComplete="username" value={email} />
         <Field
           name="newPassword"
-          label="New password"
+          label={t('fields.newPassword')}
           type="password"
           autoComplete="new-password"
           error={errors.newPassword}
-          hint={`At least ${minLength} characters; a few words in a row are easy to remember and hard to guess.`}
+          hint={t('fields.newPasswordHint', { count: minLength })}
           autoFocus
         />
-        <Field name="confirmPassword" label="Type the new password again" type="password" autoComplete="new-password" error={errors.confirmPassword} />
+        <Field name="confirmPassword" label={t('fields.newPasswordAgain')} type="password" autoComplete="new-password" error={errors.confirmPassword} />
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>
-            {busy ? 'Saving…' : 'Save new password'}
+            {busy ? t('reset.busy') : t('reset.submit')}
           </button>
-          <Link to="/login">Back to log in</Link>
+          <Link to="/login">{t('backToLogIn')}</Link>
         </div>
       </Form>
     </section>

@@ -1,6 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { Field, Notice } from '~/components/form'
+import { Trans, useTranslation } from 'react-i18next'
+import { Field, FormError } from '~/components/form'
+import { languageOf } from '~/i18n/i18n.server'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { formDomain, parseForm, readForm } from '~/lib/http.server'
 import { getOptionalUser, safeRedirect, startUserSession } from '~/lib/session.server'
@@ -8,7 +11,7 @@ import { signUp } from '~/modules/accounts/accounts.server'
 import { SignUpForm } from '~/forms/accounts'
 import { MIN_PASSWORD_LENGTH } from '~/modules/accounts/rules'
 
-export const meta: MetaFunction = () => [{ title: 'Sign up · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'account')('signup.metaTitle'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get('redirectTo'), '/account')
@@ -20,12 +23,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = parseForm(await readForm(request), SignUpForm)
   if (!form.ok) return form.reply
   const { redirectTo, confirmPassword: _, ...input } = form.data
-  const result = await formDomain(form.values, () => signUp(getDb(), input))
+  // The account keeps the language this page was read in, and the browser's zone.
+  const language = await languageOf(request)
+  const result = await formDomain(form.values, () => signUp(getDb(), { ...input, language }))
   if (!result.ok) return result.reply
   return startUserSession(result.value.id, safeRedirect(redirectTo, '/account'))
 }
 
 export default function SignUp() {
+  const { t } = useTranslation('account')
   const { redirectTo, minLength } = useLoaderData<typeof loader>()
   const reply = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
@@ -33,38 +39,39 @@ export default function SignUp() {
   const values = reply?.values ?? {}
   return (
     <section className="form-page" aria-labelledby="signup-title">
-      <h1 id="signup-title">Create your account</h1>
+      <h1 id="signup-title">{t('signup.title')}</h1>
       <p className="muted">
-        With an account you can buy for yourself, join your organisation and see what you bought. Already have one?{' '}
-        <Link to={`/login?${new URLSearchParams({ redirectTo })}`}>Log in</Link>.
+        <Trans i18nKey="signup.intro" t={t} components={{ login: <Link to={`/login?${new URLSearchParams({ redirectTo })}`} /> }} />
       </p>
       <Form method="post" className="form" noValidate aria-labelledby="signup-title">
-        {reply?.formError ? <Notice>{reply.formError}</Notice> : null}
+        <FormError message={reply?.formError} />
         <input type="hidden" name="redirectTo" value={values.redirectTo ?? redirectTo} />
-        <Field name="email" label="Email address" type="email" autoComplete="email" defaultValue={values.email} error={errors.email} maxLength={254} />
+        {/* The browser's time zone, filled in by the root layout's script: the account starts with it. */}
+        <input type="hidden" name="timeZone" defaultValue="" data-browser-zone="" />
+        <Field name="email" label={t('fields.email')} type="email" autoComplete="email" defaultValue={values.email} error={errors.email} maxLength={254} />
         <Field
           name="displayName"
-          label="Your name"
+          label={t('fields.displayName')}
           autoComplete="name"
           defaultValue={values.displayName}
           error={errors.displayName}
-          hint="Shown to the organisations you buy from and work with."
+          hint={t('fields.displayNameHint')}
           maxLength={80}
         />
         <Field
           name="password"
-          label="Password"
+          label={t('fields.password')}
           type="password"
           autoComplete="new-password"
           error={errors.password}
-          hint={`At least ${minLength} characters; a few words in a row are easy to remember and hard to guess.`}
+          hint={t('fields.newPasswordHint', { count: minLength })}
         />
-        <Field name="confirmPassword" label="Type the password again" type="password" autoComplete="new-password" error={errors.confirmPassword} />
+        <Field name="confirmPassword" label={t('fields.passwordAgain')} type="password" autoComplete="new-password" error={errors.confirmPassword} />
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>
-            {busy ? 'Creating your account…' : 'Create account'}
+            {busy ? t('signup.busy') : t('signup.submit')}
           </button>
-          <Link to="/">Back to the catalog</Link>
+          <Link to="/">{t('common:nav.backToCatalog')}</Link>
         </div>
       </Form>
     </section>
