@@ -5,6 +5,9 @@ import { createRequestHandler, writeReadableStreamToWritable } from '@remix-run/
 import express from 'express'
 import helmet from 'helmet'
 import { CachedPage } from './page-cache.server'
+import { fallbackLanguage, type Language } from '../i18n/config'
+import { visitorLanguage } from '../i18n/detect'
+import { localized, translator } from '../i18n/translator.server'
 
 // The HTTP side of the production server: static files, then Remix, optionally behind a
 // wrapper such as the page cache. Works on Web Requests and Responses so the wrapper can.
@@ -127,13 +130,35 @@ function nonceOf(response: Response | CachedPage): string | undefined {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-/** A plain page for refusals made before Remix renders: readable, no scripts, no stack. */
-function refusalPage(res: express.Response, status: number, title: string, message: string) {
+/** The language a request asks for (?lng=, the cookie, Accept-Language), before Remix has it. */
+function languageOf(req: express.Request): Language {
+  try {
+    const headers = { Cookie: req.get('Cookie') ?? '', 'Accept-Language': req.get('Accept-Language') ?? '' }
+    return visitorLanguage(new Request(new URL(req.originalUrl, 'http://localhost'), { headers }))
+  } catch {
+    return fallbackLanguage
+  }
+}
+
+/**
+ * A plain page for refusals made before Remix renders: readable, no scripts, no stack; in the
+ * reader's language. `titleKey` is a key of the `messages` namespace; `message` is English.
+ */
+function refusalPage(
+  req: express.Request,
+  res: express.Response,
+  status: number,
+  titleKey: 'http.addressInvalidTitle' | 'http.crossSiteTitle',
+  message: string,
+) {
+  const language = languageOf(req)
+  const title = escapeHtml(translator(language, 'messages')(titleKey))
+  const back = escapeHtml(translator(language, 'common')('nav.backToCatalog'))
   res.status(status).type('html').setHeader('Cache-Control', 'no-store')
   res.end(
-    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-      `<title>${escapeHtml(title)} · Solidarity Market</title></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>` +
-      `<p><a href="/">Back to the catalog</a></p></main></body></html>`,
+    `<!DOCTYPE html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+      `<title>${title} · Solidarity Market</title></head><body><main><h1>${title}</h1><p>${escapeHtml(localized(language, message))}</p>` +
+      `<p><a href="/">${back}</a></p></main></body></html>`,
   )
 }
 
@@ -214,9 +239,10 @@ export function createHttpApp(build: ServerBuild, mode: string, publicDir: strin
     } catch {
       secure(req, res, newNonce())
       return refusalPage(
+        req,
         res,
         400,
-        'That address is not valid',
+        'http.addressInvalidTitle',
         'The address contains a malformed %-escape, so it names no page here. Check the link and try again.',
       )
     }
@@ -228,11 +254,11 @@ export function createHttpApp(build: ServerBuild, mode: string, publicDir: strin
     // The body is not wanted; read it off (not destroy the socket) so the refusal arrives intact.
     req.resume()
     refusalPage(
+      req,
       res,
       403,
-      'This form came from another site',
-      'For your safety we only accept forms sent from this site’s own pages. Open the page on this site and send the form again. ' +
-        '(Running behind a reverse proxy? Set TRUST_PROXY so the server sees the address people use.)',
+      'http.crossSiteTitle',
+      'For your safety we only accept forms sent from this site’s own pages. Open the page on this site and send the form again. (Running behind a reverse proxy? Set TRUST_PROXY so the server sees the address people use.)',
     )
   })
   app.use(

@@ -1,6 +1,8 @@
 import { data, redirect } from '@remix-run/node'
 import type { z } from 'zod'
 import { isAppError } from './errors'
+import type { Language } from '../i18n/config'
+import { localized } from '../i18n/translator.server'
 
 // ---------------------------------------------------------------------------------------------
 // Resource routes (no page: webhooks, downloads, images, exports, health). With single fetch,
@@ -25,14 +27,16 @@ function thrownAnswer(thrown: unknown): { status: number; message: string; heade
  * it is; a thrown `data(message, { status })` or AppError becomes a real Response with that
  * status and the message, as JSON (`{ "error": message }`) or plain text; nothing is logged,
  * since a refused request is the caller's mistake. Anything else is a real error and rethrown.
+ * With `language` (e.g. `visitorLanguage(request)`), the message is written in it.
  */
-export async function resource(run: () => Promise<Response>, format: 'json' | 'text' = 'text'): Promise<Response> {
+export async function resource(run: () => Promise<Response>, format: 'json' | 'text' = 'text', language?: Language): Promise<Response> {
   try {
     return await run()
   } catch (thrown) {
     if (thrown instanceof Response) return thrown
     const answer = thrownAnswer(thrown)
     if (!answer) throw thrown
+    if (language) answer.message = localized(language, answer.message)
     const headers = new Headers(answer.headers)
     headers.set('Cache-Control', 'no-store')
     if (format === 'json') {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import type { DB, Db } from '../../../db/schema'
+import type { DB, Db, DisbursementStatus } from '../../../db/schema'
 import { AppError, invalidFields } from '../../lib/errors'
 import { formatMoney } from '../../lib/money'
 import { balanceOf, postEntry } from '../ledger/ledger.server'
@@ -98,8 +98,12 @@ export async function requestDisbursement(
   return db.transaction().execute(async (trx) => {
     const { available, owed } = await availableBalance(trx, fund.id, fund.currency)
     if (amount > available) {
-      const why = owed > 0 ? ` (it may owe ${formatMoney(owed, fund.currency)} back to buyers awaiting verification)` : ''
-      throw new AppError('conflict', `The fund has ${formatMoney(available, fund.currency)} available${why}; ask for at most that.`, {
+      const has = formatMoney(available, fund.currency)
+      const message =
+        owed > 0
+          ? `The fund has ${has} available (it may owe ${formatMoney(owed, fund.currency)} back to buyers awaiting verification); ask for at most that.`
+          : `The fund has ${has} available; ask for at most that.`
+      throw new AppError('conflict', message, {
         amount: `At most ${formatMoney(available, fund.currency)}.`,
       })
     }
@@ -120,6 +124,13 @@ export async function requestDisbursement(
   })
 }
 
+/** Why a request that is no longer open cannot be decided: one whole sentence per state. */
+const alreadyDecided: Record<Exclude<DisbursementStatus, 'requested'>, string> = {
+  approved: 'This request was already approved.',
+  rejected: 'This request was already rejected.',
+  withdrawn: 'This request was already withdrawn.',
+}
+
 /**
  * A steward approves or rejects a request, never their own. Approval checks the balance again
  * and posts the payout: the fund is debited, the money leaves payment clearing.
@@ -137,7 +148,7 @@ export async function decideDisbursement(
     const d = await trx.selectFrom('disbursements').selectAll().where('id', '=', disbursementId).executeTakeFirst()
     if (!d) throw new AppError('not_found', 'There is no such disbursement.')
     if (d.requestedBy === stewardId) throw new AppError('forbidden', 'You asked for this payout, so another steward must decide on it.')
-    if (d.status !== 'requested') throw new AppError('conflict', `This request was already ${d.status}.`)
+    if (d.status !== 'requested') throw new AppError('conflict', alreadyDecided[d.status])
     // The fund's own stewarding organisation asks; none of its members may also approve.
     const fund = await trx.selectFrom('commonsFunds').select('stewardOrganisationId').where('id', '=', d.commonsFundId).executeTakeFirstOrThrow()
     if (fund.stewardOrganisationId !== null) await refuseOwnOrganisation(trx, stewardId, fund.stewardOrganisationId, 'decide on this fund’s payouts')

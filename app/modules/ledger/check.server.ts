@@ -1,3 +1,4 @@
+// i18n: operators only
 import { sql, type Kysely } from 'kysely'
 import type { DB, LedgerAccountKind } from '../../../db/schema'
 import { isDebitNormal } from './ledger.server'

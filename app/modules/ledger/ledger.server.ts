@@ -92,11 +92,11 @@ export async function accountIds(db: Db, refs: AccountRef[]): Promise<number[]> 
   }
   const ids = new Map<string, number>()
   if (wanted.size > 0) {
-    const term = '(kind = ? and ifnull(organisation_id, 0) = ? and ifnull(commons_fund_id, 0) = ? and currency = ?)'
+    const term = 'kind = ? and ifnull(organisation_id, 0) = ? and ifnull(commons_fund_id, 0) = ? and currency = ?'
     const { rows } = await runPrebuilt<{ id: number; kind: LedgerAccountKind; organisationId: number | null; commonsFundId: number | null; currency: string }>(
       db,
       `select id, kind, organisation_id, commons_fund_id, currency from ledger_accounts
-        where ${Array.from({ length: wanted.size }, () => term).join(' or ')}`,
+        where ${Array.from({ length: wanted.size }, () => `(${term})`).join(' or ')}`,
       [...wanted.values()].flatMap((ref) => {
         const owner = ownerOf(ref)
         return [ref.kind, owner.organisationId ?? 0, owner.commonsFundId ?? 0, ref.currency]

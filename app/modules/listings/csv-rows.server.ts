@@ -89,15 +89,26 @@ export function checkRow(row: number, cells: string[], columns: Columns, context
   // The fund decides the currency; without one, the cell's code still lets the prices be checked.
   const currency = fund?.currency ?? (/^[A-Z]{3}$/.test(currencyCell) ? currencyCell : 'EUR')
 
-  const price = (c: 'commoner_price' | 'for_profit_price', label: string) => {
+  const example = toDecimalString(1250, currency)
+  const priceMessages = {
+    commoner_price: {
+      missing: `Enter the commoner price, such as ${example} (0 when it is free).`,
+      unreadable: `Write the commoner price as a plain amount in ${currency}, such as ${example}, without a currency sign.`,
+    },
+    for_profit_price: {
+      missing: `Enter the for-profit price, such as ${example} (0 when it is free).`,
+      unreadable: `Write the for-profit price as a plain amount in ${currency}, such as ${example}, without a currency sign.`,
+    },
+  }
+  const price = (c: 'commoner_price' | 'for_profit_price') => {
     const text = cell(c)
-    if (text === '') return problem(c, `Enter the ${label}, such as ${toDecimalString(1250, currency)} (0 when it is free).`)
+    if (text === '') return problem(c, priceMessages[c].missing)
     const minor = parseMinorUnits(text, currency, { decimalComma: true })
-    if (minor === null) problem(c, `Write the ${label} as a plain amount in ${currency}, such as ${toDecimalString(1250, currency)}, without a currency sign.`)
+    if (minor === null) problem(c, priceMessages[c].unreadable)
     return minor ?? undefined
   }
-  const commonerPrice = price('commoner_price', 'commoner price')
-  const forProfitPrice = price('for_profit_price', 'for-profit price')
+  const commonerPrice = price('commoner_price')
+  const forProfitPrice = price('for_profit_price')
 
   const shareColumns = ['producer_share_pct', 'commons_fund_share_pct', 'infrastructure_share_pct'] as const
   const shares = shareColumns.map((c) => {
@@ -192,7 +203,13 @@ export async function orderedKindChanges(db: Db, planned: Planned[], report: Rep
     for (const p of batch) {
       if (!ordered.has(p.offerId)) continue
       const was: OfferKind = p.listing.kind === 'good' ? 'commons' : 'good'
-      report.add(p.row, 'kind', `This listing has been ordered, so it stays a ${was === 'good' ? 'good' : 'commons item'}. List a new one instead.`)
+      report.add(
+        p.row,
+        'kind',
+        was === 'good'
+          ? 'This listing has been ordered, so it stays a good. List a new one instead.'
+          : 'This listing has been ordered, so it stays a commons item. List a new one instead.',
+      )
     }
   }
 }

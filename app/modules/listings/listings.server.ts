@@ -20,17 +20,65 @@ export interface Actor {
   organisationId: number
 }
 
-const whole = (label: string, max: number) =>
-  decimalDigits(
-    z
-      .number({ error: `${label} must be a number, in digits.` })
-      .int(`${label} must be a whole number.`)
-      .min(0, `${label} cannot be negative.`)
-      .max(max, `${label} is at most ${max.toLocaleString('en')}.`),
-  )
-const basisPoints = (label: string) => whole(label, 10_000)
 /** The largest cap on personal-use units (the most one order line holds). */
 export const PERSONAL_USE_CAP_MAX = 999
+
+/** What a whole-number field says when it is not one: whole sentences, so each translates whole. */
+interface WholeMessages {
+  number: string
+  whole: string
+  negative: string
+  max: string
+}
+
+const wholeMessages = {
+  stock: {
+    number: 'Stock must be a number, in digits.',
+    whole: 'Stock must be a whole number.',
+    negative: 'Stock cannot be negative.',
+    max: `Stock is at most ${MAX_STOCK.toLocaleString('en')}.`,
+  },
+  commonerPrice: {
+    number: 'The commoner price must be a number, in digits.',
+    whole: 'The commoner price must be a whole number.',
+    negative: 'The commoner price cannot be negative.',
+    max: `The commoner price is at most ${MAX_UNIT_PRICE.toLocaleString('en')}.`,
+  },
+  forProfitPrice: {
+    number: 'The for-profit price must be a number, in digits.',
+    whole: 'The for-profit price must be a whole number.',
+    negative: 'The for-profit price cannot be negative.',
+    max: `The for-profit price is at most ${MAX_UNIT_PRICE.toLocaleString('en')}.`,
+  },
+  producerBp: {
+    number: 'The producer share must be a number, in digits.',
+    whole: 'The producer share must be a whole number.',
+    negative: 'The producer share cannot be negative.',
+    max: `The producer share is at most ${(10_000).toLocaleString('en')}.`,
+  },
+  commonsFundBp: {
+    number: 'The commons fund share must be a number, in digits.',
+    whole: 'The commons fund share must be a whole number.',
+    negative: 'The commons fund share cannot be negative.',
+    max: `The commons fund share is at most ${(10_000).toLocaleString('en')}.`,
+  },
+  infrastructureBp: {
+    number: 'The infrastructure share must be a number, in digits.',
+    whole: 'The infrastructure share must be a whole number.',
+    negative: 'The infrastructure share cannot be negative.',
+    max: `The infrastructure share is at most ${(10_000).toLocaleString('en')}.`,
+  },
+  personalUseCap: {
+    number: 'The cap per person must be a number, in digits.',
+    whole: 'The cap per person must be a whole number.',
+    negative: 'The cap per person cannot be negative.',
+    max: `The cap per person is at most ${PERSONAL_USE_CAP_MAX.toLocaleString('en')}.`,
+  },
+} satisfies Record<string, WholeMessages>
+
+const whole = (messages: WholeMessages, max: number) =>
+  decimalDigits(z.number({ error: messages.number }).int(messages.whole).min(0, messages.negative).max(max, messages.max))
+const basisPoints = (messages: WholeMessages) => whole(messages, 10_000)
 
 /**
  * A listing as forms and CSV rows give it: prices already in minor units, shares in basis
@@ -49,15 +97,15 @@ export const ListingInput = z
       .transform((v) => (v ? v : null)),
     unit: z.string().trim().min(1, 'Say what one unit is (a piece, a kilo, a download …).').max(40, 'Keep the unit under 40 characters.'),
     delivery: z.enum(deliveryModes, { error: 'Choose how buyers receive it.' }),
-    stock: whole('Stock', MAX_STOCK).optional(),
-    commonerPrice: whole('The commoner price', MAX_UNIT_PRICE),
-    forProfitPrice: whole('The for-profit price', MAX_UNIT_PRICE),
-    producerBp: basisPoints('The producer share').optional(),
-    commonsFundBp: basisPoints('The commons fund share').optional(),
-    infrastructureBp: basisPoints('The infrastructure share').optional(),
+    stock: whole(wholeMessages.stock, MAX_STOCK).optional(),
+    commonerPrice: whole(wholeMessages.commonerPrice, MAX_UNIT_PRICE),
+    forProfitPrice: whole(wholeMessages.forProfitPrice, MAX_UNIT_PRICE),
+    producerBp: basisPoints(wholeMessages.producerBp).optional(),
+    commonsFundBp: basisPoints(wholeMessages.commonsFundBp).optional(),
+    infrastructureBp: basisPoints(wholeMessages.infrastructureBp).optional(),
     commonsFund: z.string().trim().min(1, 'Choose the commons fund that receives the access fee.'),
     // Units one person may buy for personal use: null clears the cap; absent (a CSV row) keeps it.
-    personalUseCap: whole('The cap per person', PERSONAL_USE_CAP_MAX)
+    personalUseCap: whole(wholeMessages.personalUseCap, PERSONAL_USE_CAP_MAX)
       .refine((n) => n >= 1, 'The cap per person is at least 1 (leave it empty for no cap).')
       .nullable()
       .optional(),
@@ -227,7 +275,9 @@ export async function updateListing(db: Kysely<DB>, actor: Actor, offerId: numbe
       if (ordered)
         throw new AppError(
           'conflict',
-          'This listing has been ordered, so it stays a ' + (existing.kind === 'good' ? 'good' : 'commons item') + '. List a new one instead.',
+          existing.kind === 'good'
+            ? 'This listing has been ordered, so it stays a good. List a new one instead.'
+            : 'This listing has been ordered, so it stays a commons item. List a new one instead.',
           { kind: 'Orders already refer to this listing as it is.' },
         )
     }

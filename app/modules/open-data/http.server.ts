@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto'
 import { AppError, isAppError } from '../../lib/errors'
+import { languageParam, type Language } from '../../i18n/config'
+import { visitorLanguage } from '../../i18n/detect'
+import { localized } from '../../i18n/translator.server'
 
 // The HTTP edge of the open-data API. Mirrors read it with scripts, not browsers, so every
 // answer — errors included — is JSON they can parse, with CORS open so other sites' pages can
 // read it too. Domain code throws AppError; this is the one place that turns it into JSON.
+// Codes stay English for scripts; messages are in the caller's language (?lng=, then
+// Accept-Language; the API has no session).
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
@@ -19,8 +24,10 @@ export function apiJson(body: unknown, status = 200, headers: Record<string, str
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': JSON_TYPE, ...corsHeaders, ...headers } })
 }
 
-export function apiError(status: number, code: string, message: string, parameter?: string): Response {
-  const error = parameter === undefined ? { code, message } : { code, parameter, message }
+/** A JSON error; with `language`, its message (English in the code) is written in that language. */
+export function apiError(status: number, code: string, message: string, parameter?: string, language?: Language): Response {
+  const text = language ? localized(language, message) : message
+  const error = parameter === undefined ? { code, message: text } : { code, parameter, message: text }
   return apiJson({ error }, status, { 'Cache-Control': 'no-store' })
 }
 
@@ -41,13 +48,14 @@ export async function apiLoader(request: Request, run: () => Promise<Response>):
   try {
     return await run()
   } catch (error) {
+    const language = visitorLanguage(request)
     if (isAppError(error)) {
       const parameter = error.details ? Object.keys(error.details)[0] : undefined
-      return apiError(error.status, codeFor[error.code] ?? error.code, error.message, parameter)
+      return apiError(error.status, codeFor[error.code] ?? error.code, error.message, parameter, language)
     }
     if (error instanceof Response) return error
     console.error(`${request.method} ${new URL(request.url).pathname} failed:`, error)
-    return apiError(500, 'internal_error', 'Something went wrong on our side; please try again.')
+    return apiError(500, 'internal_error', 'Something went wrong on our side; please try again.', undefined, language)
   }
 }
 
@@ -64,7 +72,7 @@ export function readOnly(request: Request): Response {
       },
     })
   }
-  return apiError(405, 'method_not_allowed', `The open-data API is read-only; ${request.method} is not allowed. Use GET.`, undefined)
+  return apiError(405, 'method_not_allowed', `The open-data API is read-only; ${request.method} is not allowed. Use GET.`, undefined, visitorLanguage(request))
 }
 
 /** A parameter the caller got wrong: a 400 that names it. */
@@ -75,12 +83,20 @@ export function badParameter(parameter: string, message: string): AppError {
 /**
  * The query string as one value per parameter. Unknown and repeated parameters are refused
  * rather than ignored: a mirror with a typo in a filter would otherwise copy the wrong set.
+ * `lng` (the language of error messages) is every endpoint's and is left out.
  */
 export function queryParameters(url: URL, allowed: readonly string[]): Record<string, string> {
   const raw: Record<string, string> = {}
   for (const [key, value] of url.searchParams) {
+    if (key === languageParam) continue
     const shown = key.length > 60 ? `${key.slice(0, 60)}…` : key
-    if (!allowed.includes(key)) throw badParameter(key, `Unknown parameter "${shown}". This endpoint takes: ${allowed.join(', ') || 'no parameters'}.`)
+    if (!allowed.includes(key))
+      throw badParameter(
+        key,
+        allowed.length
+          ? `Unknown parameter "${shown}". This endpoint takes: ${allowed.join(', ')}.`
+          : `Unknown parameter "${shown}". This endpoint takes: no parameters.`,
+      )
     if (key in raw) throw badParameter(key, `"${shown}" is given more than once; give it once.`)
     raw[key] = value
   }

@@ -54,9 +54,12 @@ export const parameterNames = {
   index: [] as string[],
 }
 
+/** '"a" or "b"': documentation for programmers, not a message. */
+const oneOf = (a: string, b: string) => [a, b].map((v) => `"${v}"`).join(' or ')
+
 const parameterDocs: Record<string, string> = {
   q: 'full-text search over titles, descriptions and producer names (words only; the last word matches as a prefix)',
-  kind: '"good" or "commons"',
+  kind: oneOf('good', 'commons'),
   category: 'a category slug, e.g. "food-and-drink"',
   legalForm: `one of: ${legalForms.join(', ')}`,
   licence: 'a licence code, e.g. "cc-by-sa-4.0"',
@@ -101,8 +104,10 @@ export function apiIndexDocument(baseUrl: string) {
           id: 'integer',
           slug: 'string',
           url: 'the offer page',
-          title: 'string',
-          kind: '"good" or "commons"',
+          title: 'string: in the language asked for (lng, else Accept-Language) when the offer has a translation into it, else in its original language',
+          inLanguage: 'the language title is in: "en", "it", "fr", "de" or "es"',
+          untranslated: 'true when title is in its original language because the offer has no translation into the one asked for',
+          kind: oneOf('good', 'commons'),
           category: '{ slug, name }',
           licence: '{ code, name, url } or null',
           producer: '{ slug, name, legalForm, country, url }',
@@ -147,7 +152,7 @@ export function apiIndexDocument(baseUrl: string) {
           entryId: 'integer: the journal entry',
           postingId: 'integer',
           at: 'ISO-8601 UTC',
-          direction: '"inflow" or "outflow"',
+          direction: oneOf('inflow', 'outflow'),
           amount: 'integer minor units, signed: positive into the fund, negative out of it',
           currency: 'ISO 4217',
           decimal: 'the signed amount as a decimal string',

@@ -181,7 +181,11 @@ export async function addToCart(db: Kysely<DB>, personId: number, input: { offer
     if (offer.stock !== null && quantity > offer.stock) {
       throw new AppError(
         'conflict',
-        offer.stock === 0 ? `“${offer.title}” is sold out.` : `Only ${offer.stock} of “${offer.title}” ${offer.stock === 1 ? 'is' : 'are'} left.`,
+        offer.stock === 0
+          ? `“${offer.title}” is sold out.`
+          : offer.stock === 1
+            ? `Only ${offer.stock} of “${offer.title}” is left.`
+            : `Only ${offer.stock} of “${offer.title}” are left.`,
       )
     }
     if (!existing) {

@@ -180,7 +180,9 @@ export async function placeOrderIn(trx: Transaction<DB>, input: PlaceOrderInput,
         'conflict',
         offer.stock === 0
           ? `“${offer.title}” has just sold out.`
-          : `Only ${offer.stock} ${offer.stock === 1 ? 'unit' : 'units'} of “${offer.title}” ${offer.stock === 1 ? 'is' : 'are'} left.`,
+          : offer.stock === 1
+            ? `Only ${offer.stock} unit of “${offer.title}” is left.`
+            : `Only ${offer.stock} units of “${offer.title}” are left.`,
       )
     }
   }
@@ -400,11 +402,14 @@ export function personalUseCapProblem(offer: { title: string; personalUseCap: nu
   const cap = offer.personalUseCap
   if (cap === null || alreadyTaken + quantity <= cap) return null
   const left = Math.max(0, cap - alreadyTaken)
-  return (
-    `The producer sells at most ${cap} ${cap === 1 ? 'unit' : 'units'} of “${offer.title}” to one person for personal use` +
-    (alreadyTaken > 0 ? `; you already have ${alreadyTaken} in earlier orders, so ${left} more at most` : '') +
-    '. Lower the quantity, or buy on behalf of your organisation.'
-  )
+  const title = offer.title
+  if (alreadyTaken > 0)
+    return cap === 1
+      ? `The producer sells at most ${cap} unit of “${title}” to one person for personal use; you already have ${alreadyTaken} in earlier orders, so ${left} more at most. Lower the quantity, or buy on behalf of your organisation.`
+      : `The producer sells at most ${cap} units of “${title}” to one person for personal use; you already have ${alreadyTaken} in earlier orders, so ${left} more at most. Lower the quantity, or buy on behalf of your organisation.`
+  return cap === 1
+    ? `The producer sells at most ${cap} unit of “${title}” to one person for personal use. Lower the quantity, or buy on behalf of your organisation.`
+    : `The producer sells at most ${cap} units of “${title}” to one person for personal use. Lower the quantity, or buy on behalf of your organisation.`
 }
 
 async function existingCheckout(db: Db, personId: number, idempotencyKey: string): Promise<PlacedCheckout | null> {

@@ -52,9 +52,11 @@ export async function adjustStock(
     .executeTakeFirst()
   if (!updated) {
     const current = await trx.selectFrom('offers').select('stock').where('id', '=', offerId).executeTakeFirstOrThrow()
-    throw new AppError('conflict', `Stock cannot go below zero: there ${current.stock === 1 ? 'is' : 'are'} ${current.stock} in stock.`, {
-      delta: `At most ${current.stock} can be taken away.`,
-    })
+    const message =
+      current.stock === 1
+        ? `Stock cannot go below zero: there is ${current.stock} in stock.`
+        : `Stock cannot go below zero: there are ${current.stock} in stock.`
+    throw new AppError('conflict', message, { delta: `At most ${current.stock} can be taken away.` })
   }
   await trx
     .insertInto('stockAdjustments')
