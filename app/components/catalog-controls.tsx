@@ -70,7 +70,7 @@ export function CatalogControls({ query, facets, view }: { query: CatalogQuery; 
           label={t('controls.category')}
           any={any}
           value={query.category}
-          options={facets.categories.map((c) => [c.slug, c.name])}
+          options={facets.categories.map((c) => [c.slug, t(`categories.${c.slug}`, { defaultValue: c.name })])}
         />
         <SelectFilter
           name="legalForm"

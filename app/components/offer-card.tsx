@@ -4,6 +4,7 @@ import { useFormat } from '~/i18n/format'
 import type { RankedOfferCard } from '~/modules/catalog/catalog.server'
 import { KindBadge, LegalFormBadge, ScoreBadge } from './badges'
 import { CardImage } from './offer-images'
+import { OriginalLanguageNote } from './original-language'
 import { TierPriceList } from './prices'
 
 export function OfferCard({ offer }: { offer: RankedOfferCard }) {
@@ -15,13 +16,14 @@ export function OfferCard({ offer }: { offer: RankedOfferCard }) {
       {offer.image ? <CardImage image={offer.image} /> : null}
       <div className="card__meta">
         <KindBadge kind={offer.kind} />
-        <span className="muted">{offer.category.name}</span>
+        <span className="muted">{t(`categories.${offer.category.slug}`, { defaultValue: offer.category.name })}</span>
         <ScoreBadge score={offer.score} confidence={offer.confidence} />
       </div>
       {offer.viewScore !== null ? <p className="card__view-score small">{t('card.yourWeights', { score: f.number(offer.viewScore) })}</p> : null}
-      <h3 id={`offer-${offer.slug}`} className="card__title">
+      <h3 id={`offer-${offer.slug}`} className="card__title" lang={offer.language}>
         <Link to={`/offers/${offer.slug}`}>{offer.title}</Link>
       </h3>
+      <OriginalLanguageNote text={offer} />
       <p className="card__producer">
         <Trans t={t} i18nKey="card.by" components={{ producer: <Link to={`/organisations/${offer.producer.slug}`}>{offer.producer.name}</Link> }} />{' '}
         <LegalFormBadge legalForm={offer.producer.legalForm} />

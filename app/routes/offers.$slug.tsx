@@ -12,6 +12,8 @@ import { ReciprocityBadge, useBecause } from '~/components/reciprocity'
 import { useFormat } from '~/i18n/format'
 import { useLabels } from '~/i18n/labels'
 import { metaT, pageTitle } from '~/i18n/meta'
+import { languageOf } from '~/i18n/i18n.server'
+import { OriginalLanguageNote } from '~/components/original-language'
 import { getOptionalUser } from '~/lib/session.server'
 import { buyingOptions } from '~/modules/reciprocity/reciprocity.server'
 import { getDb } from '~/lib/db.server'
@@ -32,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { slug } = parseParams(params, Params)
   const db = getDb()
   const user = await getOptionalUser(request)
-  const [offer, buyingAs] = await Promise.all([domain(() => getOffer(db, slug)), user ? buyingOptions(db, user.id) : Promise.resolve(null)])
+  const [offer, buyingAs] = await Promise.all([domain(async () => getOffer(db, slug, await languageOf(request))), user ? buyingOptions(db, user.id) : Promise.resolve(null)])
   return { ...offer, buyingAs, jsonLd: offerJsonLd(offer, env().APP_URL) }
 }
 
@@ -42,20 +44,24 @@ export default function OfferPage() {
   const labels = useLabels()
   const f = useFormat()
   const because = useBecause()
+  const category = t(`categories.${offer.category.slug}`, { defaultValue: offer.category.name })
   const fee = offer.prices.accessFee
   return (
     <article className="offer" aria-labelledby="offer-title">
       <JsonLd data={offer.jsonLd} />
       <nav aria-label={t('offer.breadcrumb')} className="breadcrumb">
-        <Link to="/">{t('catalog.heading')}</Link> <span aria-hidden="true">›</span> <span>{offer.category.name}</span>
+        <Link to="/">{t('catalog.heading')}</Link> <span aria-hidden="true">›</span> <span>{category}</span>
       </nav>
       <header className="offer__header">
         <div className="card__meta">
           <KindBadge kind={offer.kind} />
-          <span className="muted">{offer.category.name}</span>
+          <span className="muted">{category}</span>
           <ScoreBadge score={offer.score} confidence={offer.confidence} />
         </div>
-        <h1 id="offer-title">{offer.title}</h1>
+        <h1 id="offer-title" lang={offer.language}>
+          {offer.title}
+        </h1>
+        <OriginalLanguageNote text={offer} />
         <p className="offer__producer">
           <Trans t={t} i18nKey="card.by" components={{ producer: <Link to={`/organisations/${offer.producer.slug}`}>{offer.producer.name}</Link> }} />{' '}
           <LegalFormBadge legalForm={offer.producer.legalForm} />{' '}
@@ -68,7 +74,9 @@ export default function OfferPage() {
       <div className="offer__body">
         <div className="offer__main">
           <OfferGallery images={offer.images} />
-          <p className="offer__description">{offer.description}</p>
+          <p className="offer__description" lang={offer.language}>
+            {offer.description}
+          </p>
           <dl className="facts">
             <div>
               <dt>{t('offer.unit')}</dt>

@@ -1,6 +1,9 @@
+import type { ReactElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
+import { I18nextProvider } from 'react-i18next'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ScoreBreakdown } from '../../app/components/score-breakdown'
+import { i18nFor } from '../../app/i18n/translator.server'
 import { organisationWorkspace } from '../../app/modules/organisations/workspace.server'
 import { getStoredScore } from '../../app/modules/scoring/scores.server'
 import type { Database } from '../../db/connection'
@@ -16,6 +19,7 @@ beforeAll(async () => {
 })
 atDemoTime()
 
+const render = (element: ReactElement) => renderToStaticMarkup(<I18nextProvider i18n={i18nFor('en')}>{element}</I18nextProvider>)
 const hrefsOf = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!)
 
 async function offerWithOfferEvidence() {
@@ -37,7 +41,7 @@ async function offerWithOfferEvidence() {
 describe('evidence links in the score breakdown', () => {
   it('on public pages, go to the offer page for offer evidence and the producer page for the rest', async () => {
     const offer = await offerWithOfferEvidence()
-    const hrefs = hrefsOf(renderToStaticMarkup(<ScoreBreakdown score={offer.score} producerSlug={offer.producerSlug} offerSlug={offer.slug} />))
+    const hrefs = hrefsOf(render(<ScoreBreakdown score={offer.score} producerSlug={offer.producerSlug} offerSlug={offer.slug} />))
     expect(hrefs.some((h) => h.startsWith(`/offers/${offer.slug}#evidence-`))).toBe(true)
     expect(hrefs.some((h) => h.startsWith(`/organisations/${offer.producerSlug}#evidence-`))).toBe(true)
   })
@@ -45,7 +49,7 @@ describe('evidence links in the score breakdown', () => {
   it('on the co-op’s listing page, land on a row of its workspace, archived listing or not', async () => {
     const offer = await offerWithOfferEvidence()
     await db.updateTable('offers').set({ status: 'archived' }).where('id', '=', offer.id).execute()
-    const html = renderToStaticMarkup(<ScoreBreakdown score={offer.score} producerSlug={offer.producerSlug} offerSlug={offer.slug} evidenceIn="workspace" />)
+    const html = render(<ScoreBreakdown score={offer.score} producerSlug={offer.producerSlug} offerSlug={offer.slug} evidenceIn="workspace" />)
     const hrefs = hrefsOf(html)
     expect(hrefs.length).toBeGreaterThan(1)
     const workspace = await organisationWorkspace(db, offer.personId, offer.producerSlug)
