@@ -1,5 +1,6 @@
 import { Form, useSearchParams } from '@remix-run/react'
-import { Trans, useTranslation } from 'react-i18next'
+import { useTranslation } from 'react-i18next'
+import { TransText } from '~/components/orders'
 
 /**
  * The "confirm your address" notice, with a button that mails a new link (a plain form post:
@@ -13,7 +14,7 @@ export function ConfirmEmailNotice({ email, redirectTo }: { email: string; redir
   return (
     <div className="notice notice--info confirm-email" role="status">
       <p>
-        <Trans i18nKey="confirmNotice.text" t={t} values={{ email }} components={{ strong: <strong /> }} />
+        <TransText i18nKey="confirmNotice.text" t={t} values={{ email }} components={{ strong: <strong /> }} />
       </p>
       {sent ? <p>{t('confirmNotice.sent', { email })}</p> : null}
       <Form method="post" action="/confirm-email" className="form--inline">

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { Trans, useTranslation } from 'react-i18next'
+import { useTranslation } from 'react-i18next'
+import { TransText } from '~/components/orders'
 import { LegalFormBadge } from '~/components/badges'
 import { BuyingAs } from '~/components/reciprocity'
 import { ConfirmEmailNotice } from '~/components/confirm-email'
@@ -137,7 +138,7 @@ export default function Account() {
         <BuyingAs options={buyingAs} />
         {credits.map((c) => (
           <p key={`${c.organisation.slug}-${c.credit.currency}`} className="notice notice--success">
-            <Trans
+            <TransText
               i18nKey="home.credit"
               t={t}
               values={{ organisation: c.organisation.name }}
@@ -151,7 +152,7 @@ export default function Account() {
         ))}
         {backCharges.map((b) => (
           <p key={b.reference} className="notice notice--error">
-            <Trans
+            <TransText
               i18nKey="home.backCharge"
               t={t}
               values={{ organisation: b.organisation.name, reason: message(b.reason), reference: b.reference }}
@@ -191,7 +192,7 @@ export default function Account() {
       <section aria-labelledby="security-title">
         <h2 id="security-title">{t('home.security')}</h2>
         <p>
-          <Trans i18nKey="home.signedInAs" t={t} values={{ email: user.email }} components={{ change: <Link to="/account/password" /> }} />
+          <TransText i18nKey="home.signedInAs" t={t} values={{ email: user.email }} components={{ change: <Link to="/account/password" /> }} />
         </p>
       </section>
     </article>

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
-import { Trans, useTranslation } from 'react-i18next'
+import { useTranslation } from 'react-i18next'
+import { TransText } from '~/components/orders'
 import { Field, FormError, Notice } from '~/components/form'
 import { useMessage } from '~/i18n/messages'
 import { metaT, pageTitle } from '~/i18n/meta'
@@ -30,7 +31,12 @@ export default function ForgotPassword() {
         <h1 id="forgot-title">{t('forgot.sentTitle')}</h1>
         <Notice tone="success">{message(reply.message)}</Notice>
         <p>
-          <Trans i18nKey="forgot.sentText" t={t} values={{ email: reply.email }} components={{ strong: <strong />, retry: <Link to="/forgot-password" /> }} />
+          <TransText
+            i18nKey="forgot.sentText"
+            t={t}
+            values={{ email: reply.email }}
+            components={{ strong: <strong />, retry: <Link to="/forgot-password" /> }}
+          />
         </p>
         <p>
           <Link to="/login">{t('backToLogIn')}</Link>

@@ -1,10 +1,14 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { clock } from '~/lib/clock'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { StackedColumns } from '~/components/charts'
 import { FormError, Notice } from '~/components/form'
-import { When } from '~/components/orders'
+import { TransText, When } from '~/components/orders'
+import { useMessage } from '~/i18n/messages'
+import { metaT, pageTitle } from '~/i18n/meta'
+import { humanize } from '~/lib/labels'
 import { Amount } from '~/components/prices'
 import { fundForm } from '~/forms/funds'
 import { getDb } from '~/lib/db.server'
@@ -15,7 +19,7 @@ import { fundActivity, fundBySlug, getFundSummary } from '~/modules/funds/funds.
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.fund.name} · Solidarity Market` : 'Commons fund · Solidarity Market' }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, data ? data.fund.name : metaT(matches, 'funds')('fund.metaTitle'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { slug } = parseParams(params, Params)
@@ -57,19 +61,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   )
 }
 
-const classWord = { commoner: 'commoner', for_profit: 'for-profit buyer' } as const
-const statusWord = { requested: 'Awaiting a steward', approved: 'Paid out', rejected: 'Rejected', withdrawn: 'Withdrawn' } as const
-const notices: Record<string, string> = {
-  requested: 'Requested. A steward other than you decides; the request and the decision appear in the audit trail below.',
-  approved: 'Approved and paid out: the balance is lower by the amount, and the ledger shows the payout.',
-  rejected: 'Rejected. The fund keeps the money; the reason is on record.',
-}
+/** The notices a redirect after a decision names; each has a key under `notices`. */
+const noticeKeys = new Set(['requested', 'approved', 'rejected'])
 
 export default function FundPage() {
+  const { t } = useTranslation('funds')
+  const message = useMessage()
   const { fund, balance, inflow, outflow, movements, disbursements, audit, months, viewer, year } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
-  const notice = notices[params.get('notice') ?? '']
+  const noticeKey = params.get('notice') ?? ''
   const errors = actionData?.fieldErrors ?? {}
   return (
     <article aria-labelledby="fund-title">
@@ -77,65 +78,78 @@ export default function FundPage() {
       <p>{fund.purpose}</p>
       {fund.steward ? (
         <p className="muted">
-          Stewarded by <Link to={`/organisations/${fund.steward.slug}`}>{fund.steward.name}</Link>.
+          <TransText
+            i18nKey="fund.stewardedBy"
+            t={t}
+            values={{ name: fund.steward.name }}
+            components={{ organisation: <Link to={`/organisations/${fund.steward.slug}`} /> }}
+          />
         </p>
       ) : (
-        <p className="muted">Stewarded by the marketplace’s stewards.</p>
+        <p className="muted">{t('fund.stewardedByMarketplace')}</p>
       )}
-      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      {noticeKeys.has(noticeKey) ? <Notice tone="success">{t(`notices.${noticeKey}`)}</Notice> : null}
       <FormError message={actionData?.formError} />
       <dl className="kpis fund-totals">
         <div>
-          <dt>Balance</dt>
+          <dt>{t('fund.balance')}</dt>
           <dd data-testid="fund-balance">
             <Amount value={balance} />
           </dd>
         </div>
         <div>
-          <dt>Received in all</dt>
+          <dt>{t('fund.received')}</dt>
           <dd>
             <Amount value={inflow} />
           </dd>
         </div>
         <div>
-          <dt>Paid out or reversed</dt>
+          <dt>{t('fund.paidOut')}</dt>
           <dd>
             <Amount value={outflow} />
           </dd>
         </div>
       </dl>
       <p className="small">
-        Everything on this page is summed from the ledger. Download every movement as <a href={`/funds/${fund.slug}/movements.csv`}>CSV</a> or{' '}
-        <a href={`/funds/${fund.slug}/movements.json`}>JSON</a>; read the <Link to={`/funds/${fund.slug}/report/${year}`}>{year} annual report</Link>.
+        <TransText
+          i18nKey="fund.downloads"
+          t={t}
+          values={{ year }}
+          components={{
+            csv: <a href={`/funds/${fund.slug}/movements.csv`} />,
+            json: <a href={`/funds/${fund.slug}/movements.json`} />,
+            report: <Link to={`/funds/${fund.slug}/report/${year}`} />,
+          }}
+        />
       </p>
       <div className="dashboard-grid">
         <StackedColumns
-          title="Money in per month"
+          title={t('fund.chartIn')}
           currency={fund.currency}
           periods={months.map((m) => m.month)}
-          series={[{ label: 'In', className: 'series--commoner', values: months.map((m) => m.inflow) }]}
+          series={[{ label: t('fund.seriesIn'), className: 'series--commoner', values: months.map((m) => m.inflow) }]}
         />
         <StackedColumns
-          title="Money out per month"
+          title={t('fund.chartOut')}
           currency={fund.currency}
           periods={months.map((m) => m.month)}
-          series={[{ label: 'Out', className: 'series--for-profit', values: months.map((m) => m.outflow) }]}
+          series={[{ label: t('fund.seriesOut'), className: 'series--for-profit', values: months.map((m) => m.outflow) }]}
         />
       </div>
 
       <section aria-labelledby="movements-title">
-        <h2 id="movements-title">Latest movements</h2>
+        <h2 id="movements-title">{t('movements.title')}</h2>
         {movements.length === 0 ? (
-          <p className="empty">Nothing yet: access fees paid by for-profit buyers arrive here.</p>
+          <p className="empty">{t('movements.empty')}</p>
         ) : (
           <div className="table-scroll">
             <table>
-              <caption className="visually-hidden">The fund&apos;s latest ledger postings</caption>
+              <caption className="visually-hidden">{t('movements.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Amount</th>
+                  <th scope="col">{t('movements.when')}</th>
+                  <th scope="col">{t('movements.what')}</th>
+                  <th scope="col">{t('movements.amount')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -148,8 +162,9 @@ export default function FundPage() {
                       {m.offers.length ? `${m.offers.join(', ')} ` : ''}
                       {m.orderReference ? (
                         <span className="muted">
-                          ({m.orderReference}
-                          {m.buyerClass ? `, bought by a ${classWord[m.buyerClass]}` : ''})
+                          {m.buyerClass
+                            ? t(`movements.boughtBy.${m.buyerClass}`, { reference: m.orderReference })
+                            : t('movements.order', { reference: m.orderReference })}
                         </span>
                       ) : null}
                       <div className="muted small">{m.memo}</div>
@@ -166,25 +181,30 @@ export default function FundPage() {
       </section>
 
       <section aria-labelledby="disbursements">
-        <h2 id="disbursements">Disbursements</h2>
-        {disbursements.length === 0 ? <p className="empty">This fund has paid nothing out yet.</p> : null}
+        <h2 id="disbursements">{t('disbursements.title')}</h2>
+        {disbursements.length === 0 ? <p className="empty">{t('disbursements.empty')}</p> : null}
         <ul className="order-list">
           {disbursements.map((d) => (
             <li key={d.id} className="order-list__item">
               <div>
                 <strong>
-                  <Amount value={d.amount} /> to {d.recipient}
+                  <TransText i18nKey="disbursements.to" t={t} values={{ recipient: d.recipient }} components={{ amount: <Amount value={d.amount} /> }} />
                 </strong>{' '}
                 <span className={`status status--${d.status === 'approved' ? 'paid' : d.status === 'requested' ? 'pending_payment' : 'cancelled'}`}>
-                  {statusWord[d.status]}
+                  {t(`disbursements.status.${d.status}`)}
                 </span>
                 <p className="small">{d.purpose}</p>
                 <p className="muted small">
-                  Asked by {d.requestedBy.name} <When iso={d.requestedAt} />
+                  <TransText i18nKey="disbursements.askedBy" t={t} values={{ name: d.requestedBy.name }} components={{ when: <When iso={d.requestedAt} /> }} />
                   {d.decidedBy && d.decidedAt ? (
                     <>
-                      {' '}
-                      · decided by {d.decidedBy} <When iso={d.decidedAt} />: {d.decisionReason}
+                      {' · '}
+                      <TransText
+                        i18nKey="disbursements.decidedBy"
+                        t={t}
+                        values={{ name: d.decidedBy, reason: d.decisionReason ?? '' }}
+                        components={{ when: <When iso={d.decidedAt} /> }}
+                      />
                     </>
                   ) : null}
                 </p>
@@ -192,43 +212,43 @@ export default function FundPage() {
               {d.status === 'requested' && viewer?.isSteward && viewer.id !== d.requestedBy.id ? (
                 <Form method="post" className="order-actions">
                   <input type="hidden" name="disbursementId" value={d.id} />
-                  <label htmlFor={`reason-${d.id}`}>Reason (shown here)</label>
+                  <label htmlFor={`reason-${d.id}`}>{t('disbursements.reason')}</label>
                   <input id={`reason-${d.id}`} name="reason" required minLength={5} maxLength={1000} />
                   <button type="submit" name="intent" value="approve" className="button">
-                    Approve and pay out
+                    {t('disbursements.approve')}
                   </button>
                   <button type="submit" name="intent" value="reject" className="button button--secondary">
-                    Reject
+                    {t('disbursements.reject')}
                   </button>
                 </Form>
               ) : d.status === 'requested' && viewer?.id === d.requestedBy.id ? (
-                <p className="muted small">Another steward decides on your request.</p>
+                <p className="muted small">{t('disbursements.anotherSteward')}</p>
               ) : null}
             </li>
           ))}
         </ul>
         {viewer?.isFundAdmin ? (
           <details className="form-panel" open={Boolean(actionData)}>
-            <summary>Ask for a payout</summary>
+            <summary>{t('request.title')}</summary>
             <Form method="post" className="form">
               <input type="hidden" name="intent" value="request" />
               <div className={errors.amount ? 'field field--invalid' : 'field'}>
-                <label htmlFor="amount">Amount ({fund.currency})</label>
-                {errors.amount ? <p className="field-error">{errors.amount}</p> : null}
+                <label htmlFor="amount">{t('request.amount', { currency: fund.currency })}</label>
+                {errors.amount ? <p className="field-error">{message(errors.amount)}</p> : null}
                 <input id="amount" name="amount" inputMode="decimal" required defaultValue={actionData?.values.amount} />
               </div>
               <div className={errors.recipient ? 'field field--invalid' : 'field'}>
-                <label htmlFor="recipient">Who receives it</label>
-                {errors.recipient ? <p className="field-error">{errors.recipient}</p> : null}
+                <label htmlFor="recipient">{t('request.recipient')}</label>
+                {errors.recipient ? <p className="field-error">{message(errors.recipient)}</p> : null}
                 <input id="recipient" name="recipient" required maxLength={200} defaultValue={actionData?.values.recipient} />
               </div>
               <div className={errors.purpose ? 'field field--invalid' : 'field'}>
-                <label htmlFor="purpose">What it is for</label>
-                {errors.purpose ? <p className="field-error">{errors.purpose}</p> : null}
+                <label htmlFor="purpose">{t('request.purpose')}</label>
+                {errors.purpose ? <p className="field-error">{message(errors.purpose)}</p> : null}
                 <textarea id="purpose" name="purpose" required minLength={10} maxLength={2000} rows={3} defaultValue={actionData?.values.purpose} />
               </div>
               <button type="submit" className="button">
-                Ask a steward to approve it
+                {t('request.submit')}
               </button>
             </Form>
           </details>
@@ -236,21 +256,26 @@ export default function FundPage() {
       </section>
 
       <section aria-labelledby="audit-title">
-        <h2 id="audit-title">Audit trail</h2>
+        <h2 id="audit-title">{t('audit.title')}</h2>
         {audit.length === 0 ? (
-          <p className="muted">No requests or decisions yet.</p>
+          <p className="muted">{t('audit.empty')}</p>
         ) : (
           <ul className="audit">
             {audit.map((a) => (
               <li key={a.id}>
-                <When iso={a.createdAt} /> — {a.actor ?? 'the marketplace'}: {a.action.replace(/_/g, ' ')}. <span className="muted">{a.detail}</span>
+                <When iso={a.createdAt} /> —{' '}
+                {t('audit.entry', {
+                  actor: a.actor ?? t('audit.marketplace'),
+                  action: t(`audit.action.${a.action}`, { defaultValue: humanize(a.action).toLowerCase() }),
+                })}{' '}
+                <span className="muted">{a.detail}</span>
               </li>
             ))}
           </ul>
         )}
       </section>
       <p>
-        <Link to="/">← Back to the catalog</Link>
+        <Link to="/">← {t('common:nav.backToCatalog')}</Link>
       </p>
     </article>
   )

@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
-import { When } from '~/components/orders'
+import { TransText, When } from '~/components/orders'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { Amount } from '~/components/prices'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams } from '~/lib/http.server'
@@ -10,51 +12,53 @@ import { decimalDigits } from '~/lib/numbers'
 
 const Params = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/), year: decimalDigits(z.number().int().min(2000).max(2100)) })
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.fund.name}: ${data.year} annual report` : 'Annual report' }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = metaT(matches, 'funds')
+  return pageTitle(matches, data ? t('report.title', { name: data.fund.name, year: data.year }) : t('report.metaTitle'))
+}
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const { slug, year } = parseParams(params, Params)
   return domain(() => fundAnnualReport(getDb(), slug, year))
 }
 
-const classWord = { commoner: 'Commoners', for_profit: 'For-profit buyers', other: 'Other' } as const
-
 /** A printable page: the browser's print dialog makes the PDF. */
 export default function AnnualReportPage() {
+  const { t } = useTranslation('funds')
   const r = useLoaderData<typeof loader>()
   return (
     <article className="report" aria-labelledby="report-title">
       <p className="no-print">
-        <Link to={`/funds/${r.fund.slug}`}>← {r.fund.name}</Link> · <a href={`/funds/${r.fund.slug}/report.json?year=${r.year}`}>JSON</a> ·{' '}
-        <Link to={`/funds/${r.fund.slug}/report/${r.year - 1}`}>{r.year - 1}</Link>
+        <Link to={`/funds/${r.fund.slug}`}>← {r.fund.name}</Link> · <a href={`/funds/${r.fund.slug}/report.json?year=${r.year}`}>{t('report.json')}</a> ·{' '}
+        <Link to={`/funds/${r.fund.slug}/report/${r.year - 1}`} aria-label={t('report.previous', { year: r.year - 1 })}>
+          {r.year - 1}
+        </Link>
       </p>
-      <h1 id="report-title">
-        {r.fund.name}: {r.year} annual report
-      </h1>
+      <h1 id="report-title">{t('report.title', { name: r.fund.name, year: r.year })}</h1>
       <p>{r.fund.purpose}</p>
       <table>
-        <caption className="visually-hidden">The year&apos;s balance</caption>
+        <caption className="visually-hidden">{t('report.balanceCaption')}</caption>
         <tbody>
           <tr>
-            <th scope="row">Balance on 1 January {r.year}</th>
+            <th scope="row">{t('report.opening', { year: r.year })}</th>
             <td>
               <Amount value={r.openingBalance} />
             </td>
           </tr>
           <tr>
-            <th scope="row">Received ({r.purchases} purchases)</th>
+            <th scope="row">{t('report.received', { count: r.purchases })}</th>
             <td>
               <Amount value={r.inflow} />
             </td>
           </tr>
           <tr>
-            <th scope="row">Paid out or reversed</th>
+            <th scope="row">{t('fund.paidOut')}</th>
             <td>
               <Amount value={r.outflow} />
             </td>
           </tr>
           <tr>
-            <th scope="row">Balance on 31 December {r.year}</th>
+            <th scope="row">{t('report.closing', { year: r.year })}</th>
             <td>
               <strong>
                 <Amount value={r.closingBalance} />
@@ -63,18 +67,18 @@ export default function AnnualReportPage() {
           </tr>
         </tbody>
       </table>
-      <h2>Where the money came from</h2>
-      {r.inflowByClass.length === 0 ? <p className="muted">Nothing came in this year.</p> : null}
+      <h2>{t('report.cameFrom')}</h2>
+      {r.inflowByClass.length === 0 ? <p className="muted">{t('report.nothingIn')}</p> : null}
       <ul>
         {r.inflowByClass.map((c) => (
           <li key={c.buyerClass}>
-            {classWord[c.buyerClass]}: <Amount value={c.amount} />
+            <TransText i18nKey={`report.byClass.${c.buyerClass}`} t={t} components={{ amount: <Amount value={c.amount} /> }} />
           </li>
         ))}
       </ul>
       {r.inflowByOffer.length ? (
         <table>
-          <caption>By offer (the twenty largest)</caption>
+          <caption>{t('report.byOffer')}</caption>
           <tbody>
             {r.inflowByOffer.map((o) => (
               <tr key={o.offer}>
@@ -87,9 +91,9 @@ export default function AnnualReportPage() {
           </tbody>
         </table>
       ) : null}
-      <h2>What it paid out</h2>
+      <h2>{t('report.paidOutTitle')}</h2>
       {r.disbursements.length === 0 ? (
-        <p className="muted">No disbursements this year.</p>
+        <p className="muted">{t('report.noDisbursements')}</p>
       ) : (
         <ul>
           {r.disbursements.map((d) => (
@@ -99,7 +103,7 @@ export default function AnnualReportPage() {
           ))}
         </ul>
       )}
-      <p className="muted small">Every figure is summed from the marketplace’s double-entry ledger.</p>
+      <p className="muted small">{t('report.footnote')}</p>
     </article>
   )
 }

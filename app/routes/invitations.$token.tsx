@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { ConfirmEmailNotice } from '~/components/confirm-email'
 import { FormError } from '~/components/form'
-import { Trans, useTranslation } from 'react-i18next'
+import { useTranslation } from 'react-i18next'
+import { TransText } from '~/components/orders'
 import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { domain, parseParams, formDomain } from '~/lib/http.server'
@@ -66,7 +67,7 @@ export default function Invitation() {
         </Form>
       ) : (
         <p>
-          <Trans
+          <TransText
             i18nKey="invitation.logInFirst"
             t={t}
             values={{ email: invitation.email }}

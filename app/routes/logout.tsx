@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useRouteLoaderData } from '@remix-run/react'
 import { endUserSession } from '~/lib/session.server'
-import { Trans, useTranslation } from 'react-i18next'
+import { useTranslation } from 'react-i18next'
+import { TransText } from '~/components/orders'
 import { metaT, pageTitle } from '~/i18n/meta'
 import type { loader as rootLoader } from '~/root'
 
@@ -21,7 +22,7 @@ export default function LogOut() {
       {user ? (
         <Form method="post" className="form" aria-labelledby="logout-title">
           <p>
-            <Trans i18nKey="logout.loggedInAs" t={t} values={{ name: user.displayName, email: user.email }} components={{ strong: <strong /> }} />
+            <TransText i18nKey="logout.loggedInAs" t={t} values={{ name: user.displayName, email: user.email }} components={{ strong: <strong /> }} />
           </p>
           <div className="form__actions">
             <button type="submit" className="button">
@@ -32,7 +33,7 @@ export default function LogOut() {
         </Form>
       ) : (
         <p>
-          <Trans i18nKey="logout.notLoggedIn" t={t} components={{ login: <Link to="/login" />, catalog: <Link to="/" /> }} />
+          <TransText i18nKey="logout.notLoggedIn" t={t} components={{ login: <Link to="/login" />, catalog: <Link to="/" /> }} />
         </p>
       )}
     </section>

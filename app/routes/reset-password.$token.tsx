@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { Trans, useTranslation } from 'react-i18next'
+import { useTranslation } from 'react-i18next'
+import { TransText } from '~/components/orders'
 import { Field, Notice } from '~/components/form'
 import { useMessage } from '~/i18n/messages'
 import { metaT, pageTitle } from '~/i18n/meta'
@@ -50,7 +51,7 @@ export default function ResetPassword() {
         <h1 id="reset-title">{t('reset.deadTitle')}</h1>
         <Notice>{t('reset.deadText')}</Notice>
         <p>
-          <Trans i18nKey="reset.deadActions" t={t} components={{ ask: <Link to="/forgot-password" />, login: <Link to="/login" /> }} />
+          <TransText i18nKey="reset.deadActions" t={t} components={{ ask: <Link to="/forgot-password" />, login: <Link to="/login" /> }} />
         </p>
       </section>
     )
@@ -59,12 +60,12 @@ export default function ResetPassword() {
     <section className="form-page" aria-labelledby="reset-title">
       <h1 id="reset-title">{t('reset.title')}</h1>
       <p className="muted">
-        <Trans i18nKey="reset.forAccount" t={t} values={{ email }} components={{ strong: <strong /> }} />
+        <TransText i18nKey="reset.forAccount" t={t} values={{ email }} components={{ strong: <strong /> }} />
       </p>
       <Form method="post" className="form" noValidate aria-labelledby="reset-title">
         {reply?.formError ? (
           <Notice>
-            <Trans i18nKey="reset.failed" t={t} values={{ message: message(reply.formError) }} components={{ ask: <Link to="/forgot-password" /> }} />
+            <TransText i18nKey="reset.failed" t={t} values={{ message: message(reply.formError) }} components={{ ask: <Link to="/forgot-password" /> }} />
           </Notice>
         ) : null}
         <input type="hidden" name="username" autoComplete="username" value={email} />
