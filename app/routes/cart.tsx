@@ -6,7 +6,7 @@ import { FormError, Notice } from '~/components/form'
 import { cartForm } from '~/forms/cart'
 import { Price } from '~/components/prices'
 import { TransText } from '~/components/orders'
-import { ReciprocityBadge } from '~/components/reciprocity'
+import { ReciprocityBadge, useBecause } from '~/components/reciprocity'
 import { useMessage } from '~/i18n/messages'
 import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
@@ -52,6 +52,7 @@ export default function CartPage() {
   const [params] = useSearchParams()
   const { t } = useTranslation('orders')
   const message = useMessage()
+  const because = useBecause()
   const notices: Record<string, string> = {
     added: t('cart.notice.added'),
     updated: t('cart.notice.updated'),
@@ -101,7 +102,7 @@ export default function CartPage() {
             <TransText
               t={t}
               i18nKey="cart.buyingAs"
-              values={{ because: message(cart.buyingAs.because) }}
+              values={{ because: because(cart.buyingAs.reason) }}
               components={{ badge: <ReciprocityBadge decision={cart.buyingAs} /> }}
             />
           </p>
