@@ -21,6 +21,7 @@ import type { SeedTimeShift } from './time-shift.js'
 import {
   categories,
   commonsFunds,
+  demoLogins,
   demoPassword,
   licences,
   organisations,
@@ -213,6 +214,9 @@ interface DemoPlan {
   memberships: MembershipRow[]
 }
 
+/** The language the demo's members of a co-op in each country read; others read English. */
+const countryLanguage: Record<string, string> = { IT: 'it', FR: 'fr', DE: 'de', AT: 'de', ES: 'es' }
+
 function planDemoMarketplace(): DemoPlan {
   const licenceName = new Map<string, string>(licences.map((l) => [l.code, l.short]))
   const fundBySlug = new Map<string, (typeof commonsFunds)[number]>(commonsFunds.map((f) => [f.slug, f]))
@@ -315,12 +319,20 @@ function planDemoMarketplace(): DemoPlan {
     for (const claim of org.claims ?? []) organisationClaims.push(claimRow(org.slug, null, claim, joined))
   }
 
+  // Members read (and are mailed) in the language of their first co-op's country, so one order
+  // in the demo can be mailed in several languages; the README's logins stay English, the
+  // language a visitor trying them out starts from (the header's switcher changes it).
+  const countryOf = new Map(organisations.map((o) => [o.slug, o.countryCode]))
+  const demoEmails = new Set<string>(Object.values(demoLogins))
+  const languageOf = (person: (typeof people)[number]) =>
+    demoEmails.has(person.email) ? null : (countryLanguage[countryOf.get(person.memberships[0]?.organisation ?? '') ?? ''] ?? null)
   const personRows = people.map((person, index) => {
     const rng = rngFor(`person:${person.email}`)
     return {
       email: person.email,
       displayName: person.displayName,
       isSteward: person.steward ? (1 as const) : (0 as const),
+      language: languageOf(person),
       createdAt: atHour(addDays('2025-01-20T00:00:00.000Z', index * 23 + rng.int(0, 9)), rng.int(7, 21), rng),
     }
   })
