@@ -181,7 +181,7 @@ export default function EditListing() {
               <Trans
                 t={t}
                 i18nKey="notices.scored"
-                values={{ score: score.score, percent: f.number(Math.round(score.confidence * 100)) }}
+                values={{ score: f.number(score.score), percent: f.number(Math.round(score.confidence * 100)) }}
                 components={{ score: <strong data-testid="saved-score" /> }}
               />
             </>
