@@ -25,8 +25,15 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const { slug } = parseParams(params, Params)
-  const org = await domain(() => getOrganisation(getDb(), slug))
-  return { ...org, jsonLd: organisationJsonLd(org, env().APP_URL) }
+  const db = getDb()
+  const [org, categories] = await Promise.all([domain(() => getOrganisation(db, slug)), db.selectFrom('categories').select(['slug', 'name']).execute()])
+  // The category's slug names it in every language (catalog:categories.<slug>).
+  const categorySlug = new Map(categories.map((c) => [c.name, c.slug]))
+  return {
+    ...org,
+    offers: org.offers.map((o) => ({ ...o, categorySlug: categorySlug.get(o.categoryName) ?? null })),
+    jsonLd: organisationJsonLd(org, env().APP_URL),
+  }
 }
 
 const notices = ['attested', 'challenged'] as const
@@ -123,7 +130,9 @@ export default function OrganisationPage() {
                 <article className="card" aria-labelledby={`offer-${offer.slug}`}>
                   <div className="card__meta">
                     <KindBadge kind={offer.kind} />
-                    <span className="muted">{offer.categoryName}</span>
+                    <span className="muted">
+                      {offer.categorySlug ? t(`categories.${offer.categorySlug}`, { defaultValue: offer.categoryName }) : offer.categoryName}
+                    </span>
                   </div>
                   <h3 id={`offer-${offer.slug}`} className="card__title">
                     <Link to={`/offers/${offer.slug}`}>{offer.title}</Link>
