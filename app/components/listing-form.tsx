@@ -313,7 +313,7 @@ export function ListingForm({
                 <option value="">{t('form.chooseCategory')}</option>
                 {options.categories.map((c) => (
                   <option key={c.slug} value={c.slug}>
-                    {c.name}
+                    {t(`catalog:categories.${c.slug}`, { defaultValue: c.name })}
                   </option>
                 ))}
               </select>

@@ -228,7 +228,7 @@ export default function ImportListings() {
           <ul>
             {options.categories.map((c) => (
               <li key={c.slug}>
-                <code>{c.slug}</code> — {c.name}
+                <code>{c.slug}</code> — {t(`catalog:categories.${c.slug}`, { defaultValue: c.name })}
               </li>
             ))}
           </ul>
