@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { FormError, Notice } from '~/components/form'
 import { OrderStatusBadge, TransText, When } from '~/components/orders'
 import { Price } from '~/components/prices'
-import { ReciprocityBadge } from '~/components/reciprocity'
+import { ReciprocityBadge, useBecause } from '~/components/reciprocity'
 import { ReceiptForm } from '~/forms/orders'
 import { useFormat } from '~/i18n/format'
 import { useLabels } from '~/i18n/labels'
@@ -14,10 +14,12 @@ import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
 import { dispatchForm, domain, formDomain, formRedirect, formReply, parseParams, readForm } from '~/lib/http.server'
+import { evidenceLevelLabel, legalFormLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { getStripe } from '~/lib/stripe.server'
 import { cancelUnpaidCheckout, chooseBackChargePayment } from '~/modules/orders/order-actions.server'
 import { getReceipt } from '~/modules/orders/receipts.server'
+import type { ReciprocityReason } from '~/modules/reciprocity/reciprocity.server'
 import { stripePaymentPage } from '~/modules/payments/stripe.server'
 
 const Params = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
@@ -59,6 +61,31 @@ export async function action({ request, params }: ActionFunctionArgs) {
   })
 }
 
+/**
+ * The reason a checkout recorded, as the code a page writes in the reader's language. Orders
+ * record the English sentence the decision gave (reciprocity.server.ts); it is read back here
+ * against the few sentences that code writes. Null for a sentence it does not recognise, which
+ * is then shown as it was recorded.
+ */
+function recordedReason(text: string): ReciprocityReason | null {
+  if (text === 'you buy as a person, for non-commercial use') return { code: 'personal' }
+  const rest = '; it buys as a commoner once two verified organisations attest it or a steward verifies it'
+  for (const [legalForm, label] of Object.entries(legalFormLabel) as [keyof typeof legalFormLabel, string][]) {
+    const form = label.toLowerCase()
+    const forProfit = ` is a ${form}, buying for commercial use`
+    if (text.endsWith(forProfit)) return { code: 'notCommonsForm', organisation: text.slice(0, -forProfit.length), legalForm, level: null }
+    for (const [level, words] of Object.entries(evidenceLevelLabel) as [keyof typeof evidenceLevelLabel, string][]) {
+      const attested = ` is a ${form}, ${words}`
+      if (text.endsWith(attested)) return { code: 'attested', organisation: text.slice(0, -attested.length), legalForm, level }
+      const notAttested = `'s legal form (${form}) is ${words}${rest}`
+      if (text.endsWith(notAttested)) return { code: 'notAttested', organisation: text.slice(0, -notAttested.length), legalForm, level }
+    }
+    const notEvidenced = `'s legal form (${form}) is not evidenced${rest}`
+    if (text.endsWith(notEvidenced)) return { code: 'notAttested', organisation: text.slice(0, -notEvidenced.length), legalForm, level: null }
+  }
+  return null
+}
+
 export default function ReceiptPage() {
   const { receipt: r, returnedFromStripe } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
@@ -67,6 +94,9 @@ export default function ReceiptPage() {
   const f = useFormat()
   const labels = useLabels()
   const message = useMessage()
+  const because = useBecause()
+  const reason = recordedReason(r.classReason)
+  const classReason = reason ? because(reason) : message(r.classReason)
   const notices: Record<string, { tone: 'success' | 'info' | 'error'; text: string }> = {
     placed: { tone: 'success', text: t('receipt.notice.placed') },
     cancelled: { tone: 'success', text: t('receipt.notice.cancelled') },
@@ -90,7 +120,7 @@ export default function ReceiptPage() {
           <TransText
             t={t}
             i18nKey="receipt.placedFor"
-            values={{ organisation: r.buyingFor.name, because: message(r.classReason) }}
+            values={{ organisation: r.buyingFor.name, because: classReason }}
             components={{
               when: <When iso={r.createdAt} />,
               organisation: <Link to={`/organisations/${r.buyingFor.slug}`} />,
@@ -101,7 +131,7 @@ export default function ReceiptPage() {
           <TransText
             t={t}
             i18nKey="receipt.placed"
-            values={{ because: message(r.classReason) }}
+            values={{ because: classReason }}
             components={{ when: <When iso={r.createdAt} />, badge: <ReciprocityBadge decision={r} /> }}
           />
         )}
