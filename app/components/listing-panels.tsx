@@ -137,7 +137,7 @@ export function ResourcePanel({ resource, maxBytes, reply }: { resource: Commons
               t={t}
               i18nKey="resource.link"
               values={{ url: resource.url ?? '', ...when }}
-              components={{ link: <a href={resource.url ?? '#'} />, muted: <span className="muted" />, time }}
+              components={{ site: <a href={resource.url ?? '#'} />, muted: <span className="muted" />, time }}
             />
           )
         ) : (

@@ -10,6 +10,7 @@ import EditListing, { loader as editLoader } from '../../app/routes/organisation
 import ListingsPage, { loader as listLoader } from '../../app/routes/organisations.$slug_.listings._index'
 import ImportListings, { loader as importLoader } from '../../app/routes/organisations.$slug_.listings.import'
 import NewListing, { loader as newLoader } from '../../app/routes/organisations.$slug_.listings.new'
+import { setCommonsResourceLink } from '../../app/modules/listings/resources.server'
 import { useAccountsTestEnv } from '../support/accounts'
 import { sessionCookieFor } from '../support/auth'
 import { useAsAppDb } from '../support/db'
@@ -82,6 +83,23 @@ describe('the listing pages in the reader’s language', () => {
     const english = await render(path, offerParams, editLoader as Loader, EditListing, 'en')
     expect(english).toContain('Details and prices')
     expect(english).toContain('Saved.')
+  })
+
+  it('a commons item’s resource, with its time in the reader’s zone', async () => {
+    await setCommonsResourceLink(
+      m.db,
+      { personId: m.designer.id, organisationId: m.designers.id },
+      m.beehive.id,
+      'https://example.org/hive?a=1&b=2',
+      '2026-12-02T13:05:00.000Z',
+    )
+    cookie = await sessionCookieFor(m.designer.id)
+    const path = `/organisations/open-designers/listings/${m.beehive.id}`
+    const offerParams = { slug: 'open-designers', offerId: String(m.beehive.id) }
+    const italian = await render(path, offerParams, editLoader as Loader, EditListing, 'it')
+    expect(italian).toContain('Gli acquirenti ricevono il link <a href="https://example.org/hive?a=1&amp;b=2">https://example.org/hive?a=1&amp;b=2</a>')
+    expect(italian).toMatch(/aggiornato il <time dateTime="2026-12-02T13:05:00.000Z">2 dic 2026, 14:05 CET<\/time>/)
+    expect(italian).toContain('Oppure condividi un link')
   })
 
   it('the import page, its counts and its columns', async () => {
