@@ -1,18 +1,20 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { EvidenceBadge } from '~/components/badges'
 import { FormError } from '~/components/form'
+import { useLabels } from '~/i18n/labels'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
 import { ChallengeForm } from '~/forms/verification'
 import { domain, formRedirect, parseForm, parseParams, readForm } from '~/lib/http.server'
-import { claimLabel, claimValueLabel } from '~/lib/labels'
 import { requireUser } from '~/lib/session.server'
 import { challengeClaim, claimForChallenge } from '~/modules/verification/challenges.server'
 
 const Params = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) })
 
-export const meta: MetaFunction = () => [{ title: 'Challenge a claim · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'steward')('challenge.title'))
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request)
@@ -31,34 +33,38 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Challenge() {
+  const { t } = useTranslation('steward')
+  const labels = useLabels()
   const claim = useLoaderData<typeof loader>()
   const failed = useActionData<typeof action>()
   return (
     <article className="narrow" aria-labelledby="challenge-title">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={`/organisations/${claim.organisationSlug}`}>{claim.organisationName}</Link> <span aria-hidden="true">›</span> <span>Challenge</span>
+      <nav aria-label={t('challenge.breadcrumb')} className="breadcrumb">
+        <Link to={`/organisations/${claim.organisationSlug}`}>{claim.organisationName}</Link> <span aria-hidden="true">›</span>{' '}
+        <span>{t('challenge.crumb')}</span>
       </nav>
-      <h1 id="challenge-title">Challenge a claim</h1>
+      <h1 id="challenge-title">{t('challenge.title')}</h1>
       <p>
-        {claimLabel[claim.claim]}: <strong>{claimValueLabel(claim.claim, claim.value)}</strong> <EvidenceBadge level={claim.evidenceLevel} />
+        {t('challenge.claim', { claim: labels.claim(claim.claim) })} <strong>{labels.claimValue(claim.claim, claim.value)}</strong>{' '}
+        <EvidenceBadge level={claim.evidenceLevel} />
         <br />
-        <span className="muted">Source: {claim.source}</span>
+        <span className="muted">{t('challenge.source', { source: claim.source })}</span>
       </p>
       {claim.status === 'overturned' ? (
-        <p className="notice">A steward has already overturned this claim.</p>
+        <p className="notice">{t('challenge.overturned')}</p>
       ) : (
         <Form method="post" className="form">
-          <FormError message={failed?.formError} />
+          <FormError message={failed?.formError ?? failed?.fieldErrors.reason} />
           <label className="field">
-            What is wrong with it, and how do you know?
+            {t('challenge.reason')}
             <textarea name="reason" required minLength={10} maxLength={2000} rows={4} defaultValue={failed?.values.reason} />
           </label>
-          <p className="muted small">A steward reviews every challenge; the decision and its reason go into {claim.organisationName}’s audit trail.</p>
+          <p className="muted small">{t('challenge.hint', { organisation: claim.organisationName })}</p>
           <div className="form__actions">
             <button type="submit" className="button">
-              Send the challenge
+              {t('challenge.submit')}
             </button>
-            <Link to={`/organisations/${claim.organisationSlug}`}>Cancel</Link>
+            <Link to={`/organisations/${claim.organisationSlug}`}>{t('challenge.cancel')}</Link>
           </div>
         </Form>
       )}

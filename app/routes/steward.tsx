@@ -1,24 +1,27 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { EvidenceBadge } from '~/components/badges'
 import { FormError, Notice } from '~/components/form'
+import { TransText } from '~/components/orders'
 import { StewardForm } from '~/forms/steward'
+import { useFormat } from '~/i18n/format'
+import { useLabels } from '~/i18n/labels'
+import { metaT, pageTitle } from '~/i18n/meta'
 import { getDb } from '~/lib/db.server'
-import { formatMoney } from '~/lib/money'
 import { pendingDisbursements } from '~/modules/funds/disbursements.server'
 import { resolveChallenge } from '~/modules/orders/back-charge.server'
 import { decideCreditPayout, pendingCreditPayouts } from '~/modules/orders/buyer-credit.server'
 import { getStripe } from '~/lib/stripe.server'
 import { dispatchForm, formRedirect, readForm, type FormReply } from '~/lib/http.server'
-import { claimLabel, claimValueLabel } from '~/lib/labels'
 import { requireSteward } from '~/lib/session.server'
-import { criteria, criterionLabel } from '~/modules/scoring/rules'
+import { criteria } from '~/modules/scoring/rules'
 import { listRules, publishRules } from '~/modules/scoring/scores.server'
 import { reviewEvidence } from '~/modules/orders/reclassification.server'
 import { stewardQueue } from '~/modules/verification/evidence-review.server'
 import { decideStewardProposal, openStewardProposals, proposeSteward } from '~/modules/accounts/stewards.server'
 
-export const meta: MetaFunction = () => [{ title: 'Steward desk · Solidarity Market' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, metaT(matches, 'steward')('title'))
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb()
@@ -66,22 +69,24 @@ export async function action({ request }: ActionFunctionArgs) {
           `/steward?notice=${decision === 'approve' ? 'appointed' : 'not-appointed'}`,
         ),
     },
-    { above: 'all', unknownIntent: 'Unknown action.' },
+    { above: 'all' },
   )
 }
 
-const notices: Record<string, string> = {
-  reviewed: 'Review recorded in the organisation’s audit trail.',
-  decided: 'Decision recorded in the organisation’s audit trail.',
-  proposed: 'Proposal recorded: another steward approves or rejects it.',
-  appointed: 'They are now a steward.',
-  'not-appointed': 'Proposal rejected; they are not a steward.',
-  published: 'New score rules published; every offer was rescored with them.',
-  'credit-paid': 'Payout approved and posted to the ledger: send the money to the account it names.',
-  'credit-refused': 'Payout request rejected; the credit stays owed to the organisation.',
+/** The notices a redirect after a decision names, each with its key under `notices`. */
+const noticeKeys: Record<string, string> = {
+  reviewed: 'reviewed',
+  decided: 'decided',
+  proposed: 'proposed',
+  appointed: 'appointed',
+  'not-appointed': 'notAppointed',
+  published: 'published',
+  'credit-paid': 'creditPaid',
+  'credit-refused': 'creditRefused',
 }
 
 function Decision({ intent, id, options, failed }: { intent: string; id: number; options: [string, string][]; failed: FormReply | undefined }) {
+  const { t } = useTranslation('steward')
   const mine = failed?.values.intent === intent && failed.values.id === String(id)
   return (
     <Form method="post" className="form form--inline">
@@ -89,7 +94,7 @@ function Decision({ intent, id, options, failed }: { intent: string; id: number;
       <input type="hidden" name="id" value={id} />
       {mine ? <FormError message={failed.formError} /> : null}
       <label className="field">
-        Reason the organisation will read
+        {t('decision.reason')}
         <input name="reason" required minLength={5} maxLength={1000} defaultValue={mine ? failed.values.reason : undefined} />
       </label>
       {options.map(([value, label]) => (
@@ -102,51 +107,58 @@ function Decision({ intent, id, options, failed }: { intent: string; id: number;
 }
 
 export default function StewardDesk() {
+  const { t } = useTranslation('steward')
+  const f = useFormat()
+  const labels = useLabels()
   const queue = useLoaderData<typeof loader>()
   const failed = useActionData<typeof action>()
   const [search] = useSearchParams()
-  const notice = notices[search.get('notice') ?? '']
+  const noticeKey = noticeKeys[search.get('notice') ?? '']
   return (
     <article aria-labelledby="desk-title">
-      <h1 id="desk-title">Steward desk</h1>
-      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      <h1 id="desk-title">{t('title')}</h1>
+      {noticeKey ? <Notice tone="success">{t(`notices.${noticeKey}`)}</Notice> : null}
       <section aria-labelledby="disbursements-title">
-        <h2 id="disbursements-title">Payouts to decide ({queue.disbursements.length})</h2>
+        <h2 id="disbursements-title">{t('payouts.title', { count: queue.disbursements.length })}</h2>
         {queue.disbursements.length === 0 ? (
-          <p className="muted">No fund has asked for a payout.</p>
+          <p className="muted">{t('payouts.empty')}</p>
         ) : (
           <ul className="queue">
             {queue.disbursements.map((d) => (
               <li key={d.id}>
                 <Link to={`/funds/${d.fundSlug}#disbursements`}>
-                  {d.fund}: {formatMoney(d.amount, d.currency)} to {d.recipient}
+                  {t('payouts.item', { fund: d.fund, amount: f.money(d.amount, d.currency), recipient: d.recipient })}
                 </Link>{' '}
-                <span className="muted small">asked by {d.requester}; decide on the fund’s page (another steward than the asker)</span>
+                <span className="muted small">{t('payouts.askedBy', { name: d.requester })}</span>
               </li>
             ))}
           </ul>
         )}
       </section>
       <section aria-labelledby="credit-payouts-title">
-        <h2 id="credit-payouts-title">Credits to pay out ({queue.creditPayouts.length})</h2>
+        <h2 id="credit-payouts-title">{t('credits.title', { count: queue.creditPayouts.length })}</h2>
         {queue.creditPayouts.length === 0 ? (
-          <p className="muted">No organisation has asked for its credit to be paid out.</p>
+          <p className="muted">{t('credits.empty')}</p>
         ) : (
           <ul className="queue">
             {queue.creditPayouts.map((c) => (
               <li key={c.id} className="card">
                 <p>
-                  <Link to={`/organisations/${c.organisationSlug}/credit`}>{c.organisation}</Link> asks for{' '}
-                  <strong>{formatMoney(c.amount.amount, c.amount.currency)}</strong> of the credit it is owed, paid to: {c.payTo}
+                  <TransText
+                    i18nKey="credits.asks"
+                    t={t}
+                    values={{ organisation: c.organisation, amount: f.money(c.amount.amount, c.amount.currency), payTo: c.payTo }}
+                    components={{ organisation: <Link to={`/organisations/${c.organisationSlug}/credit`} />, strong: <strong /> }}
+                  />
                 </p>
-                <p className="muted small">Asked by {c.requester}. Another steward than the asker, and not one of its members, decides.</p>
+                <p className="muted small">{t('credits.askedBy', { name: c.requester })}</p>
                 {c.requestedBy === queue.me ? null : (
                   <Decision
                     intent="credit-payout"
                     id={c.id}
                     options={[
-                      ['approve', 'Approve and post the payout'],
-                      ['reject', 'Reject'],
+                      ['approve', t('credits.approve')],
+                      ['reject', t('decision.reject')],
                     ]}
                     failed={failed}
                   />
@@ -157,36 +169,35 @@ export default function StewardDesk() {
         )}
       </section>
       <section aria-labelledby="evidence-title">
-        <h2 id="evidence-title">Evidence to review ({queue.evidence.length})</h2>
+        <h2 id="evidence-title">{t('evidence.title', { count: queue.evidence.length })}</h2>
         {queue.evidence.length === 0 ? (
-          <p className="muted">Nothing waits for review.</p>
+          <p className="muted">{t('evidence.empty')}</p>
         ) : (
           <ul className="queue">
             {queue.evidence.map((e) => (
               <li key={e.id} className="card">
                 <p>
-                  <Link to={`/organisations/${e.organisationSlug}`}>{e.organisationName}</Link> claims{' '}
-                  <strong>
-                    {claimLabel[e.claim]}: {claimValueLabel(e.claim, e.value)}
-                  </strong>
+                  <TransText
+                    i18nKey="evidence.claims"
+                    t={t}
+                    values={{ organisation: e.organisationName, claim: labels.claim(e.claim), value: labels.claimValue(e.claim, e.value) }}
+                    components={{ organisation: <Link to={`/organisations/${e.organisationSlug}`} />, strong: <strong /> }}
+                  />
                 </p>
                 <p className="small">
-                  Source:{' '}
-                  {e.sourceUrl ? (
-                    <a href={e.sourceUrl} rel="nofollow noopener">
-                      {e.source}
-                    </a>
-                  ) : (
-                    e.source
-                  )}{' '}
-                  · submitted {e.createdAt.slice(0, 10)}
+                  <TransText
+                    i18nKey="evidence.source"
+                    t={t}
+                    values={{ source: e.source, date: f.date(e.createdAt) }}
+                    components={{ origin: e.sourceUrl ? <a href={e.sourceUrl} rel="nofollow noopener" /> : <span /> }}
+                  />
                 </p>
                 <Decision
                   intent="review"
                   id={e.id}
                   options={[
-                    ['approve', 'Verify'],
-                    ['reject', 'Reject'],
+                    ['approve', t('evidence.verify')],
+                    ['reject', t('decision.reject')],
                   ]}
                   failed={failed}
                 />
@@ -196,18 +207,25 @@ export default function StewardDesk() {
         )}
       </section>
       <section aria-labelledby="challenges-title">
-        <h2 id="challenges-title">Open challenges ({queue.challenges.length})</h2>
+        <h2 id="challenges-title">{t('challenges.title', { count: queue.challenges.length })}</h2>
         {queue.challenges.length === 0 ? (
-          <p className="muted">No open challenges.</p>
+          <p className="muted">{t('challenges.empty')}</p>
         ) : (
           <ul className="queue">
             {queue.challenges.map((c) => (
               <li key={c.id} className="card">
                 <p>
-                  {c.challengerName} challenges <Link to={`/organisations/${c.organisationSlug}`}>{c.organisationName}</Link>’s claim{' '}
-                  <strong>
-                    {claimLabel[c.claim]}: {claimValueLabel(c.claim, c.value)}
-                  </strong>{' '}
+                  <TransText
+                    i18nKey="challenges.item"
+                    t={t}
+                    values={{
+                      challenger: c.challengerName,
+                      organisation: c.organisationName,
+                      claim: labels.claim(c.claim),
+                      value: labels.claimValue(c.claim, c.value),
+                    }}
+                    components={{ organisation: <Link to={`/organisations/${c.organisationSlug}`} />, strong: <strong /> }}
+                  />{' '}
                   <EvidenceBadge level={c.evidenceLevel} />
                 </p>
                 <blockquote>{c.reason}</blockquote>
@@ -215,8 +233,8 @@ export default function StewardDesk() {
                   intent="challenge"
                   id={c.id}
                   options={[
-                    ['uphold', 'Uphold: overturn the claim'],
-                    ['dismiss', 'Dismiss'],
+                    ['uphold', t('challenges.uphold')],
+                    ['dismiss', t('challenges.dismiss')],
                   ]}
                   failed={failed}
                 />
@@ -226,35 +244,32 @@ export default function StewardDesk() {
         )}
       </section>
       <section aria-labelledby="rules-title">
-        <h2 id="rules-title">Score rules</h2>
-        <p className="muted small">
-          The community weights of the ethical-preference score. Publishing a new version rescores every offer at once; each stored score records the version it
-          was computed with.
-        </p>
+        <h2 id="rules-title">{t('rules.title')}</h2>
+        <p className="muted small">{t('rules.intro')}</p>
         <div className="table-scroll">
           <table>
             <thead>
               <tr>
-                <th scope="col">Version</th>
+                <th scope="col">{t('rules.version')}</th>
                 {criteria.map((c) => (
                   <th key={c} scope="col">
-                    {criterionLabel[c]}
+                    {t(`catalog:criteria.${c}`)}
                   </th>
                 ))}
-                <th scope="col">Published</th>
+                <th scope="col">{t('rules.published')}</th>
               </tr>
             </thead>
             <tbody>
               {queue.rules.map((r) => (
                 <tr key={r.version}>
-                  <th scope="row">v{r.version}</th>
+                  <th scope="row">{t('rules.versionNumber', { version: r.version })}</th>
                   {criteria.map((c) => (
                     <td key={c} className="num">
                       {r.weights[c]}
                     </td>
                   ))}
                   <td>
-                    {r.publishedAt.slice(0, 10)} by {r.publishedBy}
+                    {t('rules.publishedBy', { date: f.date(r.publishedAt), name: r.publishedBy })}
                     {r.note ? <span className="muted"> — {r.note}</span> : null}
                   </td>
                 </tr>
@@ -268,7 +283,7 @@ export default function StewardDesk() {
           <div className="field-row">
             {criteria.map((c) => (
               <label key={c} className="field">
-                {criterionLabel[c]}
+                {t(`catalog:criteria.${c}`)}
                 <input
                   name={`w_${c}`}
                   type="number"
@@ -282,22 +297,20 @@ export default function StewardDesk() {
             ))}
           </div>
           <label className="field">
-            Why this change
+            {t('rules.note')}
             <input name="note" maxLength={500} defaultValue={failed?.values.intent === 'rules' ? failed.values.note : ''} />
           </label>
-          <p className="muted small">Whole numbers that add up to 100.</p>
+          <p className="muted small">{t('rules.hint')}</p>
           <button type="submit" className="button">
-            Publish new rules
+            {t('rules.publish')}
           </button>
         </Form>
       </section>
       <section aria-labelledby="grant-title">
-        <h2 id="grant-title">Appoint a steward</h2>
-        <p className="muted small">
-          One steward proposes, a second approves: nobody becomes a steward on one person’s word. They need an account with a confirmed email address.
-        </p>
+        <h2 id="grant-title">{t('appoint.title')}</h2>
+        <p className="muted small">{t('appoint.intro')}</p>
         {queue.proposals.length === 0 ? (
-          <p className="muted">No proposal waits for a second steward.</p>
+          <p className="muted">{t('appoint.empty')}</p>
         ) : (
           <ul className="queue">
             {queue.proposals.map((p) => {
@@ -305,21 +318,26 @@ export default function StewardDesk() {
               return (
                 <li key={p.id} className="card">
                   <p>
-                    <strong>{p.displayName}</strong> ({p.email}), proposed by {p.proposerName} on {p.proposedAt.slice(0, 10)}
+                    <TransText
+                      i18nKey="appoint.proposal"
+                      t={t}
+                      values={{ name: p.displayName, email: p.email, proposer: p.proposerName, date: f.date(p.proposedAt) }}
+                      components={{ strong: <strong /> }}
+                    />
                   </p>
                   <blockquote>{p.reason}</blockquote>
                   {p.proposedBy === queue.me ? (
-                    <p className="muted small">You proposed them: another steward approves or rejects.</p>
+                    <p className="muted small">{t('appoint.yours')}</p>
                   ) : (
                     <Form method="post" className="form form--inline">
                       <input type="hidden" name="intent" value="appoint" />
                       <input type="hidden" name="id" value={p.id} />
                       {mine ? <FormError message={failed.formError} /> : null}
                       <button type="submit" name="decision" value="approve" className="button">
-                        Approve: make steward
+                        {t('appoint.approve')}
                       </button>
                       <button type="submit" name="decision" value="reject" className="button button--secondary">
-                        Reject
+                        {t('decision.reject')}
                       </button>
                     </Form>
                   )}
@@ -332,7 +350,7 @@ export default function StewardDesk() {
           <input type="hidden" name="intent" value="propose-steward" />
           {failed?.values.intent === 'propose-steward' ? <FormError message={failed.formError} /> : null}
           <label className="field">
-            Their account’s email
+            {t('appoint.email')}
             <input
               name="email"
               type="email"
@@ -342,7 +360,7 @@ export default function StewardDesk() {
             />
           </label>
           <label className="field">
-            Why they should be a steward
+            {t('appoint.reason')}
             <input
               name="reason"
               required
@@ -352,7 +370,7 @@ export default function StewardDesk() {
             />
           </label>
           <button type="submit" className="button">
-            Propose as steward
+            {t('appoint.propose')}
           </button>
         </Form>
       </section>
