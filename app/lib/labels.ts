@@ -1,6 +1,8 @@
 import type { EvidenceLevel, LegalForm, SurplusPolicy, ClaimKind, DeliveryMode, LicenceOpenness, OrderStatus } from '../../db/schema'
 
-// The words people read for the codes stored in the database.
+// The codes stored in the database in English words, for the domain's own English text (score
+// explanations, reciprocity reasons, logs and tests). Pages, mails and CSV write them in the
+// reader's language with `useLabels()` / `labelsFor(t)` from '~/i18n/labels' instead.
 
 export const legalFormLabel: Record<LegalForm, string> = {
   worker_coop: 'Worker co-op',
