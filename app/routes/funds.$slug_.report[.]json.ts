@@ -1,11 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { data } from '@remix-run/node'
 import { z } from 'zod'
-import type { Language } from '~/i18n/config'
 import { languageOf } from '~/i18n/i18n.server'
-import { localized } from '~/i18n/translator.server'
 import { getDb } from '~/lib/db.server'
-import { AppError, isAppError } from '~/lib/errors'
 import { domain, parseParams, parseQuery, resource } from '~/lib/http.server'
 import { decimalDigits } from '~/lib/numbers'
 import { fundAnnualReport } from '~/modules/funds/funds.server'
@@ -21,27 +17,19 @@ const Query = z.object({
   ),
 })
 
-/** A refusal's message in the reader's language; the JSON's field names stay as they are. */
-function inLanguage(language: Language, thrown: unknown): unknown {
-  if (isAppError(thrown)) return new AppError(thrown.code, localized(language, thrown.message))
-  const d = thrown as { type?: string; data?: unknown; init?: ResponseInit | null }
-  if (d?.type === 'DataWithResponseInit' && typeof d.data === 'string') return data(localized(language, d.data), d.init ?? undefined)
-  return thrown
-}
-
 /** The annual report as JSON: `/funds/:slug/report.json?year=2026`. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const language = await languageOf(request)
-  return resource(async () => {
-    try {
+  // Only a refusal has words in it: written in the reader's language, under the same field name.
+  return resource(
+    async () => {
       const { slug } = parseParams(params, Params)
       const { year } = parseQuery(request, Query)
       const report = await domain(() => fundAnnualReport(getDb(), slug, year))
       return new Response(JSON.stringify(report, null, 2), {
         headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'public, max-age=300' },
       })
-    } catch (thrown) {
-      throw inLanguage(language, thrown)
-    }
-  }, 'json')
+    },
+    'json',
+    await languageOf(request),
+  )
 }

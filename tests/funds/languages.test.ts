@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import * as movementsCsv from '../../app/routes/funds.$slug_.movements[.]csv'
 import * as movementsJson from '../../app/routes/funds.$slug_.movements[.]json'
 import * as reportJson from '../../app/routes/funds.$slug_.report[.]json'
+import { localized } from '../../app/i18n/translator.server'
 import { useAccountsTestEnv } from '../support/accounts'
 import { useAsAppDb } from '../support/db'
 import { smallMarket } from '../support/market'
@@ -30,10 +31,15 @@ describe('the fund’s downloads in the reader’s language', () => {
     const refused = (await reportJson.loader({ request: get('/funds/open-design-fund/report.json?year=abc&lng=fr'), params, context: {} })) as Response
     expect(refused.status).toBe(400)
     expect(await refused.json()).toEqual({ error: "year: L'année doit être un nombre, par exemple 2026." })
-    const english = (await reportJson.loader({ request: get('/funds/open-design-fund/report.json?year=1999'), params, context: {} })) as Response
-    expect(await english.json()).toEqual({ error: 'year: The reports start in the year 2000.' })
+    const inEnglish = (await reportJson.loader({ request: get('/funds/open-design-fund/report.json?year=1999'), params, context: {} })) as Response
+    expect(await inEnglish.json()).toEqual({ error: 'year: The reports start in the year 2000.' })
     const missing = (await movementsJson.loader({ request: get('/x?lng=es'), params: { slug: 'no-such-fund' }, context: {} })) as Response
     expect(missing.status).toBe(404)
-    expect(Object.keys(await missing.json())).toEqual(['error'])
+    const english = 'There is no commons fund at this address.'
+    expect(await missing.json()).toEqual({ error: localized('es', english) })
+    expect(localized('es', english)).not.toBe(english)
+    const csv = (await movementsCsv.loader({ request: get('/x?lng=de'), params: { slug: 'no-such-fund' }, context: {} })) as Response
+    expect(csv.status).toBe(404)
+    expect(await csv.text()).toBe(localized('de', english))
   })
 })
