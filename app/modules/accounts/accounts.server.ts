@@ -8,6 +8,7 @@ import { MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH, passwordProblem } from './ru
 import { newSecret, secretHash } from '../../lib/tokens.server'
 import { clock } from '../../lib/clock'
 import { accountColumns, revokeAllSessions, toAccount, type Account } from '../../lib/session-store.server'
+import { isLanguage, validTimeZone } from '../../i18n/config'
 
 // People's accounts: sign-up, log-in with rate limits, sessions, password change and reset.
 // Secrets that open an account (session ids, reset tokens) are random, handed to the person
@@ -58,7 +59,11 @@ function isUniqueViolation(error: unknown): boolean {
 // Sign-up and log-in
 
 /** @throws AppError('conflict') for an address already taken, 'invalid_input' for a weak password */
-export async function signUp(db: Db, input: { email: string; displayName: string; password: string }, now: Date = clock.date()): Promise<Account> {
+export async function signUp(
+  db: Db,
+  input: { email: string; displayName: string; password: string; language?: string | null; timeZone?: string | null },
+  now: Date = clock.date(),
+): Promise<Account> {
   const email = normaliseEmail(input.email)
   const displayName = input.displayName.trim()
   if (!email.includes('@') || email.length > MAX_EMAIL_LENGTH) throw invalid('email', 'Enter an email address like name@example.org.')
@@ -76,7 +81,16 @@ export async function signUp(db: Db, input: { email: string; displayName: string
     const row = await db
       .insertInto('people')
       // Unconfirmed until the person opens the link mailed below.
-      .values({ email, displayName, passwordHash, createdAt: iso(now), emailConfirmedAt: null })
+      .values({
+        email,
+        displayName,
+        passwordHash,
+        createdAt: iso(now),
+        emailConfirmedAt: null,
+        // The language the sign-up page was read in and the browser's zone, when they are ones we know.
+        language: isLanguage(input.language) ? input.language : null,
+        timeZone: validTimeZone(input.timeZone),
+      })
       .returning(accountColumns)
       .executeTakeFirstOrThrow()
     await mailConfirmationLink(db, row, now)
@@ -119,7 +133,11 @@ export const wrongCredentials = "That email address and password don't match an 
  * @throws AppError('rate_limited') with when to try again; AppError('invalid_input') for a wrong
  * email or password, the same message whether or not the account exists
  */
-export async function logIn(db: Kysely<DB>, input: { email: string; password: string; address: string }, now: Date = clock.date()): Promise<Account> {
+export async function logIn(
+  db: Kysely<DB>,
+  input: { email: string; password: string; address: string; timeZone?: string | null },
+  now: Date = clock.date(),
+): Promise<Account> {
   const email = normaliseEmail(input.email).slice(0, MAX_EMAIL_LENGTH)
   const address = input.address.slice(0, 100) || 'unknown'
   // The attempt is written as a failure before the (slow) password check, in the same
@@ -139,7 +157,10 @@ export async function logIn(db: Kysely<DB>, input: { email: string; password: st
   const ok = person?.passwordHash ? await verifyPassword(input.password, person.passwordHash) : await verifyAgainstDecoy(input.password)
   if (!person || !ok) throw new AppError('invalid_input', wrongCredentials)
   await db.updateTable('loginAttempts').set({ succeeded: 1 }).where('id', '=', attemptId).execute()
-  return toAccount(person)
+  // The browser's zone becomes the account's when the person never had one.
+  const zone = person.timeZone ? null : validTimeZone(input.timeZone)
+  if (zone) await db.updateTable('people').set({ timeZone: zone }).where('id', '=', person.id).execute()
+  return toAccount(zone ? { ...person, timeZone: zone } : person)
 }
 
 /** When the next attempt will be allowed, or null when it is allowed now. */
