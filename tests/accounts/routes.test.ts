@@ -238,7 +238,13 @@ describe('sessions and logging out', () => {
       },
     ) as never
     try {
-      await expect(rootLoader(args(getRequest('/', { cookie: 'catalog_view=x' })))).resolves.toEqual({ user: null, cartCount: 0 })
+      // The language and the zone come from the request alone (here: neither, so English and UTC).
+      await expect(rootLoader(args(getRequest('/', { cookie: 'catalog_view=x' })))).resolves.toMatchObject({
+        user: null,
+        cartCount: 0,
+        locale: 'en',
+        timeZone: 'UTC',
+      })
     } finally {
       globalThis.__solidarityDb = real
     }
