@@ -1,6 +1,8 @@
 import { Fragment, useCallback } from 'react'
 import { Trans, useTranslation } from 'react-i18next'
 import { useLabels } from '~/i18n/labels'
+import { useMessage } from '~/i18n/messages'
+import { reasonOfBecause } from '~/modules/reciprocity/because'
 import type { ReciprocityDecision, ReciprocityReason } from '~/modules/reciprocity/reciprocity.server'
 
 export function ReciprocityBadge({ decision }: { decision: Pick<ReciprocityDecision, 'reciprocityClass'> }) {
@@ -10,13 +12,17 @@ export function ReciprocityBadge({ decision }: { decision: Pick<ReciprocityDecis
 
 /**
  * Why a buyer buys as they do ("you buy as a person, for non-commercial use"), in the reader's
- * language, from the decision's reason.
+ * language: from a decision's `reason`, or from the English `because` an order kept (words it
+ * cannot read back are shown as the server's messages are).
  */
-export function useBecause(): (reason: ReciprocityReason) => string {
+export function useBecause(): (reason: ReciprocityReason | string) => string {
   const { t } = useTranslation('catalog')
   const labels = useLabels()
+  const message = useMessage()
   return useCallback(
-    (reason: ReciprocityReason) => {
+    (given: ReciprocityReason | string) => {
+      const reason = typeof given === 'string' ? reasonOfBecause(given) : given
+      if (!reason) return message(given as string) ?? ''
       if (reason.code === 'personal') return t('reciprocity.because.personal')
       const form = labels.inSentence(labels.legalForm(reason.legalForm))
       const values = { organisation: reason.organisation, form }
@@ -26,7 +32,7 @@ export function useBecause(): (reason: ReciprocityReason) => string {
         ? t('reciprocity.because.notAttested', { ...values, level: labels.evidenceLevel(reason.level) })
         : t('reciprocity.because.notEvidenced', values)
     },
-    [t, labels],
+    [t, labels, message],
   )
 }
 
