@@ -79,7 +79,13 @@ export function CatalogControls({ query, facets, view }: { query: CatalogQuery; 
           value={query.legalForm}
           options={legalForms.map((f) => [f, labels.legalForm(f)])}
         />
-        <SelectFilter name="licence" label={t('controls.licence')} any={any} value={query.licence} options={facets.licences.map((l) => [l.code, l.name])} />
+        <SelectFilter
+          name="licence"
+          label={t('controls.licence')}
+          any={any}
+          value={query.licence}
+          options={facets.licences.map((l) => [l.code, t(`licences.${l.code}`, { defaultValue: l.name })])}
+        />
         <SelectFilter name="country" label={t('controls.country')} any={any} value={query.country} options={facets.countries.map((c) => [c, countryName(c)])} />
         <label>
           {t('controls.minScore')}

@@ -30,7 +30,7 @@ export function OfferCard({ offer }: { offer: RankedOfferCard }) {
       </p>
       <TierPriceList prices={offer.prices} unit={offer.unit} />
       <p className="card__footer muted">
-        {offer.licence ? <span>{offer.licence.name}</span> : null}
+        {offer.licence ? <span>{t(`licences.${offer.licence.code}`, { defaultValue: offer.licence.name })}</span> : null}
         {soldOut ? <span className="sold-out">{t('card.soldOut')}</span> : null}
         <span>
           {offer.producer.city}, {offer.producer.countryCode}
