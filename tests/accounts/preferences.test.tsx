@@ -1,3 +1,4 @@
+import type { ComponentType } from 'react'
 import { createStaticHandler, createStaticRouter, StaticRouterProvider } from 'react-router-dom/server'
 import { renderToString } from 'react-dom/server'
 import { I18nextProvider } from 'react-i18next'
@@ -9,8 +10,8 @@ import { i18nFor } from '../../app/i18n/translator.server'
 import { isLanguage } from '../../app/i18n/config'
 import { loader as rootLoader } from '../../app/root'
 import Account, { action as accountAction, loader as accountLoader } from '../../app/routes/account._index'
-import { action as signUpAction } from '../../app/routes/signup'
-import { action as logInAction } from '../../app/routes/login'
+import SignUp, { action as signUpAction, loader as signUpLoader } from '../../app/routes/signup'
+import LogIn, { action as logInAction, loader as logInLoader } from '../../app/routes/login'
 import { testDb, useAsAppDb } from '../support/db'
 import { cookieOf, formRequest, getRequest, outcome, useAccountsTestEnv } from '../support/accounts'
 import { unwrap } from '../support/remix'
@@ -43,12 +44,21 @@ async function signUp(email: string, extra: Record<string, string> = {}, headers
 const person = (email: string) => db.selectFrom('people').select(['language', 'timeZone']).where('email', '=', email).executeTakeFirstOrThrow()
 
 /** The account page as the server renders its body, in the language the root loader chose. */
-async function renderAccount(cookie: string): Promise<string> {
-  const root = unwrap(await rootLoader(args(getRequest('/account', { cookie }))))
-  const data = unwrap(await accountLoader(args(getRequest('/account', { cookie }))))
+async function renderAccount(cookie: string, reply?: unknown): Promise<string> {
+  return renderPage('/account', accountLoader, Account, cookie, reply)
+}
+
+type Loader = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<unknown>
+
+/** A page's body as the server renders it, in the language the root loader chose; with `reply`, as an action answered it. */
+async function renderPage(path: string, loader: Loader, Component: ComponentType, cookie = '', reply?: unknown): Promise<string> {
+  const root = unwrap(await rootLoader(args(getRequest(path, { cookie }))))
+  const data = unwrap(await loader(args(getRequest(path, { cookie }))))
   const language = isLanguage(root.locale) ? root.locale : 'en'
-  const handler = createStaticHandler([{ id: 'routes/account._index', path: '/account', loader: () => data, Component: Account }])
-  const context = await handler.query(new Request('http://localhost/account'))
+  const handler = createStaticHandler([
+    { id: 'page', path: path.split('?')[0], loader: () => data as Record<string, unknown>, action: () => reply ?? null, Component },
+  ])
+  const context = await handler.query(new Request(new URL(path, 'http://localhost'), reply ? { method: 'POST', body: new URLSearchParams() } : {}))
   if (context instanceof Response) throw new Error('unexpected response')
   const router = createStaticRouter(handler.dataRoutes, context)
   return renderToString(
@@ -104,6 +114,10 @@ describe('language and time zone on the account page', () => {
     expect(zone.body.fieldErrors).toEqual({ timeZone: 'Choose a time zone from the list.' })
     expect(zone.body.values).toMatchObject({ language: 'fr', timeZone: 'Mars/Olympus' })
     expect(zone.setCookie).toBeNull()
+    // The refusal beside the field, in the language of the page.
+    const page = await renderAccount(`${cookie}; lng=it`, zone.body)
+    expect(page).toContain('Scegli un fuso orario dall&#x27;elenco.')
+    expect(page).toContain('aria-invalid="true"')
     const language = await outcome(() => accountAction(args(formRequest('/account', { intent: 'preferences', language: 'xx', timeZone: '' }, { cookie }))))
     expect(language.status).toBe(400)
     expect(language.body.fieldErrors).toEqual({ language: 'Choose a language.' })
@@ -118,6 +132,17 @@ describe('language and time zone on the account page', () => {
 })
 
 describe('language and time zone from signing up and logging in', () => {
+  it('renders the log-in and sign-up pages in the visitor’s language, with the browser-zone field', async () => {
+    const login = await renderPage('/login?lng=it', logInLoader, LogIn)
+    expect(login).toContain('<h1 id="login-title">Accedi</h1>')
+    expect(login).toMatch(/Sei nuovo\? <a [^>]*href="\/signup\?redirectTo=%2Faccount">Crea un account<\/a>\./)
+    expect(login).toMatch(/<input type="hidden" name="timeZone"[^>]*data-browser-zone=""/)
+    const signup = await renderPage('/signup?lng=fr', signUpLoader, SignUp)
+    expect(signup).toContain('Créez votre compte')
+    expect(signup).toContain('Au moins 10 caractères')
+    expect(signup).toMatch(/name="timeZone"[^>]*data-browser-zone=""/)
+  })
+
   it('keeps the language the sign-up page was read in and the browser’s zone', async () => {
     await signUp('marie@example.org', { timeZone: 'Europe/Paris' }, { 'Accept-Language': 'fr-FR,fr;q=0.9,en;q=0.5' })
     await expect(person('marie@example.org')).resolves.toEqual({ language: 'fr', timeZone: 'Europe/Paris' })
