@@ -1,3 +1,4 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import type { ComponentType } from 'react'
 import { createStaticHandler, createStaticRouter, StaticRouterProvider } from 'react-router-dom/server'
 import { renderToString } from 'react-dom/server'
@@ -48,7 +49,7 @@ async function renderAccount(cookie: string, reply?: unknown): Promise<string> {
   return renderPage('/account', accountLoader, Account, cookie, reply)
 }
 
-type Loader = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<unknown>
+type Loader = (args: LoaderFunctionArgs) => Promise<unknown>
 
 /** A page's body as the server renders it, in the language the root loader chose; with `reply`, as an action answered it. */
 async function renderPage(path: string, loader: Loader, Component: ComponentType, cookie = '', reply?: unknown): Promise<string> {

@@ -1,3 +1,4 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import type { ComponentType } from 'react'
 import { renderToString } from 'react-dom/server'
 import { I18nextProvider } from 'react-i18next'
@@ -44,7 +45,7 @@ beforeEach(async () => {
   await m.db.updateTable('commonsFunds').set({ stewardOrganisationId: m.designers.id }).where('id', '=', m.fund.id).execute()
 })
 
-type Loader = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<unknown>
+type Loader = (args: LoaderFunctionArgs) => Promise<unknown>
 
 async function render(path: string, params: Record<string, string>, loader: Loader, Component: ComponentType, language: Language, cookie?: string) {
   const request = new Request(new URL(path, 'http://localhost'), { headers: cookie ? { Cookie: cookie } : {} })
