@@ -24,7 +24,7 @@ export interface CommonsResourceSummary {
 const ResourceLink = z
   .string()
   .trim()
-  .min(1, 'Enter the address where buyers get it, starting with https://')
+  .min(1, 'Enter the address where buyers get it (starting with https://).')
   .max(2000, 'Keep the address under 2,000 characters.')
   .pipe(z.url({ protocol: /^https?$/, error: 'Use a full web address starting with https:// (or http://).' }))
 

@@ -34,7 +34,7 @@ export const NewOrganisationInput = z.object({
     .optional()
     .transform((r) => (r ? r : null)),
   website: z
-    .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'Use a full web address starting with https://' }).max(300)])
+    .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'Use a full web address (starting with https://).' }).max(300)])
     .optional()
     .transform((w) => (w ? w : null)),
   summary: z.string().trim().max(1000, 'Keep the summary under 1,000 characters.').default(''),

@@ -26,7 +26,7 @@ export const EvidenceInput = z.object({
   value: z.string().trim().min(1, 'Say what exactly is claimed (e.g. worker_coop, wfto_guaranteed_fair_trade).').max(200),
   source: z.string().trim().min(3, 'Say where the evidence can be checked: a registry number, a statute article, a certificate id.').max(500),
   sourceUrl: z
-    .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'Use a full web address starting with https://' }).max(500)])
+    .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'Use a full web address (starting with https://).' }).max(500)])
     .optional()
     .transform((u) => (u ? u : null)),
   expiresOn: z
