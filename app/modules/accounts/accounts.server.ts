@@ -8,6 +8,7 @@ import { MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH, passwordProblem } from './ru
 import { newSecret, secretHash } from '../../lib/tokens.server'
 import { clock } from '../../lib/clock'
 import { accountColumns, revokeAllSessions, toAccount, type Account } from '../../lib/session-store.server'
+import { languageOrDefault, translator } from '../../i18n/translator.server'
 import { isLanguage, validTimeZone } from '../../i18n/config'
 
 // People's accounts: sign-up, log-in with rate limits, sessions, password change and reset.
@@ -220,9 +221,16 @@ async function failuresSince(db: Db, column: 'address', value: string, since: st
 
 function tryAgainMessage(retryAt: Date, now: Date): string {
   const seconds = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000))
-  const wait = seconds < 60 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? '' : 's'}`
   const at = retryAt.toISOString().slice(11, 19)
-  return `Too many failed log-in attempts from your network. Please try again in ${wait} (after ${at} UTC), or reset your password: the link we mail logs you in.`
+  // One whole sentence per unit and number, so each translates whole.
+  if (seconds < 60)
+    return seconds === 1
+      ? `Too many failed log-in attempts from your network. Please try again in ${seconds} second (after ${at} UTC), or reset your password: the link we mail logs you in.`
+      : `Too many failed log-in attempts from your network. Please try again in ${seconds} seconds (after ${at} UTC), or reset your password: the link we mail logs you in.`
+  const minutes = Math.ceil(seconds / 60)
+  return minutes === 1
+    ? `Too many failed log-in attempts from your network. Please try again in ${minutes} minute (after ${at} UTC), or reset your password: the link we mail logs you in.`
+    : `Too many failed log-in attempts from your network. Please try again in ${minutes} minutes (after ${at} UTC), or reset your password: the link we mail logs you in.`
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,21 +290,12 @@ export async function requestPasswordReset(db: Kysely<DB>, email: string, now: D
     .values({ tokenHash: secretHash(token), personId: person.id, createdAt: iso(now), expiresAt: iso(later(now, RESET_MS)) })
     .execute()
   const link = `${env().APP_URL}/reset-password/${token}`
+  // in the language the person chose, English when none
+  const t = translator(languageOrDefault(person.language), 'mail')
   const mail = {
     to: person.email,
-    subject: 'Reset your Solidarity Market password',
-    text: [
-      `Hello ${person.displayName},`,
-      '',
-      'Someone (we hope you) asked to reset the password of your Solidarity Market account.',
-      'Open this link within one hour to choose a new password:',
-      '',
-      link,
-      '',
-      'If you did not ask for this, ignore this mail: your password stays as it is.',
-      '',
-      '— Solidarity Market',
-    ].join('\n'),
+    subject: t('passwordReset.subject'),
+    text: [t('greeting', { name: person.displayName }), '', t('passwordReset.asked'), '', link, '', t('passwordReset.ignore'), '', t('signature')].join('\n'),
   }
   // An error page here would tell that the address has an account (unknown ones never reach
   // the mail server); the person can ask again once mail works.
@@ -365,38 +364,60 @@ export async function resetPassword(db: Kysely<DB>, token: string, newPassword: 
 export const CONFIRM_EMAIL_PATH = '/confirm-email'
 
 /** @throws AppError('forbidden') unless the person has confirmed their email address */
-export async function requireConfirmedEmail(db: Db, personId: number, what: string): Promise<void> {
-  const row = await db.selectFrom('people').select('emailConfirmedAt').where('id', '=', personId).executeTakeFirst()
-  if (row?.emailConfirmedAt == null) {
-    throw new AppError(
-      'forbidden',
-      `Confirm your email address first: ${what} needs an account whose address is confirmed. Open the link we mailed you, or ask for a new one on ${CONFIRM_EMAIL_PATH}.`,
-    )
+/** What needs a confirmed address; a steward-to-be is named. */
+export type ConfirmedEmailNeed =
+  | 'attesting an organisation'
+  | 'challenging a claim'
+  | 'ask for a credit to be paid out'
+  | 'joining an organisation'
+  | { stewardProposed: string }
+  | { stewardApproved: string }
+
+/** The refusal for each need, as whole sentences so each translates whole. */
+function unconfirmedMessage(what: ConfirmedEmailNeed): string {
+  const path = CONFIRM_EMAIL_PATH
+  if (typeof what === 'object') {
+    return 'stewardProposed' in what
+      ? `Confirm your email address first: ${what.stewardProposed} has not confirmed their address yet; being a steward needs an account whose address is confirmed. Open the link we mailed you, or ask for a new one on ${path}.`
+      : `Confirm your email address first: ${what.stewardApproved} has not confirmed their address; being a steward needs an account whose address is confirmed. Open the link we mailed you, or ask for a new one on ${path}.`
   }
+  const messages: Record<typeof what, string> = {
+    'attesting an organisation': `Confirm your email address first: attesting an organisation needs an account whose address is confirmed. Open the link we mailed you, or ask for a new one on ${path}.`,
+    'challenging a claim': `Confirm your email address first: challenging a claim needs an account whose address is confirmed. Open the link we mailed you, or ask for a new one on ${path}.`,
+    'ask for a credit to be paid out': `Confirm your email address first: ask for a credit to be paid out needs an account whose address is confirmed. Open the link we mailed you, or ask for a new one on ${path}.`,
+    'joining an organisation': `Confirm your email address first: joining an organisation needs an account whose address is confirmed. Open the link we mailed you, or ask for a new one on ${path}.`,
+  }
+  return messages[what]
 }
 
-async function mailConfirmationLink(db: Db, person: { id: number; email: string; displayName: string }, now: Date): Promise<void> {
+export async function requireConfirmedEmail(db: Db, personId: number, what: ConfirmedEmailNeed): Promise<void> {
+  const row = await db.selectFrom('people').select('emailConfirmedAt').where('id', '=', personId).executeTakeFirst()
+  if (row?.emailConfirmedAt == null) throw new AppError('forbidden', unconfirmedMessage(what))
+}
+
+async function mailConfirmationLink(db: Db, person: { id: number; email: string; displayName: string; language: string | null }, now: Date): Promise<void> {
   const token = newSecret()
   await db
     .insertInto('emailConfirmations')
     .values({ tokenHash: secretHash(token), personId: person.id, email: person.email, createdAt: iso(now), expiresAt: iso(later(now, CONFIRMATION_MS)) })
     .execute()
+  // in the language the person chose (at sign-up, the page's), English when none
+  const t = translator(languageOrDefault(person.language), 'mail')
   const mail = {
     to: person.email,
-    subject: 'Confirm your email address for Solidarity Market',
+    subject: t('confirmation.subject'),
     text: [
-      `Hello ${person.displayName},`,
+      t('greeting', { name: person.displayName }),
       '',
-      'Please confirm that this is your address by opening this link:',
+      t('confirmation.openLink'),
       '',
       `${env().APP_URL}${CONFIRM_EMAIL_PATH}/${token}`,
       '',
-      `The link works for ${CONFIRMATION_HOURS} hours. Until you confirm, you can browse and buy for yourself,`,
-      'but you cannot join an organisation, attest or challenge one, or become a steward.',
+      t('confirmation.validity', { count: CONFIRMATION_HOURS }),
       '',
-      'If you did not create an account, ignore this mail.',
+      t('confirmation.ignore'),
       '',
-      '— Solidarity Market',
+      t('signature'),
     ].join('\n'),
   }
   // The account stands; the person asks for a new link once mail works.

@@ -35,7 +35,10 @@ export async function payoutDecisionReason(db: Db, stewardId: number, reason: st
  * @throws AppError('forbidden') when the steward is a member of the organisation: someone else
  * decides on it
  */
-export async function refuseOwnOrganisation(db: Db, stewardId: number, organisationId: number, what: string): Promise<void> {
+/** What a steward may not decide for their own organisation. */
+type OwnOrganisationDecision = 'review its evidence' | 'decide challenges against it' | 'decide on this fund’s payouts' | 'decide on its payout'
+
+export async function refuseOwnOrganisation(db: Db, stewardId: number, organisationId: number, what: OwnOrganisationDecision): Promise<void> {
   const member = await db
     .selectFrom('memberships as m')
     .innerJoin('organisations as o', 'o.id', 'm.organisationId')
@@ -43,7 +46,16 @@ export async function refuseOwnOrganisation(db: Db, stewardId: number, organisat
     .where('m.organisationId', '=', organisationId)
     .where('m.personId', '=', stewardId)
     .executeTakeFirst()
-  if (member) throw new AppError('forbidden', `You are a member of ${member.name}, so another steward must ${what}.`)
+  if (!member) return
+  // Whole sentences, so each translates whole.
+  const name = member.name
+  const messages: Record<OwnOrganisationDecision, string> = {
+    'review its evidence': `You are a member of ${name}, so another steward must review its evidence.`,
+    'decide challenges against it': `You are a member of ${name}, so another steward must decide challenges against it.`,
+    'decide on this fund’s payouts': `You are a member of ${name}, so another steward must decide on this fund’s payouts.`,
+    'decide on its payout': `You are a member of ${name}, so another steward must decide on its payout.`,
+  }
+  throw new AppError('forbidden', messages[what])
 }
 
 export const StewardProposal = z.object({
@@ -72,7 +84,7 @@ export async function proposeSteward(db: Kysely<DB>, proposerId: number, input: 
       .executeTakeFirst()
     if (!person) throw new AppError('not_found', `Nobody has an account with ${parsed.data.email}; they need to sign up first.`)
     if (person.isSteward === 1) throw new AppError('conflict', `${person.displayName} is already a steward.`)
-    await requireConfirmedEmail(trx, person.id, `${person.displayName} has not confirmed their address yet; being a steward`)
+    await requireConfirmedEmail(trx, person.id, { stewardProposed: person.displayName })
     const open = await trx.selectFrom('stewardAppointments').select('id').where('personId', '=', person.id).where('status', '=', 'proposed').executeTakeFirst()
     if (open) throw new AppError('conflict', `${person.displayName} is already proposed; another steward approves or rejects the proposal.`)
     const { id } = await trx
@@ -98,10 +110,11 @@ export async function decideStewardProposal(db: Kysely<DB>, stewardId: number, p
       .where('a.id', '=', proposalId)
       .executeTakeFirst()
     if (!proposal) throw new AppError('not_found', 'There is no such proposal.')
-    if (proposal.status !== 'proposed') throw new AppError('conflict', `This proposal was already ${proposal.status}.`)
+    if (proposal.status !== 'proposed')
+      throw new AppError('conflict', proposal.status === 'approved' ? 'This proposal was already approved.' : 'This proposal was already rejected.')
     if (proposal.proposedBy === stewardId) throw new AppError('forbidden', 'You proposed this appointment, so another steward must decide on it.')
     if (proposal.personId === stewardId) throw new AppError('forbidden', 'Another steward decides on your own appointment.')
-    if (approve) await requireConfirmedEmail(trx, proposal.personId, `${proposal.displayName} has not confirmed their address; being a steward`)
+    if (approve) await requireConfirmedEmail(trx, proposal.personId, { stewardApproved: proposal.displayName })
     const decided = await trx
       .updateTable('stewardAppointments')
       .set({ status: approve ? 'approved' : 'rejected', decidedBy: stewardId, decidedAt: now })

@@ -144,7 +144,8 @@ export async function decideCreditPayout(
     const payout = await trx.selectFrom('creditPayouts').selectAll().where('id', '=', payoutId).executeTakeFirst()
     if (!payout) throw new AppError('not_found', 'There is no such payout request.')
     if (payout.requestedBy === stewardId) throw new AppError('forbidden', 'You asked for this payout, so another steward must decide on it.')
-    if (payout.status !== 'requested') throw new AppError('conflict', `This request was already ${payout.status}.`)
+    if (payout.status !== 'requested')
+      throw new AppError('conflict', payout.status === 'approved' ? 'This request was already approved.' : 'This request was already rejected.')
     await refuseOwnOrganisation(trx, stewardId, payout.organisationId, 'decide on its payout')
     let journalEntryId: number | null = null
     if (decision.approve) {
