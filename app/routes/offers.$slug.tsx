@@ -44,6 +44,7 @@ export default function OfferPage() {
   const labels = useLabels()
   const f = useFormat()
   const because = useBecause()
+  const licenceName = offer.licence ? t(`licences.${offer.licence.code}`, { defaultValue: offer.licence.name }) : null
   const category = t(`categories.${offer.category.slug}`, { defaultValue: offer.category.name })
   const fee = offer.prices.accessFee
   return (
@@ -101,7 +102,7 @@ export default function OfferPage() {
               <dd>
                 {offer.licence ? (
                   <>
-                    {offer.licence.url ? <a href={offer.licence.url}>{offer.licence.name}</a> : offer.licence.name}{' '}
+                    {offer.licence.url ? <a href={offer.licence.url}>{licenceName}</a> : licenceName}{' '}
                     <span className="muted">({labels.openness(offer.licence.openness)})</span>
                   </>
                 ) : (
