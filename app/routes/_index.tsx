@@ -7,6 +7,7 @@ import { Pagination } from '~/components/pagination'
 import { useFormat } from '~/i18n/format'
 import { useMessage } from '~/i18n/messages'
 import { metaT, pageTitle } from '~/i18n/meta'
+import { languageOf } from '~/i18n/i18n.server'
 import { catalogViewCookie } from '~/lib/cookies.server'
 import { getDb } from '~/lib/db.server'
 import { domain, parseQuery } from '~/lib/http.server'
@@ -23,7 +24,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const remembered = parseRememberedView(await catalogViewCookie.parse(request.headers.get('Cookie')))
   const view = rankingView(query, remembered)
   const db = getDb()
-  const [catalog, facets] = await Promise.all([domain(() => listCatalog(db, query, view)), catalogFacets(db)])
+  const language = await languageOf(request)
+  const [catalog, facets] = await Promise.all([domain(() => listCatalog(db, query, view, language)), catalogFacets(db)])
   // A view chosen in the URL is remembered for the next visit.
   const headers = query.view || query.weights ? { 'Set-Cookie': await catalogViewCookie.serialize(rememberView(view)) } : undefined
   return data({ catalog, facets, query }, { headers })

@@ -13,6 +13,7 @@ import { useFormat } from '~/i18n/format'
 import { useLabels } from '~/i18n/labels'
 import { metaT, pageTitle } from '~/i18n/meta'
 import { languageOf } from '~/i18n/i18n.server'
+import { localized } from '~/i18n/translator.server'
 import { OriginalLanguageNote } from '~/components/original-language'
 import { getOptionalUser } from '~/lib/session.server'
 import { buyingOptions } from '~/modules/reciprocity/reciprocity.server'
@@ -34,8 +35,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { slug } = parseParams(params, Params)
   const db = getDb()
   const user = await getOptionalUser(request)
-  const [offer, buyingAs] = await Promise.all([domain(async () => getOffer(db, slug, await languageOf(request))), user ? buyingOptions(db, user.id) : Promise.resolve(null)])
-  return { ...offer, buyingAs, jsonLd: offerJsonLd(offer, env().APP_URL) }
+  const language = await languageOf(request)
+  const [offer, buyingAs] = await Promise.all([domain(async () => getOffer(db, slug, language)), user ? buyingOptions(db, user.id) : Promise.resolve(null)])
+  // Search engines read the offer's descriptions in the page's language too.
+  return { ...offer, buyingAs, jsonLd: offerJsonLd(offer, env().APP_URL, (english) => localized(language, english)) }
 }
 
 export default function OfferPage() {

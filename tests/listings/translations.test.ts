@@ -17,7 +17,10 @@ const generation = async () => (await m.db.selectFrom('catalogStats').select('ge
 describe("a listing's translations", () => {
   it('are saved, replaced, listed in the order of the languages and removed', async () => {
     await saveTranslation(m.db, weaver(), m.towel.id, { language: 'fr', title: 'Torchon en lin', description: '' }, now)
-    expect(await saveTranslation(m.db, weaver(), m.towel.id, { ...italian, title: '  Strofinaccio  ' }, now)).toMatchObject({ language: 'it', title: 'Strofinaccio' })
+    expect(await saveTranslation(m.db, weaver(), m.towel.id, { ...italian, title: '  Strofinaccio  ' }, now)).toMatchObject({
+      language: 'it',
+      title: 'Strofinaccio',
+    })
     await saveTranslation(m.db, weaver(), m.towel.id, italian, now)
 
     const texts = await listTranslations(m.db, weaver(), m.towel.id)
@@ -38,12 +41,18 @@ describe("a listing's translations", () => {
       const error = await appErrorOf(() => saveTranslation(m.db, weaver(), m.towel.id, input, now))
       return { code: error.code, details: error.details }
     }
-    expect(await refusal({ ...italian, language: 'pt' })).toEqual({ code: 'invalid_input', details: { language: 'Choose a language this marketplace speaks.' } })
+    expect(await refusal({ ...italian, language: 'pt' })).toEqual({
+      code: 'invalid_input',
+      details: { language: 'Choose a language this marketplace speaks.' },
+    })
     expect(await refusal({ ...italian, language: 'en' })).toEqual({
       code: 'invalid_input',
       details: { language: 'This listing is written in English: choose another language to translate it into.' },
     })
-    expect(await refusal({ ...italian, title: ' x ' })).toEqual({ code: 'invalid_input', details: { title: 'Give the translated title at least 3 characters.' } })
+    expect(await refusal({ ...italian, title: ' x ' })).toEqual({
+      code: 'invalid_input',
+      details: { title: 'Give the translated title at least 3 characters.' },
+    })
     expect(await refusal({ ...italian, title: 'x'.repeat(201), description: 'y'.repeat(5001) })).toEqual({
       code: 'invalid_input',
       details: { title: 'Keep the translated title under 200 characters.', description: 'Keep the translated description under 5,000 characters.' },
@@ -61,7 +70,10 @@ describe("a listing's translations", () => {
   it('keep the original language apart from the translations', async () => {
     await saveTranslation(m.db, weaver(), m.towel.id, italian, now)
     const clash = await appErrorOf(() => setOriginalLanguage(m.db, weaver(), m.towel.id, 'it', now))
-    expect(clash).toMatchObject({ code: 'conflict', message: 'This listing has a translation into Italiano: remove it first, or keep English as the original.' })
+    expect(clash).toMatchObject({
+      code: 'conflict',
+      message: 'This listing has a translation into Italiano: remove it first, or keep English as the original.',
+    })
     expect((await appErrorOf(() => setOriginalLanguage(m.db, weaver(), m.towel.id, 'xx', now))).details).toEqual({
       language: 'Choose a language this marketplace speaks.',
     })
@@ -113,7 +125,12 @@ describe('readers of a translated listing', () => {
     // Without a language the catalog reads as it always did: English.
     expect(await card()).toMatchObject({ title: 'Linen tea towel', language: 'en', untranslated: false })
 
-    expect(await getOffer(m.db, 'towel', 'it')).toMatchObject({ title: 'Strofinaccio di lino', description: italian.description, language: 'it', untranslated: false })
+    expect(await getOffer(m.db, 'towel', 'it')).toMatchObject({
+      title: 'Strofinaccio di lino',
+      description: italian.description,
+      language: 'it',
+      untranslated: false,
+    })
     expect(await getOffer(m.db, 'towel', 'es')).toMatchObject({ title: 'Linen tea towel', language: 'en', untranslated: true })
   })
 

@@ -242,7 +242,13 @@ export async function listCatalog(
     offers: pageRows.flatMap((r) => {
       const row = byId.get(r.offerId)
       return row
-        ? [{ ...toOfferCard(row, language), image: covers.get(r.offerId) ?? null, viewScore: r.viewScore === null ? null : Math.round(r.viewScore * 1000) / 10 }]
+        ? [
+            {
+              ...toOfferCard(row, language),
+              image: covers.get(r.offerId) ?? null,
+              viewScore: r.viewScore === null ? null : Math.round(r.viewScore * 1000) / 10,
+            },
+          ]
         : []
     }),
     page,

@@ -50,11 +50,7 @@ const asLanguage = (code: string): Language => (isLanguage(code) ? code : 'en')
 /** The listing's original text and its translations. @throws AppError not_found, forbidden */
 export async function listTranslations(db: Db, actor: Actor, offerId: number): Promise<ListingTexts> {
   const offer = await ownListing(db, actor, offerId)
-  const rows = await db
-    .selectFrom('offerTranslations')
-    .select(['language', 'title', 'description', 'updatedAt'])
-    .where('offerId', '=', offerId)
-    .execute()
+  const rows = await db.selectFrom('offerTranslations').select(['language', 'title', 'description', 'updatedAt']).where('offerId', '=', offerId).execute()
   const order = (code: string) => (isLanguage(code) ? supportedLanguages.indexOf(code) : supportedLanguages.length)
   const translations = rows
     .filter((r) => isLanguage(r.language))
@@ -108,7 +104,12 @@ export async function setOriginalLanguage(db: Kysely<DB>, actor: Actor, offerId:
   const chosen = parsed.data
   if (chosen === offer.language) return
   await db.transaction().execute(async (trx) => {
-    const translated = await trx.selectFrom('offerTranslations').select('language').where('offerId', '=', offerId).where('language', '=', chosen).executeTakeFirst()
+    const translated = await trx
+      .selectFrom('offerTranslations')
+      .select('language')
+      .where('offerId', '=', offerId)
+      .where('language', '=', chosen)
+      .executeTakeFirst()
     if (translated) {
       const message = `This listing has a translation into ${languageName(chosen)}: remove it first, or keep ${languageName(offer.language)} as the original.`
       throw new AppError('conflict', message, { language: message })
