@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { Database } from '../../../db/connection'
 import { env } from '../../lib/env.server'
+import { fallbackLanguage } from '../../i18n/config'
 import { AppError } from '../../lib/errors'
 import { catalogStats } from '../catalog/ranking-snapshot.server'
 import { fundLedger, fundLedgerVersion } from './ledger.server'
@@ -27,10 +28,13 @@ function parse<S extends z.ZodType>(schema: S, raw: Record<string, string>): z.i
   throw badParameter(parameter, issue.message.startsWith(parameter) ? issue.message : `${parameter}: ${issue.message}`)
 }
 
-/** A JSON body kept while the catalog generation holds, answered with its ETag or a 304. */
-async function catalogJson(db: Database, request: Request, make: () => Promise<unknown>): Promise<Response> {
+/**
+ * A JSON body kept while the catalog generation holds, answered with its ETag or a 304. A body
+ * written for a reader's `language` is kept once per language and says it varies with the header.
+ */
+async function catalogJson(db: Database, request: Request, make: () => Promise<unknown>, language?: string): Promise<Response> {
   const url = new URL(request.url)
-  const key = `${url.pathname}${url.search}`
+  const key = `${url.pathname}${url.search}${language ? `#${language}` : ''}`
   const { generation } = await catalogStats(db)
   const entry = await cache.get(
     key,
@@ -41,7 +45,7 @@ async function catalogJson(db: Database, request: Request, make: () => Promise<u
     },
     wantsFresh(request),
   )
-  return cachedAnswer(request, entry.etag, entry.body)
+  return cachedAnswer(request, entry.etag, entry.body, undefined, language ? { Vary: 'Accept-Language' } : {})
 }
 
 export function apiIndex(request: Request): Response {
@@ -50,9 +54,10 @@ export function apiIndex(request: Request): Response {
   return cachedAnswer(request, `W/"${shortHash(body)}"`, body)
 }
 
-export async function offersEndpoint(db: Database, request: Request): Promise<Response> {
+/** `language`: the reader's (?lng=, else Accept-Language), for the offers' titles. */
+export async function offersEndpoint(db: Database, request: Request, language: string = fallbackLanguage): Promise<Response> {
   const query = parse(OffersQuery, queryParameters(new URL(request.url), parameterNames.offers))
-  return catalogJson(db, request, () => listOffers(db, query, baseUrl()))
+  return catalogJson(db, request, () => listOffers(db, query, baseUrl(), language), language)
 }
 
 export async function offersCsvEndpoint(db: Database, request: Request): Promise<Response> {

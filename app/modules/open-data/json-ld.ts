@@ -22,9 +22,15 @@ export interface OfferForJsonLd {
   confidence: number
   scoreBreakdown: { rulesVersion: number }
   images: { storageKey: string; altText: string }[]
+  /** the language the name and description are in (a translation's, or the original's) */
+  language?: string
 }
 
-export function offerJsonLd(offer: OfferForJsonLd, baseUrl: string): Json {
+/**
+ * `localize` writes the descriptions in the page's language (e.g. `(m) => localized(language, m)`
+ * from '~/i18n/translator.server'); without it they stay English.
+ */
+export function offerJsonLd(offer: OfferForJsonLd, baseUrl: string, localize: (english: string) => string = (english) => english): Json {
   const url = `${baseUrl}/offers/${offer.slug}`
   const producer = {
     '@type': 'Organization',
@@ -36,8 +42,8 @@ export function offerJsonLd(offer: OfferForJsonLd, baseUrl: string): Json {
   const availability = offer.stock === null || offer.stock > 0 ? 'https://schema.org/InStock' : 'https://schema.org/OutOfStock'
   const priced = (name: string, description: string, money: { amount: number; currency: string }) => ({
     '@type': 'Offer',
-    name,
-    description,
+    name: localize(name),
+    description: localize(description),
     price: toDecimalString(money.amount, money.currency),
     priceCurrency: money.currency,
     availability,
@@ -51,6 +57,7 @@ export function offerJsonLd(offer: OfferForJsonLd, baseUrl: string): Json {
     url,
     name: offer.title,
     description: offer.description,
+    ...(offer.language ? { inLanguage: offer.language } : {}),
     sku: offer.slug,
     category: offer.category.name,
     ...(offer.images.length ? { image: offer.images.map((i) => `${baseUrl}/images/${i.storageKey}-large.webp`) } : {}),
@@ -65,13 +72,15 @@ export function offerJsonLd(offer: OfferForJsonLd, baseUrl: string): Json {
       {
         '@type': 'PropertyValue',
         propertyID: 'ethical-preference-score',
-        name: 'Ethical-preference score',
+        name: localize('Ethical-preference score'),
         value: offer.score,
         minValue: 0,
         maxValue: 100,
-        description: `Community weights, rules version ${offer.scoreBreakdown.rulesVersion}; ${Math.round(offer.confidence * 100)}% of the weight backed by peer-attested or verified evidence.`,
+        description: localize(
+          `Community weights, rules version ${offer.scoreBreakdown.rulesVersion}; ${Math.round(offer.confidence * 100)}% of the weight backed by peer-attested or verified evidence.`,
+        ),
       },
-      { '@type': 'PropertyValue', propertyID: 'score-confidence', name: 'Score confidence', value: offer.confidence, minValue: 0, maxValue: 1 },
+      { '@type': 'PropertyValue', propertyID: 'score-confidence', name: localize('Score confidence'), value: offer.confidence, minValue: 0, maxValue: 1 },
     ],
   }
 }

@@ -2,12 +2,13 @@ import { sql } from 'kysely'
 import { stringify } from 'csv-stringify/sync'
 import type { Db } from '../../../db/schema'
 import { toDecimalString } from '../../lib/money'
+import { fallbackLanguage } from '../../i18n/config'
 import { spreadsheetSafe } from '../../lib/spreadsheet'
 import { accessFeeShares } from '../pricing/pricing'
 import { COUNT_CAP, searchWords } from '../catalog/query'
 import { searchedScores, type SearchWords } from '../catalog/search.server'
 import { catalogStats } from '../catalog/ranking-snapshot.server'
-import { offerCardQuery } from '../catalog/catalog.server'
+import { offerCardQuery, shownText } from '../catalog/catalog.server'
 import { decodeCursor, encodeCursor, fingerprintOf } from './cursor.server'
 import { badParameter } from './http.server'
 import { CSV_ROW_LIMIT, DEFAULT_LIMIT, type OfferFilters, type OffersQuery } from './schema'
@@ -29,6 +30,10 @@ export interface ApiOffer {
   slug: string
   url: string
   title: string
+  /** the language of `title`: the one asked for when translated, else the offer's own */
+  inLanguage: string
+  /** the offer has no text in the language asked for: `title` is its original */
+  untranslated: boolean
   kind: 'good' | 'commons'
   category: { slug: string; name: string }
   licence: { code: string; name: string; url: string | null } | null
@@ -82,7 +87,7 @@ function rankedFrom(db: Db, r: Resolved, after: [number, number] | null) {
     ...(f.country ? [sql`s.country_code = ${f.country}`] : []),
     ...(search ? [search.match] : []),
     // "score <= x" lets the ranking index start at the position; only ties at x are skipped row by row.
-    ...(after ? [sql`s.score <= ${after[0]}`, sql`(s.score < ${after[0]} or s.offer_id > ${after[1]})`] : []),
+    ...(after ? [sql`s.score <= ${after[0]}`, sql`(${sql`s.score < ${after[0]} or s.offer_id > ${after[1]}`})`] : []),
   ]
   // As listCatalog: a search starts from its matches (search.server.ts).
   const from = search ? search.from : sql`offer_scores s`
@@ -106,9 +111,9 @@ async function countEstimate(db: Db, r: Resolved): Promise<{ count: number; exac
   return { count: Math.min(n, COUNT_CAP), exact: n <= COUNT_CAP }
 }
 
-async function offerItems(db: Db, ids: number[], baseUrl: string): Promise<ApiOffer[]> {
+async function offerItems(db: Db, ids: number[], baseUrl: string, language: string = fallbackLanguage): Promise<ApiOffer[]> {
   if (!ids.length) return []
-  const rows = await offerCardQuery(db)
+  const rows = await offerCardQuery(db, language)
     .innerJoin('commonsFunds as fund', 'fund.id', 'o.commonsFundId')
     .select([
       'o.accessFeeProducerBp',
@@ -127,11 +132,14 @@ async function offerItems(db: Db, ids: number[], baseUrl: string): Promise<ApiOf
     if (!r) return []
     const fee = r.forProfitPrice - r.commonerPrice
     const [producer, fund, infrastructure] = accessFeeShares(r)
+    const shown = shownText(r, language)
     const item: ApiOffer = {
       id: r.id,
       slug: r.slug,
       url: `${baseUrl}/offers/${r.slug}`,
-      title: r.title,
+      title: shown.title,
+      inLanguage: shown.language,
+      untranslated: shown.untranslated,
       kind: r.kind,
       category: { slug: r.categorySlug, name: r.categoryName },
       licence: r.licenceCode && r.licenceName ? { code: r.licenceCode, name: r.licenceName, url: r.licenceUrl } : null,
@@ -165,10 +173,11 @@ async function offerItems(db: Db, ids: number[], baseUrl: string): Promise<ApiOf
 const filtersOf = ({ limit: _limit, cursor: _cursor, ...filters }: OffersQuery): OfferFilters => filters
 
 /**
- * One page of the ranked catalog after the cursor's position.
+ * One page of the ranked catalog after the cursor's position, titles in the reader's `language`
+ * where the offers have them. A cursor walks the same ranking in any language.
  * @throws AppError invalid_input naming the parameter (unknown category or licence, bad cursor)
  */
-export async function listOffers(db: Db, query: OffersQuery, baseUrl: string): Promise<OffersPage> {
+export async function listOffers(db: Db, query: OffersQuery, baseUrl: string, language: string = fallbackLanguage): Promise<OffersPage> {
   const filters = filtersOf(query)
   const fingerprint = fingerprintOf(filters)
   const after = query.cursor ? (decodeCursor(query.cursor, 'offers', fingerprint) as [number, number]) : null
@@ -185,6 +194,7 @@ export async function listOffers(db: Db, query: OffersQuery, baseUrl: string): P
       db,
       page.map((r) => r.offerId),
       baseUrl,
+      language,
     ),
     next_cursor: rows.length > limit && last ? encodeCursor('offers', fingerprint, [last.score, last.offerId]) : null,
     ...(count ? { count_estimate: count.count, count_is_exact: count.exact } : {}),
