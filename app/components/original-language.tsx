@@ -1,3 +1,4 @@
+import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { isLanguage, languageNames } from '~/i18n/config'
 
@@ -14,4 +15,10 @@ export function OriginalLanguageNote({ text, className = 'muted small' }: { text
       {t('originalNote', { language: name })}
     </p>
   )
+}
+
+/** The link from a listing's edit page to its translations page. */
+export function ListingTranslationsLink({ to }: { to: string }) {
+  const { t } = useTranslation('translations')
+  return <Link to={to}>{t('link')}</Link>
 }

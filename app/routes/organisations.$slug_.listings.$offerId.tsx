@@ -6,6 +6,7 @@ import { FormError, Notice } from '~/components/form'
 import { ResourcePanel, StockPanel } from '~/components/listing-panels'
 import { currencyOf, ListingForm, listingFormValues, readListingForm } from '~/components/listing-form'
 import { ImageManager } from '~/components/offer-images'
+import { ListingTranslationsLink } from '~/components/original-language'
 import { ScoreBreakdown } from '~/components/score-breakdown'
 import { EditListingForm } from '~/forms/listings'
 import { getDb } from '~/lib/db.server'
@@ -168,7 +169,8 @@ export default function EditListing() {
           {offer.listed ? <Link to={`/offers/${offer.slug}`}>{t('edit.publicPage')}</Link> : t('list.notInCatalog')} ·{' '}
           <a href="#details">{t('edit.details')}</a> · <a href="#images">{t('edit.images')}</a> ·{' '}
           {offer.kind === 'good' ? <a href="#stock">{t('edit.stock')}</a> : <a href="#resource">{t('edit.resource')}</a>} ·{' '}
-          <a href="#availability">{t('edit.availability')}</a> · <a href="#score-title">{t('edit.score')}</a>
+          <a href="#availability">{t('edit.availability')}</a> · <a href="#score-title">{t('edit.score')}</a> ·{' '}
+          <ListingTranslationsLink to={`${base}/${offer.id}/translations`} />
         </p>
       </header>
 
