@@ -13,10 +13,12 @@ import type {
   LegalForm,
   MembershipsTable,
   OffersTable,
+  OfferTranslationsTable,
   OrganisationsTable,
   PeopleTable,
 } from '../schema.js'
 import { mulberry32 } from './random.js'
+import { italianOriginals, translations } from './translations.js'
 import type { SeedTimeShift } from './time-shift.js'
 import {
   categories,
@@ -111,12 +113,21 @@ export async function seedDemoMarketplace(db: Database, { at = clock.now() }: Se
 
     const offerRows: Insertable<OffersTable>[] = plan.offers.map(({ organisation, category, fund, ...offer }) => ({
       ...offer,
+      // Listings an Italian co-op writes in Italian (their English text becomes a translation below).
+      ...(italianOriginals[offer.title] ? { ...italianOriginals[offer.title], language: 'it' } : { language: 'en' }),
       organisationId: organisationId(organisation),
       categoryId: categoryId(category),
       commonsFundId: fundId(fund),
     }))
     for (const rows of chunks(offerRows)) await trx.insertInto('offers').values(rows).execute()
     const offerId = idLookup('offer', await trx.selectFrom('offers').select(['id', 'slug']).execute())
+    const translationRows: Insertable<OfferTranslationsTable>[] = plan.offers.flatMap((offer) => {
+      const id = offerId(offer.slug)
+      const updatedAt = offer.updatedAt
+      if (italianOriginals[offer.title]) return [{ offerId: id, language: 'en', title: offer.title, description: offer.description, updatedAt }]
+      return Object.entries(translations[offer.title] ?? {}).map(([language, text]) => ({ offerId: id, language, ...text, updatedAt }))
+    })
+    for (const rows of chunks(translationRows)) await trx.insertInto('offerTranslations').values(rows).execute()
 
     const claimRows: Insertable<EvidenceClaimsTable>[] = plan.evidenceClaims.map(({ organisation, offer, ...claim }) => ({
       ...claim,
