@@ -36,12 +36,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Attest() {
-  const { t, i18n } = useTranslation('organisation')
+  const { t } = useTranslation('organisation')
   const labels = useLabels()
   const { organisation, choices } = useLoaderData<typeof loader>()
-  // Read inside a sentence: lower case, except in German, where nouns keep their capital.
-  const legalForm = labels.legalForm(organisation.legalForm)
-  const legalFormInSentence = i18n.language === 'de' ? legalForm : legalForm.toLowerCase()
+  const legalFormInSentence = labels.inSentence(labels.legalForm(organisation.legalForm))
   const failed = useActionData<typeof action>()
   return (
     <article className="narrow" aria-labelledby="attest-title">

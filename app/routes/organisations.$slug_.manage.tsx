@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { claimKinds, legalForms, surplusPolicies } from '../../db/schema'
 import { EvidenceBadge, LegalFormBadge } from '~/components/badges'
 import { FormError, Notice } from '~/components/form'
-import { ReciprocityBadge } from '~/components/reciprocity'
+import { ReciprocityBadge, useBecause } from '~/components/reciprocity'
 import { getDb } from '~/lib/db.server'
 import { useFormat } from '~/i18n/format'
 import { useLabels } from '~/i18n/labels'
@@ -61,6 +61,7 @@ export default function Workspace() {
   const labels = useLabels()
   const f = useFormat()
   const message = useMessage()
+  const because = useBecause()
   const w = useLoaderData<typeof loader>()
   const failed = useActionData<typeof action>()
   const [search] = useSearchParams()
@@ -103,7 +104,7 @@ export default function Workspace() {
         <Trans
           t={t}
           i18nKey="manage.buyingAs"
-          values={{ name: org.name, because: message(w.buyingAs.because) }}
+          values={{ name: org.name, because: because(w.buyingAs.reason) }}
           components={{ badge: <ReciprocityBadge decision={w.buyingAs} /> }}
         />
       </p>

@@ -76,6 +76,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   )
 }
 
+/** The use the buyer signed at checkout, recorded in English (place-order.server.ts), in the reader's words. */
+function useDeclaredUse(): (recorded: string) => string {
+  const { t } = useTranslation('organisation')
+  return (recorded) => {
+    if (recorded === 'for my own non-commercial use') return t('orders.declaredUse.personal')
+    const organisation = /^on behalf of (.+), for its work$/.exec(recorded)?.[1]
+    return organisation ? t('orders.declaredUse.organisation', { organisation }) : recorded
+  }
+}
+
 const noticeKeys = ['paid', 'shipped', 'fulfilled', 'cancelled', 'refunded'] as const
 type NoticeKey = (typeof noticeKeys)[number]
 const isNotice = (value: string | null): value is NoticeKey => noticeKeys.includes(value as NoticeKey)
@@ -84,6 +94,7 @@ export default function SalesPage() {
   const { t } = useTranslation('organisation')
   const f = useFormat()
   const labels = useLabels()
+  const declaredUse = useDeclaredUse()
   const { organisation, sales, page, pageCount, total, filter } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
@@ -159,7 +170,7 @@ export default function SalesPage() {
                     values={{ buyer: s.buyer, buyingFor: s.buyingFor }}
                     components={{ badge: <ReciprocityBadge decision={s} /> }}
                   />
-                  {s.declaredUse ? <span className="muted small">{t('orders.declared', { use: s.declaredUse })}</span> : null}
+                  {s.declaredUse ? <span className="muted small">{t('orders.declared', { use: declaredUse(s.declaredUse) })}</span> : null}
                   {s.accessFeeTotal.amount > 0 ? (
                     <Trans t={t} i18nKey="orders.accessFee" components={{ price: <Price value={s.accessFeeTotal} /> }} />
                   ) : null} ·{' '}
