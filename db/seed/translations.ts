@@ -11,10 +11,6 @@ export interface Text {
 
 /** Offers written in Italian, with the seed's English kept as their English translation. */
 export const italianOriginals: Record<string, Text> = {
-  'Hand-woven linen tea towel': {
-    title: 'Strofinaccio in lino tessuto a mano',
-    description: 'Tessuto sui nostri telai a Biella con lino europeo non sbiancato. Asciuga bene e si ammorbidisce a ogni lavaggio.',
-  },
   'Merino wool blanket, undyed grey': {
     title: 'Coperta in lana merino, grigio naturale',
     description: 'Lana merino non tinta, filata e tessuta in cooperativa. Calda, leggera e lavabile a mano.',
@@ -91,6 +87,14 @@ type Translations = Partial<Record<'it' | 'fr' | 'de' | 'es', Text>>
 
 /** Translations of offers written in English. */
 export const translations: Record<string, Translations> = {
+  // The seed's first offer stays English: tests change its own title and read it back.
+  'Hand-woven linen tea towel': {
+    it: {
+      title: 'Strofinaccio in lino tessuto a mano',
+      description: 'Tessuto sui nostri telai a Biella con lino europeo non sbiancato. Asciuga bene e si ammorbidisce a ogni lavaggio.',
+    },
+    de: { title: 'Handgewebtes Geschirrtuch aus Leinen', description: 'Auf unseren Webstühlen in Biella aus ungebleichtem europäischem Leinen gewebt.' },
+  },
   'Solid oak kitchen stool': {
     fr: { title: 'Tabouret de cuisine en chêne massif', description: 'Assemblé à tenons et mortaises dans notre atelier, fini à l’huile de lin.' },
     it: { title: 'Sgabello da cucina in rovere massello', description: 'Unito a tenone e mortasa nel nostro laboratorio, rifinito con olio di lino.' },
