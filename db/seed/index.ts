@@ -124,8 +124,8 @@ export async function seedDemoMarketplace(db: Database, { at = clock.now() }: Se
     const translationRows: Insertable<OfferTranslationsTable>[] = plan.offers.flatMap((offer) => {
       const id = offerId(offer.slug)
       const updatedAt = offer.updatedAt
-      if (italianOriginals[offer.title]) return [{ offerId: id, language: 'en', title: offer.title, description: offer.description, updatedAt }]
-      return Object.entries(translations[offer.title] ?? {}).map(([language, text]) => ({ offerId: id, language, ...text, updatedAt }))
+      const english = italianOriginals[offer.title] ? [{ offerId: id, language: 'en', title: offer.title, description: offer.description, updatedAt }] : []
+      return [...english, ...Object.entries(translations[offer.title] ?? {}).map(([language, text]) => ({ offerId: id, language, ...text, updatedAt }))]
     })
     for (const rows of chunks(translationRows)) await trx.insertInto('offerTranslations').values(rows).execute()
 

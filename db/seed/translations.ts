@@ -87,6 +87,107 @@ type Translations = Partial<Record<'it' | 'fr' | 'de' | 'es', Text>>
 
 /** Translations of offers written in English. */
 export const translations: Record<string, Translations> = {
+  'Hemp canvas by the metre, 280 g/m²': {
+    de: { title: 'Hanfleinen als Meterware, 280 g/m²', description: 'Robustes Gewebe aus italienischem Hanf, 150 cm breit.' },
+  },
+  'Shared inbox for small organisations': {
+    it: {
+      title: 'Casella di posta condivisa per piccole organizzazioni',
+      description: 'Un’unica casella per tutto il gruppo, con assegnazioni e note interne.',
+    },
+  },
+  'Rota planner for worker co-ops': {
+    it: { title: 'Pianificatore dei turni per cooperative di lavoro', description: 'Turni decisi insieme, con scambi e disponibilità.' },
+    es: { title: 'Planificador de turnos para cooperativas de trabajo', description: 'Turnos decididos en común, con cambios y disponibilidades.' },
+  },
+  'Cooperative bookkeeping templates': {
+    fr: { title: 'Modèles de comptabilité coopérative', description: 'Tableurs pour tenir les comptes et répartir les excédents.' },
+  },
+  'Open-source point of sale for food co-ops': {
+    it: { title: 'Cassa open source per cooperative alimentari', description: 'Vendita a peso, prezzi per soci e inventario.' },
+    fr: { title: 'Caisse libre pour épiceries coopératives', description: 'Vente au poids, prix membres et inventaire.' },
+  },
+  'Field guide to European worker co-ops, hardback': {
+    it: { title: 'Guida alle cooperative di lavoro europee, rilegata', description: 'Cento cooperative, dieci paesi, una mappa.' },
+  },
+  'Olive leaf herbal tea, 100 g': {
+    de: { title: 'Olivenblättertee, 100 g', description: 'Getrocknete Blätter aus unseren Hainen auf den Monti Iblei.' },
+  },
+  'Heather honey, 250 g': {
+    de: { title: 'Heidehonig, 250 g', description: 'Kräftiger Herbsthonig aus der Heideblüte.' },
+  },
+  'Raw honeycomb, 400 g': {
+    fr: { title: 'Rayon de miel brut, 400 g', description: 'Découpé directement dans le cadre, sans extraction.' },
+  },
+  'Linen yarn, natural, 100 g skein': {
+    fr: { title: 'Fil de lin naturel, écheveau de 100 g', description: 'Filé au Portugal à partir de lin de Trás-os-Montes.' },
+    it: { title: 'Filato di lino naturale, matassa da 100 g', description: 'Filato in Portogallo con lino di Trás-os-Montes.' },
+  },
+  'Embroidered linen table runner': {
+    es: { title: 'Camino de mesa de lino bordado', description: 'Bordado a mano por las artesanas de la cooperativa.' },
+  },
+  'Winter salad seed collection, 6 varieties': {
+    de: { title: 'Wintersalat-Saatgut, 6 Sorten', description: 'Samenfeste Sorten für Ernten von Oktober bis März.' },
+  },
+  'Pollinator flower meadow mix, 100 g': {
+    de: { title: 'Blühwiesenmischung für Bestäuber, 100 g', description: 'Heimische Wildblumen für Bienen und Schmetterlinge.' },
+    it: { title: 'Miscuglio per prato fiorito per impollinatori, 100 g', description: 'Fiori selvatici autoctoni per api e farfalle.' },
+  },
+  'Fair-trade dark chocolate, 100 g': {
+    fr: { title: 'Chocolat noir équitable, 100 g', description: 'Cacao de coopératives péruviennes, 72 %.' },
+  },
+  'Grenier muesli, 1 kg': {
+    fr: { title: 'Muesli du Grenier, 1 kg', description: 'Flocons d’avoine belges, noisettes et raisins secs.' },
+  },
+  'Zero-waste kitchen starter kit': {
+    de: { title: 'Zero-Waste-Starterset für die Küche', description: 'Bienenwachstücher, Spülbürste und Vorratsbeutel.' },
+  },
+  'Draught-proofing kit for one flat': {
+    es: { title: 'Kit de burletes para una vivienda', description: 'Todo lo necesario para sellar puertas y ventanas.' },
+  },
+  'Washable incontinence pads, pack of 3': {
+    it: { title: 'Traverse lavabili per incontinenza, confezione da 3', description: 'Cotone assorbente, lavabili a 90 °C.' },
+  },
+  'Cargo bike rain cover': {
+    fr: { title: 'Housse de pluie pour vélo cargo', description: 'Protège les enfants et les courses par tous les temps.' },
+  },
+  'Folding bike repair stand': {
+    fr: { title: 'Pied d’atelier pliant pour vélo', description: 'Léger, stable et rangé en un instant.' },
+  },
+  'Reflective ankle bands, pair': {
+    it: { title: 'Fasce riflettenti per caviglia, paio', description: 'Per essere visti di notte in bici.' },
+  },
+  'Air-quality sensor kit (PM2.5 and CO₂)': {
+    de: { title: 'Luftqualitätssensor-Bausatz (PM2,5 und CO₂)', description: 'Offene Hardware, sendet die Messwerte an eine gemeinsame Karte.' },
+    fr: { title: 'Kit capteur de qualité de l’air (PM2,5 et CO₂)', description: 'Matériel libre, qui publie ses mesures sur une carte commune.' },
+  },
+  'Raglan jumper pattern, sizes XS–4XL': {
+    it: { title: 'Schema per maglione raglan, taglie XS–4XL', description: 'Lavorato dall’alto in basso, senza cuciture.' },
+  },
+  'Sock pattern generator': {
+    de: { title: 'Sockenmuster-Generator', description: 'Anleitung passend zu Fußmaß, Garn und Maschenprobe.' },
+  },
+  'Precision screwdriver set, 24 bits': {
+    it: { title: 'Set di cacciaviti di precisione, 24 inserti', description: 'Per aprire telefoni, computer e piccoli elettrodomestici.' },
+  },
+  'Refurbished desktop PC for schools': {
+    fr: { title: 'PC de bureau reconditionné pour les écoles', description: 'Installé avec des logiciels libres, prêt pour la classe.' },
+  },
+  'Bitter orange spoon sweet, 450 g': {
+    it: { title: 'Arancia amara sciroppata, 450 g', description: 'Dolce al cucchiaio tradizionale greco.' },
+  },
+  'Greek mountain tea, 50 g': {
+    de: { title: 'Griechischer Bergtee, 50 g', description: 'Sideritis aus den Bergen Nordgriechenlands.' },
+  },
+  'Dinner plate, ash glaze': {
+    de: { title: 'Essteller mit Ascheglasur', description: 'Steinzeug aus dem Holzofen, spülmaschinenfest.' },
+  },
+  'Three-legged milking stool': {
+    de: { title: 'Dreibeiniger Melkschemel', description: 'Aus Birke, steht auf jedem Boden sicher.' },
+  },
+  'Mending kit in a tin': {
+    fr: { title: 'Kit de raccommodage en boîte', description: 'Aiguilles, fils, œuf à repriser et petit guide.' },
+  },
   // The seed's first offer stays English: tests change its own title and read it back.
   'Hand-woven linen tea towel': {
     it: {

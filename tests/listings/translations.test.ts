@@ -3,6 +3,7 @@ import { getOffer, listCatalog } from '../../app/modules/catalog/catalog.server'
 import { listTranslations, removeTranslation, saveTranslation, setOriginalLanguage } from '../../app/modules/listings/translations.server'
 import { appErrorOf } from '../support/errors'
 import { smallMarket, type SmallMarket } from '../support/market'
+import { seededDb } from '../support/db'
 
 let m: SmallMarket
 const now = '2026-12-03T10:00:00.000Z'
@@ -141,5 +142,20 @@ describe('readers of a translated listing', () => {
     expect(await blanket('it')).toMatchObject({ title: 'Wool blanket', language: 'it', untranslated: false })
     expect(await blanket('en')).toMatchObject({ title: 'Wool blanket (English)', language: 'en', untranslated: false })
     expect(await blanket('fr')).toMatchObject({ title: 'Wool blanket', language: 'it', untranslated: true })
+  })
+})
+
+describe('the demo marketplace', () => {
+  it('has listings written in Italian and many translated, each into languages other than its own', async () => {
+    const db = await seededDb()
+    const offers = await db.selectFrom('offers').select(['id', 'language']).execute()
+    const rows = await db.selectFrom('offerTranslations').select(['offerId', 'language']).execute()
+    const translated = new Set(rows.map((r) => r.offerId))
+    expect(translated.size / offers.length).toBeGreaterThan(0.35)
+    expect(offers.filter((o) => o.language === 'it').length).toBeGreaterThanOrEqual(15)
+    const original = new Map(offers.map((o) => [o.id, o.language]))
+    expect(rows.filter((r) => r.language === original.get(r.offerId))).toEqual([])
+    expect((await listCatalog(db, { q: 'strofinaccio' }, undefined, 'it')).offers.map((o) => o.title)).toContain('Strofinaccio in lino tessuto a mano')
+    await db.destroy()
   })
 })
