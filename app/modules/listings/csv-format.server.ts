@@ -195,12 +195,14 @@ export function readHeader(header: string[], report: Report): Columns {
     else index.set(column, i)
   })
   const missing = CSV_COLUMNS.filter((c) => !index.has(c) && !OPTIONAL_COLUMNS.has(c))
-  if (unknown.length)
-    report.add(
-      1,
-      null,
-      `Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => `“${u}”`).join(', ')}. The columns are: ${CSV_COLUMNS.join(', ')}.`,
-    )
-  if (missing.length) report.add(1, null, `Missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`)
+  if (unknown.length) {
+    const names = unknown.map((u) => `“${u}”`).join(', ')
+    const codes = CSV_COLUMNS.join(', ')
+    report.add(1, null, unknown.length > 1 ? `Unknown columns: ${names}. The columns are: ${codes}.` : `Unknown column: ${names}. The columns are: ${codes}.`)
+  }
+  if (missing.length) {
+    const names = missing.join(', ')
+    report.add(1, null, missing.length > 1 ? `Missing columns: ${names}.` : `Missing column: ${names}.`)
+  }
   return { index, unnamed }
 }
