@@ -4,7 +4,8 @@
 //      layers, so no two modules import each other (a new folder must be given a layer here);
 //   3. app/lib, db/schema.ts, db/connection.ts and db/migrations import no module; modules and
 //      lib import nothing of the web app above them (routes, components, forms, the root) but
-//      app/i18n/config.ts (the languages, which imports nothing), and components import no route.
+//      app/i18n's request-free parts (the languages, detection from a request, formats, messages and
+//      the server's translator: they import no module), and components import no route.
 // Type-only imports count: a module that needs another's types sits above it too.
 // Run: npx tsx scripts/check-imports.ts   (exits 1 and names every break)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
@@ -109,7 +110,11 @@ export function layeringProblems(graph: Map<string, string[]>): string[] {
       if (belowModules && to !== null) problems.add(`${file} imports ${target}: it sits below every module`)
       // app/i18n/config.ts, the languages the marketplace speaks, imports nothing: the product's
       // rules may name them (a listing's translation is into one of them).
-      if ((from !== null || file.startsWith('app/lib/')) && !/^(app\/modules|app\/lib|db)\//.test(target) && target !== 'app/i18n/config.ts')
+      if (
+        (from !== null || file.startsWith('app/lib/')) &&
+        !/^(app\/modules|app\/lib|db)\//.test(target) &&
+        !/^app\/i18n\/(config|detect|format|messages|resources\.server|translator\.server)\.ts$/.test(target)
+      )
         problems.add(`${file} imports ${target}: modules and lib import only modules, lib and the schema, nothing of the web app above them`)
       if (file.startsWith('app/components/') && target.startsWith('app/routes/')) problems.add(`${file} imports ${target}: components sit below the routes`)
       if (from === null || to === null || from === to) continue

@@ -103,7 +103,9 @@ describe('commons funds in a real browser', () => {
       .where('e.createdAt', 'like', `${month}%`)
       .executeTakeFirstOrThrow()
     expect(-Number(monthInflow.s)).toBeGreaterThanOrEqual(line.commonsFundAmount)
-    const bar = page.locator('figure', { hasText: 'Money in per month' }).locator('rect title', { hasText: month })
+    // The bar's title names the month as the reader's language does ("December 2026").
+    const monthName = new Intl.DateTimeFormat('en-IE', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`))
+    const bar = page.locator('figure', { hasText: 'Money in per month' }).locator('rect title', { hasText: monthName })
     expect(await bar.textContent()).toContain(formatMoney(-Number(monthInflow.s), 'EUR'))
     const afterPurchase = await balanceText(page)
     expect(afterPurchase).not.toBe(before)

@@ -52,7 +52,7 @@ describe('resource routes over HTTP', { timeout: 30_000 }, () => {
     for (const year of ['abc', '1e3', '0x7e9']) {
       const res = await fetch(`${server.url}/funds/${fund}/report.json?year=${year}`)
       expect(res.status).toBe(400)
-      expect(await res.json()).toEqual({ error: 'year: year must be a number' })
+      expect(await res.json()).toEqual({ error: 'year: The year must be a number, such as 2026.' })
     }
     const logged = server.output().slice(logBefore)
     expect(logged).not.toMatch(/ErrorResponse|status:|\{/)
