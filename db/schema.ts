@@ -260,6 +260,8 @@ export interface OffersTable {
   updatedAt: UpdatedAt
   /** at most this many units per person for personal use; null: no cap */
   personalUseCap: number | null
+  /** what one unit weighs, for shipping rates by weight; null: not given (weighs nothing for rates) */
+  weightGrams: number | null
   /** the language the title and description are written in, e.g. 'it' */
   language: Generated<string>
 }
@@ -407,6 +409,14 @@ export interface OrdersTable {
   backChargeOfOrderId: number | null
   /** the part of the total paid from a credit the marketplace owed the buyer organisation; the rest is paid by card or invoice */
   creditApplied: Generated<number>
+  /** the delivery the buyer chose for this producer's goods; null for commons-only orders */
+  deliveryMethodId: number | null
+  deliveryKind: DeliveryKind | null
+  /** the method's name and the pickup point or shipping address, as the buyer saw them */
+  deliveryDetails: string | null
+  /** shipping on top of the goods, the producer's money; the buyer pays total + shippingTotal */
+  shippingTotal: Generated<number>
+  readyForPickupAt: IsoTime | null
 }
 
 /**
@@ -584,6 +594,54 @@ export interface FundAuditEventsTable {
   createdAt: CreatedAt
 }
 
+export type DeliveryKind = 'pickup' | 'shipping'
+
+export interface DeliveryMethodsTable {
+  id: Generated<number>
+  organisationId: number
+  kind: DeliveryKind
+  name: string
+  pickupAddress: string | null
+  pickupHours: string | null
+  instructions: string | null
+  /** ISO 3166-1 alpha-2 codes, comma-separated: "IT,FR,DE" */
+  countries: string | null
+  currency: string
+  flatRate: number | null
+  rateBasis: 'value' | 'weight' | null
+  freeAbove: number | null
+  archivedAt: IsoTime | null
+  createdAt: CreatedAt
+}
+
+export interface DeliveryRateBandsTable {
+  methodId: number
+  /** minor units of the order's goods value, or grams, from which this band's rate applies */
+  fromAmount: number
+  rate: number
+}
+
+export interface OfferDeliveryMethodsTable {
+  offerId: number
+  methodId: number
+}
+
+export interface DeliveryAddressesTable {
+  id: Generated<number>
+  personId: number
+  recipient: string
+  line1: string
+  line2: string | null
+  postalCode: string
+  city: string
+  region: string | null
+  country: string
+  phone: string | null
+  createdAt: CreatedAt
+  lastUsedAt: IsoTime | null
+  removedAt: IsoTime | null
+}
+
 export interface DB {
   organisations: OrganisationsTable
   people: PeopleTable
@@ -623,6 +681,10 @@ export interface DB {
   disbursements: DisbursementsTable
   creditPayouts: CreditPayoutsTable
   fundAuditEvents: FundAuditEventsTable
+  deliveryMethods: DeliveryMethodsTable
+  deliveryRateBands: DeliveryRateBandsTable
+  offerDeliveryMethods: OfferDeliveryMethodsTable
+  deliveryAddresses: DeliveryAddressesTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

@@ -12,6 +12,7 @@ import * as reciprocityMoney from './2026_11_24_1200_reciprocity_money'
 import * as buyerCreditMoney from './2026_12_02_0100_buyer_credit_money'
 import * as readerLanguage from './2026_12_03_0100_reader_language'
 import * as listingTranslations from './2026_12_03_0200_listing_translations'
+import * as delivery from './2026_12_04_0100_delivery'
 
 // Listed statically so the migrations travel inside any bundle and run the same from the CLI,
 // the server and the tests. Add new migrations at the end; never edit or reorder landed ones.
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0100_buyer_credit_money': buyerCreditMoney,
   '2026_12_03_0100_reader_language': readerLanguage,
   '2026_12_03_0200_listing_translations': listingTranslations,
+  '2026_12_04_0100_delivery': delivery,
 }
 
 export const migrationProvider: MigrationProvider = {
