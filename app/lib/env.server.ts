@@ -19,6 +19,16 @@ function proxyAddress(entry: string): boolean {
   return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
 }
 
+/**
+ * A folder beside the SQLite file, so a database kept elsewhere (DATABASE_PATH=/srv/data/market.db)
+ * keeps its mail and images with it rather than under whatever folder the server was started
+ * from. PostgreSQL and an in-memory database have no file to sit beside: `data/` then.
+ */
+function besideDatabase(config: { DATABASE_PATH: string; DATABASE_URL?: string }, folder: string): string {
+  if (config.DATABASE_URL || config.DATABASE_PATH === ':memory:') return path.join('data', folder)
+  return path.join(path.dirname(config.DATABASE_PATH), folder)
+}
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('production'),
@@ -72,9 +82,10 @@ const EnvSchema = z
       .trim()
       .min(3, 'must be a sender such as "Solidarity Market <no-reply@example.org>"')
       .default('Solidarity Market <no-reply@solidarity.market.example>'),
-    OUTBOX_DIR: z.string().trim().min(1, 'must be a folder path').default('data/outbox'),
+    // Both default to a folder beside the SQLite file (see besideDatabase below).
+    OUTBOX_DIR: z.string().trim().min(1, 'must be a folder path').optional(),
     // Offer images (the database keeps their metadata; the files live here, created on demand).
-    UPLOAD_DIR: z.string().trim().min(1, 'must be a folder path').default('data/uploads'),
+    UPLOAD_DIR: z.string().trim().min(1, 'must be a folder path').optional(),
     APP_URL: z
       .url({ protocol: /^https?$/, error: 'must be the public address people open, like https://market.example.org' })
       .transform((u) => u.replace(/\/+$/, ''))
@@ -112,7 +123,12 @@ const EnvSchema = z
     path: ['STRIPE_WEBHOOK_SECRET'],
     error: 'must be set when STRIPE_SECRET_KEY is: without it no payment could be confirmed',
   })
-  .transform(({ APP_URL, ...rest }) => ({ ...rest, APP_URL: APP_URL ?? `http://localhost:${rest.PORT}` }))
+  .transform(({ APP_URL, OUTBOX_DIR, UPLOAD_DIR, ...rest }) => ({
+    ...rest,
+    APP_URL: APP_URL ?? `http://localhost:${rest.PORT}`,
+    OUTBOX_DIR: OUTBOX_DIR ?? besideDatabase(rest, 'outbox'),
+    UPLOAD_DIR: UPLOAD_DIR ?? besideDatabase(rest, 'uploads'),
+  }))
 
 export type Env = z.infer<typeof EnvSchema>
 

@@ -69,6 +69,22 @@ describe('configuration read at boot', () => {
     expect(parseEnv({ PORT: '8080' }).APP_URL).toBe('http://localhost:8080')
   })
 
+  it('keeps the outbox and the uploaded images beside the database file unless told otherwise', () => {
+    expect(parseEnv({})).toMatchObject({ OUTBOX_DIR: 'data/outbox', UPLOAD_DIR: 'data/uploads' })
+    expect(parseEnv({ DATABASE_PATH: '/srv/market/market.db' })).toMatchObject({ OUTBOX_DIR: '/srv/market/outbox', UPLOAD_DIR: '/srv/market/uploads' })
+    expect(parseEnv({ DATABASE_PATH: 'market.db' })).toMatchObject({ OUTBOX_DIR: 'outbox', UPLOAD_DIR: 'uploads' })
+    expect(parseEnv({ DATABASE_PATH: '/srv/market/market.db', OUTBOX_DIR: '/var/mail/market', UPLOAD_DIR: '/var/images' })).toMatchObject({
+      OUTBOX_DIR: '/var/mail/market',
+      UPLOAD_DIR: '/var/images',
+    })
+    // No file to sit beside: the folders under data/ as before.
+    expect(parseEnv({ DATABASE_PATH: ':memory:' })).toMatchObject({ OUTBOX_DIR: 'data/outbox', UPLOAD_DIR: 'data/uploads' })
+    expect(parseEnv({ DATABASE_PATH: '/srv/market/market.db', DATABASE_URL: 'postgres://market@db.example.org:5432/market' })).toMatchObject({
+      OUTBOX_DIR: 'data/outbox',
+      UPLOAD_DIR: 'data/uploads',
+    })
+  })
+
   it('reads APP_URL without a trailing slash, SMTP_URL and several session secrets', () => {
     const secret = 'a'.repeat(32)
     expect(
